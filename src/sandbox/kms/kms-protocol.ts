@@ -1,0 +1,37 @@
+// KMS's wire protocol, JSON 1.1: POST / with `X-Amz-Target: TrentService.<Operation>` and a JSON body;
+// answers are JSON, errors {"__type": "...", "message": "..."} with AWS's status codes.
+import { AwsError } from '../errors.js';
+import { renderError, type IncomingCall, type ServiceResponse } from '../server.js';
+import { kmsOperations } from './operations.js';
+
+export interface KmsCall extends IncomingCall {
+  readonly operation: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** One KMS API operation: validated input in, response object out; throws AwsError to refuse. */
+export type KmsOperation = (call: KmsCall) => Promise<Record<string, unknown>>;
+
+export async function handleKmsRequest(call: IncomingCall): Promise<ServiceResponse> {
+  const target = String(call.headers['x-amz-target'] ?? '');
+  const operation = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : '';
+  const fail = (error: AwsError): ServiceResponse => ({ ...renderError('kms', error, call.requestId), operation: `kms:${operation || '?'}` });
+  const run = Object.hasOwn(kmsOperations, operation) ? kmsOperations[operation] : undefined;
+  if (!run) return fail(new AwsError('UnknownOperationException', '', 400));
+  let input: unknown;
+  try {
+    input = call.body.length === 0 ? {} : JSON.parse(call.body.toString('utf8'));
+  } catch {
+    return fail(new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400));
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail(new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400));
+  }
+  try {
+    const output = await run({ ...call, operation, input: input as Record<string, unknown> });
+    return { status: 200, contentType: 'application/x-amz-json-1.1', body: JSON.stringify(output), operation: `kms:${operation}` };
+  } catch (error) {
+    if (error instanceof AwsError) return fail(error);
+    throw error;
+  }
+}

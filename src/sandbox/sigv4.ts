@@ -1,0 +1,140 @@
+// Verifies AWS Signature Version 4 on incoming requests.
+//
+// Written out here rather than borrowed from @smithy/signature-v4 because verifying means re-signing
+// with exactly the header list the *client* chose to sign: signing libraries pick their own headers
+// (the CLI signs some that smithy refuses to sign, and the other way round), so reproducing the
+// client's canonical request needs control over every step. The algorithm follows
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface SignatureScope {
+  readonly accessKeyId: string;
+  /** yyyymmdd */
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+export interface ParsedAuthorization extends SignatureScope {
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+}
+
+const authorizationPattern =
+  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
+
+/** Parses an `Authorization: AWS4-HMAC-SHA256 …` header; undefined when it is not one. */
+export function parseAuthorization(header: string | undefined): ParsedAuthorization | undefined {
+  if (header === undefined) return undefined;
+  const match = authorizationPattern.exec(header.trim());
+  if (!match) return undefined;
+  const [, accessKeyId, date, region, service, signedHeaders, signature] = match as unknown as string[];
+  return {
+    accessKeyId: accessKeyId!,
+    date: date!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders!.split(';'),
+    signature: signature!,
+  };
+}
+
+export interface SignedRequest {
+  readonly method: string;
+  /** Path and query exactly as they arrived on the wire, e.g. "/" or "/?Action=GetUser". */
+  readonly rawUrl: string;
+  /** Raw header list as [name, value, name, value…] (Node's `rawHeaders`). */
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
+}
+
+/** RFC 3986 encoding, as SigV4 requires (encodeURIComponent leaves !'()* alone). */
+function uriEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, '%20'));
+  } catch {
+    return value;
+  }
+}
+
+function canonicalUri(path: string): string {
+  // Non-S3 services: each segment is URI-encoded twice; the wire form is the first encoding.
+  return path
+    .split('/')
+    .map((segment) => uriEncode(safeDecode(segment)))
+    .map((segment) => uriEncode(segment))
+    .join('/') || '/';
+}
+
+function canonicalQuery(query: string): string {
+  if (query === '') return '';
+  return query
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const separator = pair.indexOf('=');
+      const name = separator === -1 ? pair : pair.slice(0, separator);
+      const value = separator === -1 ? '' : pair.slice(separator + 1);
+      return [uriEncode(safeDecode(name)), uriEncode(safeDecode(value))] as const;
+    })
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+}
+
+function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const list = values.get(name) ?? [];
+    list.push(rawHeaders[i + 1]!.trim().replace(/\s+/g, ' '));
+    values.set(name, list);
+  }
+  return values;
+}
+
+const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
+
+/** The signature the request should carry if it was signed with `secretAccessKey`. */
+export function expectedSignature(request: SignedRequest, auth: ParsedAuthorization, secretAccessKey: string): string {
+  const headers = headerValues(request.rawHeaders);
+  const queryStart = request.rawUrl.indexOf('?');
+  const path = queryStart === -1 ? request.rawUrl : request.rawUrl.slice(0, queryStart);
+  const query = queryStart === -1 ? '' : request.rawUrl.slice(queryStart + 1);
+  const canonicalHeaders = auth.signedHeaders.map((name) => `${name}:${(headers.get(name) ?? []).join(',')}\n`).join('');
+  const payloadHash = headers.get('x-amz-content-sha256')?.[0] ?? sha256Hex(request.body);
+  const canonicalRequest = [
+    request.method.toUpperCase(),
+    canonicalUri(path),
+    canonicalQuery(query),
+    canonicalHeaders,
+    auth.signedHeaders.join(';'),
+    payloadHash,
+  ].join('\n');
+  const amzDate = headers.get('x-amz-date')?.[0] ?? '';
+  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  const signingKey = hmac(hmac(hmac(hmac('AWS4' + secretAccessKey, auth.date), auth.region), auth.service), 'aws4_request');
+  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of the client's signature with the expected one. */
+export function signatureMatches(request: SignedRequest, auth: ParsedAuthorization, secretAccessKey: string): boolean {
+  const expected = Buffer.from(expectedSignature(request, auth, secretAccessKey), 'hex');
+  const given = Buffer.from(auth.signature, 'hex');
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** The request time from X-Amz-Date (yyyymmddThhmmssZ), or undefined if absent or malformed. */
+export function requestTime(rawHeaders: readonly string[]): Date | undefined {
+  const value = headerValues(rawHeaders).get('x-amz-date')?.[0];
+  const match = value && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+}

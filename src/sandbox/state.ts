@@ -1,0 +1,225 @@
+// The sandbox's whole world as one JSON-serialisable value. Everything the sandbox knows lives here,
+// so persisting (--state) is "write this object atomically" and resuming is "read it back".
+// Policy documents are stored as the exact strings clients sent, as AWS does (GetKeyPolicy returns
+// the document byte for byte, whitespace included).
+
+export const stateFormatVersion = 1;
+
+export interface SandboxState {
+  readonly formatVersion: typeof stateFormatVersion;
+  /** Name of the scenario the state was created from (for `sandbox` guidance and the wizard). */
+  scenarioName: string;
+  /** Region used when a request does not say (profiles, examples). */
+  defaultRegion: string;
+  accounts: Record<string, AccountState>;
+  organization?: OrganizationState;
+  /** Every credential the sandbox accepts, long-term (AKIA…) and temporary (ASIA…), by access key ID. */
+  credentials: Record<string, CredentialState>;
+  /** Keys by key ARN. */
+  keys: Record<string, KeyState>;
+  /** Aliases by alias ARN. */
+  aliases: Record<string, AliasState>;
+  /** Training data copied from the scenario, if any. */
+  training?: TrainingState;
+  /** Monotonic counter, bumped on every mutation; lets tests and the state file show progress. */
+  revision: number;
+}
+
+export interface AccountState {
+  id: string;
+  name?: string;
+  users: Record<string, UserState>;
+  roles: Record<string, RoleState>;
+  groups: Record<string, GroupState>;
+  /** Customer managed policies by policy ARN. */
+  managedPolicies: Record<string, ManagedPolicyState>;
+}
+
+export interface PrincipalCommon {
+  name: string;
+  path: string;
+  arn: string;
+  /** The unique ID AWS shows for the principal (AIDA… for users, AROA… for roles). */
+  id: string;
+  createDate: string;
+  /** Inline policies: name → document (as sent). */
+  inlinePolicies: Record<string, string>;
+  /** Attached managed policy ARNs (customer managed in this account, or arn:aws:iam::aws:policy/…). */
+  attachedPolicies: string[];
+  permissionsBoundary?: string;
+  tags: Record<string, string>;
+}
+
+export interface UserState extends PrincipalCommon {
+  groups: string[];
+}
+
+export interface RoleState extends PrincipalCommon {
+  assumeRolePolicyDocument: string;
+  maxSessionDuration: number;
+  /** Profile (a user name) whose credentials assume this role in the generated AWS config; none → no profile. */
+  sourceProfile?: string;
+}
+
+export interface GroupState {
+  name: string;
+  path: string;
+  arn: string;
+  id: string;
+  createDate: string;
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[];
+}
+
+export interface ManagedPolicyState {
+  name: string;
+  path: string;
+  arn: string;
+  id: string;
+  description?: string;
+  createDate: string;
+  updateDate: string;
+  defaultVersionId: string;
+  /** Versions in creation order. AWS keeps at most five. */
+  versions: PolicyVersionState[];
+  /** Number used for the next version ID (v1, v2, …); IDs are never reused. */
+  nextVersionNumber: number;
+}
+
+export interface PolicyVersionState {
+  versionId: string;
+  document: string;
+  createDate: string;
+}
+
+export interface OrganizationState {
+  id: string;
+  managementAccountId: string;
+  /** Policies from the root down to accounts; each applies to `targets` (the literal "root" or account IDs). */
+  serviceControlPolicies: OrganizationPolicyState[];
+  resourceControlPolicies: OrganizationPolicyState[];
+}
+
+export interface OrganizationPolicyState {
+  name: string;
+  arn: string;
+  document: string;
+  targets: string[];
+}
+
+export type CredentialState =
+  | {
+      kind: 'long-term';
+      accessKeyId: string;
+      secretAccessKey: string;
+      accountId: string;
+      userName: string;
+      status: 'Active' | 'Inactive';
+      createDate: string;
+    }
+  | {
+      kind: 'session';
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken: string;
+      accountId: string;
+      roleName: string;
+      roleArn: string;
+      roleId: string;
+      sessionName: string;
+      /** arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION */
+      assumedRoleArn: string;
+      expiration: string;
+      /** The scoped-down policy passed to AssumeRole, if any. */
+      sessionPolicy?: string;
+    };
+
+export type KeyStateName =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface KeyState {
+  arn: string;
+  keyId: string;
+  accountId: string;
+  region: string;
+  description: string;
+  keyState: KeyStateName;
+  keyManager: 'AWS' | 'CUSTOMER';
+  keySpec: string;
+  keyUsage: string;
+  origin: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  multiRegion: boolean;
+  creationDate: string;
+  deletionDate?: string;
+  pendingWindowInDays?: number;
+  /** The key policy document exactly as stored. KMS keys have one policy, named "default". */
+  policy: string;
+  tags: { TagKey: string; TagValue: string }[];
+  grants: GrantState[];
+  /** Base64 of 32 random bytes: the AES-256 key material. Never leaves the sandbox except in the state file. */
+  material?: string;
+}
+
+export interface AliasState {
+  aliasName: string;
+  aliasArn: string;
+  targetKeyId: string;
+  accountId: string;
+  region: string;
+  creationDate: string;
+  lastUpdatedDate: string;
+}
+
+export interface GrantState {
+  grantId: string;
+  keyArn: string;
+  name?: string;
+  granteePrincipal: string;
+  retiringPrincipal?: string;
+  issuingAccount: string;
+  operations: string[];
+  constraints?: {
+    EncryptionContextSubset?: Record<string, string>;
+    EncryptionContextEquals?: Record<string, string>;
+  };
+  creationDate: string;
+  grantToken: string;
+}
+
+export interface TrainingState {
+  title: string;
+  description: string;
+  /** Profile name of the principal in trouble. */
+  principal: string;
+  /** The call that fails for that principal. */
+  call: TrainingCall;
+  /** Profile name of a principal that must stay denied after a correct fix. */
+  unrelatedPrincipal?: string;
+  /** The cause code a diagnosis should report. */
+  expectedCause?: string;
+  /** The AWS error the failing call returns (error code). */
+  expectedError: string;
+  /** What a correct fix achieves, in plain words. */
+  goal: string;
+}
+
+export interface TrainingCall {
+  /** KMS API operation name, e.g. Decrypt, GenerateDataKey, CreateGrant. */
+  operation: string;
+  /** Key identifier as the principal uses it (alias name, key ARN…). */
+  key: string;
+  /** The service the call is made through, e.g. s3.us-east-1.amazonaws.com (sets kms:ViaService). */
+  viaService?: string;
+  encryptionContext?: Record<string, string>;
+  /** For Decrypt: base64 of a ciphertext made with the key at load time (plaintext: `trainingPlaintext`). */
+  ciphertext?: string;
+  /** For CreateGrant: the grantee and operations. */
+  grant?: { granteePrincipal: string; operations: string[] };
+}

@@ -1,0 +1,65 @@
+// Runs `kms-doctor sandbox` as a real child process, the way a trainee or a script does, and reads
+// its endpoint from the first stdout line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface SandboxProcess {
+  readonly child: ChildProcess;
+  readonly endpoint: string;
+  /** Everything the process printed so far, stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  readonly exited: Promise<number | string>;
+}
+
+/** Runs the kms-doctor CLI (through tsx, as `npm start` does). */
+export function spawnKmsDoctor(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function startSandboxProcess(args: readonly string[]): Promise<SandboxProcess> {
+  const child = spawnKmsDoctor(['sandbox', '--port', '0', ...args]);
+  let output = '';
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const first = /^endpoint: (http:\/\/\S+)\n/.exec(output);
+      if (first) {
+        clearTimeout(timer);
+        resolve(first[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited (${code}) before starting:\n${output}`));
+    });
+  });
+  // Keep collecting after start-up.
+  child.stdout!.removeAllListeners('data');
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  return { child, endpoint, output: () => output, exited };
+}
+
+/** Runs the CLI to completion and returns what it printed. */
+export function runKmsDoctor(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const child = spawnKmsDoctor(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ exitCode: code ?? 1, stdout, stderr })));
+}

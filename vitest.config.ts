@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Ink prints only the last frame under CI, and colours leak into frames: pin both.
+    env: { CI: 'false', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Tests start sandboxes and the aws CLI (a Python process): two cores, so keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
