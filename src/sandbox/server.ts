@@ -44,6 +44,8 @@ export interface ServiceResponse {
   readonly operation: string;
   /** Error code, when the call failed (for the request log). */
   readonly errorCode?: string;
+  /** Who made the call, once authenticated (for the request log; never a secret). */
+  readonly caller?: string;
 }
 
 export interface SandboxServerOptions {
@@ -190,14 +192,8 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
     world,
     ...(viaService ? { viaService } : {}),
   };
-  switch (service) {
-    case 'kms':
-      return handleKmsRequest(call);
-    case 'iam':
-      return handleIamRequest(call);
-    case 'sts':
-      return handleStsRequest(call);
-  }
+  const handler = service === 'kms' ? handleKmsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
+  return { ...(await handler(call)), caller: caller.arn };
 }
 
 export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningSandbox> {
@@ -231,7 +227,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       ...(response.errorCode ? { 'x-amzn-ErrorType': response.errorCode } : {}),
     });
     res.end(response.body);
-    log?.(`${response.operation} ${response.status}${response.errorCode ? ' ' + response.errorCode : ''} ${Date.now() - started}ms`);
+    const outcome = response.errorCode ? `${response.status} ${response.errorCode}` : String(response.status);
+    log?.(`${response.operation} by ${response.caller ?? 'unauthenticated caller'} -> ${outcome} (${Date.now() - started} ms)`);
   };
   const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 5_000;

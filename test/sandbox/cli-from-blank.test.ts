@@ -186,3 +186,22 @@ describe('a key built from blank with the aws CLI', () => {
     expectError(await asAdminB(['sts', 'assume-role', '--role-arn', role.Arn, '--role-session-name', 's2']), 'AccessDenied', 'AssumeRole');
   });
 });
+
+describe('encryption-context conditions in a key policy, with the aws CLI', () => {
+  it('allows only the context the key policy names', async () => {
+    const policy = keyPolicy(adminStatement, rootStatement, {
+      Sid: 'BobOnlyForReports',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${accountA}:user/bob` },
+      Action: 'kms:Encrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'reports' } },
+    });
+    const key = expectOk(await asAdmin(['kms', 'create-key', '--policy', policy])).json.KeyMetadata.Arn;
+    const bobEncrypts = (context: object) =>
+      as(users.bob!, ['kms', 'encrypt', '--key-id', key, '--plaintext', plaintext, '--encryption-context', JSON.stringify(context)]);
+    expectOk(await bobEncrypts({ purpose: 'reports' }));
+    expectError(await bobEncrypts({ purpose: 'payroll' }), 'AccessDeniedException', 'Encrypt');
+    expectError(await as(users.bob!, ['kms', 'encrypt', '--key-id', key, '--plaintext', plaintext]), 'AccessDeniedException', 'Encrypt');
+  });
+});

@@ -111,7 +111,7 @@ describe('IAM users and access keys', () => {
     expect((await failure(nobody.send(new GetRoleCommand({ RoleName: 'Ghost' })))).name).toBe('AccessDenied');
     const denyPolicy = await failure(nobody.send(new CreatePolicyCommand({ PolicyName: 'p', PolicyDocument: policy(allow('s3:*')) })));
     expect(denyPolicy.message).toContain(`on resource: policy arn:aws:iam::${accountA}:policy/p because`);
-    expect(sandbox.log.some((line) => line.startsWith('iam:GetRole 403 AccessDenied'))).toBe(true);
+    expect(sandbox.log.some((line) => line.startsWith('iam:GetRole by arn:aws:iam::') && line.includes('-> 403 AccessDenied'))).toBe(true);
   });
 });
 

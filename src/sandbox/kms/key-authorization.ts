@@ -3,6 +3,7 @@
 // the key policy, the caller's IAM policies, boundary, session policy, SCPs and RCPs (KMS's rule that an
 // IAM allow counts only when the key policy delegates to the account lives in the evaluation module) →
 // fall back to grants → finally check that the key's state lets the operation run.
+import { kmsKeyRequestContext } from '../../engine/kms-request-context.js';
 import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
@@ -98,30 +99,20 @@ export function resolveKey(state: SandboxState, call: Pick<KmsCall, 'caller' | '
   return { key, ...(aliasName !== undefined ? { requestAlias: aliasName } : {}) };
 }
 
-/** Context keys KMS sets on a request about a key. */
+/** Context keys KMS sets on a request about a key (the principal's own keys are added by authorize). */
 function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): Record<string, string | readonly string[]> {
   const { key } = resolved;
-  const context: Record<string, string | readonly string[]> = {
-    'kms:CallerAccount': call.caller.accountId,
-    'kms:KeySpec': key.keySpec,
-    'kms:KeyUsage': key.keyUsage,
-    'kms:KeyOrigin': key.origin,
-    'kms:MultiRegion': String(key.multiRegion),
-  };
   const aliases = Object.values(call.world.state.aliases)
     .filter((a) => a.accountId === key.accountId && a.region === key.region && a.targetKeyId === key.keyId)
     .map((a) => a.aliasName);
-  if (aliases.length > 0) context['kms:ResourceAliases'] = aliases;
-  if (resolved.requestAlias !== undefined) context['kms:RequestAlias'] = resolved.requestAlias;
-  if (call.viaService !== undefined) {
-    context['kms:ViaService'] = call.viaService;
-    context['aws:ViaAWSService'] = 'true';
-  }
-  if (use.encryptionContext !== undefined) {
-    const keys = Object.keys(use.encryptionContext);
-    if (keys.length > 0) context['kms:EncryptionContextKeys'] = keys;
-    for (const [name, value] of Object.entries(use.encryptionContext)) context[`kms:EncryptionContext:${name}`] = value;
-  }
+  const context = kmsKeyRequestContext({
+    action: use.action,
+    callerAccount: call.caller.accountId,
+    key: { spec: key.keySpec, usage: key.keyUsage, origin: key.origin, multiRegion: key.multiRegion, aliases },
+    ...(call.viaService !== undefined ? { viaService: call.viaService } : {}),
+    ...(use.encryptionContext !== undefined ? { encryptionContext: use.encryptionContext } : {}),
+    ...(resolved.requestAlias !== undefined ? { requestAlias: resolved.requestAlias } : {}),
+  });
   return { ...context, ...use.context };
 }
 

@@ -1,0 +1,176 @@
+// SDK failures in our own vocabulary. Classification goes by `err.name` only: KMS has no
+// AccessDeniedException class, IAM's unmodelled errors (AccessDenied, Throttling) have none either, and
+// a name survives every SDK version bump where an `instanceof` would not (SDK-AND-SAFETY §0.2, §2.6).
+// Messages keep AWS's wording but never the raw error: `$response` holds HTTP data, and nothing that
+// looks like a credential may reach a terminal, a log or `--json` output.
+
+export type AwsCallErrorKind = 'access-denied' | 'not-found' | 'key-state' | 'throttled' | 'credentials' | 'network' | 'validation' | 'other';
+
+export class AwsCallError extends Error {
+  override readonly name = 'AwsCallError';
+  readonly kind: AwsCallErrorKind;
+  /** AWS's error code (AccessDeniedException, NoSuchEntity…) or Node's network code (ECONNREFUSED). */
+  readonly code: string;
+  /** The call that failed, e.g. kms:GetKeyPolicy; `credentials` while getting credentials. */
+  readonly call: string;
+  readonly httpStatusCode?: number;
+  readonly requestId?: string;
+
+  constructor(fields: { kind: AwsCallErrorKind; code: string; call: string; message: string; httpStatusCode?: number; requestId?: string }) {
+    super(redactSecrets(fields.message));
+    this.kind = fields.kind;
+    this.code = fields.code;
+    this.call = fields.call;
+    if (fields.httpStatusCode !== undefined) this.httpStatusCode = fields.httpStatusCode;
+    if (fields.requestId !== undefined) this.requestId = fields.requestId;
+  }
+}
+
+/** Failures after which no further call can succeed: the diagnosis stops instead of collecting them as facts. */
+export const isStopping = (error: AwsCallError): boolean => error.kind === 'credentials' || error.kind === 'network';
+
+const names: Readonly<Record<Exclude<AwsCallErrorKind, 'network' | 'other'>, readonly string[]>> = {
+  'access-denied': ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException'],
+  'not-found': ['NotFoundException', 'NoSuchEntityException', 'NoSuchEntity'],
+  'key-state': ['KMSInvalidStateException', 'DisabledException', 'KeyUnavailableException', 'InvalidStateException'],
+  throttled: ['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown'],
+  credentials: [
+    'CredentialsProviderError',
+    'ProviderError',
+    'TokenProviderError',
+    'UnrecognizedClientException',
+    'InvalidClientTokenId',
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'InvalidSignatureException',
+    'SignatureDoesNotMatch',
+    'MissingAuthenticationToken',
+    'MissingAuthenticationTokenException',
+    'IncompleteSignature',
+    'IncompleteSignatureException',
+    'InvalidAccessKeyId',
+    'AuthFailure',
+  ],
+  validation: [
+    'ValidationException',
+    'ValidationError',
+    'InvalidInput',
+    'InvalidInputException',
+    'InvalidParameterValue',
+    'InvalidArnException',
+    'InvalidAliasNameException',
+    'InvalidMarkerException',
+    'InvalidGrantTokenException',
+    'MalformedPolicyDocumentException',
+    'MalformedPolicyDocument',
+  ],
+};
+
+/** Node's codes for a peer that cannot be reached, and the SDK's names for timeouts. */
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'EPROTO', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const timeoutNames = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+interface ErrorFields {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly httpStatusCode?: number;
+  readonly requestId?: string;
+}
+
+/** Reads the few fields we use from anything thrown, without keeping the object (it may hold the raw response). */
+function fieldsOf(error: unknown): ErrorFields {
+  if (typeof error !== 'object' || error === null) return { name: 'Error', message: String(error) };
+  const e = error as { name?: unknown; message?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown; requestId?: unknown } };
+  const status = e.$metadata?.httpStatusCode;
+  const requestId = e.$metadata?.requestId;
+  return {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : '',
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof status === 'number' ? { httpStatusCode: status } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  };
+}
+
+export function isNetworkFailure(error: unknown): boolean {
+  const f = fieldsOf(error);
+  return (f.code !== undefined && networkCodes.has(f.code)) || timeoutNames.has(f.name);
+}
+
+function kindOf(f: ErrorFields): AwsCallErrorKind {
+  if ((f.code !== undefined && networkCodes.has(f.code)) || timeoutNames.has(f.name)) return 'network';
+  for (const [kind, list] of Object.entries(names) as [AwsCallErrorKind, readonly string[]][]) {
+    if (list.includes(f.name)) return kind;
+  }
+  return f.httpStatusCode === 429 ? 'throttled' : 'other';
+}
+
+export interface CallContext {
+  /** e.g. kms:DescribeKey */
+  readonly call: string;
+  /** Where the call went (the configured endpoint, or AWS's own), for network messages. */
+  readonly endpoint?: string;
+}
+
+/** Turns anything an SDK call threw into an AwsCallError; an AwsCallError passes through unchanged. */
+export function classifyAwsError(error: unknown, context: CallContext): AwsCallError {
+  if (error instanceof AwsCallError) return error;
+  const f = fieldsOf(error);
+  const kind = kindOf(f);
+  const where = context.endpoint ?? 'the AWS endpoint';
+  const message =
+    kind === 'network'
+      ? `${context.call}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, AWS_ENDPOINT_URL, the network and any proxy.`
+      : f.message || `${f.name} (no message from AWS)`;
+  return new AwsCallError({
+    kind,
+    code: kind === 'network' ? (f.code ?? f.name) : f.name,
+    call: context.call,
+    message,
+    ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
+    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
+  });
+}
+
+/**
+ * A failure of the credential provider chain: whatever the SDK threw (CredentialsProviderError, STS's
+ * AccessDenied for a role profile whose trust policy refuses, a network error on the way to STS) means
+ * "no usable credentials", except an unreachable endpoint, which keeps its own kind.
+ */
+export function classifyCredentialError(error: unknown, context: { profile: string | undefined; endpoint?: string }): AwsCallError {
+  if (error instanceof AwsCallError) return error;
+  const forProfile = context.profile !== undefined ? ` for profile '${context.profile}'` : '';
+  const f = fieldsOf(error);
+  if (isNetworkFailure(error)) {
+    const where = context.endpoint ?? 'the credentials endpoint';
+    return new AwsCallError({
+      kind: 'network',
+      code: f.code ?? f.name,
+      call: 'credentials',
+      message: `Getting credentials${forProfile}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, the profile's endpoint_url, the network and any proxy.`,
+    });
+  }
+  const nothingFound = /Could not load credentials from any providers/i.test(f.message);
+  const message = nothingFound
+    ? 'No AWS credentials found (environment, shared config and credentials files, SSO, credential_process, web identity, container and instance metadata were tried). ' +
+      'Pass --profile NAME, set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'
+    : `Could not get AWS credentials${forProfile}: ${f.name}: ${f.message || 'no details'}`;
+  return new AwsCallError({
+    kind: 'credentials',
+    code: nothingFound ? 'NoCredentials' : f.name,
+    call: 'credentials',
+    message,
+    ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
+  });
+}
+
+/**
+ * AWS messages carry no secrets, but provider errors can quote configuration; strip anything shaped
+ * like an access key ID, and the value of any secret-looking setting, before a message leaves us.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b((?:AKIA|ASIA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, '$1************')
+    .replace(/((?:aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|x-amz-security-token|Authorization)["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, '$1[redacted]');
+}

@@ -1,0 +1,205 @@
+// The one place kms-doctor builds AWS clients. A session holds the caller's credentials (and, with
+// `--key-profile`, a second set in the key's account, the only way to read a key policy across
+// accounts) and creates KMS, IAM and STS clients on first use, one KMS client per Region because a
+// key ARN's Region decides where KMS calls go.
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider, Logger } from '@smithy/types';
+import { defaultEndpoint, loadProfileSettings, resolveRegion, sharedFilePaths, type AwsServiceName, type ProfileSettings, type SharedFilePaths } from './aws-config.js';
+import { classifyCredentialError } from './aws-errors.js';
+import { callRecorderPlugin, type AwsCallObserver } from './call-recorder.js';
+
+export type { AwsServiceName } from './aws-config.js';
+
+export interface AwsSessionOptions {
+  /** `--profile`; AWS_PROFILE from `env` otherwise. */
+  readonly profile?: string;
+  /** `--key-profile`: credentials in the key's account, for its key policy and grants. */
+  readonly keyProfile?: string;
+  readonly region?: string;
+  /** `--endpoint-url`: every client of the session, the key account's included, goes there. */
+  readonly endpointUrl?: string;
+  /**
+   * Where settings are read (AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE,
+   * AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL*, AWS_ACCESS_KEY_ID…); process.env by default. The SDK's
+   * own chain links for SSO caches, web identity, containers and IMDS still read process.env.
+   */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Attempts per call, retries included: AWS_MAX_ATTEMPTS, else 3 (the SDK's standard mode). */
+  readonly maxAttempts?: number;
+  /** Called after every HTTP exchange (never with secrets): `--debug` traces, round-trip counting. */
+  readonly onCall?: AwsCallObserver;
+}
+
+/** Clients that share one set of credentials. */
+export interface AwsClientSet {
+  /** The profile the credentials come from; undefined for environment variables or the default chain. */
+  readonly profile: string | undefined;
+  /** `--region` > AWS_REGION > AWS_DEFAULT_REGION > the profile's region; undefined when none says. */
+  readonly region: string | undefined;
+  kms(region: string): KMSClient;
+  /** IAM is global, but the SDK still wants a Region: the session's, else us-east-1. */
+  iam(): IAMClient;
+  sts(): STSClient;
+  /** Where a service's calls go, for messages: the configured endpoint, else AWS's own. */
+  endpoint(service: AwsServiceName, region?: string): string;
+}
+
+export interface AwsSession extends AwsClientSet {
+  /** Present when a keyProfile was given. */
+  readonly keyAccount: AwsClientSet | undefined;
+  /** Closes the clients' sockets, so a finished diagnosis does not keep the process alive. */
+  destroy(): void;
+}
+
+/** Without a Region, IAM and STS calls go to us-east-1 (IAM's home, STS's global endpoint's Region). */
+const fallbackRegion = 'us-east-1';
+/** Fail fast on an endpoint that does not answer, rather than the SDK's default of no limit. */
+const requestHandler = { connectionTimeout: 5_000, requestTimeout: 60_000 };
+/** A logger that prints nothing: the chain would otherwise console.warn (e.g. AWS_PROFILE and static keys both set). */
+const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+interface ClientSetup {
+  readonly settings: ProfileSettings;
+  readonly region: string | undefined;
+  readonly endpointUrl: string | undefined;
+  readonly maxAttempts: number;
+  readonly credentials: AwsCredentialIdentityProvider;
+  readonly onCall: AwsCallObserver | undefined;
+}
+
+function maxAttemptsFrom(options: AwsSessionOptions, env: NodeJS.ProcessEnv): number {
+  const fromEnv = Number(env.AWS_MAX_ATTEMPTS);
+  return options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 3);
+}
+
+/**
+ * The standard Node chain (env, SSO, profiles with assume-role, process, web identity, container, IMDS),
+ * with two changes: static keys come from the `env` we were given, and the role assumer is sent to the
+ * configured STS endpoint, because the SDK's assume-role client ignores the profile's endpoint_url
+ * (it reads only the profile named by process.env.AWS_PROFILE) and would ask the real STS.
+ */
+function credentialProvider(
+  env: NodeJS.ProcessEnv,
+  paths: SharedFilePaths,
+  settings: ProfileSettings,
+  endpointUrl: string | undefined,
+  maxAttempts: number,
+  onCall: AwsCallObserver | undefined,
+): AwsCredentialIdentityProvider {
+  const stsEndpoint = endpointUrl ?? settings.endpoints.sts;
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  const provider: AwsCredentialIdentityProvider =
+    settings.profile === undefined && accessKeyId && secretAccessKey
+      ? async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
+      : fromNodeProviderChain({
+          ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+          filepath: paths.credentialsFile,
+          configFilepath: paths.configFile,
+          logger: quietLogger,
+          // No Region here: SSO would use it instead of the profile's sso_region.
+          clientConfig: { maxAttempts, requestHandler, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) },
+          ...(onCall ? { clientPlugins: [callRecorderPlugin(onCall, settings.region)] } : {}),
+        });
+  const where = stsEndpoint ?? 'the AWS credentials endpoints';
+  return async (identityProperties) => {
+    try {
+      return await provider(identityProperties);
+    } catch (error) {
+      throw classifyCredentialError(error, { profile: settings.profile, endpoint: where });
+    }
+  };
+}
+
+function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
+  const { settings, endpointUrl, maxAttempts, credentials, onCall } = setup;
+  const kmsClients = new Map<string, KMSClient>();
+  let iamClient: IAMClient | undefined;
+  let stsClient: STSClient | undefined;
+  const globalRegion = setup.region ?? fallbackRegion;
+  const endpointOf = (service: AwsServiceName) => endpointUrl ?? settings.endpoints[service];
+  const common = (service: AwsServiceName, region: string) => {
+    const endpoint = endpointOf(service);
+    return {
+      region,
+      credentials,
+      maxAttempts,
+      requestHandler,
+      ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    };
+  };
+  return {
+    profile: settings.profile,
+    region: setup.region,
+    kms(region) {
+      let client = kmsClients.get(region);
+      if (!client) {
+        client = new KMSClient(common('kms', region));
+        if (onCall) client.middlewareStack.use(callRecorderPlugin(onCall, region));
+        kmsClients.set(region, client);
+      }
+      return client;
+    },
+    iam() {
+      if (!iamClient) {
+        iamClient = new IAMClient(common('iam', globalRegion));
+        if (onCall) iamClient.middlewareStack.use(callRecorderPlugin(onCall, globalRegion));
+      }
+      return iamClient;
+    },
+    sts() {
+      if (!stsClient) {
+        stsClient = new STSClient(common('sts', globalRegion));
+        if (onCall) stsClient.middlewareStack.use(callRecorderPlugin(onCall, globalRegion));
+      }
+      return stsClient;
+    },
+    endpoint(service, region) {
+      return endpointOf(service) ?? defaultEndpoint(service, region ?? globalRegion);
+    },
+    destroy() {
+      for (const client of kmsClients.values()) client.destroy();
+      iamClient?.destroy();
+      stsClient?.destroy();
+    },
+  };
+}
+
+/**
+ * Reads the profiles' settings and prepares the clients; no AWS call is made yet. Rejects with an
+ * AwsCallError (kind 'credentials') when a named profile does not exist. Credential failures
+ * (nothing found, a role that cannot be assumed, an unreachable STS) surface as AwsCallError from the
+ * first call, never as SDK exceptions.
+ */
+export async function createAwsSession(options: AwsSessionOptions = {}): Promise<AwsSession> {
+  const env = options.env ?? process.env;
+  const paths = sharedFilePaths(env);
+  const maxAttempts = maxAttemptsFrom(options, env);
+  const endpointUrl = options.endpointUrl || undefined;
+  const prepare = async (profile: string | undefined) => {
+    const settings = await loadProfileSettings(env, profile, paths);
+    return clientSet({
+      settings,
+      region: resolveRegion(options.region, env, settings.region),
+      endpointUrl,
+      maxAttempts,
+      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall),
+      onCall: options.onCall,
+    });
+  };
+  const [main, keyAccount] = await Promise.all([
+    prepare(options.profile || env.AWS_PROFILE || undefined),
+    options.keyProfile ? prepare(options.keyProfile) : Promise.resolve(undefined),
+  ]);
+  return {
+    ...main,
+    keyAccount,
+    destroy() {
+      main.destroy();
+      keyAccount?.destroy();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// One record per HTTP exchange with AWS, for `--debug` traces (our own structured events: SDK loggers
+// print whole inputs and outputs, credentials included, aws/aws-sdk-js-v3#4674) and for tests that
+// count how many round trips a diagnosis needs one after the other.
+import type { FinalizeRequestMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
+
+export interface AwsCallRecord {
+  /** e.g. kms:DescribeKey, sts:AssumeRole */
+  readonly call: string;
+  readonly region: string | undefined;
+  /** performance.now() when the signed request left, and when its answer was read. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly httpStatusCode?: number;
+  /** The error name when the exchange failed (AccessDeniedException, ECONNREFUSED…). */
+  readonly errorCode?: string;
+}
+
+export type AwsCallObserver = (record: AwsCallRecord) => void;
+
+/** KMSClient + DescribeKeyCommand → kms:DescribeKey. */
+function callName(clientName: string | undefined, commandName: string | undefined): string {
+  const service = (clientName ?? 'aws').replace(/Client$/, '').toLowerCase();
+  return `${service}:${(commandName ?? 'Unknown').replace(/Command$/, '')}`;
+}
+
+/**
+ * A plugin that reports each attempt. It sits right after signing, so credential resolution (which
+ * may itself call STS, reported by the role assumer's own client) is not counted inside the call.
+ */
+export function callRecorderPlugin<Input extends object, Output extends MetadataBearer>(observe: AwsCallObserver, region: string | undefined): Pluggable<Input, Output> {
+  const middleware: FinalizeRequestMiddleware<Input, Output> = (next, context) => async (args) => {
+    const call = callName(context.clientName, context.commandName);
+    const startedAt = performance.now();
+    try {
+      const result = await next(args);
+      const status = (result.response as { statusCode?: unknown } | undefined)?.statusCode;
+      observe({ call, region, startedAt, endedAt: performance.now(), ...(typeof status === 'number' ? { httpStatusCode: status } : {}) });
+      return result;
+    } catch (error) {
+      const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+      const errorCode = typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : 'Error';
+      const status = e.$metadata?.httpStatusCode;
+      observe({ call, region, startedAt, endedAt: performance.now(), errorCode, ...(typeof status === 'number' ? { httpStatusCode: status } : {}) });
+      throw error;
+    }
+  };
+  return {
+    applyToStack(stack) {
+      stack.addRelativeTo(middleware, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'kmsDoctorCallRecorder', override: true });
+    },
+  };
+}

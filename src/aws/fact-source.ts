@@ -1,0 +1,200 @@
+// The facts of one diagnosis, each read once and shared. Every fact awaits exactly what it needs and
+// nothing more, so calling them all at once (prefetchAll) sends each AWS call as soon as its inputs
+// are known: GetCallerIdentity ∥ DescribeKey (∥ the principal's name-only IAM reads when the
+// principal was given) → GetKeyPolicy ∥ ListGrants ∥ GetRole ∥ List*Policies → Get*Policy ∥
+// GetPolicy ∥ SimulatePrincipalPolicy → GetPolicyVersion for managed policies only.
+// A refused read is a fact (an Observation); only credential and network failures reject.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type {
+  CallerFacts,
+  DiagnosisFacts,
+  DiagnosisRequest,
+  GrantFacts,
+  KeyFacts,
+  KeyPolicyFacts,
+  Observation,
+  PrincipalIdentity,
+  PrincipalPolicyFacts,
+  SimulatorResult,
+} from '../engine/facts.js';
+import { memo, memoBy, readCall, skipped, type NotKnown, type Unreadable } from './aws-call.js';
+import type { AwsSession } from './aws-session.js';
+import { describeKey, getKeyPolicy, listGrants, parseKeyInput } from './key-reads.js';
+import { collectPrincipalPolicies } from './principal-policies.js';
+import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readEntity, type PrincipalReference } from './principal-reads.js';
+import { simulate } from './simulation.js';
+
+export interface FactSource {
+  caller(): Promise<Observation<CallerFacts>>;
+  key(): Promise<Observation<KeyFacts>>;
+  keyPolicy(): Promise<Observation<KeyPolicyFacts>>;
+  grants(): Promise<Observation<readonly GrantFacts[]>>;
+  principal(): Promise<Observation<PrincipalIdentity>>;
+  principalPolicies(): Promise<Observation<PrincipalPolicyFacts>>;
+  simulation(): Promise<Observation<readonly SimulatorResult[]>>;
+  /** Starts every read now; the facts' promises then resolve in the fewest sequential round trips. */
+  prefetchAll(): void;
+  /** prefetchAll, then every fact. Rejects (AwsCallError) only for credential or network failures. */
+  readAll(): Promise<DiagnosisFacts>;
+}
+
+/** Where key-policy and grant reads go, once DescribeKey (or the ARN the user gave) says. */
+interface KeyTarget {
+  /** What GetKeyPolicy/ListGrants are given: the key ARN, or a key ID in the caller's account. */
+  readonly keyId: string;
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+const partitionOf = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+
+const isNotKnown = (value: object): value is NotKnown => 'status' in value;
+
+function describeNotKnown(observation: NotKnown): string {
+  return observation.status === 'skipped' ? observation.why : `${observation.call}: ${observation.message}`;
+}
+
+export function createFactSource(session: AwsSession, request: DiagnosisRequest): FactSource {
+  const keyReference = parseKeyInput(request.keyInput, request.region);
+
+  const caller = memo(() =>
+    readCall({ call: 'sts:GetCallerIdentity', endpoint: session.endpoint('sts') }, async (): Promise<CallerFacts> => {
+      const output = await session.sts().send(new GetCallerIdentityCommand({}));
+      return { arn: output.Arn ?? '', accountId: output.Account ?? '', userId: output.UserId ?? '' };
+    }),
+  );
+  const callerAccount = async (): Promise<string | undefined> => {
+    const read = await caller();
+    return read.status === 'known' ? read.value.accountId : undefined;
+  };
+
+  const key = memo(() => describeKey(session, keyReference, callerAccount));
+
+  const keyTarget = memo(async (): Promise<KeyTarget | NotKnown> => {
+    const [described, account] = await Promise.all([key(), callerAccount()]);
+    if (described.status === 'known') {
+      const { arn, accountId, region } = described.value;
+      return { keyId: arn, arn, accountId, region };
+    }
+    if (described.status === 'unreadable' && described.reason === 'not-found') return skipped(`the key ${keyReference.input} was not found (kms:DescribeKey)`);
+    // DescribeKey was refused, but GetKeyPolicy or ListGrants may still be allowed: a key ARN or key ID is enough for them.
+    const { form, input, region, keyId, accountId } = keyReference;
+    if (form === 'key-arn' && accountId) return { keyId: input, arn: input, accountId, region };
+    if (form === 'key-id' && keyId && account) return { keyId, arn: `arn:${partitionOf(region)}:kms:${region}:${account}:key/${keyId}`, accountId: account, region };
+    return skipped(`kms:DescribeKey failed, so the key behind ${input} is unknown (${describeNotKnown(described)})`);
+  });
+
+  /** The key's account differs from the caller's (unknown caller: assume not). */
+  const crossAccount = async (target: KeyTarget): Promise<{ readonly cross: boolean; readonly account: string | undefined }> => {
+    const account = await callerAccount();
+    return { cross: account !== undefined && account !== target.accountId, account };
+  };
+
+  const keyPolicy = memo(async (): Promise<Observation<KeyPolicyFacts>> => {
+    const target = await keyTarget();
+    if (isNotKnown(target)) return target;
+    const { cross, account } = await crossAccount(target);
+    if (!cross) return getKeyPolicy(session, target.region, target.keyId);
+    if (session.keyAccount) return getKeyPolicy(session.keyAccount, target.region, target.arn);
+    return {
+      status: 'unreadable',
+      reason: 'cross-account',
+      call: 'kms:GetKeyPolicy',
+      message: `The key is in account ${target.accountId} and the credentials are for account ${account}: KMS returns a key policy only to its own account. Pass --key-profile with credentials in ${target.accountId} to read it.`,
+    };
+  });
+
+  // ListGrants works across accounts with the key ARN, if the key policy allows it; key-account credentials are better when given.
+  const grants = memo(async (): Promise<Observation<readonly GrantFacts[]>> => {
+    const target = await keyTarget();
+    if (isNotKnown(target)) return target;
+    const { cross } = await crossAccount(target);
+    return cross && session.keyAccount ? listGrants(session.keyAccount, target.region, target.arn) : listGrants(session, target.region, cross ? target.arn : target.keyId);
+  });
+
+  const principalReference = memo(async (): Promise<PrincipalReference | NotKnown> => {
+    let arn = request.principalArn;
+    if (arn === undefined) {
+      const read = await caller();
+      if (read.status !== 'known') return skipped(`the caller's identity is unknown (${describeNotKnown(read)})`);
+      arn = read.value.arn;
+    }
+    const parsed = parsePrincipalArn(arn);
+    return 'unsupported' in parsed ? skipped(parsed.unsupported) : parsed;
+  });
+
+  /** Reads that take only the name start at once; they run in the caller's account, so another account's principal is refused after the fact. */
+  const onPrincipal = <T>(read: (principal: PrincipalReference) => Promise<Observation<T>>) =>
+    memo(async (): Promise<Observation<T>> => {
+      const principal = await principalReference();
+      return isNotKnown(principal) ? principal : read(principal);
+    });
+  const entity = onPrincipal((principal) => readEntity(session, principal));
+  const inlineNames = onPrincipal((principal) => listInlinePolicyNames(session, principal.kind, principal.name));
+  const attachedArns = onPrincipal((principal) => listAttachedPolicyArns(session, principal.kind, principal.name));
+  const managedPolicy = memoBy((arn) => getManagedPolicy(session, arn));
+
+  const foreignPrincipal = async (principal: PrincipalReference, call: string): Promise<Unreadable | undefined> => {
+    const account = await callerAccount();
+    if (account === undefined || account === principal.accountId) return undefined;
+    return {
+      status: 'unreadable',
+      reason: 'cross-account',
+      call,
+      message: `${principal.arn} is in account ${principal.accountId} and the credentials are for account ${account}: IAM shows an identity's policies only in its own account. Run with credentials in ${principal.accountId}.`,
+    };
+  };
+
+  const principal = memo(async (): Promise<Observation<PrincipalIdentity>> => {
+    const reference = await principalReference();
+    if (isNotKnown(reference)) return reference;
+    const [read, foreign] = await Promise.all([entity(), foreignPrincipal(reference, reference.kind === 'role' ? 'iam:GetRole' : 'iam:GetUser')]);
+    return foreign ?? read;
+  });
+
+  const principalPolicies = memo(async (): Promise<Observation<PrincipalPolicyFacts>> => {
+    const reference = await principalReference();
+    if (isNotKnown(reference)) return reference;
+    const [collected, foreign] = await Promise.all([
+      collectPrincipalPolicies(session, reference, { inlineNames, attachedArns, entity, managedPolicy }),
+      foreignPrincipal(reference, reference.kind === 'role' ? 'iam:ListRolePolicies' : 'iam:ListUserPolicies'),
+    ]);
+    return foreign ?? collected;
+  });
+
+  const simulation = memo(async (): Promise<Observation<readonly SimulatorResult[]>> => {
+    const [who, target] = await Promise.all([principal(), keyTarget()]);
+    if (who.status !== 'known') return skipped(`the principal's IAM entity is unknown (${describeNotKnown(who)})`);
+    if (isNotKnown(target)) return skipped(`the key ARN is unknown (${describeNotKnown(target)})`);
+    return simulate(session, request, { entityArn: who.value.entityArn, principalAccount: who.value.accountId, keyArn: target.arn, keyRegion: target.region });
+  });
+
+  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation()] as const;
+
+  return {
+    caller,
+    key,
+    keyPolicy,
+    grants,
+    principal,
+    principalPolicies,
+    simulation,
+    prefetchAll() {
+      everything();
+    },
+    async readAll() {
+      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts] = await Promise.all(everything());
+      return {
+        request,
+        caller: callerFacts,
+        principal: principalFacts,
+        key: keyFacts,
+        keyPolicy: keyPolicyFacts,
+        grants: grantFacts,
+        principalPolicies: policyFacts,
+        simulation: simulationFacts,
+      };
+    },
+  };
+}

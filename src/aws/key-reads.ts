@@ -1,0 +1,122 @@
+// The key as KMS shows it: DescribeKey, GetKeyPolicy and ListGrants turned into KeyFacts,
+// KeyPolicyFacts and GrantFacts. Each function is one read (ListGrants: all its pages).
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  paginateListGrants,
+  type GrantListEntry,
+  type KeyMetadata,
+} from '@aws-sdk/client-kms';
+import type { GrantFacts, KeyFacts, KeyPolicyFacts, KeyStateName, Observation } from '../engine/facts.js';
+import { parsePolicy, readCall } from './aws-call.js';
+import type { AwsClientSet } from './aws-session.js';
+
+/** How the user named the key, which decides where KMS looks for it. */
+export interface KeyReference {
+  readonly input: string;
+  readonly form: 'key-arn' | 'alias-arn' | 'alias-name' | 'key-id';
+  /** The ARN's Region, else the Region of the request. */
+  readonly region: string;
+  /** Only an ARN names an account; key IDs and alias names always mean the caller's account. */
+  readonly accountId?: string;
+  /** For a key ARN or key ID. */
+  readonly keyId?: string;
+}
+
+const kmsArn = /^arn:aws[\w-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/;
+
+export function parseKeyInput(input: string, region: string): KeyReference {
+  const trimmed = input.trim();
+  const arn = kmsArn.exec(trimmed);
+  if (arn) {
+    const [, arnRegion, accountId, type, rest] = arn as unknown as [string, string, string, 'key' | 'alias', string];
+    return type === 'key'
+      ? { input: trimmed, form: 'key-arn', region: arnRegion, accountId, keyId: rest }
+      : { input: trimmed, form: 'alias-arn', region: arnRegion, accountId };
+  }
+  if (trimmed.startsWith('alias/')) return { input: trimmed, form: 'alias-name', region };
+  return { input: trimmed, form: 'key-id', region, keyId: trimmed };
+}
+
+const isoDate = (date: Date | undefined): string | undefined => (date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined);
+
+export function keyFactsFrom(metadata: KeyMetadata, fallbackRegion: string): KeyFacts {
+  const arn = metadata.Arn ?? '';
+  const deletionDate = isoDate(metadata.DeletionDate);
+  return {
+    arn,
+    keyId: metadata.KeyId ?? '',
+    accountId: metadata.AWSAccountId ?? arn.split(':')[4] ?? '',
+    region: arn.split(':')[3] || fallbackRegion,
+    state: (metadata.KeyState ?? 'Unavailable') as KeyStateName,
+    enabled: metadata.Enabled ?? false,
+    manager: metadata.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
+    spec: metadata.KeySpec ?? metadata.CustomerMasterKeySpec ?? '',
+    usage: metadata.KeyUsage ?? '',
+    origin: metadata.Origin ?? '',
+    multiRegion: metadata.MultiRegion ?? false,
+    description: metadata.Description ?? '',
+    ...(deletionDate !== undefined ? { deletionDate } : {}),
+  };
+}
+
+/**
+ * DescribeKey with the key as the user named it. KMS resolves a key ID or alias name in the caller's
+ * own account, so "not found" for one of those may mean the key lives in another account: the message
+ * says so, because that is the fix the user needs.
+ */
+export async function describeKey(clients: AwsClientSet, key: KeyReference, callerAccount: () => Promise<string | undefined>): Promise<Observation<KeyFacts>> {
+  const context = { call: 'kms:DescribeKey', endpoint: clients.endpoint('kms', key.region) };
+  const read = await readCall(context, async () => {
+    const output = await clients.kms(key.region).send(new DescribeKeyCommand({ KeyId: key.input }));
+    if (!output.KeyMetadata) throw Object.assign(new Error('DescribeKey returned no KeyMetadata'), { name: 'EmptyResponse' });
+    return keyFactsFrom(output.KeyMetadata, key.region);
+  });
+  if (read.status === 'unreadable' && read.reason === 'not-found' && (key.form === 'key-id' || key.form === 'alias-name')) {
+    const account = await callerAccount();
+    const where = account ? `account ${account}` : "the caller's account";
+    return {
+      ...read,
+      message: `${read.message} (${key.input} was looked up in ${where}, Region ${key.region}: key IDs and alias names always refer to the caller's own account; name a key in another account by its key ARN)`,
+    };
+  }
+  return read;
+}
+
+/** The key policy; KMS keys have exactly one, named "default". */
+export function getKeyPolicy(clients: AwsClientSet, region: string, keyId: string): Promise<Observation<KeyPolicyFacts>> {
+  return readCall({ call: 'kms:GetKeyPolicy', endpoint: clients.endpoint('kms', region) }, async () => {
+    const output = await clients.kms(region).send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+    const text = output.Policy ?? '';
+    return { text, document: parsePolicy(text) };
+  });
+}
+
+function grantFactsFrom(grant: GrantListEntry): GrantFacts {
+  const creationDate = isoDate(grant.CreationDate);
+  const subset = grant.Constraints?.EncryptionContextSubset;
+  const equals = grant.Constraints?.EncryptionContextEquals;
+  return {
+    grantId: grant.GrantId ?? '',
+    ...(grant.Name ? { name: grant.Name } : {}),
+    granteePrincipal: grant.GranteePrincipal ?? grant.GranteeServicePrincipal ?? '',
+    ...(grant.RetiringPrincipal ? { retiringPrincipal: grant.RetiringPrincipal } : {}),
+    operations: grant.Operations ?? [],
+    ...(subset || equals
+      ? { constraints: { ...(subset ? { encryptionContextSubset: subset } : {}), ...(equals ? { encryptionContextEquals: equals } : {}) } }
+      : {}),
+    ...(grant.IssuingAccount ? { issuingAccount: grant.IssuingAccount } : {}),
+    ...(creationDate !== undefined ? { creationDate } : {}),
+  };
+}
+
+/** Every grant of the key, all pages (100 per page, KMS's maximum, to keep round trips few). */
+export function listGrants(clients: AwsClientSet, region: string, keyId: string): Promise<Observation<readonly GrantFacts[]>> {
+  return readCall({ call: 'kms:ListGrants', endpoint: clients.endpoint('kms', region) }, async () => {
+    const grants: GrantFacts[] = [];
+    for await (const page of paginateListGrants({ client: clients.kms(region), pageSize: 100 }, { KeyId: keyId })) {
+      grants.push(...(page.Grants ?? []).map(grantFactsFrom));
+    }
+    return grants;
+  });
+}

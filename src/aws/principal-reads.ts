@@ -1,0 +1,153 @@
+// The diagnosed identity and its IAM policies, one IAM read per function. The calls that take only
+// a name (GetRole, List*Policies, Get*Policy) need nothing but the ARN the user or STS gave us, which
+// is what lets the fact source start them before GetRole answers.
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetUserCommand,
+  GetGroupPolicyCommand,
+  GetRolePolicyCommand,
+  GetUserPolicyCommand,
+  paginateListAttachedGroupPolicies,
+  paginateListAttachedRolePolicies,
+  paginateListAttachedUserPolicies,
+  paginateListGroupPolicies,
+  paginateListGroupsForUser,
+  paginateListRolePolicies,
+  paginateListUserPolicies,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import type { Observation, PolicyDocumentFacts, PrincipalIdentity } from '../engine/facts.js';
+import { decodePolicyText, parsePolicy, readCall } from './aws-call.js';
+import type { AwsClientSet } from './aws-session.js';
+
+/** A user or role as an ARN names it; `arn` is kept as given (a session ARN for a role session). */
+export interface PrincipalReference {
+  readonly arn: string;
+  readonly kind: 'user' | 'role';
+  readonly name: string;
+  readonly accountId: string;
+}
+
+/** Parses a user, role or role-session ARN; anything else gets a sentence saying why it has no IAM policies to read. */
+export function parsePrincipalArn(arn: string): PrincipalReference | { readonly unsupported: string } {
+  const iam = /^arn:aws[\w-]*:iam::(\d{12}):(user|role)\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
+  if (iam) return { arn, kind: iam[2] as 'user' | 'role', name: iam[3]!, accountId: iam[1]! };
+  // The role's path is not part of a session ARN; GetRole gives it back.
+  const session = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/.exec(arn);
+  if (session) return { arn, kind: 'role', name: session[2]!, accountId: session[1]! };
+  if (/^arn:aws[\w-]*:iam::\d{12}:root$/.test(arn)) return { unsupported: `${arn} is the account's root user, which has no IAM policies to read` };
+  if (/:federated-user\//.test(arn)) return { unsupported: `${arn} is a federated user session, whose permissions come from the GetFederationToken call that created it` };
+  return { unsupported: `${arn} is not an IAM user, role or role session ARN` };
+}
+
+const iamCall = (clients: AwsClientSet, action: string) => ({ call: `iam:${action}`, endpoint: clients.endpoint('iam') });
+
+/** GetRole or GetUser: the entity's real ARN (with its path) and its permissions boundary. */
+export function readEntity(clients: AwsClientSet, principal: PrincipalReference): Promise<Observation<PrincipalIdentity>> {
+  const action = principal.kind === 'role' ? 'GetRole' : 'GetUser';
+  return readCall(iamCall(clients, action), async () => {
+    const entity =
+      principal.kind === 'role'
+        ? (await clients.iam().send(new GetRoleCommand({ RoleName: principal.name }))).Role
+        : (await clients.iam().send(new GetUserCommand({ UserName: principal.name }))).User;
+    const boundary = entity?.PermissionsBoundary?.PermissionsBoundaryArn;
+    const entityArn = entity?.Arn ?? '';
+    return {
+      arn: principal.arn,
+      entityArn,
+      kind: principal.kind,
+      name: principal.name,
+      accountId: entityArn.split(':')[4] ?? principal.accountId,
+      ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
+    };
+  });
+}
+
+export type PolicyHolderKind = 'user' | 'role' | 'group';
+
+interface HolderOperations {
+  readonly noun: 'User' | 'Role' | 'Group';
+  listInline(client: IAMClient, name: string): AsyncIterable<{ PolicyNames?: string[] }>;
+  getInline(client: IAMClient, name: string, policyName: string): Promise<{ PolicyDocument?: string }>;
+  listAttached(client: IAMClient, name: string): AsyncIterable<{ AttachedPolicies?: { PolicyArn?: string }[] }>;
+}
+
+const holders: Readonly<Record<PolicyHolderKind, HolderOperations>> = {
+  role: {
+    noun: 'Role',
+    listInline: (client, RoleName) => paginateListRolePolicies({ client }, { RoleName }),
+    getInline: (client, RoleName, PolicyName) => client.send(new GetRolePolicyCommand({ RoleName, PolicyName })),
+    listAttached: (client, RoleName) => paginateListAttachedRolePolicies({ client }, { RoleName }),
+  },
+  user: {
+    noun: 'User',
+    listInline: (client, UserName) => paginateListUserPolicies({ client }, { UserName }),
+    getInline: (client, UserName, PolicyName) => client.send(new GetUserPolicyCommand({ UserName, PolicyName })),
+    listAttached: (client, UserName) => paginateListAttachedUserPolicies({ client }, { UserName }),
+  },
+  group: {
+    noun: 'Group',
+    listInline: (client, GroupName) => paginateListGroupPolicies({ client }, { GroupName }),
+    getInline: (client, GroupName, PolicyName) => client.send(new GetGroupPolicyCommand({ GroupName, PolicyName })),
+    listAttached: (client, GroupName) => paginateListAttachedGroupPolicies({ client }, { GroupName }),
+  },
+};
+
+/** List{Role,User,Group}Policies, all pages: the names of the inline policies. */
+export function listInlinePolicyNames(clients: AwsClientSet, kind: PolicyHolderKind, name: string): Promise<Observation<readonly string[]>> {
+  const ops = holders[kind];
+  return readCall(iamCall(clients, `List${ops.noun}Policies`), async () => {
+    const names: string[] = [];
+    for await (const page of ops.listInline(clients.iam(), name)) names.push(...(page.PolicyNames ?? []));
+    return names;
+  });
+}
+
+/** Get{Role,User,Group}Policy: one inline policy document, URL-decoded. */
+export function getInlinePolicy(clients: AwsClientSet, kind: PolicyHolderKind, name: string, policyName: string): Promise<Observation<PolicyDocumentFacts>> {
+  const ops = holders[kind];
+  return readCall(iamCall(clients, `Get${ops.noun}Policy`), async () => {
+    const text = decodePolicyText((await ops.getInline(clients.iam(), name, policyName)).PolicyDocument ?? '');
+    return { name: policyName, kind: 'inline' as const, ...(kind === 'group' ? { groupName: name } : {}), text, document: parsePolicy(text) };
+  });
+}
+
+/** ListAttached{Role,User,Group}Policies, all pages: the managed policy ARNs. */
+export function listAttachedPolicyArns(clients: AwsClientSet, kind: PolicyHolderKind, name: string): Promise<Observation<readonly string[]>> {
+  const ops = holders[kind];
+  return readCall(iamCall(clients, `ListAttached${ops.noun}Policies`), async () => {
+    const arns: string[] = [];
+    for await (const page of ops.listAttached(clients.iam(), name)) {
+      for (const attached of page.AttachedPolicies ?? []) if (attached.PolicyArn) arns.push(attached.PolicyArn);
+    }
+    return arns;
+  });
+}
+
+/** ListGroupsForUser, all pages. */
+export function listGroupsForUser(clients: AwsClientSet, userName: string): Promise<Observation<readonly string[]>> {
+  return readCall(iamCall(clients, 'ListGroupsForUser'), async () => {
+    const groups: string[] = [];
+    for await (const page of paginateListGroupsForUser({ client: clients.iam() }, { UserName: userName })) {
+      for (const group of page.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
+    }
+    return groups;
+  });
+}
+
+/**
+ * A managed policy's effective document: GetPolicy for its default version, then GetPolicyVersion.
+ * Used for attached policies and permissions boundaries alike.
+ */
+export async function getManagedPolicy(clients: AwsClientSet, arn: string): Promise<Observation<PolicyDocumentFacts>> {
+  const policy = await readCall(iamCall(clients, 'GetPolicy'), async () => (await clients.iam().send(new GetPolicyCommand({ PolicyArn: arn }))).Policy);
+  if (policy.status !== 'known') return policy;
+  const versionId = policy.value?.DefaultVersionId ?? 'v1';
+  return readCall(iamCall(clients, 'GetPolicyVersion'), async () => {
+    const output = await clients.iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
+    const text = decodePolicyText(output.PolicyVersion?.Document ?? '');
+    return { name: arn, kind: 'managed' as const, arn, versionId, text, document: parsePolicy(text) };
+  });
+}

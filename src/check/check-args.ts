@@ -1,0 +1,134 @@
+// The flags of `kms-doctor check` (and, later, `fix` and the wizard, which share them), validated into
+// one options object. Every mistake is a UsageError: one line, exit code 2.
+import { parseArgs } from 'node:util';
+import { findOperation, operationRequirements, type OperationRequirement } from '../engine/operations.js';
+import { UsageError } from '../usage-error.js';
+
+export interface ConnectionOptions {
+  readonly profile?: string;
+  readonly keyProfile?: string;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+}
+
+export interface CheckOptions extends ConnectionOptions {
+  readonly key: string;
+  readonly operation: OperationRequirement;
+  readonly principal?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  readonly json: boolean;
+}
+
+export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
+                       [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
+
+Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
+  --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
+  --operation OP         KMS API name (Decrypt, kms:GenerateDataKey…) or service operation (s3:PutObject…);
+                         kms-doctor operations lists them
+  --principal ARN        diagnose for this user, role or role session instead of the caller
+  --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
+  --profile P            AWS profile for the calls (default: the standard credential chain)
+  --key-profile P        credentials in the key's account, to read its policy and grants cross-account
+  --region R             Region (a key ARN's Region wins)
+  --endpoint-url URL     send every AWS call to URL (e.g. a kms-doctor sandbox)
+  --json                 one JSON document on stdout
+
+Exit codes: 0 allowed, 1 denied (causes found), 2 usage or input error, 3 could not determine.`;
+
+const keyPatterns = [
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  /^mrk-[0-9a-f]{32}$/,
+  /^alias\/[A-Za-z0-9/_-]{1,250}$/,
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/[A-Za-z0-9/_-]{1,250}$/,
+];
+const principalPattern = /^arn:aws[a-z-]*:(?:iam::\d{12}:(?:user|role)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+
+export function isKeyIdentifier(value: string): boolean {
+  return keyPatterns.some((pattern) => pattern.test(value));
+}
+
+/** The Region a key ARN or alias ARN names, if it is one. */
+export function regionOfKeyArn(key: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
+}
+
+export const connectionFlags = {
+  profile: { type: 'string' },
+  'key-profile': { type: 'string' },
+  region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+} as const;
+
+export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        ...connectionFlags,
+        key: { type: 'string' },
+        operation: { type: 'string' },
+        principal: { type: 'string' },
+        'encryption-context': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  if (values.help) return 'help';
+  if (values.key === undefined) throw new UsageError('--key is required (key ID, alias name, key ARN or alias ARN)');
+  if (!isKeyIdentifier(values.key)) {
+    throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
+  }
+  if (values.operation === undefined) throw new UsageError('--operation is required (e.g. Decrypt or s3:PutObject; see kms-doctor operations)');
+  const operation = findOperation(values.operation);
+  if (!operation) {
+    throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists the ${operationRequirements.length} it knows)`);
+  }
+  if (values.principal !== undefined && !principalPattern.test(values.principal)) {
+    throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
+  }
+  return {
+    key: values.key,
+    operation,
+    json: values.json ?? false,
+    ...(values.principal !== undefined ? { principal: values.principal } : {}),
+    ...(values['encryption-context'] !== undefined ? { encryptionContext: parseEncryptionContext(values['encryption-context']) } : {}),
+    ...connectionOptionsOf(values),
+  };
+}
+
+export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string }): ConnectionOptions {
+  const endpointUrl = values['endpoint-url'];
+  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(endpointUrl)) {
+    throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http(s) URL`);
+  }
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
+    throw new UsageError(`--region '${values.region}' is not an AWS Region name (like us-east-1)`);
+  }
+  return {
+    ...(values.profile !== undefined ? { profile: values.profile } : {}),
+    ...(values['key-profile'] !== undefined ? { keyProfile: values['key-profile'] } : {}),
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+  };
+}
+
+function parseEncryptionContext(text: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--encryption-context is not JSON: ${text}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new UsageError('--encryption-context must be a JSON object of string values, e.g. {"purpose":"backup"}');
+  }
+  return parsed as Record<string, string>;
+}

@@ -1,0 +1,154 @@
+// What `check` prints: the JSON document (public API, documented in the README and extended only
+// additively) and the human report — short sections: what was checked, what was found, the cause, the
+// fix with its diff and commands.
+import type { Diagnosis } from '../engine/cause.js';
+import { colorizeDiff } from '../engine/diff-view.js';
+import type { DiagnosisFacts, Observation } from '../engine/facts.js';
+import type { Fix } from '../engine/fix.js';
+
+export interface CheckResult {
+  readonly facts: DiagnosisFacts;
+  readonly diagnosis: Diagnosis;
+  readonly fixes: readonly Fix[];
+}
+
+export function checkJson(result: CheckResult): Record<string, unknown> {
+  const { diagnosis } = result;
+  return {
+    verdict: diagnosis.verdict,
+    principal: diagnosis.principal ?? null,
+    key: diagnosis.key ?? null,
+    operation: diagnosis.operation,
+    requiredActions: diagnosis.requiredActions,
+    actionResults: diagnosis.actionResults,
+    causes: diagnosis.causes,
+    fixes: result.fixes.map((fix) => ({
+      cause: fix.cause,
+      title: fix.title,
+      explanation: fix.explanation,
+      target: fix.target,
+      ...(fix.diff !== undefined ? { diff: fix.diff } : {}),
+      commands: fix.commands,
+      files: fix.files,
+      ...(fix.blockedBy !== undefined ? { blockedBy: fix.blockedBy } : {}),
+    })),
+    unverified: diagnosis.unverified,
+    notes: diagnosis.notes,
+  };
+}
+
+export interface Paint {
+  readonly bold: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly green: (text: string) => string;
+  readonly yellow: (text: string) => string;
+  readonly colour: boolean;
+}
+
+export function paint(colour: boolean): Paint {
+  const wrap = (open: number, close: number) => (text: string) => (colour ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), colour };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function colourWanted(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+}
+
+function describe<T>(observation: Observation<T>, known: (value: T) => string): string {
+  switch (observation.status) {
+    case 'known':
+      return known(observation.value);
+    case 'unreadable':
+      return `not readable (${observation.call}: ${observation.reason}${observation.message ? ` — ${firstLine(observation.message)}` : ''})`;
+    case 'skipped':
+      return `not read (${observation.why})`;
+  }
+}
+
+const firstLine = (text: string): string => text.split('\n')[0]!.slice(0, 200);
+
+export function humanReport(result: CheckResult, p: Paint): string {
+  const { facts, diagnosis, fixes } = result;
+  const out: string[] = [];
+  const principal = describe(facts.principal, (v) => `${v.entityArn} (${v.kind})`);
+  out.push(p.bold(`kms-doctor check: ${diagnosis.requiredActions.join(' + ')} (${facts.request.operation.name})`));
+  out.push('', p.bold('What was checked'));
+  const row = (label: string, value: string) => out.push(`  ${label.padEnd(14)}${value}`);
+  row('caller', describe(facts.caller, (v) => v.arn));
+  row('principal', principal);
+  row(
+    'key',
+    describe(facts.key, (k) => {
+      const callerAccount = facts.caller.status === 'known' ? facts.caller.value.accountId : undefined;
+      const where = callerAccount === undefined ? '' : callerAccount === k.accountId ? ', same account' : `, account ${k.accountId} (cross-account)`;
+      return `${k.arn} (${k.state}, ${k.manager === 'AWS' ? 'AWS managed' : 'customer managed'}${where})`;
+    }),
+  );
+  row('key policy', describe(facts.keyPolicy, (kp) => `read (${statementCount(kp.document)} statements)`));
+  row(
+    'IAM policies',
+    describe(facts.principalPolicies, (pp) => {
+      const inline = pp.policies.filter((x) => x.kind === 'inline').length;
+      const managed = pp.policies.length - inline;
+      return `${inline} inline, ${managed} managed; boundary: ${pp.permissionsBoundary ? pp.permissionsBoundary.name : 'none'}`;
+    }),
+  );
+  row('grants', describe(facts.grants, (g) => `${g.length}`));
+  row('IAM simulator', describe(facts.simulation, (results) => results.map((r) => `${r.action} ${r.decision}`).join(', ') || 'no result'));
+
+  out.push('', `${p.bold('Verdict:')} ${verdictText(diagnosis.verdict, p)}`);
+  for (const result of diagnosis.actionResults) {
+    const how = result.allowedBy === 'grant' ? ' (by a grant)' : '';
+    out.push(`  ${result.action.padEnd(34)}${result.decision}${how}`);
+  }
+  for (const cause of diagnosis.causes) {
+    out.push('', `${p.bold('Cause:')} ${p.red(cause.code)} ${p.dim(`(${cause.layer})`)}`, `  ${cause.summary}`);
+    for (const item of cause.evidence) {
+      const value = item.value === undefined ? '' : `: ${typeof item.value === 'string' ? item.value : JSON.stringify(item.value)}`;
+      out.push(p.dim(`  - ${item.what}${value}`));
+    }
+  }
+  for (const fix of fixes) {
+    out.push('', `${p.bold('Fix:')} ${fix.title}`, `  ${fix.explanation}`);
+    if (fix.blockedBy) out.push(p.yellow(`  Not proposed: ${fix.blockedBy}`));
+    if (fix.diff) out.push('', indent(p.colour ? colorizeDiff(fix.diff) : fix.diff, '  '));
+    if (fix.commands.length > 0) {
+      out.push('', '  With the aws CLI:');
+      for (const file of fix.files) out.push(`    # ${file.path}: the edited document (kms-doctor fix writes it for you)`);
+      for (const command of fix.commands) out.push(`    ${command}`);
+    }
+  }
+  if (diagnosis.unverified.length > 0) {
+    out.push('', p.bold('Could not verify'));
+    for (const item of diagnosis.unverified) out.push(`  - ${item.what}: ${item.why}`, p.dim(`    ${item.howToVerify}`));
+  }
+  if (diagnosis.notes.length > 0) {
+    out.push('', p.bold('Notes'));
+    for (const note of diagnosis.notes) out.push(`  - ${note}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function verdictText(verdict: Diagnosis['verdict'], p: Paint): string {
+  switch (verdict) {
+    case 'allowed':
+      return p.green('ALLOWED');
+    case 'denied':
+      return p.red('DENIED');
+    case 'unknown':
+      return p.yellow('COULD NOT DETERMINE');
+  }
+}
+
+function statementCount(document: unknown): number {
+  const statements = (document as { Statement?: unknown } | null)?.Statement;
+  return Array.isArray(statements) ? statements.length : statements === undefined ? 0 : 1;
+}
+
+const indent = (text: string, prefix: string): string =>
+  text
+    .split('\n')
+    .map((line) => (line ? prefix + line : line))
+    .join('\n');

@@ -1,0 +1,151 @@
+// What the diagnosis knows, in our own vocabulary: the AWS adapters (src/aws/) produce these from live
+// responses, the engine reads them, and neither the machine nor the UI ever sees an SDK type.
+// Partial visibility is normal: a read that AWS refused is a fact about the world, not a crash.
+import type { OperationRequirement } from './operations.js';
+
+/** The outcome of one read: what was seen, or why it could not be seen. */
+export type Observation<T> =
+  | { readonly status: 'known'; readonly value: T }
+  | {
+      readonly status: 'unreadable';
+      readonly reason: 'access-denied' | 'not-found' | 'cross-account' | 'error';
+      /** The AWS call that failed, e.g. kms:GetKeyPolicy. */
+      readonly call: string;
+      /** AWS's message (never a secret), or ours. */
+      readonly message: string;
+    }
+  | { readonly status: 'skipped'; readonly why: string };
+
+export const known = <T>(value: T): Observation<T> => ({ status: 'known', value });
+
+export interface DiagnosisRequest {
+  readonly operation: OperationRequirement;
+  /** The key as the user named it: key ID, alias name, alias ARN or key ARN. */
+  readonly keyInput: string;
+  /** The Region the call is made in (the key ARN's Region when an ARN was given). */
+  readonly region: string;
+  /** The principal to diagnose for, when not the caller (a user or role ARN, or a role session ARN). */
+  readonly principalArn?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+}
+
+export interface CallerFacts {
+  /** As STS names it: a user ARN or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION. */
+  readonly arn: string;
+  readonly accountId: string;
+  readonly userId: string;
+}
+
+/** The IAM identity whose access is diagnosed. */
+export interface PrincipalIdentity {
+  /** The ARN AWS puts in its error messages for this principal (a session ARN for a role session). */
+  readonly arn: string;
+  /** The IAM entity: the user ARN, or the role ARN with its path. */
+  readonly entityArn: string;
+  readonly kind: 'user' | 'role';
+  readonly name: string;
+  readonly accountId: string;
+  /** ARN of the permissions boundary, when the entity has one. */
+  readonly permissionsBoundaryArn?: string;
+}
+
+export type KeyStateName =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface KeyFacts {
+  readonly arn: string;
+  readonly keyId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly state: KeyStateName;
+  readonly enabled: boolean;
+  readonly manager: 'AWS' | 'CUSTOMER';
+  readonly spec: string;
+  readonly usage: string;
+  readonly origin: string;
+  readonly multiRegion: boolean;
+  readonly description: string;
+  /** ISO date, when the key is pending deletion. */
+  readonly deletionDate?: string;
+}
+
+export interface KeyPolicyFacts {
+  /** The document exactly as KMS returned it. */
+  readonly text: string;
+  readonly document: unknown;
+}
+
+export interface PolicyDocumentFacts {
+  /** Inline policy name, or the managed policy's ARN. */
+  readonly name: string;
+  readonly kind: 'inline' | 'managed';
+  /** The group the policy comes through, for a user's group policies. */
+  readonly groupName?: string;
+  /** Managed policies: the policy ARN and its default version. */
+  readonly arn?: string;
+  readonly versionId?: string;
+  /** The document exactly as IAM returned it (URL-decoded). */
+  readonly text: string;
+  readonly document: unknown;
+}
+
+/** A read that failed while collecting a principal's policies: what was read is then incomplete. */
+export interface UnreadablePolicyPart {
+  readonly call: string;
+  readonly reason: 'access-denied' | 'not-found' | 'cross-account' | 'error';
+  readonly message: string;
+  /** What the read was for: a policy name or ARN, `group GROUP`, or `permissions boundary`. */
+  readonly subject?: string;
+}
+
+export interface PrincipalPolicyFacts {
+  readonly policies: readonly PolicyDocumentFacts[];
+  readonly permissionsBoundary?: PolicyDocumentFacts;
+  /**
+   * Reads that failed after the policy lists were known (a denied GetPolicy, a user's groups that
+   * could not be listed, a boundary that could not be read). Absent when everything was read.
+   */
+  readonly unreadable?: readonly UnreadablePolicyPart[];
+}
+
+export interface GrantFacts {
+  readonly grantId: string;
+  readonly name?: string;
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal?: string;
+  readonly operations: readonly string[];
+  readonly constraints?: {
+    readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+    readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+  };
+  readonly issuingAccount?: string;
+  readonly creationDate?: string;
+}
+
+/** IAM's own simulator's view of one action (identity side only, as AWS documents). */
+export interface SimulatorResult {
+  readonly action: string;
+  readonly decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
+  readonly matchedStatements: readonly { readonly sourcePolicyId: string; readonly sourcePolicyType?: string }[];
+  readonly missingContextValues: readonly string[];
+  readonly allowedByPermissionsBoundary?: boolean;
+  readonly allowedByOrganizations?: boolean;
+}
+
+export interface DiagnosisFacts {
+  readonly request: DiagnosisRequest;
+  readonly caller: Observation<CallerFacts>;
+  readonly principal: Observation<PrincipalIdentity>;
+  readonly key: Observation<KeyFacts>;
+  readonly keyPolicy: Observation<KeyPolicyFacts>;
+  readonly grants: Observation<readonly GrantFacts[]>;
+  readonly principalPolicies: Observation<PrincipalPolicyFacts>;
+  readonly simulation: Observation<readonly SimulatorResult[]>;
+}

@@ -1,0 +1,67 @@
+// The writes a fix performs, each as the apply step runs it (a FixStep) and as a reviewer can run it
+// by hand (an aws CLI command reading a file:// document), plus the names of those files.
+import type { PrincipalIdentity } from '../facts.js';
+import type { FixStep } from '../fix.js';
+import type { KeyReference, Workspace } from './workspace.js';
+
+export interface Write {
+  readonly step: FixStep;
+  readonly command: string;
+}
+
+/** A word the shell passes through unchanged: IAM names and ARNs are, anything else gets quoted. */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export const fileSafe = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');
+
+/** `<stem>.json`, or `<stem>-2.json`… when an earlier fix in the same list wrote that file already. */
+export function uniqueFileName(workspace: Workspace, stem: string): string {
+  let name = `${stem}.json`;
+  for (let n = 2; workspace.fileNames.has(name); n += 1) name = `${stem}-${n}.json`;
+  workspace.fileNames.add(name);
+  return name;
+}
+
+export function putKeyPolicy(key: KeyReference, text: string, file: string): Write {
+  return {
+    step: { kind: 'put-key-policy', keyArn: key.arn, policy: text },
+    command: `aws kms put-key-policy --key-id ${shellWord(key.arn)} --policy-name default --policy file://${file} --region ${shellWord(key.region)}`,
+  };
+}
+
+export function putEntityPolicy(principal: PrincipalIdentity, policyName: string, text: string, file: string): Write {
+  const name = shellWord(principal.name);
+  const policy = shellWord(policyName);
+  return principal.kind === 'role'
+    ? {
+        step: { kind: 'put-role-policy', roleName: principal.name, policyName, document: text },
+        command: `aws iam put-role-policy --role-name ${name} --policy-name ${policy} --policy-document file://${file}`,
+      }
+    : {
+        step: { kind: 'put-user-policy', userName: principal.name, policyName, document: text },
+        command: `aws iam put-user-policy --user-name ${name} --policy-name ${policy} --policy-document file://${file}`,
+      };
+}
+
+export function createPolicyVersion(policyArn: string, text: string, file: string): Write {
+  return {
+    step: { kind: 'create-policy-version', policyArn, document: text },
+    command: `aws iam create-policy-version --policy-arn ${shellWord(policyArn)} --policy-document file://${file} --set-as-default`,
+  };
+}
+
+export function enableKey(key: KeyReference): Write {
+  return {
+    step: { kind: 'enable-key', keyArn: key.arn },
+    command: `aws kms enable-key --key-id ${shellWord(key.arn)} --region ${shellWord(key.region)}`,
+  };
+}
+
+export function cancelKeyDeletion(key: KeyReference): Write {
+  return {
+    step: { kind: 'cancel-key-deletion', keyArn: key.arn },
+    command: `aws kms cancel-key-deletion --key-id ${shellWord(key.arn)} --region ${shellWord(key.region)}`,
+  };
+}

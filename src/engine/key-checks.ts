@@ -1,0 +1,169 @@
+// The key before any policy: was the identifier one KMS can resolve for this caller (Region, account,
+// identifier form), does its state let the operation run, and is it an AWS managed key used from
+// another account. Each of these refuses the call whatever the policies say.
+import type { Cause, Evidence } from './cause.js';
+import { list, type Scope } from './diagnosis-scope.js';
+import type { KeyFacts } from './facts.js';
+
+/** Actions a key in another account accepts, and with which identifiers (KMS-DENIALS XA-2, XA-3). */
+const crossAccountByArnOrAlias = new Set(
+  [
+    'Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext',
+    'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'Sign', 'Verify', 'GenerateMac', 'VerifyMac',
+    'GetPublicKey', 'DeriveSharedSecret', 'DescribeKey',
+  ].map((a) => `kms:${a.toLowerCase()}`),
+);
+const crossAccountByKeyArnOnly = new Set(
+  ['CreateGrant', 'ListGrants', 'RevokeGrant', 'RetireGrant', 'GetKeyRotationStatus'].map((a) => `kms:${a.toLowerCase()}`),
+);
+
+/** Actions KMS refuses unless the key is Enabled (the sandbox's enabledOnly; KMS developer guide "Key states"). */
+const enabledOnly = new Set(
+  [...crossAccountByArnOrAlias, 'kms:creategrant'].filter((a) => a !== 'kms:describekey'),
+);
+const notPendingDeletion = new Set(['kms:schedulekeydeletion', 'kms:createalias', 'kms:updatealias', 'kms:tagresource', 'kms:untagresource']);
+const enableDisable = new Set(['kms:enablekey', 'kms:disablekey']);
+
+function usableInState(action: string, state: KeyFacts['state']): boolean {
+  const a = action.toLowerCase();
+  if (enabledOnly.has(a)) return state === 'Enabled';
+  if (enableDisable.has(a)) return state === 'Enabled' || state === 'Disabled' || state === 'Unavailable';
+  if (notPendingDeletion.has(a)) return state !== 'PendingDeletion' && state !== 'PendingReplicaDeletion';
+  return true;
+}
+
+export function keyNotFoundCause(scope: Scope): Cause | undefined {
+  const { facts, reference, key, subject } = scope;
+  const { keyInput, region } = facts.request;
+  const actions = scope.actions;
+  const input: Evidence = { what: 'Key identifier used', value: keyInput, source: 'request' };
+  const make = (summary: string, evidence: Evidence[]): Cause => ({ code: 'key-not-found', layer: 'key-identifier', summary, actions, evidence: [input, ...evidence] });
+  const callRegion: Evidence = { what: 'Region of the call', value: region, source: 'request' };
+
+  if (reference.region !== undefined && reference.region !== region) {
+    return make(
+      `The key ARN names Region ${reference.region}, but the call is made in ${region}; KMS keys exist in one Region only, so KMS answers that the key does not exist.`,
+      [{ what: 'Region in the ARN', value: reference.region }, callRegion],
+    );
+  }
+  if (key !== undefined && key.region !== region) {
+    return make(
+      `The key is in Region ${key.region}, but the call is made in ${region}; KMS keys exist in one Region only, so KMS answers that the key does not exist.`,
+      [{ what: 'Region of the key', value: key.region, source: 'kms:DescribeKey' }, callRegion],
+    );
+  }
+  const callerAccount = subject?.accountId;
+  const ownerAccount = key?.accountId ?? reference.accountId;
+  const crossAccount = callerAccount !== undefined && ownerAccount !== undefined && callerAccount !== ownerAccount;
+  if (crossAccount && (reference.form === 'alias-name' || reference.form === 'key-id')) {
+    const what = reference.form === 'alias-name' ? 'an alias name' : 'a key ID';
+    return make(
+      `KMS looks up ${what} in the caller's own account (${callerAccount}), but this key belongs to account ${ownerAccount}; a key in another account must be named by its key ARN${reference.form === 'alias-name' ? ' or alias ARN' : ''}.`,
+      [
+        { what: 'Account of the key', value: ownerAccount, source: key ? 'kms:DescribeKey' : 'key ARN' },
+        { what: 'Account of the caller', value: callerAccount },
+        ...(key ? [{ what: 'Key ARN to use', value: key.arn, source: 'kms:DescribeKey' }] : []),
+      ],
+    );
+  }
+  if (crossAccount && facts.request.operation.viaService === undefined) {
+    const notCrossAccount = actions.filter((a) => !crossAccountByArnOrAlias.has(a.toLowerCase()) && !crossAccountByKeyArnOnly.has(a.toLowerCase()));
+    if (notCrossAccount.length > 0) {
+      return make(
+        `${list(notCrossAccount)} cannot be used on a key in another account (the key is in ${ownerAccount}, the caller in ${callerAccount}); run it with credentials in the key's account.`,
+        [{ what: 'Account of the key', value: ownerAccount }, { what: 'Account of the caller', value: callerAccount }, { what: 'Operations that work across accounts', value: 'cryptographic operations, DescribeKey, GetPublicKey, CreateGrant, ListGrants, RevokeGrant, RetireGrant, GetKeyRotationStatus' }],
+      );
+    }
+    const keyArnOnly = actions.filter((a) => crossAccountByKeyArnOnly.has(a.toLowerCase()));
+    if (reference.form === 'alias-arn' && keyArnOnly.length > 0) {
+      return make(
+        `${list(keyArnOnly)} on a key in another account accept only the key ARN, not an alias ARN, so KMS answers that the alias is not found.`,
+        [{ what: 'Account of the key', value: ownerAccount }, { what: 'Account of the caller', value: callerAccount }, ...(key ? [{ what: 'Key ARN to use', value: key.arn }] : [])],
+      );
+    }
+  }
+  if (facts.key.status === 'unreadable' && facts.key.reason === 'not-found') {
+    const account = reference.accountId ?? callerAccount;
+    const where = `${account !== undefined ? `account ${account}, ` : ''}Region ${region}`;
+    const thing = reference.aliasName !== undefined ? `No alias ${reference.aliasName} exists` : `No key ${keyInput} exists`;
+    return make(`${thing} in ${where}: check the identifier, the Region and the account (it may also have been deleted).`, [
+      { what: 'KMS answered', value: facts.key.message, source: facts.key.call },
+      callRegion,
+      ...(account !== undefined ? [{ what: 'Account searched', value: account }] : []),
+    ]);
+  }
+  return undefined;
+}
+
+export function keyStateCause(scope: Scope): Cause | undefined {
+  const key = scope.key;
+  if (!key) return undefined;
+  const actions = scope.actions.filter((a) => !usableInState(a, key.state));
+  if (actions.length === 0) return undefined;
+  const stateEvidence: Evidence[] = [
+    { what: 'Key state', value: key.state, source: 'kms:DescribeKey' },
+    { what: 'Key ARN', value: key.arn, source: 'kms:DescribeKey' },
+  ];
+  const base = { layer: 'key-state' as const, actions };
+  switch (key.state) {
+    case 'Disabled':
+      return {
+        ...base,
+        code: 'key-disabled',
+        summary: `The key is disabled, so KMS refuses ${list(actions)} with it until someone enables it again (kms:EnableKey).`,
+        evidence: [...stateEvidence, { what: 'Enabled', value: key.enabled, source: 'kms:DescribeKey' }],
+      };
+    case 'PendingDeletion':
+    case 'PendingReplicaDeletion': {
+      const when = key.deletionDate !== undefined ? ` on ${key.deletionDate}` : '';
+      const what = key.state === 'PendingReplicaDeletion' ? 'This multi-Region replica key is scheduled for deletion' : 'The key is scheduled for deletion';
+      return {
+        ...base,
+        code: 'key-pending-deletion',
+        summary: `${what}${when}, so KMS refuses to use it; cancel the deletion (kms:CancelKeyDeletion), then enable the key, to use it again.`,
+        evidence: [...stateEvidence, { what: 'Deletion date', value: key.deletionDate ?? 'not reported', source: 'kms:DescribeKey' }],
+      };
+    }
+    case 'PendingImport':
+      return {
+        ...base,
+        code: 'key-pending-import',
+        summary: 'The key has no key material (it was never imported, or the imported material expired or was deleted), so KMS cannot use it until the material is imported again.',
+        evidence: [...stateEvidence, { what: 'Key origin', value: key.origin, source: 'kms:DescribeKey' }],
+      };
+    case 'Unavailable':
+      return {
+        ...base,
+        code: 'key-unavailable',
+        summary: "The key's custom key store is disconnected, so KMS cannot use the key until the key store is connected again.",
+        evidence: [...stateEvidence, { what: 'Key origin', value: key.origin, source: 'kms:DescribeKey' }],
+      };
+    case 'Creating':
+    case 'Updating':
+      return {
+        ...base,
+        code: 'key-unavailable',
+        summary: `The key is still ${key.state === 'Creating' ? 'being created' : 'being updated'} (a multi-Region key), so KMS cannot use it yet; wait a moment and retry.`,
+        evidence: stateEvidence,
+      };
+    case 'Enabled':
+      return undefined;
+  }
+}
+
+export function awsManagedCrossAccountCause(scope: Scope): Cause | undefined {
+  const { key, subject } = scope;
+  if (!key || !subject || key.manager !== 'AWS' || key.accountId === subject.accountId) return undefined;
+  return {
+    code: 'aws-managed-key-cross-account',
+    layer: 'key-policy',
+    summary: `This is an AWS managed key of account ${key.accountId}; AWS managed keys serve only their own account, through their service, so ${subject.name} in account ${subject.accountId} cannot use it whatever any policy says (use a customer managed key to share data across accounts).`,
+    actions: scope.actions,
+    evidence: [
+      { what: 'Key manager', value: key.manager, source: 'kms:DescribeKey' },
+      { what: 'Account of the key', value: key.accountId, source: 'kms:DescribeKey' },
+      { what: 'Account of the caller', value: subject.accountId },
+      { what: 'Key description', value: key.description, source: 'kms:DescribeKey' },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+// The scenarios shipped in the package's scenarios/ folder, which `--scenario NAME` loads by name.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ScenarioSummary {
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+}
+
+/** Built-in scenarios in teaching order: the empty world first, then the playbook's root causes. */
+const builtInOrder = [
+  'blank',
+  'no-iam-delegation',
+  'missing-kms-actions',
+  'cross-account-one-side',
+  'key-disabled',
+  'key-pending-deletion',
+  'ebs-grant-denied',
+];
+
+/** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */
+export function builtInScenariosDirectory(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(directory, 'scenarios');
+    if (existsSync(join(candidate, 'blank.json'))) return candidate;
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`the built-in scenarios folder was not found above ${fileURLToPath(import.meta.url)}`);
+    directory = parent;
+  }
+}
+
+/** The names of the scenarios in `directory`, in teaching order; unranked ones follow alphabetically. */
+export function builtInNames(directory: string): string[] {
+  const names = readdirSync(directory)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length));
+  const rank = (name: string) => (builtInOrder.includes(name) ? builtInOrder.indexOf(name) : builtInOrder.length);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** The built-in scenarios, in teaching order, with the title and summary each file declares. */
+export function builtInScenarios(): ScenarioSummary[] {
+  const directory = builtInScenariosDirectory();
+  return builtInNames(directory).map((name) => {
+    let title = name;
+    let summary = '';
+    try {
+      const raw = JSON.parse(readFileSync(join(directory, `${name}.json`), 'utf8')) as Record<string, unknown>;
+      if (typeof raw.title === 'string') title = raw.title;
+      if (typeof raw.summary === 'string') summary = raw.summary;
+    } catch {
+      // A broken built-in still shows up by name; loading it reports the problem.
+    }
+    return { name, title, summary };
+  });
+}

@@ -1,0 +1,270 @@
+// The facts of every built-in scenario's principal, read from a real sandbox: as an administrator
+// diagnosing the principal (everything readable), and as the principal itself (partial visibility,
+// which must come back as observations, never as a crash). Then the edges: keys in other accounts,
+// unknown keys, a role path and boundary, managed policies, and grants beyond one page.
+import { CreateGrantCommand } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiagnosisFacts, DiagnosisRequest, Observation, PrincipalPolicyFacts } from '../../src/engine/facts.js';
+import { findOperation } from '../../src/engine/operations.js';
+import type { AwsCallRecord } from '../../src/aws/call-recorder.js';
+import { createFactSource } from '../../src/aws/fact-source.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { principalArnOf, profileSession, trainingRequest } from './aws-test-helpers.js';
+
+function valueOf<T>(observation: Observation<T>): T {
+  if (observation.status !== 'known') throw new Error(`expected a known fact, got ${JSON.stringify(observation)}`);
+  return observation.value;
+}
+
+const policyNames = (facts: Observation<PrincipalPolicyFacts>) => valueOf(facts).policies.map((p) => p.name);
+
+interface ScenarioExpectation {
+  readonly scenario: string;
+  /** Who diagnoses someone else: an administrator of the principal's account (and the key's, as key profile). */
+  readonly diagnoser: string;
+  readonly keyProfile?: string;
+  readonly keyState: string | 'unreadable';
+  readonly inlinePolicy: string;
+  /** IAM's simulator on the identity side: the decision per required action. */
+  readonly simulated: Readonly<Record<string, string>>;
+}
+
+const scenarios: readonly ScenarioExpectation[] = [
+  { scenario: 'no-iam-delegation', diagnoser: 'admin', keyState: 'Enabled', inlinePolicy: 'orders-key-use', simulated: { 'kms:Decrypt': 'allowed' } },
+  {
+    scenario: 'missing-kms-actions',
+    diagnoser: 'admin',
+    keyState: 'Enabled',
+    inlinePolicy: 'invoice-uploads',
+    simulated: { 'kms:GenerateDataKey': 'implicitDeny', 'kms:Decrypt': 'allowed' },
+  },
+  // admin-b may not DescribeKey a key whose policy trusts only its own account: that is a fact too.
+  { scenario: 'cross-account-one-side', diagnoser: 'admin-b', keyProfile: 'admin', keyState: 'unreadable', inlinePolicy: 'shared-exports-read', simulated: { 'kms:Decrypt': 'allowed' } },
+  { scenario: 'key-disabled', diagnoser: 'admin', keyState: 'Disabled', inlinePolicy: 'batch-exports-key', simulated: { 'kms:Encrypt': 'allowed' } },
+  { scenario: 'key-pending-deletion', diagnoser: 'admin', keyState: 'PendingDeletion', inlinePolicy: 'payroll-key', simulated: { 'kms:GenerateDataKey': 'allowed' } },
+  {
+    scenario: 'ebs-grant-denied',
+    diagnoser: 'admin',
+    keyState: 'Enabled',
+    inlinePolicy: 'ebs-volume-operations',
+    simulated: { 'kms:CreateGrant': 'implicitDeny', 'kms:Decrypt': 'allowed', 'kms:DescribeKey': 'allowed' },
+  },
+];
+
+describe.each(scenarios)('scenario $scenario', (expected) => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox(expected.scenario);
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it("an administrator reads every fact of the training principal's failing call", async () => {
+    const training = sandbox.world.state.training!;
+    const principalArn = principalArnOf(sandbox, training.principal);
+    const session = await profileSession(sandbox, expected.diagnoser, expected.keyProfile ? { keyProfile: expected.keyProfile } : {});
+    const request = trainingRequest(sandbox, { principalArn });
+    const facts = await createFactSource(session, request).readAll();
+    session.destroy();
+
+    expect(facts.request).toBe(request);
+    expect(valueOf(facts.caller).arn).toBe(principalArnOf(sandbox, expected.diagnoser));
+    if (expected.keyState === 'unreadable') expect(facts.key).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:DescribeKey' });
+    else expect(valueOf(facts.key)).toMatchObject({ state: expected.keyState, manager: 'CUSTOMER', spec: 'SYMMETRIC_DEFAULT' });
+    const policy = valueOf(facts.keyPolicy);
+    expect(policy.document).toEqual(JSON.parse(policy.text));
+    expect(Array.isArray(valueOf(facts.grants))).toBe(true);
+    expect(valueOf(facts.principal)).toMatchObject({ arn: principalArn, entityArn: principalArn, name: training.principal });
+    expect(policyNames(facts.principalPolicies)).toEqual([expected.inlinePolicy]);
+    const inline = valueOf(facts.principalPolicies).policies[0]!;
+    expect(inline.kind).toBe('inline');
+    expect(inline.document).toEqual(JSON.parse(inline.text));
+    const decisions = Object.fromEntries(valueOf(facts.simulation).map((r) => [r.action, r.decision]));
+    expect(decisions).toMatchObject(expected.simulated);
+    expect(Object.keys(decisions)).toEqual([...request.operation.actions]);
+  });
+
+  it('the training principal itself gets observations for what it may not read, never an exception', async () => {
+    const training = sandbox.world.state.training!;
+    const session = await profileSession(sandbox, training.principal);
+    const facts: DiagnosisFacts = await createFactSource(session, trainingRequest(sandbox)).readAll();
+    session.destroy();
+    const caller = valueOf(facts.caller);
+    expect(caller.arn).toMatch(new RegExp(`(user|assumed-role)/${training.principal}(/kms-doctor)?$`));
+    // None of the training principals may read IAM: the diagnosis must say so, not stop.
+    expect(facts.principal).toMatchObject({ status: 'unreadable', reason: 'access-denied' });
+    expect(facts.principalPolicies).toMatchObject({ status: 'unreadable', reason: 'access-denied' });
+    expect(facts.simulation.status).toBe('skipped');
+    for (const fact of [facts.key, facts.keyPolicy, facts.grants]) expect(['known', 'unreadable', 'skipped']).toContain(fact.status);
+  });
+});
+
+describe('reads a caller cannot make, and keys it cannot see', () => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
+
+  it('a caller without kms:GetKeyPolicy gets an unreadable key policy, attempted with the key ARN it named', async () => {
+    const session = await profileSession(sandbox, 'ReportingRole');
+    const facts = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: keyArn }).readAll();
+    session.destroy();
+    expect(facts.key).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:DescribeKey' });
+    expect(facts.keyPolicy).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:GetKeyPolicy' });
+    expect(facts.grants).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:ListGrants' });
+  });
+
+  it('an unknown alias is not found, and the reads that need the key are skipped', async () => {
+    const session = await profileSession(sandbox, 'admin');
+    const facts = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: 'alias/no-such-key', principalArn: principalArnOf(sandbox, 'AppRole') }).readAll();
+    session.destroy();
+    expect(facts.key).toMatchObject({ status: 'unreadable', reason: 'not-found', call: 'kms:DescribeKey' });
+    expect((facts.key as { message: string }).message).toContain('account 111122223333');
+    expect(facts.keyPolicy.status).toBe('skipped');
+    expect(facts.grants.status).toBe('skipped');
+    expect(facts.simulation.status).toBe('skipped');
+    expect(facts.principal.status).toBe('known');
+  });
+
+  it('an unknown key ARN is not found', async () => {
+    const session = await profileSession(sandbox, 'admin');
+    const key = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: keyArn.replace('f94ddd94', '00000000') }).key();
+    session.destroy();
+    expect(key).toMatchObject({ status: 'unreadable', reason: 'not-found' });
+  });
+});
+
+describe('a key in another account', () => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox('cross-account-one-side');
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+  const keyId = '56e21f24-7d3f-4d54-9a4b-686456f054a3';
+
+  it('without a key profile: the key policy is unreadable cross-account, and GetKeyPolicy is not even called', async () => {
+    const records: AwsCallRecord[] = [];
+    const session = await profileSession(sandbox, 'admin-b', { onCall: (record) => records.push(record) });
+    const facts = await createFactSource(session, trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') })).readAll();
+    session.destroy();
+    expect(facts.keyPolicy).toMatchObject({ status: 'unreadable', reason: 'cross-account', call: 'kms:GetKeyPolicy' });
+    expect((facts.keyPolicy as { message: string }).message).toMatch(/111122223333.*444455556666.*--key-profile/);
+    expect(records.map((r) => r.call)).not.toContain('kms:GetKeyPolicy');
+    // ListGrants is tried with the key ARN across accounts; this key's policy does not allow it.
+    expect(facts.grants).toMatchObject({ status: 'unreadable', reason: 'access-denied' });
+  });
+
+  it('with a key profile: the key policy and grants are read with credentials in the key account', async () => {
+    const session = await profileSession(sandbox, 'admin-b', { keyProfile: 'admin' });
+    const facts = createFactSource(session, trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') }));
+    const [policy, grants] = await Promise.all([facts.keyPolicy(), facts.grants()]);
+    session.destroy();
+    expect(JSON.stringify(valueOf(policy).document)).toContain('arn:aws:iam::111122223333:root');
+    expect(valueOf(grants)).toEqual([]);
+  });
+
+  it('a key ID is looked up in the caller\'s own account, and the message says so', async () => {
+    const session = await profileSession(sandbox, 'PartnerRole');
+    const key = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: keyId }).key();
+    session.destroy();
+    expect(key).toMatchObject({ status: 'unreadable', reason: 'not-found' });
+    expect((key as { message: string }).message).toMatch(/looked up in account 444455556666.*key ARN/);
+  });
+
+  it('a principal of another account than the credentials is refused, not confused with a namesake', async () => {
+    const session = await profileSession(sandbox, 'admin', { keyProfile: 'admin' });
+    const facts = await createFactSource(session, trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') })).readAll();
+    session.destroy();
+    expect(facts.principal).toMatchObject({ status: 'unreadable', reason: 'cross-account' });
+    expect(facts.principalPolicies).toMatchObject({ status: 'unreadable', reason: 'cross-account' });
+    expect(facts.simulation.status).toBe('skipped');
+  });
+});
+
+describe('roles with a path, a boundary and managed policies; users and their groups', () => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox('test/aws/fixtures/role-path-boundary.json');
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+  const request = (): DiagnosisRequest => ({ operation: findOperation('Decrypt')!, keyInput: 'alias/payments', region: 'us-east-1' });
+
+  it('maps the role session to the role with its path, reads every policy kind, and simulates the real entity', async () => {
+    const session = await profileSession(sandbox, 'PaymentsRole');
+    const facts = await createFactSource(session, request()).readAll();
+    session.destroy();
+    expect(valueOf(facts.caller).arn).toBe('arn:aws:sts::111122223333:assumed-role/PaymentsRole/kms-doctor');
+    expect(valueOf(facts.principal)).toEqual({
+      arn: 'arn:aws:sts::111122223333:assumed-role/PaymentsRole/kms-doctor',
+      entityArn: 'arn:aws:iam::111122223333:role/teams/payments/PaymentsRole',
+      kind: 'role',
+      name: 'PaymentsRole',
+      accountId: '111122223333',
+      permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/boundaries/payments-boundary',
+    });
+    const policies = valueOf(facts.principalPolicies);
+    expect(policies.policies.map((p) => [p.kind, p.name, p.versionId])).toEqual([
+      ['inline', 'payments-encrypt', undefined],
+      ['managed', 'arn:aws:iam::111122223333:policy/payments-kms', 'v1'],
+      ['managed', 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'v1'],
+    ]);
+    expect(policies.policies[1]!.document).toMatchObject({ Statement: [{ Action: 'kms:Decrypt' }] });
+    expect(policies.permissionsBoundary).toMatchObject({ kind: 'managed', arn: 'arn:aws:iam::111122223333:policy/boundaries/payments-boundary' });
+    expect(policies.unreadable).toBeUndefined();
+    expect(valueOf(facts.simulation).map((r) => [r.action, r.decision, r.allowedByPermissionsBoundary])).toEqual([
+      ['kms:Decrypt', 'allowed', true],
+    ]);
+  });
+
+  it("reads a user's policies and records its groups as unreadable while the sandbox lacks ListGroupsForUser", async () => {
+    const session = await profileSession(sandbox, 'admin');
+    const facts = await createFactSource(session, request()).readAll();
+    session.destroy();
+    const policies = valueOf(facts.principalPolicies);
+    expect(policies.policies.map((p) => p.name)).toEqual(['full-access']);
+    expect(policies.unreadable).toEqual([
+      { call: 'iam:ListGroupsForUser', reason: 'error', message: expect.stringMatching(/^InvalidAction: /), subject: 'groups of user admin' },
+    ]);
+    expect(valueOf(facts.principal)).toMatchObject({ kind: 'user', entityArn: 'arn:aws:iam::111122223333:user/admin' });
+  });
+});
+
+describe('grants', () => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it('reads every page: 130 grants take two ListGrants calls of 100', async () => {
+    const records: AwsCallRecord[] = [];
+    const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
+    const kms = session.kms('us-east-1');
+    for (let batch = 0; batch < 13; batch++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: 'arn:aws:iam::111122223333:role/AppRole', Operations: ['Decrypt'], Name: `g-${batch}-${i}` })),
+        ),
+      );
+    }
+    records.length = 0;
+    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox)).grants());
+    session.destroy();
+    expect(grants).toHaveLength(130);
+    expect(new Set(grants.map((g) => g.grantId)).size).toBe(130);
+    expect(grants[0]).toMatchObject({ granteePrincipal: 'arn:aws:iam::111122223333:role/AppRole', operations: ['Decrypt'], issuingAccount: 'arn:aws:iam::111122223333:root' });
+    expect(records.filter((r) => r.call === 'kms:ListGrants')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,603 @@
+// The diagnosis engine on hand-built facts: one test per cause, the allowed case, grants, encryption
+// context, cross-account combinations and partial visibility. No network, no sandbox.
+import { describe, expect, it } from 'vitest';
+import type { Cause, CauseCode, Diagnosis } from '../../src/engine/cause.js';
+import { diagnose, type DiagnoseOptions } from '../../src/engine/diagnose.js';
+import type {
+  DiagnosisFacts,
+  GrantFacts,
+  KeyFacts,
+  KeyPolicyFacts,
+  Observation,
+  PolicyDocumentFacts,
+  PrincipalPolicyFacts,
+  SimulatorResult,
+} from '../../src/engine/facts.js';
+import { kmsRequestContext } from '../../src/engine/kms-request-context.js';
+import { findOperation } from '../../src/engine/operations.js';
+
+const A = '111122223333';
+const B = '444455556666';
+const region = 'us-east-1';
+const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const keyArn = `arn:aws:kms:${region}:${A}:key/${keyId}`;
+const roleArn = (account: string) => `arn:aws:iam::${account}:role/AppRole`;
+const sessionArn = (account: string) => `arn:aws:sts::${account}:assumed-role/AppRole/app-session`;
+
+const document = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+const rootStatement = (account: string) => ({
+  Sid: 'Enable IAM User Permissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${account}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+});
+const adminStatement = {
+  Sid: 'Allow access for Key Administrators',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${A}:user/admin` },
+  Action: ['kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Get*', 'kms:Disable*'],
+  Resource: '*',
+};
+const allowKms = (actions: string | string[], resource = keyArn, extra: object = {}) => ({ Sid: 'UseKey', Effect: 'Allow', Action: actions, Resource: resource, ...extra });
+
+interface Setup {
+  readonly operation?: string;
+  readonly principalAccount?: string;
+  readonly keyInput?: string;
+  readonly region?: string;
+  readonly encryptionContext?: Record<string, string>;
+  readonly key?: Partial<KeyFacts> | Observation<KeyFacts>;
+  readonly keyPolicy?: object | Observation<KeyPolicyFacts>;
+  /** Inline policies by name, or an observation. */
+  readonly identity?: Record<string, object> | Observation<PrincipalPolicyFacts>;
+  readonly boundary?: object;
+  readonly grants?: GrantFacts[] | Observation<readonly GrantFacts[]>;
+  readonly simulation?: SimulatorResult[];
+}
+
+const isObservation = (value: unknown): value is Observation<never> => typeof value === 'object' && value !== null && 'status' in value;
+const denied = (call: string, reason: 'access-denied' | 'not-found' | 'cross-account' = 'access-denied') =>
+  ({ status: 'unreadable', reason, call, message: `User is not authorized to perform: ${call}` }) as const;
+
+const inline = (name: string, doc: object): PolicyDocumentFacts => ({ name, kind: 'inline', text: JSON.stringify(doc), document: doc });
+
+function facts(setup: Setup = {}): DiagnosisFacts {
+  const account = setup.principalAccount ?? A;
+  const operation = findOperation(setup.operation ?? 'Decrypt');
+  if (!operation) throw new Error(`unknown operation ${setup.operation}`);
+  const boundaryArn = `arn:aws:iam::${account}:policy/AppBoundary`;
+  const key: Observation<KeyFacts> = isObservation(setup.key)
+    ? setup.key
+    : {
+        status: 'known',
+        value: {
+          arn: keyArn,
+          keyId,
+          accountId: A,
+          region,
+          state: 'Enabled',
+          enabled: true,
+          manager: 'CUSTOMER',
+          spec: 'SYMMETRIC_DEFAULT',
+          usage: 'ENCRYPT_DECRYPT',
+          origin: 'AWS_KMS',
+          multiRegion: false,
+          description: 'test key',
+          ...setup.key,
+        },
+      };
+  const keyPolicyDocument = setup.keyPolicy ?? document(rootStatement(A));
+  const keyPolicy: Observation<KeyPolicyFacts> = isObservation(keyPolicyDocument)
+    ? keyPolicyDocument
+    : { status: 'known', value: { text: JSON.stringify(keyPolicyDocument), document: keyPolicyDocument } };
+  const identitySetup = setup.identity ?? { 'use-key': document(allowKms(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'])) };
+  const principalPolicies: Observation<PrincipalPolicyFacts> = isObservation(identitySetup)
+    ? identitySetup
+    : {
+        status: 'known',
+        value: {
+          policies: Object.entries(identitySetup).map(([name, doc]) => inline(name, doc)),
+          ...(setup.boundary ? { permissionsBoundary: { ...inline(boundaryArn, setup.boundary), kind: 'managed' as const, arn: boundaryArn } } : {}),
+        },
+      };
+  const grants: Observation<readonly GrantFacts[]> =
+    setup.grants === undefined || Array.isArray(setup.grants) ? { status: 'known', value: setup.grants ?? [] } : setup.grants;
+  return {
+    request: {
+      operation,
+      keyInput: setup.keyInput ?? keyArn,
+      region: setup.region ?? region,
+      ...(setup.encryptionContext ? { encryptionContext: setup.encryptionContext } : {}),
+    },
+    caller: { status: 'known', value: { arn: sessionArn(account), accountId: account, userId: 'AROAEXAMPLE:app-session' } },
+    principal: {
+      status: 'known',
+      value: {
+        arn: sessionArn(account),
+        entityArn: roleArn(account),
+        kind: 'role',
+        name: 'AppRole',
+        accountId: account,
+        ...(setup.boundary ? { permissionsBoundaryArn: boundaryArn } : {}),
+      },
+    },
+    key,
+    keyPolicy,
+    grants,
+    principalPolicies,
+    simulation: setup.simulation ? { status: 'known', value: setup.simulation } : { status: 'skipped', why: 'not asked for in this test' },
+  };
+}
+
+const codes = (diagnosis: Diagnosis) => diagnosis.causes.map((c) => c.code);
+function causeOf(diagnosis: Diagnosis, code: CauseCode): Cause {
+  const cause = diagnosis.causes.find((c) => c.code === code);
+  if (!cause) throw new Error(`no ${code} cause; causes: ${codes(diagnosis).join(', ') || 'none'}`);
+  return cause;
+}
+const evidenceText = (cause: Cause) => JSON.stringify(cause.evidence);
+
+describe('allowed', () => {
+  it('allows when the key policy delegates to IAM and IAM allows every action', async () => {
+    const diagnosis = await diagnose(facts({ operation: 's3:PutObject' }));
+    expect(diagnosis.verdict).toBe('allowed');
+    expect(diagnosis.causes).toEqual([]);
+    expect(diagnosis.actionResults).toEqual([
+      { action: 'kms:GenerateDataKey', decision: 'allowed', allowedBy: 'policies' },
+      { action: 'kms:Decrypt', decision: 'allowed', allowedBy: 'policies' },
+    ]);
+    expect(diagnosis.principal).toBe(sessionArn(A));
+    expect(diagnosis.key).toBe(keyArn);
+    expect(diagnosis.notes.join(' ')).toContain('service control policies');
+  });
+
+  it('allows a key policy naming the role directly, without any IAM policy', async () => {
+    const keyPolicy = document(adminStatement, { Sid: 'AppUse', Effect: 'Allow', Principal: { AWS: roleArn(A) }, Action: 'kms:Decrypt', Resource: '*' });
+    const diagnosis = await diagnose(facts({ keyPolicy, identity: {} }));
+    expect(diagnosis.verdict).toBe('allowed');
+  });
+});
+
+describe('key policy', () => {
+  it('key-policy-no-iam-delegation: says the IAM allow is ignored when IAM would allow (the classic trap)', async () => {
+    const diagnosis = await diagnose(facts({ keyPolicy: document(adminStatement) }));
+    expect(diagnosis.verdict).toBe('denied');
+    expect(codes(diagnosis)).toEqual(['key-policy-no-iam-delegation']);
+    const cause = causeOf(diagnosis, 'key-policy-no-iam-delegation');
+    expect(cause.layer).toBe('key-policy');
+    expect(cause.actions).toEqual(['kms:Decrypt']);
+    expect(cause.summary).toContain('does not name AppRole');
+    expect(cause.summary).toContain("AppRole's IAM permissions are ignored");
+    expect(cause.summary).toContain('they do allow kms:Decrypt');
+    expect(cause.evidence.find((e) => e.what.startsWith('Statement letting IAM policies'))?.value).toBe('none in the key policy');
+    expect(evidenceText(cause)).toContain('Allow access for Key Administrators');
+    expect(evidenceText(cause)).toContain('allowed by use-key');
+  });
+
+  it('key-policy-no-iam-delegation: a root statement that does not cover the action is reported', async () => {
+    const narrowRoot = { ...rootStatement(A), Action: ['kms:Describe*', 'kms:Get*'] };
+    const diagnosis = await diagnose(facts({ keyPolicy: document(narrowRoot) }));
+    const cause = causeOf(diagnosis, 'key-policy-no-iam-delegation');
+    expect(evidenceText(cause)).toContain('names the account but does not cover kms:Decrypt');
+    expect(cause.evidence.find((e) => e.statement?.statementId === 'Enable IAM User Permissions')).toBeDefined();
+  });
+
+  it('key-policy-no-iam-delegation: one cause lists every affected action', async () => {
+    const diagnosis = await diagnose(facts({ operation: 's3:PutObject', keyPolicy: document(adminStatement) }));
+    expect(codes(diagnosis)).toEqual(['key-policy-no-iam-delegation']);
+    expect(causeOf(diagnosis, 'key-policy-no-iam-delegation').actions).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+  });
+
+  it('explicit-deny in the key policy names the Sid and shows the context the condition tested', async () => {
+    const deny = {
+      Sid: 'DenyOutsideS3',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    };
+    const diagnosis = await diagnose(facts({ keyPolicy: document(rootStatement(A), deny) }));
+    expect(diagnosis.verdict).toBe('denied');
+    const cause = causeOf(diagnosis, 'explicit-deny');
+    expect(cause.layer).toBe('key-policy');
+    expect(cause.deniedBy).toEqual({ layer: 'key-policy', policyName: 'default', statementId: 'DenyOutsideS3', statementIndex: 1 });
+    expect(cause.summary).toContain('DenyOutsideS3');
+    expect(cause.summary).toContain('the key policy');
+    expect(evidenceText(cause)).toContain('(not set in this request)');
+    // Through S3 the same Deny does not apply.
+    expect((await diagnose(facts({ operation: 's3:GetObject', keyPolicy: document(rootStatement(A), deny) }))).verdict).toBe('allowed');
+  });
+
+  it('honours encryption-context conditions in the key policy', async () => {
+    const bucketOnly = {
+      Sid: 'AppReadsGoodBucket',
+      Effect: 'Allow',
+      Principal: { AWS: roleArn(A) },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::good-bucket' } },
+    };
+    const keyPolicy = document(adminStatement, bucketOnly);
+    const good = await diagnose(facts({ keyPolicy, identity: {}, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::good-bucket' } }));
+    expect(good.verdict).toBe('allowed');
+    const other = await diagnose(facts({ keyPolicy, identity: {}, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::other-bucket' } }));
+    expect(other.verdict).toBe('denied');
+    const cause = causeOf(other, 'key-policy-no-iam-delegation');
+    expect(evidenceText(cause)).toContain('only under conditions this request does not meet');
+    expect(cause.summary).toContain('do not allow kms:Decrypt either');
+  });
+
+  it('a Deny on an encryption-context value refuses other values and lets the right one through', async () => {
+    const deny = {
+      Sid: 'OnlyPayroll',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:GenerateDataKey',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'kms:EncryptionContext:department': 'payroll' } },
+    };
+    const keyPolicy = document(rootStatement(A), deny);
+    expect((await diagnose(facts({ operation: 'GenerateDataKey', keyPolicy, encryptionContext: { department: 'payroll' } }))).verdict).toBe('allowed');
+    const wrong = await diagnose(facts({ operation: 'GenerateDataKey', keyPolicy, encryptionContext: { department: 'sales' } }));
+    expect(causeOf(wrong, 'explicit-deny').deniedBy?.statementId).toBe('OnlyPayroll');
+    expect(evidenceText(causeOf(wrong, 'explicit-deny'))).toContain('"kms:EncryptionContext:department":"sales"');
+  });
+});
+
+describe('identity side', () => {
+  it('identity-policy-missing-actions names only the missing actions', async () => {
+    const diagnosis = await diagnose(facts({ operation: 's3:PutObject', identity: { 'decrypt-only': document(allowKms('kms:Decrypt')) } }));
+    expect(diagnosis.verdict).toBe('denied');
+    expect(codes(diagnosis)).toEqual(['identity-policy-missing-actions']);
+    const cause = causeOf(diagnosis, 'identity-policy-missing-actions');
+    expect(cause.actions).toEqual(['kms:GenerateDataKey']);
+    expect(cause.summary).toContain('adding it to an IAM policy of AppRole is enough');
+    expect(diagnosis.actionResults).toEqual([
+      { action: 'kms:GenerateDataKey', decision: 'denied' },
+      { action: 'kms:Decrypt', decision: 'allowed', allowedBy: 'policies' },
+    ]);
+  });
+
+  it('identity-policy-missing-actions: an IAM allow on the alias ARN does not cover the key', async () => {
+    const onAlias = document(allowKms('kms:Decrypt', `arn:aws:kms:${region}:${A}:alias/orders`));
+    const diagnosis = await diagnose(facts({ identity: { 'alias-only': onAlias } }));
+    expect(codes(diagnosis)).toEqual(['identity-policy-missing-actions']);
+    expect(evidenceText(causeOf(diagnosis, 'identity-policy-missing-actions'))).toContain('alias/orders');
+  });
+
+  it('explicit-deny in an identity policy names the policy and the Sid', async () => {
+    const quarantine = document({ Sid: 'Quarantine', Effect: 'Deny', Action: 'kms:*', Resource: '*' });
+    const diagnosis = await diagnose(facts({ identity: { 'use-key': document(allowKms('kms:Decrypt')), quarantine } }));
+    expect(codes(diagnosis)).toEqual(['explicit-deny']);
+    const cause = causeOf(diagnosis, 'explicit-deny');
+    expect(cause.layer).toBe('identity-policy');
+    expect(cause.deniedBy).toEqual({ layer: 'identity-policy', policyName: 'quarantine', statementId: 'Quarantine', statementIndex: 0 });
+    expect(cause.summary).toContain("AppRole's IAM policy quarantine");
+  });
+
+  it('permissions-boundary: a boundary without KMS caps the IAM allow', async () => {
+    const boundary = document({ Effect: 'Allow', Action: ['s3:*', 'ec2:*'], Resource: '*' });
+    const diagnosis = await diagnose(facts({ boundary }));
+    expect(codes(diagnosis)).toEqual(['permissions-boundary']);
+    const cause = causeOf(diagnosis, 'permissions-boundary');
+    expect(cause.layer).toBe('permissions-boundary');
+    expect(cause.summary).toContain('arn:aws:iam::111122223333:policy/AppBoundary');
+    expect(cause.actions).toEqual(['kms:Decrypt']);
+  });
+
+  it('explicit-deny in a permissions boundary', async () => {
+    const boundary = document({ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoKeyUse', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' });
+    const cause = causeOf(await diagnose(facts({ boundary })), 'explicit-deny');
+    expect(cause.layer).toBe('permissions-boundary');
+    expect(cause.deniedBy?.statementId).toBe('NoKeyUse');
+  });
+
+  it('session-policy: a session policy without KMS', async () => {
+    const options: DiagnoseOptions = { sessionPolicy: { name: 'session policy', document: document({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) } };
+    const diagnosis = await diagnose(facts(), options);
+    expect(codes(diagnosis)).toEqual(['session-policy']);
+    expect(causeOf(diagnosis, 'session-policy').layer).toBe('session-policy');
+  });
+
+  it('explicit-deny in a service control policy and in a resource control policy', async () => {
+    const allowAll = { Effect: 'Allow', Action: '*', Resource: '*' };
+    const scp: DiagnoseOptions = {
+      serviceControlPolicies: [{ level: 'root', policies: [{ name: 'DenyKmsDecrypt', document: document(allowAll, { Sid: 'NoDecrypt', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }) }] }],
+    };
+    const bySCP = causeOf(await diagnose(facts(), scp), 'explicit-deny');
+    expect(bySCP.deniedBy).toMatchObject({ layer: 'scp', policyName: 'DenyKmsDecrypt', statementId: 'NoDecrypt' });
+    const rcp: DiagnoseOptions = {
+      resourceControlPolicies: [
+        {
+          level: 'root',
+          policies: [{ name: 'DataPerimeter', document: document({ Sid: 'OrgOnly', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } }) }],
+        },
+      ],
+    };
+    const byRCP = causeOf(await diagnose(facts(), rcp), 'explicit-deny');
+    expect(byRCP.deniedBy).toMatchObject({ layer: 'rcp', policyName: 'DataPerimeter', statementId: 'OrgOnly' });
+  });
+});
+
+describe('cross account', () => {
+  const partnerIam = { 'use-partner-key': document(allowKms(['kms:Decrypt', 'kms:DescribeKey'])) };
+
+  it('allows when the key policy allows the account and IAM allows the key', async () => {
+    const diagnosis = await diagnose(facts({ principalAccount: B, keyPolicy: document(rootStatement(A), rootStatement(B)), identity: partnerIam }));
+    expect(diagnosis.verdict).toBe('allowed');
+  });
+
+  it('cross-account-key-policy when only the IAM side is configured', async () => {
+    const diagnosis = await diagnose(facts({ principalAccount: B, identity: partnerIam }));
+    expect(codes(diagnosis)).toEqual(['cross-account-key-policy']);
+    const cause = causeOf(diagnosis, 'cross-account-key-policy');
+    expect(cause.summary).toContain(`account ${B}`);
+    expect(evidenceText(cause)).toContain('none in the key policy');
+  });
+
+  it('cross-account-identity-policy when only the key policy side is configured', async () => {
+    const diagnosis = await diagnose(facts({ principalAccount: B, keyPolicy: document(rootStatement(A), rootStatement(B)), identity: { other: document(allowKms('kms:Decrypt', `arn:aws:kms:${region}:${B}:key/*`)) } }));
+    expect(codes(diagnosis)).toEqual(['cross-account-identity-policy']);
+    expect(causeOf(diagnosis, 'cross-account-identity-policy').actions).toEqual(['kms:Decrypt']);
+  });
+
+  it('reports both cross-account causes when neither side is configured', async () => {
+    const diagnosis = await diagnose(facts({ principalAccount: B, identity: {} }));
+    expect(codes(diagnosis)).toEqual(['cross-account-key-policy', 'cross-account-identity-policy']);
+  });
+
+  it('aws-managed-key-cross-account: an AWS managed key cannot serve another account', async () => {
+    const managedPolicy = document({
+      Sid: 'Allow access through EBS for all principals in the account that are authorized to use EBS',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Decrypt', 'kms:CreateGrant', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:CallerAccount': A, 'kms:ViaService': `ec2.${region}.amazonaws.com` } },
+    });
+    const diagnosis = await diagnose(
+      facts({ operation: 'ec2:CopySnapshot', principalAccount: B, key: { manager: 'AWS', description: 'Default key that protects my EBS volumes when no other key is defined' }, keyPolicy: managedPolicy, identity: { all: document(allowKms('kms:*')) } }),
+    );
+    expect(diagnosis.verdict).toBe('denied');
+    expect(diagnosis.causes[0]?.code).toBe('aws-managed-key-cross-account');
+    expect(codes(diagnosis)).not.toContain('cross-account-key-policy');
+    expect(causeOf(diagnosis, 'aws-managed-key-cross-account').summary).toContain('customer managed key');
+    expect(diagnosis.actionResults.every((r) => r.decision === 'denied')).toBe(true);
+  });
+});
+
+describe('grants', () => {
+  const grant = (extra: Partial<GrantFacts> = {}): GrantFacts => ({
+    grantId: 'grant-1',
+    name: 'app-decrypt',
+    granteePrincipal: roleArn(A),
+    operations: ['Decrypt', 'DescribeKey'],
+    constraints: { encryptionContextSubset: { department: 'hr' } },
+    ...extra,
+  });
+
+  it('a grant for the principal allows what the policies do not', async () => {
+    const diagnosis = await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [grant()], encryptionContext: { department: 'hr', extra: 'x' } }));
+    expect(diagnosis.verdict).toBe('allowed');
+    expect(diagnosis.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'allowed', allowedBy: 'grant' }]);
+    expect(diagnosis.notes.join(' ')).toContain('grant-1');
+  });
+
+  it('a grant to the role session ARN counts too', async () => {
+    const diagnosis = await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [grant({ granteePrincipal: sessionArn(A), constraints: {} })] }));
+    expect(diagnosis.verdict).toBe('allowed');
+  });
+
+  it('does not apply when its encryption-context constraint, operations or grantee do not match', async () => {
+    const keyPolicy = document(adminStatement);
+    const base = { keyPolicy, identity: {} };
+    const setups: Setup[] = [
+      { ...base, grants: [grant()], encryptionContext: { department: 'sales' } },
+      { ...base, grants: [grant({ constraints: { encryptionContextEquals: { department: 'hr' } } })], encryptionContext: { department: 'hr', extra: 'x' } },
+      { ...base, grants: [grant({ operations: ['Encrypt'] })], encryptionContext: { department: 'hr' } },
+      { ...base, grants: [grant({ granteePrincipal: `arn:aws:iam::${A}:role/Other` })], encryptionContext: { department: 'hr' } },
+    ];
+    for (const setup of setups) {
+      const diagnosis = await diagnose(facts(setup));
+      expect(diagnosis.verdict).toBe('denied');
+      expect(codes(diagnosis)).toContain('key-policy-no-iam-delegation');
+    }
+  });
+
+  it('an explicit deny wins over a grant', async () => {
+    const keyPolicy = document(adminStatement, { Sid: 'NoDecrypt', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' });
+    const diagnosis = await diagnose(facts({ keyPolicy, grants: [grant({ constraints: {} })] }));
+    expect(diagnosis.verdict).toBe('denied');
+    expect(codes(diagnosis)).toEqual(['explicit-deny']);
+  });
+
+  it('grant-creation-denied: a service needs kms:CreateGrant that IAM does not allow', async () => {
+    const identity = { ebs: document(allowKms(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncrypt*'])) };
+    const diagnosis = await diagnose(facts({ operation: 'ec2:RunInstances', identity }));
+    expect(codes(diagnosis)).toEqual(['grant-creation-denied']);
+    const cause = causeOf(diagnosis, 'grant-creation-denied');
+    expect(cause.layer).toBe('identity-policy');
+    expect(cause.actions).toEqual(['kms:CreateGrant']);
+    expect(cause.summary).toContain('EC2 creates a grant');
+    expect(cause.evidence[0]).toMatchObject({ what: 'kms:GrantIsForAWSResource', value: 'true' });
+  });
+
+  it('grant-creation-denied: a direct CreateGrant when IAM allows it only for AWS resources', async () => {
+    const identity = { grants: document(allowKms('kms:CreateGrant', keyArn, { Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } })) };
+    const diagnosis = await diagnose(facts({ operation: 'CreateGrant', identity }));
+    const cause = causeOf(diagnosis, 'grant-creation-denied');
+    expect(cause.summary).toContain('only when an AWS service creates the grant');
+    expect(String(cause.evidence[0]?.value)).toContain('not set');
+  });
+
+  it('grant-creation-denied on the key-policy side, across accounts', async () => {
+    const keyPolicy = document(rootStatement(A), { Sid: 'PartnerUse', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' });
+    const diagnosis = await diagnose(facts({ operation: 'rds:RestoreDBInstanceFromDBSnapshot', principalAccount: B, keyPolicy, identity: { all: document(allowKms('kms:*')) } }));
+    expect(codes(diagnosis)).toEqual(['grant-creation-denied']);
+    const cause = causeOf(diagnosis, 'grant-creation-denied');
+    expect(cause.layer).toBe('key-policy');
+    expect(cause.actions).toEqual(['kms:CreateGrant']);
+    expect(evidenceText(cause)).toContain('names the account but does not cover kms:CreateGrant');
+  });
+});
+
+describe('key identifier and key state', () => {
+  it('key-disabled, reported even when the policies would also deny', async () => {
+    const diagnosis = await diagnose(facts({ key: { state: 'Disabled', enabled: false }, keyPolicy: document(adminStatement) }));
+    expect(codes(diagnosis)).toEqual(['key-disabled', 'key-policy-no-iam-delegation']);
+    expect(causeOf(diagnosis, 'key-disabled').layer).toBe('key-state');
+  });
+
+  it('key-disabled does not refuse DescribeKey', async () => {
+    const diagnosis = await diagnose(facts({ operation: 'DescribeKey', key: { state: 'Disabled', enabled: false } }));
+    expect(diagnosis.verdict).toBe('allowed');
+  });
+
+  it('key-pending-deletion gives the deletion date', async () => {
+    const diagnosis = await diagnose(facts({ key: { state: 'PendingDeletion', enabled: false, deletionDate: '2026-10-01T00:00:00Z' } }));
+    const cause = causeOf(diagnosis, 'key-pending-deletion');
+    expect(cause.summary).toContain('2026-10-01T00:00:00Z');
+    expect(cause.evidence).toContainEqual({ what: 'Deletion date', value: '2026-10-01T00:00:00Z', source: 'kms:DescribeKey' });
+    expect(diagnosis.actionResults[0]?.decision).toBe('denied');
+  });
+
+  it('key-pending-import and key-unavailable', async () => {
+    const imported = await diagnose(facts({ key: { state: 'PendingImport', enabled: false, origin: 'EXTERNAL' } }));
+    expect(codes(imported)).toEqual(['key-pending-import']);
+    const unavailable = await diagnose(facts({ key: { state: 'Unavailable', enabled: false, origin: 'EXTERNAL_KEY_STORE' } }));
+    expect(codes(unavailable)).toEqual(['key-unavailable']);
+    expect(causeOf(unavailable, 'key-unavailable').summary).toContain('custom key store');
+  });
+
+  it('key-not-found: the key ARN names another Region', async () => {
+    const diagnosis = await diagnose(facts({ keyInput: `arn:aws:kms:eu-west-1:${A}:key/${keyId}`, key: denied('kms:DescribeKey', 'not-found'), keyPolicy: denied('kms:GetKeyPolicy', 'not-found'), grants: denied('kms:ListGrants', 'not-found') }));
+    expect(codes(diagnosis)).toEqual(['key-not-found']);
+    const cause = causeOf(diagnosis, 'key-not-found');
+    expect(cause.layer).toBe('key-identifier');
+    expect(cause.summary).toContain('Region eu-west-1');
+    expect(cause.summary).toContain(region);
+    expect(diagnosis.verdict).toBe('denied');
+  });
+
+  it('key-not-found: an alias name used for a key in another account', async () => {
+    const diagnosis = await diagnose(facts({ principalAccount: B, keyInput: 'alias/shared', keyPolicy: document(rootStatement(A), rootStatement(B)) }));
+    const cause = causeOf(diagnosis, 'key-not-found');
+    expect(diagnosis.causes[0]).toBe(cause);
+    expect(cause.summary).toContain("caller's own account (444455556666)");
+    expect(cause.summary).toContain('key ARN');
+    expect(evidenceText(cause)).toContain(keyArn);
+  });
+
+  it('key-not-found: the key does not exist', async () => {
+    const diagnosis = await diagnose(facts({ keyInput: 'alias/missing', key: denied('kms:DescribeKey', 'not-found'), keyPolicy: denied('kms:GetKeyPolicy', 'not-found'), grants: denied('kms:ListGrants', 'not-found') }));
+    expect(codes(diagnosis)).toEqual(['key-not-found']);
+    expect(causeOf(diagnosis, 'key-not-found').summary).toContain('No alias alias/missing exists in account 111122223333');
+    expect(diagnosis.unverified.filter((u) => u.what.includes('key'))).toEqual([]);
+  });
+
+  it('key-not-found: a management operation on a key in another account', async () => {
+    const diagnosis = await diagnose(facts({ operation: 'GetKeyPolicy', principalAccount: B, keyPolicy: document(rootStatement(A), rootStatement(B)), identity: { all: document(allowKms('kms:*')) } }));
+    expect(causeOf(diagnosis, 'key-not-found').summary).toContain('cannot be used on a key in another account');
+  });
+});
+
+describe('partial visibility', () => {
+  it('unreadable key policy, identity allows: verdict unknown, with how to read the key policy', async () => {
+    const diagnosis = await diagnose(facts({ principalAccount: B, keyPolicy: denied('kms:GetKeyPolicy', 'cross-account'), grants: denied('kms:ListGrants'), identity: { partner: document(allowKms('kms:Decrypt')) } }));
+    expect(diagnosis.verdict).toBe('unknown');
+    expect(diagnosis.causes).toEqual([]);
+    expect(diagnosis.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'unknown' }]);
+    const keyPolicy = diagnosis.unverified.find((u) => u.what.startsWith('The key policy'));
+    expect(keyPolicy?.howToVerify).toContain(`--key-profile PROFILE (credentials in account ${A})`);
+    expect(keyPolicy?.why).toContain('kms:GetKeyPolicy');
+    expect(diagnosis.unverified.some((u) => u.what.startsWith('Grants on the key'))).toBe(true);
+  });
+
+  it('unreadable key policy, identity lacks the action: still reports the identity-side cause', async () => {
+    const same = await diagnose(facts({ keyPolicy: denied('kms:GetKeyPolicy'), identity: { nothing: document({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) } }));
+    expect(same.verdict).toBe('denied');
+    expect(codes(same)).toEqual(['identity-policy-missing-actions']);
+    expect(causeOf(same, 'identity-policy-missing-actions').summary).toContain('could not be read');
+    expect(same.unverified.find((u) => u.what.startsWith('The key policy'))?.howToVerify).toContain('kms:GetKeyPolicy');
+    const cross = await diagnose(facts({ principalAccount: B, keyPolicy: denied('kms:GetKeyPolicy', 'cross-account'), identity: {} }));
+    expect(codes(cross)).toEqual(['cross-account-identity-policy']);
+  });
+
+  it('unreadable IAM policies: key-policy causes are still found, and IAM is listed as unverified', async () => {
+    const identity = denied('iam:ListRolePolicies');
+    const noDelegation = await diagnose(facts({ keyPolicy: document(adminStatement), identity }));
+    expect(codes(noDelegation)).toEqual(['key-policy-no-iam-delegation']);
+    expect(causeOf(noDelegation, 'key-policy-no-iam-delegation').summary).toContain('whatever they say');
+    expect(noDelegation.unverified.find((u) => u.what.includes('IAM policies'))?.howToVerify).toContain('--profile PROFILE');
+    const delegates = await diagnose(facts({ identity }));
+    expect(delegates.verdict).toBe('unknown');
+  });
+
+  it('nothing readable about the principal: unknown, never a crash', async () => {
+    const base = facts();
+    const diagnosis = await diagnose({ ...base, caller: denied('sts:GetCallerIdentity'), principal: denied('iam:GetRole'), principalPolicies: denied('iam:ListRolePolicies') });
+    expect(diagnosis.verdict).toBe('unknown');
+    expect(diagnosis.unverified.map((u) => u.what)).toEqual(expect.arrayContaining(['Who is calling']));
+  });
+});
+
+describe("IAM's simulator cross-check", () => {
+  const result = (decision: SimulatorResult['decision']): SimulatorResult => ({ action: 'kms:Decrypt', decision, matchedStatements: [], missingContextValues: ['kms:ViaService'] });
+
+  it('adds a note when IAM simulator and the local identity evaluation disagree, without changing the verdict', async () => {
+    const diagnosis = await diagnose(facts({ simulation: [result('implicitDeny')] }));
+    expect(diagnosis.verdict).toBe('allowed');
+    const note = diagnosis.notes.find((n) => n.includes("IAM's policy simulator"));
+    expect(note).toContain('not allowed (implicitly denied)');
+    expect(note).toContain('kms:ViaService');
+  });
+
+  it('says nothing when they agree', async () => {
+    const diagnosis = await diagnose(facts({ simulation: [result('allowed')] }));
+    expect(diagnosis.notes.some((n) => n.includes('simulator'))).toBe(false);
+    expect(diagnosis.unverified.some((u) => u.what.includes('simulator'))).toBe(false);
+  });
+});
+
+describe('request context', () => {
+  it('has the principal, ViaService, grant, encryption-context, key and alias keys', () => {
+    const context = kmsRequestContext(
+      { entityArn: roleArn(A), accountId: A, kind: 'role', userId: 'AROAEXAMPLE:s', name: 'AppRole' },
+      {
+        action: 'kms:CreateGrant',
+        viaService: `ec2.${region}.amazonaws.com`,
+        encryptionContext: { 'aws:ebs:id': 'vol-1' },
+        key: { spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', multiRegion: false },
+        requestAlias: 'alias/ebs',
+      },
+    );
+    expect(context).toEqual({
+      'aws:PrincipalArn': roleArn(A),
+      'aws:PrincipalAccount': A,
+      'aws:PrincipalType': 'AssumedRole',
+      'aws:userid': 'AROAEXAMPLE:s',
+      'aws:SecureTransport': 'true',
+      'kms:CallerAccount': A,
+      'kms:KeySpec': 'SYMMETRIC_DEFAULT',
+      'kms:KeyUsage': 'ENCRYPT_DECRYPT',
+      'kms:KeyOrigin': 'AWS_KMS',
+      'kms:MultiRegion': 'false',
+      'kms:RequestAlias': 'alias/ebs',
+      'kms:ViaService': `ec2.${region}.amazonaws.com`,
+      'aws:ViaAWSService': 'true',
+      'kms:GrantIsForAWSResource': 'true',
+      'kms:EncryptionContextKeys': ['aws:ebs:id'],
+      'kms:EncryptionContext:aws:ebs:id': 'vol-1',
+    });
+  });
+
+  it('sets no service keys for a direct call', () => {
+    const context = kmsRequestContext({ entityArn: `arn:aws:iam::${A}:user/alice`, accountId: A, kind: 'user', name: 'alice' }, { action: 'kms:CreateGrant' });
+    expect(context['kms:GrantIsForAWSResource']).toBeUndefined();
+    expect(context['kms:ViaService']).toBeUndefined();
+    expect(context['aws:PrincipalType']).toBe('User');
+    expect(context['aws:username']).toBe('alice');
+  });
+});
