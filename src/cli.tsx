@@ -4,6 +4,10 @@
 // when a client is first used, which is always after this line runs (imports are hoisted above it).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+import { AwsCallError } from './aws/aws-errors.js';
+import { checkUsage } from './check/check-args.js';
+import { CheckFailure, exitCodeForAwsFailure, runCheckCommand } from './check/check-command.js';
+import { operationsTable } from './check/operations-command.js';
 import { runSandboxCommand, sandboxUsage } from './sandbox/command.js';
 import { ScenarioError } from './sandbox/scenario.js';
 import { StateFileError } from './sandbox/state-file.js';
@@ -12,10 +16,14 @@ import { UsageError } from './usage-error.js';
 const usage = `Usage: kms-doctor <command> [options]
 
 Commands:
-  sandbox    run the local AWS endpoint (KMS, IAM, STS) with a training scenario
-  help       show this help
+  check       diagnose why a principal may or may not use a KMS key (headless, --json for scripts)
+  operations  list the operations kms-doctor knows and the KMS permissions each needs
+  sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
+  help        show this help
 
 Run without a command to start the sandbox on its default scenario.
+
+${checkUsage}
 
 ${sandboxUsage}`;
 
@@ -26,6 +34,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return runSandboxCommand([]);
     case 'sandbox':
       return runSandboxCommand(rest);
+    case 'check':
+      return runCheckCommand(rest);
+    case 'operations':
+      process.stdout.write(operationsTable() + '\n');
+      return 0;
     case 'help':
     case '--help':
     case '-h':
@@ -41,6 +54,8 @@ function describeFailure(error: unknown): { message: string; exitCode: number } 
   if (error instanceof UsageError || error instanceof ScenarioError || error instanceof StateFileError) {
     return { message: error.message, exitCode: 2 };
   }
+  if (error instanceof CheckFailure) return { message: error.message, exitCode: error.exitCode };
+  if (error instanceof AwsCallError) return { message: error.message, exitCode: exitCodeForAwsFailure(error) };
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') return { message: 'that port is already in use; choose another with --port N, or --port 0 for any free port', exitCode: 2 };
   if (code === 'EADDRNOTAVAIL') return { message: 'cannot bind to that --host address on this machine', exitCode: 2 };

@@ -29,11 +29,6 @@ export async function readCall<T>(context: CallContext, run: () => Promise<T>): 
   }
 }
 
-/** Applies `next` to a known value; anything else passes through unchanged. */
-export async function thenKnown<T, U>(observation: Observation<T>, next: (value: T) => Observation<U> | Promise<Observation<U>>): Promise<Observation<U>> {
-  return observation.status === 'known' ? next(observation.value) : observation;
-}
-
 /**
  * A lazily started, shared promise. Its rejection is marked handled at once, so reads that were only
  * prefetched never trip Node's unhandled-rejection check; whoever awaits it still gets the error.

@@ -86,7 +86,7 @@ export function humanReport(result: CheckResult, p: Paint): string {
       return `${k.arn} (${k.state}, ${k.manager === 'AWS' ? 'AWS managed' : 'customer managed'}${where})`;
     }),
   );
-  row('key policy', describe(facts.keyPolicy, (kp) => `read (${statementCount(kp.document)} statements)`));
+  row('key policy', describe(facts.keyPolicy, (kp) => plural(statementCount(kp.document), 'statement')));
   row(
     'IAM policies',
     describe(facts.principalPolicies, (pp) => {
@@ -141,6 +141,8 @@ function verdictText(verdict: Diagnosis['verdict'], p: Paint): string {
       return p.yellow('COULD NOT DETERMINE');
   }
 }
+
+const plural = (count: number, noun: string): string => `read (${count} ${noun}${count === 1 ? '' : 's'})`;
 
 function statementCount(document: unknown): number {
   const statements = (document as { Statement?: unknown } | null)?.Statement;

@@ -19,7 +19,7 @@ export function blockedFix(cause: Cause, target: FixTarget, title: string, block
 }
 
 /** `blockedFix` with the cause and target a builder uses for every way it can be blocked. */
-export function blockerFor(cause: Cause, target: FixTarget) {
+export function blockedFixFor(cause: Cause, target: FixTarget) {
   return (title: string, why: string, extra: Partial<Fix> = {}): Fix => blockedFix(cause, target, title, why, extra);
 }
 

@@ -2,7 +2,7 @@
 // missing actions on the key. A boundary only caps permissions, so this grants nothing by itself.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
-import { blockerFor, keyUnknown, principalUnknown } from './blocked-fixes.js';
+import { blockedFixFor, keyUnknown, principalUnknown } from './blocked-fixes.js';
 import { managedPolicyDestination, policyVersionsNote } from './document-destinations.js';
 import { documentFix } from './document-fix.js';
 import { allowStatement, isAwsManagedPolicy, managedPolicyName, pretty, sidSafe, sidsIn, statementsOf, uniqueSid, withAddedStatements } from './policy-documents.js';
@@ -16,7 +16,7 @@ export function boundaryFix(workspace: Workspace, cause: Cause): Fix {
   const boundaryArn = boundary?.arn ?? principal?.permissionsBoundaryArn ?? boundary?.name ?? '';
   const policyName = managedPolicyName(boundaryArn);
   const target: FixTarget = { type: 'identity-policy', arn: boundaryArn, policyName, principalKind: 'managed-policy' };
-  const blocked = blockerFor(cause, target);
+  const blocked = blockedFixFor(cause, target);
   const title = `Let the permissions boundary ${policyName || '(unknown)'} allow ${actions.join(', ')} on key ${key?.shortId ?? ''}`.trimEnd();
   if (!key) return blocked(title, keyUnknown(workspace));
   if (!principal) return blocked(title, principalUnknown(workspace));

@@ -4,7 +4,8 @@ import type { PrincipalIdentity } from '../facts.js';
 import type { FixStep } from '../fix.js';
 import type { KeyReference, Workspace } from './workspace.js';
 
-export interface Write {
+/** One write, as the apply step runs it and as the aws CLI command a reviewer can run instead. */
+export interface StepAndCommand {
   readonly step: FixStep;
   readonly command: string;
 }
@@ -24,14 +25,14 @@ export function uniqueFileName(workspace: Workspace, stem: string): string {
   return name;
 }
 
-export function putKeyPolicy(key: KeyReference, text: string, file: string): Write {
+export function putKeyPolicy(key: KeyReference, text: string, file: string): StepAndCommand {
   return {
     step: { kind: 'put-key-policy', keyArn: key.arn, policy: text },
     command: `aws kms put-key-policy --key-id ${shellWord(key.arn)} --policy-name default --policy file://${file} --region ${shellWord(key.region)}`,
   };
 }
 
-export function putEntityPolicy(principal: PrincipalIdentity, policyName: string, text: string, file: string): Write {
+export function putEntityPolicy(principal: PrincipalIdentity, policyName: string, text: string, file: string): StepAndCommand {
   const name = shellWord(principal.name);
   const policy = shellWord(policyName);
   return principal.kind === 'role'
@@ -45,21 +46,21 @@ export function putEntityPolicy(principal: PrincipalIdentity, policyName: string
       };
 }
 
-export function createPolicyVersion(policyArn: string, text: string, file: string): Write {
+export function createPolicyVersion(policyArn: string, text: string, file: string): StepAndCommand {
   return {
     step: { kind: 'create-policy-version', policyArn, document: text },
     command: `aws iam create-policy-version --policy-arn ${shellWord(policyArn)} --policy-document file://${file} --set-as-default`,
   };
 }
 
-export function enableKey(key: KeyReference): Write {
+export function enableKey(key: KeyReference): StepAndCommand {
   return {
     step: { kind: 'enable-key', keyArn: key.arn },
     command: `aws kms enable-key --key-id ${shellWord(key.arn)} --region ${shellWord(key.region)}`,
   };
 }
 
-export function cancelKeyDeletion(key: KeyReference): Write {
+export function cancelKeyDeletion(key: KeyReference): StepAndCommand {
   return {
     step: { kind: 'cancel-key-deletion', keyArn: key.arn },
     command: `aws kms cancel-key-deletion --key-id ${shellWord(key.arn)} --region ${shellWord(key.region)}`,

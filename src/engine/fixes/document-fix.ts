@@ -3,7 +3,7 @@
 import type { CauseCode } from '../cause.js';
 import { unifiedDiff } from '../diff-view.js';
 import type { Fix, FixTarget } from '../fix.js';
-import { uniqueFileName, type Write } from './cli-commands.js';
+import { uniqueFileName, type StepAndCommand } from './cli-commands.js';
 import { pretty } from './policy-documents.js';
 import type { Workspace } from './workspace.js';
 
@@ -25,7 +25,7 @@ export interface DocumentChange {
   readonly sizeProblem: (text: string) => string | undefined;
   /** True where whitespace counts against the limit (key policies): a compact document may still fit. */
   readonly mayCompact: boolean;
-  readonly write: (text: string, file: string) => Write;
+  readonly write: (text: string, file: string) => StepAndCommand;
 }
 
 /** Where a document lives and how it is written: the same whether a fix adds a statement or narrows a Deny. */

@@ -2,7 +2,7 @@
 // statement in it when it exists already. Its Resource is the key ARN, never `*` or an alias.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
-import { blockerFor, keyUnknown, principalUnknown } from './blocked-fixes.js';
+import { blockedFixFor, keyUnknown, principalUnknown } from './blocked-fixes.js';
 import { fileSafe, shellWord } from './cli-commands.js';
 import { inlinePolicyDestination } from './document-destinations.js';
 import { documentFix } from './document-fix.js';
@@ -24,7 +24,7 @@ export function identityPolicyFix(workspace: Workspace, cause: Cause, purpose: P
     policyName,
     principalKind: principal?.kind ?? 'role',
   };
-  const blocked = blockerFor(cause, target);
+  const blocked = blockedFixFor(cause, target);
   if (!key) return blocked('Allow the key in an IAM policy', keyUnknown(workspace));
   if (!principal) return blocked(`Allow key ${key.shortId} in an IAM policy`, principalUnknown(workspace));
   const who = describePrincipal(principal);

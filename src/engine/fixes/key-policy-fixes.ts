@@ -5,7 +5,7 @@ import type { Cause } from '../cause.js';
 import type { PrincipalIdentity } from '../facts.js';
 import type { Fix } from '../fix.js';
 import { viaServiceFor } from '../operations.js';
-import { awsManagedKeyGuidance, blockerFor, keyPolicyUnreadable, keyUnknown, principalUnknown } from './blocked-fixes.js';
+import { awsManagedKeyGuidance, blockedFixFor, keyPolicyUnreadable, keyUnknown, principalUnknown } from './blocked-fixes.js';
 import { keyPolicyDestination } from './document-destinations.js';
 import { documentFix } from './document-fix.js';
 import { grantSplit, othersSentence, type Purpose } from './grant-statements.js';
@@ -17,7 +17,7 @@ export function keyPolicyFix(workspace: Workspace, cause: Cause, purpose: Purpos
   const { key, principal } = workspace;
   const target = keyPolicyTarget(workspace);
   const actions = actionsToAllow(cause, workspace.diagnosis);
-  const blocked = blockerFor(cause, target);
+  const blocked = blockedFixFor(cause, target);
   if (!key) return blocked('Add a statement to the key policy', keyUnknown(workspace));
   if (!principal) return blocked(`Add a statement to the policy of key ${key.shortId}`, principalUnknown(workspace));
   if (!isEntityArn(principal.entityArn)) {

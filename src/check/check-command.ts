@@ -1,0 +1,47 @@
+// `kms-doctor check`: headless diagnosis for scripts and CI ("may this role decrypt with this key?").
+import { AwsCallError } from '../aws/aws-errors.js';
+import { checkJson, colourWanted, humanReport, paint } from './check-report.js';
+import { checkUsage, parseCheckArgs } from './check-args.js';
+import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from './run-diagnosis.js';
+
+/** Exit codes of `check`, documented in the README. */
+export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as const;
+
+export async function runCheckCommand(args: readonly string[]): Promise<number> {
+  const options = parseCheckArgs(args);
+  if (options === 'help') {
+    process.stdout.write(checkUsage + '\n');
+    return 0;
+  }
+  const session = await openSession(options);
+  try {
+    const result = await runDiagnosis(session, diagnosisRequest(options, session));
+    if (options.json) {
+      process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
+    } else {
+      process.stdout.write(humanReport(result, paint(colourWanted(process.stdout))));
+    }
+    return checkExitCodes[result.diagnosis.verdict];
+  } catch (error) {
+    if (error instanceof DiagnosisStopped) throw new CheckFailure(`could not finish the diagnosis (${error.step}): ${error.message}`, checkExitCodes.unknown);
+    throw error;
+  } finally {
+    session.destroy();
+  }
+}
+
+/** A failure with its own exit code and a one-line message. */
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
+/** Exit code for an AWS failure that stopped everything: bad credentials are input errors. */
+export function exitCodeForAwsFailure(error: AwsCallError): number {
+  return error.kind === 'credentials' ? checkExitCodes.usage : checkExitCodes.unknown;
+}

@@ -1,0 +1,33 @@
+// The real actors of the decision machine: each step reads from the live fact source (whose reads are
+// already under way in parallel), and the verdict comes from the engine. The wizard and `check` share
+// them; tests provide them against the sandbox.
+import { fromPromise } from 'xstate';
+import { diagnosisMachine, type EvaluateOutput, type IdentifyOutput, type IdentityPoliciesOutput, type StepInput } from '../../machines/diagnosis-machine.js';
+import type { FactSource } from '../aws/fact-source.js';
+import { diagnose } from '../engine/diagnose.js';
+import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
+import { proposeFixes } from '../engine/propose-fixes.js';
+
+export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutput> {
+  const diagnosis = await diagnose(facts);
+  return { diagnosis, fixes: proposeFixes(facts, diagnosis) };
+}
+
+/** The machine with its actors reading from `facts`. */
+export function liveDiagnosisMachine(facts: FactSource) {
+  return diagnosisMachine.provide({
+    actors: {
+      identify: fromPromise<IdentifyOutput, StepInput>(async () => {
+        const [caller, principal, key] = await Promise.all([facts.caller(), facts.principal(), facts.key()]);
+        return { caller, principal, key };
+      }),
+      readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(() => facts.keyPolicy()),
+      readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => {
+        const [principalPolicies, simulation] = await Promise.all([facts.principalPolicies(), facts.simulation()]);
+        return { principalPolicies, simulation };
+      }),
+      readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(() => facts.grants()),
+      evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(({ input }) => evaluateFacts(input)),
+    },
+  });
+}

@@ -1,0 +1,65 @@
+// Causes kms-doctor does not repair (a missing key, key material, a custom key store, a session policy,
+// an AWS managed key shared across accounts): a blocked Fix that says what a human should do.
+import type { Cause } from '../cause.js';
+import type { Fix } from '../fix.js';
+import { blockedFix } from './blocked-fixes.js';
+import { pretty } from './policy-documents.js';
+import { actionsToAllow, keyPolicyTarget, keyStateTarget, parseKeyArn, type Workspace } from './workspace.js';
+
+export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
+  const key = workspace.key;
+  const keyTarget = keyStateTarget(workspace);
+  switch (cause.code) {
+    case 'key-not-found':
+      return blockedFix(cause, keyTarget, `Name the key so KMS can find it`, keyNotFoundGuidance(workspace));
+    case 'key-pending-import':
+      return blockedFix(
+        cause,
+        keyTarget,
+        `Import key material into key ${key?.shortId ?? workspace.facts.request.keyInput}`,
+        `The key was created without key material (origin EXTERNAL), or its imported material expired or was deleted. Import the same material again: \`aws kms get-parameters-for-import\`, wrap it with the public key, then \`aws kms import-key-material\`. kms-doctor never handles key material; ciphertext made with other material cannot be decrypted with this key.`,
+      );
+    case 'key-unavailable':
+      return blockedFix(
+        cause,
+        keyTarget,
+        `Reconnect the custom key store of key ${key?.shortId ?? workspace.facts.request.keyInput}`,
+        `The key lives in a custom key store that is disconnected. Check it with \`aws kms describe-custom-key-stores\` (ConnectionState, ConnectionErrorCode) and reconnect it with \`aws kms connect-custom-key-store\` once the cause is fixed.`,
+      );
+    case 'aws-managed-key-cross-account':
+      return blockedFix(
+        cause,
+        keyPolicyTarget(workspace),
+        'Use a customer managed key for cross-account access',
+        `${key ? `Key ${key.arn}` : 'The key'} is an AWS managed key: its key policy cannot be changed and allows only its own account. Re-encrypt the data under a customer managed key (copy the snapshot, object or secret with a new KMS key) and share that key instead.`,
+      );
+    case 'session-policy': {
+      const principal = workspace.principal;
+      const actions = actionsToAllow(cause, workspace.diagnosis);
+      const snippet = key ? pretty([{ Effect: 'Allow', Action: actions, Resource: key.arn }]) : undefined;
+      return blockedFix(
+        cause,
+        { type: 'identity-policy', arn: principal?.entityArn ?? workspace.facts.request.principalArn ?? '', policyName: 'session policy', principalKind: principal?.kind ?? 'role' },
+        `Allow ${actions.join(', ')} in the session policy`,
+        `The session was created with a session policy that does not allow ${actions.join(', ')}. AWS keeps no copy kms-doctor can change: fix it where the session is created (the Policy or PolicyArns of AssumeRole or GetFederationToken, or the IAM Identity Center permission set), then start a new session.${snippet ? ' A statement to add:' : ''}`,
+        snippet ? { snippet } : {},
+      );
+    }
+    default:
+      return blockedFix(cause, keyTarget, cause.summary, 'kms-doctor has no automatic fix for this cause.');
+  }
+}
+
+function keyNotFoundGuidance(workspace: Workspace): string {
+  const { keyInput, region } = workspace.facts.request;
+  const parsed = parseKeyArn(keyInput);
+  const parts = [`KMS found no key "${keyInput}" in ${region}.`];
+  if (parsed && parsed.region !== region) {
+    parts.push(`The ARN names Region ${parsed.region} but the call was made in ${region}: keys are Regional, so call KMS in ${parsed.region} (or use a multi-Region replica in ${region}).`);
+  } else if (!keyInput.startsWith('arn:')) {
+    parts.push('A key ID or alias name is looked up in the caller\'s own account and Region: for a key in another account use its full key ARN, and check the Region.');
+  } else {
+    parts.push('Check the account and Region in the ARN, and whether the key was deleted (a deleted key cannot be recovered).');
+  }
+  return parts.join(' ');
+}

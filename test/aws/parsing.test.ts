@@ -1,0 +1,72 @@
+// The pure parts of src/aws: how a key and a principal are named, IAM's URL-encoded documents, and
+// the request context handed to IAM's simulator.
+import { describe, expect, it } from 'vitest';
+import { decodePolicyText } from '../../src/aws/aws-call.js';
+import { parseKeyInput } from '../../src/aws/key-reads.js';
+import { parsePrincipalArn } from '../../src/aws/principal-reads.js';
+import { simulationContext } from '../../src/aws/simulation.js';
+import { findOperation } from '../../src/engine/operations.js';
+
+describe('parseKeyInput', () => {
+  it('takes Region and account from ARNs only', () => {
+    expect(parseKeyInput('arn:aws:kms:eu-west-1:111122223333:key/abc', 'us-east-1')).toEqual({
+      input: 'arn:aws:kms:eu-west-1:111122223333:key/abc',
+      form: 'key-arn',
+      region: 'eu-west-1',
+      accountId: '111122223333',
+      keyId: 'abc',
+    });
+    expect(parseKeyInput('arn:aws:kms:eu-west-1:111122223333:alias/x', 'us-east-1')).toMatchObject({ form: 'alias-arn', region: 'eu-west-1', accountId: '111122223333' });
+    expect(parseKeyInput('alias/x', 'us-east-1')).toEqual({ input: 'alias/x', form: 'alias-name', region: 'us-east-1' });
+    expect(parseKeyInput(' 1234abcd-12ab-34cd-56ef-1234567890ab ', 'us-east-1')).toMatchObject({ form: 'key-id', keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' });
+  });
+});
+
+describe('parsePrincipalArn', () => {
+  it('maps a role session to its role, keeping the session ARN', () => {
+    expect(parsePrincipalArn('arn:aws:sts::111122223333:assumed-role/AppRole/kms-doctor')).toEqual({
+      arn: 'arn:aws:sts::111122223333:assumed-role/AppRole/kms-doctor',
+      kind: 'role',
+      name: 'AppRole',
+      accountId: '111122223333',
+    });
+  });
+
+  it('reads users and roles with paths', () => {
+    expect(parsePrincipalArn('arn:aws:iam::111122223333:role/teams/payments/PaymentsRole')).toMatchObject({ kind: 'role', name: 'PaymentsRole' });
+    expect(parsePrincipalArn('arn:aws:iam::111122223333:user/admin')).toMatchObject({ kind: 'user', name: 'admin' });
+  });
+
+  it('says why the root user and federated users have no IAM policies to read', () => {
+    expect(parsePrincipalArn('arn:aws:iam::111122223333:root')).toEqual({ unsupported: expect.stringMatching(/root user/) });
+    expect(parsePrincipalArn('arn:aws:sts::111122223333:federated-user/bob')).toEqual({ unsupported: expect.stringMatching(/federated/) });
+    expect(parsePrincipalArn('not an arn')).toHaveProperty('unsupported');
+  });
+});
+
+describe('decodePolicyText', () => {
+  it('URL-decodes what IAM returns and leaves JSON alone', () => {
+    const document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Sid":"a b%"}]}';
+    expect(decodePolicyText(encodeURIComponent(document))).toBe(document);
+    expect(decodePolicyText(document)).toBe(document);
+    expect(decodePolicyText('%E0%A4%A')).toBe('%E0%A4%A');
+  });
+});
+
+describe('simulationContext', () => {
+  it('gives the encryption context, the service and the caller account', () => {
+    const request = { operation: findOperation('s3:PutObject')!, keyInput: 'k', region: 'us-east-1', encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b/k' } };
+    expect(simulationContext(request, 'eu-west-1', '444455556666')).toEqual([
+      { ContextKeyName: 'kms:CallerAccount', ContextKeyValues: ['444455556666'], ContextKeyType: 'string' },
+      { ContextKeyName: 'kms:EncryptionContext:aws:s3:arn', ContextKeyValues: ['arn:aws:s3:::b/k'], ContextKeyType: 'string' },
+      { ContextKeyName: 'kms:EncryptionContextKeys', ContextKeyValues: ['aws:s3:arn'], ContextKeyType: 'stringList' },
+      { ContextKeyName: 'kms:ViaService', ContextKeyValues: ['s3.eu-west-1.amazonaws.com'], ContextKeyType: 'string' },
+    ]);
+  });
+
+  it('says a service-created grant is for an AWS resource', () => {
+    const request = { operation: findOperation('ec2:CopySnapshot')!, keyInput: 'k', region: 'us-east-1' };
+    expect(simulationContext(request, 'us-east-1', '111122223333')).toContainEqual({ ContextKeyName: 'kms:GrantIsForAWSResource', ContextKeyValues: ['true'], ContextKeyType: 'boolean' });
+    expect(simulationContext({ ...request, operation: findOperation('CreateGrant')! }, 'us-east-1', '111122223333').map((e) => e.ContextKeyName)).toEqual(['kms:CallerAccount']);
+  });
+});

@@ -1,0 +1,118 @@
+// `kms-doctor check` on every built-in root-cause scenario, as a user runs it: the real CLI process,
+// the real SDK over HTTP to the sandbox. It names the scenario's cause; running the aws CLI commands of
+// its fixes makes the failing call succeed, the unrelated principal stays denied, and a second check
+// says "allowed".
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { awsCliPath } from '../helpers/aws-cli.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runKmsDoctor } from '../helpers/sandbox-process.js';
+import { adminProfileFor, principalOf } from '../helpers/scenario-principals.js';
+import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
+
+let sandbox: TestSandbox | undefined;
+const workDirs: string[] = [];
+afterEach(async () => {
+  await sandbox?.stop();
+  sandbox = undefined;
+  for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The operation a user would name for each scenario's failing call. */
+const scenarios: Record<string, string> = {
+  'no-iam-delegation': 'Decrypt',
+  'missing-kms-actions': 's3:PutObject',
+  'cross-account-one-side': 'Decrypt',
+  'key-disabled': 'Encrypt',
+  'key-pending-deletion': 'GenerateDataKey',
+  'ebs-grant-denied': 'ec2:RunInstances',
+};
+
+export function cliEnv(target: TestSandbox): NodeJS.ProcessEnv {
+  return {
+    AWS_CONFIG_FILE: target.configFile,
+    AWS_SHARED_CREDENTIALS_FILE: target.credentialsFile,
+    AWS_PROFILE: '',
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_SESSION_TOKEN: '',
+    AWS_REGION: 'us-east-1',
+  };
+}
+
+function keyAccountOf(target: TestSandbox, key: string): string {
+  const arnAccount = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(key)?.[1];
+  if (arnAccount) return arnAccount;
+  const alias = Object.values(target.world.state.aliases).find((a) => a.aliasName === key);
+  return alias!.accountId;
+}
+
+async function check(target: TestSandbox, scenario: string) {
+  const t = target.world.state.training!;
+  const principal = principalOf(target.world.state, t.principal);
+  const keyAccount = keyAccountOf(target, t.call.key);
+  const args = [
+    'check', '--json', '--key', t.call.key, '--operation', scenarios[scenario]!, '--principal', principal.arn,
+    '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
+    ...(keyAccount !== principal.accountId ? ['--key-profile', adminProfileFor(keyAccount)] : []),
+    ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
+  ];
+  const result = await runKmsDoctor(args, cliEnv(target));
+  expect(result.stderr).toBe('');
+  return { exitCode: result.exitCode, json: JSON.parse(result.stdout) };
+}
+
+/** Runs a fix's aws CLI commands as printed, with its files, as the target account's administrator. */
+async function runFixCommands(target: TestSandbox, fix: { target: { arn: string }; files: { path: string; content: string }[]; commands: string[] }) {
+  const dir = mkdtempSync(join(tmpdir(), 'kms-doctor-fix-'));
+  workDirs.push(dir);
+  for (const file of fix.files) writeFileSync(join(dir, file.path), file.content);
+  const account = /:(\d{12}):/.exec(fix.target.arn)![1]!;
+  for (const command of fix.commands) {
+    expect(command.startsWith('aws ')).toBe(true);
+    const shell = `${command} --endpoint-url ${target.endpoint} --profile ${adminProfileFor(account)} --output json`;
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile('bash', ['-c', shell.replace(/^aws /, `${awsCliPath} `)], { cwd: dir, env: { PATH: '/usr/bin:/bin', HOME: dir, ...cliEnv(target), AWS_PAGER: '' } }, (error, _stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stderr }),
+      ),
+    );
+    expect(result.stderr, command).toBe('');
+    expect(result.code).toBe(0);
+  }
+}
+
+describe('kms-doctor check on the built-in scenarios', () => {
+  for (const scenario of Object.keys(scenarios)) {
+    it(`${scenario}: names the cause, and its fix makes the failing call succeed`, async () => {
+      sandbox = await startTestSandbox(scenario);
+      const t = sandbox.world.state.training!;
+      const before = await check(sandbox, scenario);
+      expect(before.exitCode).toBe(1);
+      expect(before.json.verdict).toBe('denied');
+      expect(before.json.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
+      expect(before.json.fixes.length).toBeGreaterThan(0);
+
+      const inTrouble = await cliIdentity(sandbox, sandbox.world.state, t.principal);
+      const denied = await runTrainingCall(sandbox, t.call, inTrouble);
+      expect(denied.stderr).toContain(`An error occurred (${t.expectedError})`);
+
+      for (const fix of before.json.fixes) {
+        expect(fix.blockedBy).toBeUndefined();
+        await runFixCommands(sandbox, fix);
+      }
+
+      const allowed = await runTrainingCall(sandbox, t.call, inTrouble);
+      expect(allowed.stderr).toBe('');
+      expect(allowed.exitCode).toBe(0);
+      const unrelated = await runTrainingCall(sandbox, t.call, await cliIdentity(sandbox, sandbox.world.state, t.unrelatedPrincipal!));
+      expect(unrelated.stderr).toContain('An error occurred (AccessDeniedException)');
+
+      const after = await check(sandbox, scenario);
+      expect(after.json.verdict).toBe('allowed');
+      expect(after.exitCode).toBe(0);
+    });
+  }
+});
