@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // Ink prints only the last frame under CI, and colours leak into frames: pin both.
-    env: { CI: 'false', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // No test may reach the instance metadata service (169.254.169.254): only loopback is ours to use.
+    env: { CI: 'false', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests start sandboxes and the aws CLI (a Python process): two cores, so keep parallelism modest.

@@ -1,11 +1,27 @@
 // `npm run bench`: the project's speed figures. Not tests: they measure and report, and fail only when
 // a benchmark itself breaks (an error where none may happen).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { measureCheckVsManual } from './check-vs-manual.js';
 import { measureDecryptThroughput } from './decrypt-throughput.js';
 
-const result = await measureDecryptThroughput(Number(process.env.BENCH_CLIENTS ?? 8), Number(process.env.BENCH_REQUESTS ?? 500));
-console.log(
-  `sandbox Decrypt: ${result.requestsPerSecond.toFixed(0)} requests/s with ${result.clients} concurrent clients ` +
-    `(${result.requests} requests in ${result.seconds.toFixed(2)} s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors)`,
-);
-if (result.errors > 0) process.exitCode = 1;
+const only = process.argv[2];
+
+if (!only || only === 'decrypt') {
+  const result = await measureDecryptThroughput(Number(process.env.BENCH_CLIENTS ?? 8), Number(process.env.BENCH_REQUESTS ?? 500));
+  console.log(
+    `sandbox Decrypt: ${result.requestsPerSecond.toFixed(0)} requests/s with ${result.clients} concurrent clients ` +
+      `(${result.requests} requests in ${result.seconds.toFixed(2)} s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors)`,
+  );
+  if (result.errors > 0) process.exitCode = 1;
+}
+
+if (!only || only === 'check') {
+  const r = await measureCheckVsManual(Number(process.env.BENCH_LATENCY_MS ?? 50), Number(process.env.BENCH_RUNS ?? 5));
+  console.log(
+    `check vs manual checklist (sandbox --latency ${r.latencyMs}, median of ${r.runs}):\n` +
+      `  manual (4 aws CLI commands, one after another): ${r.manualMs.toFixed(0)} ms, ${r.manualRoundTrips} sequential round trips\n` +
+      `  kms-doctor check, diagnosis in process:          ${r.checkInProcessMs.toFixed(0)} ms, ${r.checkRoundTrips} sequential round trips (${r.checkCalls} calls)\n` +
+      `  kms-doctor check, whole command (tsx start-up):  ${r.checkCommandMs.toFixed(0)} ms\n` +
+      `  ratio manual / check: ${(r.manualMs / r.checkInProcessMs).toFixed(1)}x (in process), ${(r.manualMs / r.checkCommandMs).toFixed(1)}x (whole command)`,
+  );
+}

@@ -56,7 +56,12 @@ export interface DiagnosisContext {
   readonly grants?: Observation<readonly GrantFacts[]>;
   readonly result?: EvaluateOutput;
   /** The step whose read failed (network, credentials), and what happened. */
-  readonly failure?: { readonly step: ReadingStep | 'evaluate'; readonly message: string };
+  readonly failure?: {
+    readonly step: ReadingStep | 'evaluate';
+    readonly message: string;
+    /** The error's own classification when it has one (e.g. credentials, network). */
+    readonly kind?: string;
+  };
 }
 
 export type DiagnosisEvent =
@@ -77,6 +82,12 @@ const notProvided = (name: string) =>
   });
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Records a failed step; the error's `kind` (our adapters classify their errors) is kept for the exit code. */
+function failureOf(step: ReadingStep | 'evaluate', error: unknown): NonNullable<DiagnosisContext['failure']> {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return { step, message: messageOf(error), ...(typeof kind === 'string' ? { kind } : {}) };
+}
 
 /** Assembles the facts the verdict is computed from; a step skipped after a failure counts as unreadable. */
 export function factsOf(context: DiagnosisContext): DiagnosisFacts {
@@ -143,7 +154,7 @@ export const diagnosisMachine = setup({
             src: 'identify',
             input: ({ context }) => ({ request: context.request! }),
             onDone: { target: 'review', actions: assign({ identity: ({ event }) => event.output }) },
-            onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => ({ step: 'identify' as const, message: messageOf(event.error) }) }) },
+            onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('identify', event.error) }) },
           },
         },
         review: {
@@ -172,7 +183,7 @@ export const diagnosisMachine = setup({
             src: 'readKeyPolicy',
             input: ({ context }) => ({ request: context.request!, ...(context.identity ? { identity: context.identity } : {}) }),
             onDone: { target: 'review', actions: assign({ keyPolicy: ({ event }) => event.output }) },
-            onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => ({ step: 'keyPolicy' as const, message: messageOf(event.error) }) }) },
+            onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('keyPolicy', event.error) }) },
           },
         },
         review: {
@@ -193,7 +204,7 @@ export const diagnosisMachine = setup({
             onDone: { target: 'review', actions: assign({ identityPolicies: ({ event }) => event.output }) },
             onError: {
               target: '#diagnosis.failed',
-              actions: assign({ failure: ({ event }) => ({ step: 'identityPolicies' as const, message: messageOf(event.error) }) }),
+              actions: assign({ failure: ({ event }) => failureOf('identityPolicies', event.error) }),
             },
           },
         },
@@ -213,7 +224,7 @@ export const diagnosisMachine = setup({
             src: 'readGrants',
             input: ({ context }) => ({ request: context.request!, ...(context.identity ? { identity: context.identity } : {}) }),
             onDone: { target: 'review', actions: assign({ grants: ({ event }) => event.output }) },
-            onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => ({ step: 'grants' as const, message: messageOf(event.error) }) }) },
+            onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('grants', event.error) }) },
           },
         },
         review: {
@@ -229,7 +240,7 @@ export const diagnosisMachine = setup({
         src: 'evaluate',
         input: ({ context }) => factsOf(context),
         onDone: { target: 'verdict', actions: assign({ result: ({ event }) => event.output }) },
-        onError: { target: 'failed', actions: assign({ failure: ({ event }) => ({ step: 'evaluate' as const, message: messageOf(event.error) }) }) },
+        onError: { target: 'failed', actions: assign({ failure: ({ event }) => failureOf('evaluate', event.error) }) },
       },
     },
     verdict: {

@@ -50,3 +50,20 @@ export function callRecorderPlugin<Input extends object, Output extends Metadata
     },
   };
 }
+
+/**
+ * The calls grouped in waves: a call's wave is 1 + the highest wave among the calls that had ended
+ * before it started. The number of waves is the number of round trips that had to happen one after
+ * the other, however fast or slow the machine is.
+ */
+export function callWaves(records: readonly AwsCallRecord[]): string[][] {
+  const depth = new Map<AwsCallRecord, number>();
+  // By end time: every call that ended before another started has its depth already.
+  for (const record of [...records].sort((a, b) => a.endedAt - b.endedAt)) {
+    const before = records.filter((r) => r.endedAt <= record.startedAt).map((r) => depth.get(r) ?? 0);
+    depth.set(record, Math.max(0, ...before) + 1);
+  }
+  const result: string[][] = [];
+  for (const record of records) (result[depth.get(record)! - 1] ??= []).push(record.call);
+  return Array.from(result, (wave) => (wave ?? []).sort());
+}

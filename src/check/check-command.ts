@@ -23,7 +23,11 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     }
     return checkExitCodes[result.diagnosis.verdict];
   } catch (error) {
-    if (error instanceof DiagnosisStopped) throw new CheckFailure(`could not finish the diagnosis (${error.step}): ${error.message}`, checkExitCodes.unknown);
+    if (error instanceof DiagnosisStopped) {
+      // No credentials at all is an input problem (exit 2); anything else stopped the diagnosis (exit 3).
+      if (error.kind === 'credentials') throw new CheckFailure(error.message, checkExitCodes.usage);
+      throw new CheckFailure(`could not finish the diagnosis (${error.step}): ${error.message}`, checkExitCodes.unknown);
+    }
     throw error;
   } finally {
     session.destroy();

@@ -14,6 +14,8 @@ export class DiagnosisStopped extends Error {
   constructor(
     readonly step: string,
     message: string,
+    /** Why, as the AWS adapters classified it (credentials, network…), when known. */
+    readonly kind?: string,
   ) {
     super(message);
     this.name = 'DiagnosisStopped';
@@ -59,7 +61,7 @@ export async function runDiagnosis(session: AwsSession, request: DiagnosisReques
   actor.stop();
   const context: DiagnosisContext = settled.context;
   if (!settled.hasTag(verdictTag) || !context.result) {
-    throw new DiagnosisStopped(context.failure?.step ?? 'unknown', context.failure?.message ?? 'the diagnosis stopped');
+    throw new DiagnosisStopped(context.failure?.step ?? 'unknown', context.failure?.message ?? 'the diagnosis stopped', context.failure?.kind);
   }
   return { facts: factsOf(context), diagnosis: context.result.diagnosis, fixes: context.result.fixes };
 }

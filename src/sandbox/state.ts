@@ -35,22 +35,27 @@ export interface AccountState {
   managedPolicies: Record<string, ManagedPolicyState>;
 }
 
-export interface PrincipalCommon {
+/** What users, roles and groups share: a name and ARN, and the identity policies they hold. */
+export interface IamIdentityState {
   name: string;
   path: string;
   arn: string;
-  /** The unique ID AWS shows for the principal (AIDA… for users, AROA… for roles). */
+  /** The unique ID AWS shows for the entity (AIDA… for users, AROA… for roles, AGPA… for groups). */
   id: string;
   createDate: string;
   /** Inline policies: name → document (as sent). */
   inlinePolicies: Record<string, string>;
   /** Attached managed policy ARNs (customer managed in this account, or arn:aws:iam::aws:policy/…). */
   attachedPolicies: string[];
+}
+
+export interface PrincipalCommon extends IamIdentityState {
   permissionsBoundary?: string;
   tags: Record<string, string>;
 }
 
 export interface UserState extends PrincipalCommon {
+  /** Names of the account's groups the user is a member of, in the order it joined them. */
   groups: string[];
 }
 
@@ -61,15 +66,8 @@ export interface RoleState extends PrincipalCommon {
   sourceProfile?: string;
 }
 
-export interface GroupState {
-  name: string;
-  path: string;
-  arn: string;
-  id: string;
-  createDate: string;
-  inlinePolicies: Record<string, string>;
-  attachedPolicies: string[];
-}
+/** A group's policies apply to each of its member users; a group is no principal of its own. */
+export type GroupState = IamIdentityState;
 
 export interface ManagedPolicyState {
   name: string;

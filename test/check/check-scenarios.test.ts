@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { awsCliPath } from '../helpers/aws-cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
-import { adminProfileFor, principalOf } from '../helpers/scenario-principals.js';
+import { adminProfileFor, cliEnv, principalOf } from '../helpers/scenario-principals.js';
 import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
 
 let sandbox: TestSandbox | undefined;
@@ -30,18 +30,6 @@ const scenarios: Record<string, string> = {
   'key-pending-deletion': 'GenerateDataKey',
   'ebs-grant-denied': 'ec2:RunInstances',
 };
-
-export function cliEnv(target: TestSandbox): NodeJS.ProcessEnv {
-  return {
-    AWS_CONFIG_FILE: target.configFile,
-    AWS_SHARED_CREDENTIALS_FILE: target.credentialsFile,
-    AWS_PROFILE: '',
-    AWS_ACCESS_KEY_ID: '',
-    AWS_SECRET_ACCESS_KEY: '',
-    AWS_SESSION_TOKEN: '',
-    AWS_REGION: 'us-east-1',
-  };
-}
 
 function keyAccountOf(target: TestSandbox, key: string): string {
   const arnAccount = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(key)?.[1];

@@ -1,9 +1,10 @@
-// Managed policies attached to roles and users: Attach/Detach/ListAttached RolePolicies and
-// UserPolicies. A policy that is missing or belongs to another account "does not exist or is not
-// attachable" (getmoto/moto#6482); detaching one that is not attached is "Policy X was not found.".
+// Managed policies attached to roles, users and groups: Attach/Detach/ListAttached RolePolicies,
+// UserPolicies and GroupPolicies. A policy that is missing or belongs to another account "does not
+// exist or is not attachable" (getmoto/moto#6482); detaching one that is not attached is "Policy X
+// was not found.".
 import { requiredParam, type QueryParams } from '../query-protocol.js';
 import type { IncomingCall } from '../server.js';
-import { entityKinds, type EntityKind } from './entity-kinds.js';
+import { policyHolderKinds, type PolicyHolderKind } from './entity-kinds.js';
 import { authorizeIam } from './iam-authorization.js';
 import { callerAccount, checkString, limitExceeded, noSuchEntity, paginate, requiredName, type OperationTable } from './iam-common.js';
 import { checkPolicyArn, requireAttachablePolicy } from './managed-policy-lookup.js';
@@ -11,7 +12,7 @@ import { checkPolicyArn, requireAttachablePolicy } from './managed-policy-lookup
 const policyNameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 const pathOf = (arn: string): string => arn.slice(arn.indexOf(':policy/') + ':policy'.length, arn.lastIndexOf('/') + 1);
 
-function operationsFor(kind: EntityKind): OperationTable {
+function operationsFor(kind: PolicyHolderKind): OperationTable {
   const { noun } = kind;
   const entityName = (params: QueryParams) => requiredName(params, `${noun}Name`, kind.maxNameLength);
   const authorizeOn = async (call: IncomingCall, action: string, name: string, policyArn?: string) => {
@@ -65,4 +66,4 @@ function operationsFor(kind: EntityKind): OperationTable {
   };
 }
 
-export const attachedPolicyOperations: OperationTable = Object.assign({}, ...entityKinds.map(operationsFor)) as OperationTable;
+export const attachedPolicyOperations: OperationTable = Object.assign({}, ...policyHolderKinds.map(operationsFor)) as OperationTable;

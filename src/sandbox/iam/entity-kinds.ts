@@ -1,12 +1,13 @@
-// Roles and users share their policy operations (inline, attached, boundary); an EntityKind is what
-// differs between the two: names, quotas and lookups.
-import type { AccountState, PrincipalCommon } from '../state.js';
-import { roleResource, userResource, type IamResource } from './iam-authorization.js';
-import { findRole, findUser, requireRole, requireUser } from './iam-common.js';
+// Roles, users and groups share their policy operations (inline, attached), and roles and users their
+// boundary operations too; a kind is what differs between them: names, quotas and lookups.
+import type { AccountState, IamIdentityState, PrincipalCommon } from '../state.js';
+import { groupResource, roleResource, userResource, type IamResource } from './iam-authorization.js';
+import { findGroup, findRole, findUser, requireGroup, requireRole, requireUser } from './iam-common.js';
 
-export interface EntityKind {
-  /** "Role" or "User", as in operation and parameter names. */
-  readonly noun: 'Role' | 'User';
+/** What holds identity policies. */
+export interface PolicyHolderKind<T extends IamIdentityState = IamIdentityState> {
+  /** "Role", "User" or "Group", as in operation and parameter names. */
+  readonly noun: 'Role' | 'User' | 'Group';
   /** Longest name the operations accept (existing user names may be up to 128 characters). */
   readonly maxNameLength: number;
   /** IAM's aggregate size quota for the entity's inline policies (IAM quotas page). */
@@ -14,8 +15,13 @@ export interface EntityKind {
   /** Default quota of attached managed policies. */
   readonly attachedQuota: number;
   resource(account: AccountState, name: string): IamResource;
-  find(account: AccountState, name: string): PrincipalCommon | undefined;
-  require(account: AccountState, name: string): PrincipalCommon;
+  find(account: AccountState, name: string): T | undefined;
+  require(account: AccountState, name: string): T;
+}
+
+/** The principals among them: they also have a permissions boundary. */
+export interface EntityKind extends PolicyHolderKind<PrincipalCommon> {
+  readonly noun: 'Role' | 'User';
 }
 
 export const entityKinds: readonly EntityKind[] = [
@@ -38,3 +44,15 @@ export const entityKinds: readonly EntityKind[] = [
     require: requireUser,
   },
 ];
+
+export const groupKind: PolicyHolderKind = {
+  noun: 'Group',
+  maxNameLength: 128,
+  inlineQuota: 5120,
+  attachedQuota: 10,
+  resource: (account, name) => groupResource(account.id, findGroup(account, name), name),
+  find: findGroup,
+  require: requireGroup,
+};
+
+export const policyHolderKinds: readonly PolicyHolderKind[] = [...entityKinds, groupKind];

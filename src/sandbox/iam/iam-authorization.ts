@@ -1,11 +1,11 @@
 // Authorizes an IAM API call against the caller's own policies (identity policies, boundary, session
 // policy, SCPs): IAM resources have no resource-based policies. A refusal is worded as IAM words it,
-// which names the target as "role AppRole", "user bob" or "policy <ARN>" rather than by its ARN
-// (e.g. aws/aws-cdk#27067, aws-amplify/amplify-js#7540).
+// which names the target as "role AppRole", "user bob", "group Admins" or "policy <ARN>" rather than
+// by its ARN (e.g. aws/aws-cdk#27067, aws-amplify/amplify-js#7540).
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import type { IncomingCall } from '../server.js';
-import type { RoleState, UserState } from '../state.js';
+import type { IamIdentityState } from '../state.js';
 import { iamArn } from './iam-common.js';
 
 export interface IamResource {
@@ -14,15 +14,17 @@ export interface IamResource {
   readonly wording: string;
 }
 
-export const userResource = (accountId: string, user: UserState | undefined, name: string, path = '/'): IamResource => ({
-  arn: user?.arn ?? iamArn(accountId, 'user', path, name),
-  wording: `user ${user?.name ?? name}`,
-});
+/** A user, role or group as the target of a call: its ARN, or the one it would have when it does not exist (yet). */
+const entityResource =
+  (kind: 'user' | 'role' | 'group') =>
+  (accountId: string, entity: IamIdentityState | undefined, name: string, path = '/'): IamResource => ({
+    arn: entity?.arn ?? iamArn(accountId, kind, path, name),
+    wording: `${kind} ${entity?.name ?? name}`,
+  });
 
-export const roleResource = (accountId: string, role: RoleState | undefined, name: string, path = '/'): IamResource => ({
-  arn: role?.arn ?? iamArn(accountId, 'role', path, name),
-  wording: `role ${role?.name ?? name}`,
-});
+export const userResource = entityResource('user');
+export const roleResource = entityResource('role');
+export const groupResource = entityResource('group');
 
 export const policyResource = (arn: string): IamResource => ({ arn, wording: `policy ${arn}` });
 

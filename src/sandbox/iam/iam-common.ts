@@ -4,7 +4,7 @@
 import { AwsError } from '../errors.js';
 import { integerParam, requiredParam, structureListParam, type QueryParams } from '../query-protocol.js';
 import type { IncomingCall } from '../server.js';
-import type { AccountState, RoleState, SandboxState, UserState } from '../state.js';
+import type { AccountState, GroupState, RoleState, SandboxState, UserState } from '../state.js';
 
 export type QueryResult = Record<string, unknown> | undefined;
 /** One Query-protocol operation: parameters in, the `<Action>Result` content out (undefined: none). */
@@ -90,20 +90,19 @@ function byName<T extends { name: string }>(items: Readonly<Record<string, T>>, 
   return getEntry(items, name) ?? Object.values(items).find((item) => item.name.toLowerCase() === lower);
 }
 
+function requireByName<T extends { name: string }>(items: Readonly<Record<string, T>>, name: string, noun: 'user' | 'role' | 'group'): T {
+  const found = byName(items, name);
+  if (!found) throw noSuchEntity(`The ${noun} with name ${name} cannot be found.`);
+  return found;
+}
+
 export const findUser = (account: AccountState, name: string): UserState | undefined => byName(account.users, name);
 export const findRole = (account: AccountState, name: string): RoleState | undefined => byName(account.roles, name);
+export const findGroup = (account: AccountState, name: string): GroupState | undefined => byName(account.groups, name);
 
-export function requireUser(account: AccountState, name: string): UserState {
-  const user = findUser(account, name);
-  if (!user) throw noSuchEntity(`The user with name ${name} cannot be found.`);
-  return user;
-}
-
-export function requireRole(account: AccountState, name: string): RoleState {
-  const role = findRole(account, name);
-  if (!role) throw noSuchEntity(`The role with name ${name} cannot be found.`);
-  return role;
-}
+export const requireUser = (account: AccountState, name: string): UserState => requireByName(account.users, name, 'user');
+export const requireRole = (account: AccountState, name: string): RoleState => requireByName(account.roles, name, 'role');
+export const requireGroup = (account: AccountState, name: string): GroupState => requireByName(account.groups, name, 'group');
 
 /** The caller's own account: IAM operations always act there. */
 export function callerAccount(state: SandboxState, call: IncomingCall): AccountState {

@@ -1,10 +1,10 @@
-// Inline policies of roles and users: Put/Get/Delete/List RolePolicy and UserPolicy. IAM limits the
-// aggregate of an entity's inline policies, whitespace excluded (role 10,240, user 2,048 characters),
-// and words the refusal "Maximum policy size of 10240 bytes exceeded for role X"
-// (aws/aws-cdk#12403; "... for user X" in danvk/mapsnap#483).
+// Inline policies of roles, users and groups: Put/Get/Delete/List RolePolicy, UserPolicy and
+// GroupPolicy. IAM limits the aggregate of an entity's inline policies, whitespace excluded (role
+// 10,240, user 2,048, group 5,120 characters), and words the refusal "Maximum policy size of 10240
+// bytes exceeded for role X" (aws/aws-cdk#12403; "... for user X" in danvk/mapsnap#483).
 import { requiredParam, type QueryParams } from '../query-protocol.js';
 import type { IncomingCall } from '../server.js';
-import { entityKinds, type EntityKind } from './entity-kinds.js';
+import { policyHolderKinds, type PolicyHolderKind } from './entity-kinds.js';
 import { authorizeIam } from './iam-authorization.js';
 import {
   callerAccount,
@@ -20,7 +20,7 @@ import {
 } from './iam-common.js';
 import { identityPolicyDocument } from './policy-documents.js';
 
-function operationsFor(kind: EntityKind): OperationTable {
+function operationsFor(kind: PolicyHolderKind): OperationTable {
   const { noun } = kind;
   const lower = noun.toLowerCase();
   const entityName = (params: QueryParams) => requiredName(params, `${noun}Name`, kind.maxNameLength);
@@ -82,4 +82,4 @@ function operationsFor(kind: EntityKind): OperationTable {
   };
 }
 
-export const inlinePolicyOperations: OperationTable = Object.assign({}, ...entityKinds.map(operationsFor)) as OperationTable;
+export const inlinePolicyOperations: OperationTable = Object.assign({}, ...policyHolderKinds.map(operationsFor)) as OperationTable;

@@ -23,12 +23,17 @@ import {
 } from './iam-common.js';
 import { requireAttachablePolicy } from './managed-policy-lookup.js';
 
-export const userXml = (user: UserState): Record<string, unknown> => ({
+/** A user as IAM's listings show it (GetGroup's Users): without its boundary and tags. */
+export const userSummaryXml = (user: UserState): Record<string, unknown> => ({
   Path: user.path,
   UserName: user.name,
   UserId: user.id,
   Arn: user.arn,
   CreateDate: user.createDate,
+});
+
+export const userXml = (user: UserState): Record<string, unknown> => ({
+  ...userSummaryXml(user),
   ...boundaryXml(user.permissionsBoundary),
   ...tagsXml(user.tags),
 });

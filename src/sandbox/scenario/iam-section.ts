@@ -3,7 +3,7 @@
 // (and so a profile) unless they opt out; roles get a source profile to be assumed from.
 import { awsManagedPolicies } from '../aws-managed-policies.js';
 import { newAccessKeyId, newGroupId, newPolicyId, newRoleId, newSecretAccessKey, newUserId } from '../ids.js';
-import type { AccountState, GroupState, ManagedPolicyState, PrincipalCommon, RoleState, UserState } from '../state.js';
+import type { AccountState, IamIdentityState, ManagedPolicyState, PrincipalCommon, RoleState, UserState } from '../state.js';
 import { fieldPath, type JsonObject, type JsonReader } from './json-reader.js';
 import { readResourcePolicy } from './principal-references.js';
 import type { ScenarioDraft } from './scenario-draft.js';
@@ -152,7 +152,7 @@ interface IdentityName {
 }
 
 /** What groups, users and roles share: an ARN, and the policies that apply to them. */
-function identityFields(draft: ScenarioDraft, entry: JsonObject, path: string, account: AccountState, { kind, name, iamPath, id }: IdentityName): GroupState {
+function identityFields(draft: ScenarioDraft, entry: JsonObject, path: string, account: AccountState, { kind, name, iamPath, id }: IdentityName): IamIdentityState {
   return {
     name,
     path: iamPath,
