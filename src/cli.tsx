@@ -5,9 +5,9 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { AwsCallError } from './aws/aws-errors.js';
-import { checkUsage } from './check/check-args.js';
-import { CheckFailure, exitCodeForAwsFailure, runCheckCommand } from './check/check-command.js';
-import { operationsTable } from './check/operations-command.js';
+import { checkUsage } from './commands/check-args.js';
+import { CheckFailure, exitCodeForAwsFailure, runCheckCommand } from './commands/check-command.js';
+import { operationsTable } from './commands/operations-command.js';
 import { runSandboxCommand, sandboxUsage } from './sandbox/command.js';
 import { ScenarioError } from './sandbox/scenario.js';
 import { StateFileError } from './sandbox/state-file.js';

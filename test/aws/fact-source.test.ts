@@ -5,6 +5,7 @@
 import { CreateGrantCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosisFacts, DiagnosisRequest, Observation, PrincipalPolicyFacts } from '../../src/engine/facts.js';
+import { diagnose } from '../../src/engine/diagnose.js';
 import { findOperation } from '../../src/engine/operations.js';
 import type { AwsCallRecord } from '../../src/aws/call-recorder.js';
 import { createFactSource } from '../../src/aws/fact-source.js';
@@ -225,16 +226,46 @@ describe('roles with a path, a boundary and managed policies; users and their gr
     ]);
   });
 
-  it("reads a user's policies and records its groups as unreadable while the sandbox lacks ListGroupsForUser", async () => {
-    const session = await profileSession(sandbox, 'admin');
+  it("reads a user's policies, and finds no groups for a user in none", async () => {
+    const records: AwsCallRecord[] = [];
+    const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
     const facts = await createFactSource(session, request()).readAll();
     session.destroy();
     const policies = valueOf(facts.principalPolicies);
     expect(policies.policies.map((p) => p.name)).toEqual(['full-access']);
-    expect(policies.unreadable).toEqual([
-      { call: 'iam:ListGroupsForUser', reason: 'error', message: expect.stringMatching(/^InvalidAction: /), subject: 'groups of user admin' },
-    ]);
+    expect(policies.unreadable).toBeUndefined();
+    expect(records.map((r) => r.call)).toContain('iam:ListGroupsForUser');
     expect(valueOf(facts.principal)).toMatchObject({ kind: 'user', entityArn: 'arn:aws:iam::111122223333:user/admin' });
+  });
+
+  it('diagnoses a user whose KMS permission comes from its group with the group\'s policies', async () => {
+    const session = await profileSession(sandbox, 'admin');
+    const clerk = principalArnOf(sandbox, 'clerk');
+    const facts = await createFactSource(session, { ...request(), principalArn: clerk }).readAll();
+    const encryptFacts = await createFactSource(session, { ...request(), operation: findOperation('Encrypt')!, principalArn: clerk }).readAll();
+    session.destroy();
+
+    const policies = valueOf(facts.principalPolicies);
+    expect(policies.policies.map((p) => [p.kind, p.name, p.groupName])).toEqual([
+      ['inline', 'decrypt-payments', 'payments-decrypters'],
+      ['managed', 'arn:aws:iam::aws:policy/ReadOnlyAccess', 'payments-decrypters'],
+    ]);
+    expect(policies.policies[0]!.document).toMatchObject({ Statement: [{ Action: 'kms:Decrypt' }] });
+    expect(policies.unreadable).toBeUndefined();
+    expect(valueOf(facts.simulation).map((r) => [r.action, r.decision])).toEqual([['kms:Decrypt', 'allowed']]);
+
+    // Allowed through the group: without its policies the verdict would be a missing IAM permission.
+    const allowed = await diagnose(facts);
+    expect(allowed.verdict).toBe('allowed');
+    expect(allowed.causes).toEqual([]);
+    // Refused: the group's policies are the ones the diagnosis says it checked.
+    const denied = await diagnose(encryptFacts);
+    expect(denied.verdict).toBe('denied');
+    expect(denied.causes.map((c) => c.code)).toEqual(['identity-policy-missing-actions']);
+    expect(denied.causes[0]!.evidence.find((e) => e.what === 'IAM policies checked')?.value).toEqual([
+      'decrypt-payments (group payments-decrypters)',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess (group payments-decrypters)',
+    ]);
   });
 });
 

@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allow, failure, newUserWithKey, policy } from '../helpers/iam-calls.js';
 import { accountA, accountB, startIamSandbox, type IamTestSandbox, type StaticCredentials } from '../helpers/iam-state.js';
 
 let sandbox: IamTestSandbox;
@@ -41,26 +42,7 @@ const clientConfig = (credentials: StaticCredentials) => ({ endpoint: sandbox.en
 const iamAs = (credentials: StaticCredentials) => new IAMClient(clientConfig(credentials));
 const stsAs = (credentials: StaticCredentials) => new STSClient(clientConfig(credentials));
 
-const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const trust = (principal: string) => policy({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' });
-const allow = (action: string | string[], resource: string | string[] = '*') => ({ Effect: 'Allow', Action: action, Resource: resource });
-
-/** The error a call fails with, for assertions on err.name, message and status. */
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function newUserWithKey(client: IAMClient, userName: string, inline?: string): Promise<StaticCredentials> {
-  await client.send(new CreateUserCommand({ UserName: userName }));
-  if (inline) await client.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'inline', PolicyDocument: inline }));
-  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: userName }));
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-}
 
 beforeAll(async () => {
   sandbox = await startIamSandbox();

@@ -2,6 +2,7 @@
 // additively) and the human report — short sections: what was checked, what was found, the cause, the
 // fix with its diff and commands.
 import type { Diagnosis } from '../engine/cause.js';
+import type { ParsedError } from '../engine/error-message-parser.js';
 import { colorizeDiff } from '../engine/diff-view.js';
 import type { DiagnosisFacts, Observation } from '../engine/facts.js';
 import type { Fix } from '../engine/fix.js';
@@ -10,6 +11,8 @@ export interface CheckResult {
   readonly facts: DiagnosisFacts;
   readonly diagnosis: Diagnosis;
   readonly fixes: readonly Fix[];
+  /** The pasted error, when the diagnosis started from one (check --error). */
+  readonly parsedError?: ParsedError;
 }
 
 export function checkJson(result: CheckResult): Record<string, unknown> {
@@ -34,6 +37,7 @@ export function checkJson(result: CheckResult): Record<string, unknown> {
     })),
     unverified: diagnosis.unverified,
     notes: diagnosis.notes,
+    ...(result.parsedError ? { parsedError: result.parsedError } : {}),
   };
 }
 

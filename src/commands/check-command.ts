@@ -1,21 +1,31 @@
 // `kms-doctor check`: headless diagnosis for scripts and CI ("may this role decrypt with this key?").
 import { AwsCallError } from '../aws/aws-errors.js';
 import { checkJson, colourWanted, humanReport, paint } from './check-report.js';
-import { checkUsage, parseCheckArgs } from './check-args.js';
+import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from './run-diagnosis.js';
 
 /** Exit codes of `check`, documented in the README. */
 export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as const;
 
 export async function runCheckCommand(args: readonly string[]): Promise<number> {
-  const options = parseCheckArgs(args);
+  let options;
+  try {
+    options = await parseCheckArgs(args);
+  } catch (error) {
+    // The parsed fields still help a script: print them, then fail as a usage error.
+    if (error instanceof IncompleteErrorMessage && args.includes('--json')) {
+      process.stdout.write(JSON.stringify({ parsedError: error.parsedError, missing: error.missing }, null, 2) + '\n');
+    }
+    throw error;
+  }
   if (options === 'help') {
     process.stdout.write(checkUsage + '\n');
     return 0;
   }
   const session = await openSession(options);
   try {
-    const result = await runDiagnosis(session, diagnosisRequest(options, session));
+    const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
+    const result = options.parsedError ? { ...diagnosed, parsedError: options.parsedError } : diagnosed;
     if (options.json) {
       process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
     } else {

@@ -2,6 +2,7 @@
 // one options object. Every mistake is a UsageError: one line, exit code 2.
 import { parseArgs } from 'node:util';
 import { findOperation, operationRequirements, type OperationRequirement } from '../engine/operations.js';
+import { parseKmsError, type ParsedError } from '../engine/error-message-parser.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ConnectionOptions {
@@ -17,10 +18,22 @@ export interface CheckOptions extends ConnectionOptions {
   readonly principal?: string;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly json: boolean;
+  /** What a pasted error message (--error) said; it pre-fills key, operation and principal. */
+  readonly parsedError?: ParsedError;
+}
+
+/** --error was given, but the message lacks what the diagnosis needs (an obscured message names no key). */
+export class IncompleteErrorMessage extends UsageError {
+  constructor(
+    readonly parsedError: ParsedError,
+    readonly missing: readonly string[],
+  ) {
+    super(`the error message does not say ${missing.join(' or ')}: give ${missing.map((m) => `--${m}`).join(' and ')}`);
+  }
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
+                       [--error TEXT|-] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -28,6 +41,7 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
                          kms-doctor operations lists them
   --principal ARN        diagnose for this user, role or role session instead of the caller
   --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
+  --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal
   --profile P            AWS profile for the calls (default: the standard credential chain)
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
   --region R             Region (a key ARN's Region wins)
@@ -61,27 +75,69 @@ export const connectionFlags = {
   'endpoint-url': { type: 'string' },
 } as const;
 
-export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
-  let values;
+const diagnosisFlags = {
+  ...connectionFlags,
+  key: { type: 'string' },
+  operation: { type: 'string' },
+  principal: { type: 'string' },
+  'encryption-context': { type: 'string' },
+  error: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** Parses flags strictly; a mistake becomes a one-line UsageError. */
+export function parseFlags<T extends FlagSpec>(args: readonly string[], extra: T) {
   try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        ...connectionFlags,
-        key: { type: 'string' },
-        operation: { type: 'string' },
-        principal: { type: 'string' },
-        'encryption-context': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
+    return parseArgs({ args: [...args], options: { ...diagnosisFlags, ...extra }, allowPositionals: false, strict: true }).values;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
   }
+}
+
+export async function parseCheckArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<CheckOptions | 'help'> {
+  const values = parseFlags(args, {});
   if (values.help) return 'help';
+  return checkOptionsOf(values, await parsedErrorOf(values.error, readStdin));
+}
+
+export async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads and parses --error (TEXT, or - for stdin); a message it cannot read is a usage error. */
+export async function parsedErrorOf(error: string | undefined, readStdin: () => Promise<string>): Promise<ParsedError | undefined> {
+  if (error === undefined) return undefined;
+  const text = error === '-' ? await readStdin() : error;
+  const parsed = parseKmsError(text);
+  if (!parsed) throw new UsageError('--error: that does not read as an AWS KMS or access-denied error message; give --key and --operation instead');
+  return parsed;
+}
+
+/** Validates the flags `check`, `fix` and the wizard share. */
+export function checkOptionsOf(
+  given: {
+  key?: string;
+  operation?: string;
+  principal?: string;
+  'encryption-context'?: string;
+  json?: boolean;
+  profile?: string;
+  'key-profile'?: string;
+  region?: string;
+  'endpoint-url'?: string;
+  },
+  parsedError?: ParsedError,
+): CheckOptions {
+  const values = { ...given, ...prefilledFrom(parsedError, given) };
+  if (parsedError && (values.key === undefined || values.operation === undefined)) {
+    const missing = [...(values.key === undefined ? ['key'] : []), ...(values.operation === undefined ? ['operation'] : [])];
+    throw new IncompleteErrorMessage(parsedError, missing);
+  }
   if (values.key === undefined) throw new UsageError('--key is required (key ID, alias name, key ARN or alias ARN)');
   if (!isKeyIdentifier(values.key)) {
     throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
@@ -98,6 +154,7 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
     key: values.key,
     operation,
     json: values.json ?? false,
+    ...(parsedError ? { parsedError } : {}),
     ...(values.principal !== undefined ? { principal: values.principal } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: parseEncryptionContext(values['encryption-context']) } : {}),
     ...connectionOptionsOf(values),
@@ -117,6 +174,18 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
     ...(values['key-profile'] !== undefined ? { keyProfile: values['key-profile'] } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+  };
+}
+
+/** Flags the user did not give, filled from the error message: the flags always win. */
+function prefilledFrom(parsed: ParsedError | undefined, given: { key?: string; operation?: string; principal?: string }) {
+  if (!parsed) return {};
+  const kmsResource = parsed.keyArn ?? (parsed.resource && isKeyIdentifier(parsed.resource) ? parsed.resource : undefined);
+  const operation = [parsed.operation, parsed.action].find((name) => name !== undefined && findOperation(name) !== undefined);
+  return {
+    ...(given.key === undefined && kmsResource !== undefined ? { key: kmsResource } : {}),
+    ...(given.operation === undefined && operation !== undefined ? { operation } : {}),
+    ...(given.principal === undefined && parsed.principal !== undefined && principalPattern.test(parsed.principal) ? { principal: parsed.principal } : {}),
   };
 }
 

@@ -1,0 +1,114 @@
+// `kms-doctor rollback FILE`: gives a target its backed-up value again, with the same care as a fix. It
+// re-reads the target first and refuses (unless forced) when someone changed it since kms-doctor wrote
+// it, because the restore would silently discard their change; it runs the same guards (a restored key
+// policy must not lock the applier out); and it backs up the current value first, so the restore can
+// itself be undone with `kms-doctor rollback` on that new backup.
+import { AwsCallError } from '../aws/aws-errors.js';
+import { readBackup, updateBackup, writeBackup, type BackupRecord } from './backup.js';
+import { GuardRefusal } from './guards.js';
+import { prepareRestore, RestoreImpossible } from './restore-actions.js';
+import type { TargetStore } from './target-store.js';
+import { defaultVisibility, waitUntilVisible, type VisibilityOptions } from './visibility.js';
+
+export interface RestoreOptions {
+  /** Where the backup of the current value goes. */
+  readonly backupDir: string;
+  /** Restore even though the target changed since kms-doctor wrote it. */
+  readonly force?: boolean;
+  readonly visibility?: VisibilityOptions;
+  readonly signal?: AbortSignal;
+}
+
+export type RestoreOutcome =
+  | 'restored'
+  /** Written, not yet seen in N consecutive reads. */
+  | 'restored-pending'
+  /** The target already holds the backed-up value; nothing was written. */
+  | 'already-restored'
+  /** The target changed since kms-doctor wrote it; nothing was written (use force). */
+  | 'stale'
+  /** A guard refused the restored document; nothing was written. */
+  | 'refused'
+  | 'failed';
+
+export interface RestoreReport {
+  readonly outcome: RestoreOutcome;
+  readonly message: string;
+  /** The backup of the value found before the restore (undo the restore with it). */
+  readonly backupPath?: string;
+  readonly restoreCommand?: string;
+  /** A new version ID (recreated policy version) or grant ID (recreated grant). */
+  readonly versionId?: string;
+  readonly grantId?: string;
+  /** What differs from the backed-up value (new IDs, a later deletion date). */
+  readonly note?: string;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Restores a backup record (read it with readBackup). Never throws for AWS refusals: the report says. */
+export async function restoreBackup(backup: BackupRecord, store: TargetStore, options: RestoreOptions): Promise<RestoreReport> {
+  let appliedBy: string | undefined;
+  try {
+    appliedBy = await store.applierArn();
+  } catch {
+    appliedBy = undefined;
+  }
+  let action;
+  try {
+    action = await prepareRestore(backup, store, appliedBy);
+  } catch (error) {
+    return { outcome: 'failed', message: `Could not read the current value of ${backup.target.arn}: ${messageOf(error)} Nothing was written.` };
+  }
+  if (action.alreadyRestored) {
+    return { outcome: 'already-restored', message: `${capitalised(action.what)} already holds the backed-up value; nothing was written.` };
+  }
+  if (action.changedSince !== undefined && options.force !== true) {
+    return {
+      outcome: 'stale',
+      message: `${capitalised(action.changedSince)}. Restoring the backup would discard that change, so nothing was written; restore with force to do it anyway.`,
+    };
+  }
+  try {
+    await action.guard();
+  } catch (error) {
+    if (error instanceof GuardRefusal) return { outcome: 'refused', message: error.message };
+    return { outcome: 'failed', message: `Could not check the restored value: ${messageOf(error)} Nothing was written.` };
+  }
+  let backupPath: string;
+  let undo: BackupRecord;
+  try {
+    backupPath = await writeBackup(options.backupDir, action.undo);
+    undo = await readBackup(backupPath);
+  } catch (error) {
+    return { outcome: 'failed', message: `Could not back up the current value: ${messageOf(error)} Nothing was written.` };
+  }
+  const undoFields = { backupPath, restoreCommand: undo.restoreCommand };
+  let outcome;
+  try {
+    outcome = await action.write();
+  } catch (error) {
+    if (backup.target.type === 'grant' && error instanceof AwsCallError && error.kind === 'not-found') {
+      return { outcome: 'already-restored', message: `The grant ${backup.grantId ?? ''} on key ${backup.target.arn} no longer exists; nothing was written.` };
+    }
+    const why = error instanceof RestoreImpossible ? error.message : `AWS refused: ${messageOf(error)}`;
+    return { outcome: 'failed', message: `Could not restore ${action.what}: ${why}`, ...undoFields };
+  }
+  let restoreCommand = undo.restoreCommand;
+  if (outcome.undoChanges !== undefined) {
+    try {
+      restoreCommand = (await updateBackup(backupPath, outcome.undoChanges)).restoreCommand;
+    } catch (error) {
+      restoreCommand = `# the backup ${backupPath} could not be completed (${messageOf(error)}); ${restoreCommand}`;
+    }
+  }
+  const visible = await waitUntilVisible(() => action.visible(outcome), options.visibility ?? defaultVisibility, options.signal);
+  const ids = { ...(outcome.versionId !== undefined ? { versionId: outcome.versionId } : {}), ...(outcome.grantId !== undefined ? { grantId: outcome.grantId } : {}) };
+  const note = outcome.note !== undefined ? { note: outcome.note } : {};
+  const undoText = `The previous value is backed up in ${backupPath}.`;
+  return visible
+    ? { outcome: 'restored', message: `Restored ${action.what}. ${undoText}`, backupPath, restoreCommand, ...ids, ...note }
+    : { outcome: 'restored-pending', message: `Restored ${action.what}; it is not visible in every read yet (AWS propagates changes within seconds, sometimes minutes). ${undoText}`, backupPath, restoreCommand, ...ids, ...note };
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,0 +1,48 @@
+// The flags of `kms-doctor fix`: those of `check`, plus how to apply.
+import { resolve } from 'node:path';
+import { UsageError } from '../usage-error.js';
+import { checkOptionsOf, checkUsage, parseFlags, type CheckOptions } from './check-args.js';
+
+export interface FixOptions extends CheckOptions {
+  /** Print the plan and change nothing. */
+  readonly dryRun: boolean;
+  /** Apply without asking. */
+  readonly yes: boolean;
+  readonly backupDir?: string;
+  /** Credentials of the affected principal, to prove the fix with a KMS dry run as that principal. */
+  readonly asProfile?: string;
+}
+
+export const fixUsage = `Usage: kms-doctor fix [check's flags] [--dry-run] [--yes] [--backup-dir DIR] [--as-profile P]
+
+Diagnoses like check, then applies the proposed fixes after confirmation: re-reads each target right
+before writing (stale check), backs up the previous document, refuses changes that would lock anyone
+out of a key, waits until the change is visible, verifies, and rolls back every step if one fails.
+  --dry-run          print the plan, change nothing (exit 0: nothing to do, 1: the plan has changes)
+  --yes              apply without the prompt (without a terminal, fix only applies with --yes)
+  --backup-dir DIR   where backups go (default: $XDG_STATE_HOME/kms-doctor/backups)
+  --as-profile P     the affected principal's credentials, to verify with a KMS dry run as it
+
+Exit codes: 0 verified or nothing to do, 1 the plan has changes (--dry-run, or not confirmed),
+2 usage error, 3 could not determine, 4 an AWS call failed and everything was rolled back,
+5 applied but verification pending or failed, 130 cancelled.
+
+${checkUsage.split('\n').slice(3).join('\n')}`;
+
+export function parseFixArgs(args: readonly string[]): FixOptions | 'help' {
+  const values = parseFlags(args, {
+    'dry-run': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    'backup-dir': { type: 'string' },
+    'as-profile': { type: 'string' },
+  });
+  if (values.help) return 'help';
+  if (values['dry-run'] && values.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  return {
+    ...checkOptionsOf(values),
+    dryRun: values['dry-run'] ?? false,
+    yes: values.yes ?? false,
+    ...(values['backup-dir'] !== undefined ? { backupDir: resolve(values['backup-dir']) } : {}),
+    ...(values['as-profile'] !== undefined ? { asProfile: values['as-profile'] } : {}),
+  };
+}
