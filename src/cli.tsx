@@ -7,7 +7,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { AwsCallError } from './aws/aws-errors.js';
 import { checkUsage } from './commands/check-args.js';
 import { CheckFailure, exitCodeForAwsFailure, runCheckCommand } from './commands/check-command.js';
+import { fixUsage } from './commands/fix-args.js';
+import { runFixCommand } from './commands/fix-command.js';
 import { operationsTable } from './commands/operations-command.js';
+import { rollbackUsage, runRollbackCommand } from './commands/rollback-command.js';
 import { runSandboxCommand, sandboxUsage } from './sandbox/command.js';
 import { ScenarioError } from './sandbox/scenario.js';
 import { StateFileError } from './sandbox/state-file.js';
@@ -17,6 +20,8 @@ const usage = `Usage: kms-doctor <command> [options]
 
 Commands:
   check       diagnose why a principal may or may not use a KMS key (headless, --json for scripts)
+  fix         diagnose, then apply the fix after confirmation (stale check, backup, lockout guard, verify, rollback)
+  rollback    restore a backup written by fix
   operations  list the operations kms-doctor knows and the KMS permissions each needs
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
   help        show this help
@@ -24,6 +29,10 @@ Commands:
 Run without a command to start the sandbox on its default scenario.
 
 ${checkUsage}
+
+${fixUsage.split('\n\n')[0]}
+
+${rollbackUsage.split('\n\n')[0]}
 
 ${sandboxUsage}`;
 
@@ -36,6 +45,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return runSandboxCommand(rest);
     case 'check':
       return runCheckCommand(rest);
+    case 'fix':
+      return runFixCommand(rest);
+    case 'rollback':
+      return runRollbackCommand(rest);
     case 'operations':
       process.stdout.write(operationsTable() + '\n');
       return 0;

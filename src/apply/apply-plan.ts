@@ -7,12 +7,13 @@
 // Guards run before the stale check, not after: they may read the applier's IAM policies, and every call
 // between the re-read and the write widens the window in which someone else's change could be lost.
 import { restoreCommandFor } from './backup-commands.js';
-import { readBackup, updateBackup, writeBackup, type BackupRecord } from './backup.js';
+import { readBackup, updateBackup, writeBackup } from './backup.js';
 import type { ApplyEvent, ApplyOutcome, ApplyReport, RolledBackStep, StepReport } from './apply-report.js';
 import { compare, readCurrent, showsWrite } from './current-value.js';
 import { checkStepWrite, GuardRefusal } from './guards.js';
-import type { Plan, PlanStep } from './plan-types.js';
-import { backupInputFor, performWrite, undoStep, type WriteResult } from './step-effects.js';
+import type { Plan } from './plan-types.js';
+import { rollBackApplied, type AppliedStep } from './rollback-applied.js';
+import { backupInputFor, performWrite } from './step-effects.js';
 import type { TargetStore } from './target-store.js';
 import { defaultVisibility, waitUntilVisible, type VisibilityOptions } from './visibility.js';
 
@@ -29,13 +30,6 @@ export interface ApplyOptions {
 
 /** A target that no longer holds what the plan expected. */
 class StaleTarget extends Error {}
-
-interface AppliedStep {
-  readonly step: PlanStep;
-  /** The backup as written, plus what the write returned (kept in memory if the file update failed). */
-  record: BackupRecord;
-  readonly result: WriteResult;
-}
 
 type Stop = { readonly kind: 'stale' | 'refused' | 'failed'; readonly stepId: number; readonly message: string } | { readonly kind: 'cancelled'; readonly stepId: number };
 
@@ -103,25 +97,8 @@ export async function applyPlan(plan: Plan, store: TargetStore, options: ApplyOp
     }
   }
 
-  const rolledBack: RolledBackStep[] = [];
-  const manualRollback: string[] = [];
-  if (stop !== undefined) {
-    for (const entry of [...applied].reverse()) {
-      const { step, record, result } = entry;
-      emit({ type: 'rolling-back', stepId: step.id });
-      try {
-        const undo = await undoStep(step, record, result, store);
-        rolledBack.push({ stepId: step.id, description: undo.description, command: undo.command, ...(undo.note ? { note: undo.note } : {}) });
-        update(step.id, { status: 'rolled-back', ...(undo.note ? { note: undo.note } : {}) });
-        emit({ type: 'rolled-back', stepId: step.id, description: undo.description, ...(undo.note ? { note: undo.note } : {}) });
-      } catch (error) {
-        manualRollback.push(record.restoreCommand);
-        const failedWrite = stop.stepId === step.id ? `${reports.get(step.id)?.error ?? ''}; ` : '';
-        update(step.id, { error: `${failedWrite}could not be undone: ${messageOf(error)}` });
-        emit({ type: 'rollback-failed', stepId: step.id, error: messageOf(error), command: record.restoreCommand });
-      }
-    }
-  }
+  const { rolledBack, manualRollback } =
+    stop === undefined ? { rolledBack: [], manualRollback: [] } : await rollBackApplied(applied, store, { update, get: (id) => reports.get(id) }, emit);
   const steps = plan.steps.map((s) => reports.get(s.id)!);
   const outcome = outcomeOf(stop, steps, manualRollback);
   return { outcome, steps, rolledBack, manualRollback, message: messageFor(outcome, stop, steps, rolledBack, plan) };
@@ -154,7 +131,8 @@ function messageFor(outcome: ApplyOutcome, stop: Stop | undefined, steps: readon
     case 'cancelled':
       return `Interrupted before step ${stop!.stepId}. ${rolledBack.length === 0 ? 'Nothing had been written.' : `The applied steps were undone (${rolledBack.map((r) => r.stepId).join(', ')}).`}`;
     case 'rollback-incomplete': {
-      const failed = steps.filter((s) => s.error?.includes('could not be undone')).map((s) => s.id);
+      // After a rollback, a step still counted as applied is one whose undo failed.
+      const failed = steps.filter((s) => s.status === 'applied' || s.status === 'applied-pending').map((s) => s.id);
       const why = stop === undefined ? '' : stop.kind === 'cancelled' ? `Interrupted before step ${stop.stepId}. ` : `Step ${stop.stepId} did not complete: ${stop.message} `;
       return `${why}Step ${failed.join(', ')} could not be undone: run the commands under manualRollback to put the previous values back.`;
     }

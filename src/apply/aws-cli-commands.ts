@@ -8,18 +8,6 @@ import type { PrincipalKind } from './target-store.js';
 const file = (path: string) => `file://${path.startsWith('<') ? path : shellWord(path)}`;
 const region = (value: string | undefined) => (value !== undefined ? ` --region ${shellWord(value)}` : '');
 
-/** The Region and account in a KMS key ARN (undefined parts when it is not one). */
-export function keyArnParts(keyArn: string): { region?: string; accountId?: string } {
-  const match = /^arn:aws[\w-]*:kms:([a-z0-9-]+):(\d{12}):key\/[\w-]+$/.exec(keyArn);
-  return match ? { region: match[1]!, accountId: match[2]! } : {};
-}
-
-/** The account in any ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:…), or undefined. */
-export function accountOfArn(arn: string): string | undefined {
-  const account = arn.split(':')[4];
-  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
-}
-
 export const awsCli = {
   putKeyPolicy: (keyArn: string, keyRegion: string | undefined, path: string) =>
     `aws kms put-key-policy --key-id ${shellWord(keyArn)} --policy-name default --policy ${file(path)}${region(keyRegion)}`,

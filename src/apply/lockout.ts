@@ -5,7 +5,7 @@
 import { kmsKeyRequestContext, principalRequestContext } from '../engine/kms-request-context.js';
 import { evaluatePolicies, type Decision, type NamedPolicy } from '../engine/policy-evaluation.js';
 import { namesAccount, statementCoversAction, statementLabel, statementsOf, type PolicyStatement } from '../engine/policy-statements.js';
-import { keyArnParts } from './aws-cli-commands.js';
+import { keyArnParts } from './arns.js';
 import { canonicalStatement } from './policy-text.js';
 import type { TargetStore } from './target-store.js';
 

@@ -1,7 +1,8 @@
 // One PlanStep per kind of write: its title in plain words, its exact target, its aws CLI equivalent and
 // how it is undone. plan.ts decides order, chaining and expectations; this module only words the steps.
 import type { Fix, FixStep } from '../engine/fix.js';
-import { accountOfArn, awsCli, backupPlaceholder, keyArnParts } from './aws-cli-commands.js';
+import { accountOfArn, keyArnParts } from './arns.js';
+import { awsCli, backupPlaceholder } from './aws-cli-commands.js';
 import type { Expected, PlanStep, PlanTarget, PlanWrite } from './plan-types.js';
 
 /** A fix that cannot become plan steps; the reason is shown in `plan.skipped`. */

@@ -66,7 +66,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
   if (action.changedSince !== undefined && options.force !== true) {
     return {
       outcome: 'stale',
-      message: `${capitalised(action.changedSince)}. Restoring the backup would discard that change, so nothing was written; restore with force to do it anyway.`,
+      message: `${capitalised(action.changedSince)}. Restoring the backup would discard that change, so nothing was written; restore with force (kms-doctor rollback --force) to do it anyway.`,
     };
   }
   try {

@@ -34,7 +34,7 @@ const backupDir = () => box.backupDir();
 const keyState = async (keyArn: string) => (await box.kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata!;
 
 async function plannedAndApplied(fixes: Fix[], options: { signal?: AbortSignal; onProgress?: (event: ApplyEvent) => void } = {}) {
-  const plan = await buildPlan(fixes, box.box.store, { region });
+  const plan = await buildPlan(fixes, box.store, { region });
   const dir = backupDir();
   const report = await applyPlan(plan, box.store, { backupDir: dir, visibility: fast, ...options });
   return { plan, report, dir };

@@ -1,0 +1,69 @@
+// `kms-doctor rollback BACKUP_FILE`: puts a backed-up document or key state back, with the same stale
+// check and guards as `fix`, after backing up what is there now (so the rollback can be undone too).
+import { parseArgs } from 'node:util';
+import { BackupError, defaultBackupDir, readBackup } from '../apply/backup.js';
+import { restoreBackup } from '../apply/restore-backup.js';
+import { createTargetStore } from '../aws/target-store.js';
+import { UsageError } from '../usage-error.js';
+import { connectionFlags, connectionOptionsOf } from './check-args.js';
+import { CheckFailure } from './check-command.js';
+import { openSession } from './run-diagnosis.js';
+
+export const rollbackUsage = `Usage: kms-doctor rollback BACKUP_FILE [--force] [--backup-dir DIR] [--json]
+                           [--profile P] [--key-profile P] [--region R] [--endpoint-url URL]
+
+Restores what a kms-doctor backup holds. Refuses when the target changed since kms-doctor wrote it
+(--force restores anyway), and backs up the current value first.
+Exit codes: 0 restored, 2 usage error or unreadable backup, 4 refused or failed (nothing written), 5 restored but not yet visible.`;
+
+export async function runRollbackCommand(args: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: { ...connectionFlags, force: { type: 'boolean' }, 'backup-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(rollbackUsage + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('rollback takes exactly one BACKUP_FILE (a path printed by kms-doctor fix)');
+  let backup;
+  try {
+    backup = await readBackup(positionals[0]!);
+  } catch (error) {
+    if (error instanceof BackupError) throw new UsageError(error.message);
+    throw error;
+  }
+  const session = await openSession(connectionOptionsOf(values));
+  try {
+    const report = await restoreBackup(backup, createTargetStore(session), {
+      backupDir: values['backup-dir'] ?? defaultBackupDir(),
+      ...(values.force ? { force: true } : {}),
+    });
+    if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...report }, null, 2) + '\n');
+    else {
+      process.stdout.write(`${report.outcome}: ${report.message}\n`);
+      if (report.backupPath) process.stdout.write(`the value replaced was backed up to ${report.backupPath} (undo: kms-doctor rollback ${report.backupPath})\n`);
+      if (report.note) process.stdout.write(`note: ${report.note}\n`);
+    }
+    switch (report.outcome) {
+      case 'restored':
+      case 'already-restored':
+        return 0;
+      case 'restored-pending':
+        return 5;
+      default:
+        if (!values.json) throw new CheckFailure(`not restored (${report.outcome}): ${report.message}`, 4);
+        return 4;
+    }
+  } finally {
+    session.destroy();
+  }
+}
