@@ -117,7 +117,7 @@ function messageFor(outcome: ApplyOutcome, stop: Stop | undefined, steps: readon
   const already = skipped > 0 ? ` ${skipped} step${skipped === 1 ? ' was' : 's were'} already in place.` : '';
   switch (outcome) {
     case 'applied':
-      return `All ${plan.steps.length} step${plan.steps.length === 1 ? ' was' : 's were'} applied and are visible.${already}`;
+      return `${plan.steps.length === 1 ? 'The step was applied and is visible.' : `All ${plan.steps.length} steps were applied and are visible.`}${already}`;
     case 'applied-pending': {
       const pending = steps.filter((s) => s.status === 'applied-pending').map((s) => s.id);
       return `All steps were applied; step ${pending.join(', ')} is not visible in every read yet (AWS propagates changes within seconds, sometimes minutes). Run kms-doctor check again shortly.${already}`;

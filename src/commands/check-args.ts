@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { findOperation, operationRequirements, type OperationRequirement } from '../engine/operations.js';
 import { parseKmsError, type ParsedError } from '../engine/error-message-parser.js';
+import { answersFromError } from '../engine/error-prefill.js';
+import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ConnectionOptions {
@@ -50,23 +52,7 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
 
 Exit codes: 0 allowed, 1 denied (causes found), 2 usage or input error, 3 could not determine.`;
 
-const keyPatterns = [
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  /^mrk-[0-9a-f]{32}$/,
-  /^alias\/[A-Za-z0-9/_-]{1,250}$/,
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/[A-Za-z0-9/_-]{1,250}$/,
-];
-const principalPattern = /^arn:aws[a-z-]*:(?:iam::\d{12}:(?:user|role)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
-
-export function isKeyIdentifier(value: string): boolean {
-  return keyPatterns.some((pattern) => pattern.test(value));
-}
-
-/** The Region a key ARN or alias ARN names, if it is one. */
-export function regionOfKeyArn(key: string): string | undefined {
-  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
-}
+export { isKeyIdentifier, isPrincipalArn, regionOfKeyArn } from '../engine/identifiers.js';
 
 export const connectionFlags = {
   profile: { type: 'string' },
@@ -147,7 +133,7 @@ export function checkOptionsOf(
   if (!operation) {
     throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists the ${operationRequirements.length} it knows)`);
   }
-  if (values.principal !== undefined && !principalPattern.test(values.principal)) {
+  if (values.principal !== undefined && !isPrincipalArn(values.principal)) {
     throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
   }
   return {
@@ -180,12 +166,11 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
 /** Flags the user did not give, filled from the error message: the flags always win. */
 function prefilledFrom(parsed: ParsedError | undefined, given: { key?: string; operation?: string; principal?: string }) {
   if (!parsed) return {};
-  const kmsResource = parsed.keyArn ?? (parsed.resource && isKeyIdentifier(parsed.resource) ? parsed.resource : undefined);
-  const operation = [parsed.operation, parsed.action].find((name) => name !== undefined && findOperation(name) !== undefined);
+  const answers = answersFromError(parsed);
   return {
-    ...(given.key === undefined && kmsResource !== undefined ? { key: kmsResource } : {}),
-    ...(given.operation === undefined && operation !== undefined ? { operation } : {}),
-    ...(given.principal === undefined && parsed.principal !== undefined && principalPattern.test(parsed.principal) ? { principal: parsed.principal } : {}),
+    ...(given.key === undefined && answers.key !== undefined ? { key: answers.key } : {}),
+    ...(given.operation === undefined && answers.operation !== undefined ? { operation: answers.operation } : {}),
+    ...(given.principal === undefined && answers.principal !== undefined ? { principal: answers.principal } : {}),
   };
 }
 
