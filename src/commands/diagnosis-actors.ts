@@ -13,21 +13,26 @@ export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutp
   return { diagnosis, fixes: proposeFixes(facts, diagnosis) };
 }
 
+/** The reading and evaluating actors, each asking `factsOf()` for the fact source of the run in progress. */
+export function diagnosisActors(factsOf: () => FactSource) {
+  return {
+    identify: fromPromise<IdentifyOutput, StepInput>(async () => {
+      const facts = factsOf();
+      const [caller, principal, key] = await Promise.all([facts.caller(), facts.principal(), facts.key()]);
+      return { caller, principal, key };
+    }),
+    readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(() => factsOf().keyPolicy()),
+    readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => {
+      const facts = factsOf();
+      const [principalPolicies, simulation] = await Promise.all([facts.principalPolicies(), facts.simulation()]);
+      return { principalPolicies, simulation };
+    }),
+    readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(() => factsOf().grants()),
+    evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(({ input }) => evaluateFacts(input)),
+  };
+}
+
 /** The machine with its actors reading from `facts`. */
 export function liveDiagnosisMachine(facts: FactSource) {
-  return diagnosisMachine.provide({
-    actors: {
-      identify: fromPromise<IdentifyOutput, StepInput>(async () => {
-        const [caller, principal, key] = await Promise.all([facts.caller(), facts.principal(), facts.key()]);
-        return { caller, principal, key };
-      }),
-      readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(() => facts.keyPolicy()),
-      readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => {
-        const [principalPolicies, simulation] = await Promise.all([facts.principalPolicies(), facts.simulation()]);
-        return { principalPolicies, simulation };
-      }),
-      readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(() => facts.grants()),
-      evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(({ input }) => evaluateFacts(input)),
-    },
-  });
+  return diagnosisMachine.provide({ actors: diagnosisActors(() => facts) });
 }

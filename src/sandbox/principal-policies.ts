@@ -67,13 +67,20 @@ function organizationLevels(
   const levels: OrganizationLevelPolicies[] = [];
   for (const level of ['root', accountId]) {
     const attached = policies.filter((p) => p.targets.includes(level)).map((p) => parse(p.arn, p.document));
-    if (kind === 'serviceControlPolicies' && attached.length === 0) {
-      // An organization level with no SCP at all would deny everything; AWS attaches FullAWSAccess by default.
+    if (kind === 'serviceControlPolicies' && !attached.some((policy) => hasAllowStatement(policy.document))) {
+      // AWS attaches FullAWSAccess to every root, OU and account, and it stays when deny SCPs are added
+      // (the deny-list strategy). A level whose own SCPs allow something models an allow list instead.
       attached.push({ name: 'FullAWSAccess', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } });
     }
     levels.push({ level, policies: attached });
   }
   return levels;
+}
+
+function hasAllowStatement(document: unknown): boolean {
+  const statements = (document as { Statement?: unknown }).Statement;
+  const list = Array.isArray(statements) ? statements : [statements];
+  return list.some((statement) => (statement as { Effect?: unknown } | undefined)?.Effect === 'Allow');
 }
 
 /** Everything that governs what a caller may do. */

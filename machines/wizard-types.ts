@@ -1,0 +1,109 @@
+// The wizard's part of the decision machine, as types: the start questions, what preparing a run
+// produces, and the remediation actors' inputs and outputs. Fixtures repeat these exactly; the CLI's
+// live actors (src/commands/wizard-actors.ts) implement them.
+import type { ApplyEvent, ApplyReport } from '../src/apply/apply-report.js';
+import type { Plan } from '../src/apply/plan-types.js';
+import type { Diagnosis } from '../src/engine/cause.js';
+import type { FirstDiagnosisStep, ParsedError } from '../src/engine/error-message-parser.js';
+import type { DiagnosisFacts, DiagnosisRequest } from '../src/engine/facts.js';
+import type { EvaluateOutput } from './diagnosis-machine.js';
+
+/** How the user chose to begin. */
+export type StartMode = 'error' | 'operation' | 'training';
+
+/** The start questions' answers so far; flags (`--key`, `--operation`, `--principal`, `--error`) pre-fill them. */
+export interface StartAnswers {
+  readonly mode?: StartMode;
+  /** The pasted error message, as pasted. */
+  readonly errorText?: string;
+  readonly parsedError?: ParsedError;
+  /** The step the error's wording points at first (the policy type AWS blamed). */
+  readonly focusStep?: FirstDiagnosisStep;
+  readonly operation?: string;
+  readonly key?: string;
+  /** The principal to diagnose for; absent or '' means the caller. */
+  readonly principal?: string;
+  /** `--encryption-context` as given (JSON text). */
+  readonly encryptionContext?: string;
+  /** A built-in training scenario, in training mode. */
+  readonly scenario?: string;
+}
+
+/** The embedded sandbox a training run works against. Never holds a secret. */
+export interface SandboxInfo {
+  readonly scenario: string;
+  readonly title: string;
+  readonly description: string;
+  readonly goal: string;
+  readonly endpoint: string;
+  /** The profile files the sandbox wrote (their paths only): `aws` commands shown work with them. */
+  readonly configFile: string;
+  readonly credentialsFile: string;
+  /** The principal in trouble, by its profile name. */
+  readonly principalName: string;
+}
+
+/** Where the diagnosis reads from, for the screens and for the `aws` commands they show. */
+export interface WizardEnvironment {
+  readonly profile?: string;
+  readonly keyProfile?: string;
+  readonly endpointUrl?: string;
+  readonly region: string;
+  /** Where backups go before a write. */
+  readonly backupDir: string;
+  readonly sandbox?: SandboxInfo;
+}
+
+export interface PrepareInput {
+  readonly answers: StartAnswers;
+}
+
+export interface PrepareOutput {
+  readonly request: DiagnosisRequest;
+  readonly environment: WizardEnvironment;
+  /** The answers as the run uses them (a training scenario fills them in). */
+  readonly answers: StartAnswers;
+}
+
+export interface PlanInput {
+  readonly request: DiagnosisRequest;
+  readonly facts: DiagnosisFacts;
+  readonly result: EvaluateOutput;
+}
+
+export interface ApplyInput {
+  readonly plan: Plan;
+  readonly request: DiagnosisRequest;
+  /** Called for every apply event, in order, while the plan is applied. */
+  readonly onProgress: (event: ApplyEvent) => void;
+}
+
+/** What verification concluded after the plan was applied (src/commands/verify-fix.ts). */
+export interface VerificationSummary {
+  readonly outcome: 'verified' | 'pending-propagation' | 'still-denied';
+  readonly message: string;
+  readonly diagnosis: Diagnosis;
+}
+
+export interface ApplyOutput {
+  readonly report: ApplyReport;
+  /** Present when the plan was applied (fully or pending visibility). */
+  readonly verification?: VerificationSummary;
+}
+
+/** The final screens of a remediation. */
+export const remedyResults = ['verified', 'pendingPropagation', 'stillDenied', 'rolledBack'] as const;
+export type RemedyResult = (typeof remedyResults)[number];
+
+/** Which final screen an apply outcome leads to. */
+export function remedyResultOf(output: ApplyOutput | undefined): RemedyResult {
+  if (!output || (output.report.outcome !== 'applied' && output.report.outcome !== 'applied-pending')) return 'rolledBack';
+  switch (output.verification?.outcome) {
+    case 'verified':
+      return 'verified';
+    case 'still-denied':
+      return 'stillDenied';
+    default:
+      return 'pendingPropagation';
+  }
+}
