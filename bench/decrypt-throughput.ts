@@ -1,6 +1,9 @@
 // Decrypt throughput of the sandbox: several SDK clients, each over its own keep-alive connection,
 // decrypting as fast as the sandbox answers, for a bounded number of requests.
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSandbox } from '../src/sandbox/command.js';
 
 export interface DecryptThroughput {
@@ -18,7 +21,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 export async function measureDecryptThroughput(clients = 8, requestsPerClient = 500): Promise<DecryptThroughput> {
-  const sandbox = await startSandbox({ scenario: 'blank', port: 0, host: '127.0.0.1', latencyMs: 0, quiet: true });
+  // The profiles hold the scenario's credentials: written to a directory of ours, removed afterwards.
+  const configDir = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-'));
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ scenario: 'blank', port: 0, host: '127.0.0.1', latencyMs: 0, quiet: true, configDir });
+  } catch (error) {
+    rmSync(configDir, { recursive: true, force: true });
+    throw error;
+  }
   try {
     const admin = Object.values(sandbox.world.state.credentials).find((c) => c.kind === 'long-term' && c.userName === 'admin')!;
     const credentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
@@ -60,5 +71,6 @@ export async function measureDecryptThroughput(clients = 8, requestsPerClient = 
     };
   } finally {
     await sandbox.running.close();
+    rmSync(configDir, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { measureCheckVsManual } from './check-vs-manual.js';
 import { measureDecryptThroughput } from './decrypt-throughput.js';
+import { measureFirstFrame } from './first-frame.js';
 
 const only = process.argv[2];
 
@@ -23,5 +24,16 @@ if (!only || only === 'check') {
       `  kms-doctor check, diagnosis in process:          ${r.checkInProcessMs.toFixed(0)} ms, ${r.checkRoundTrips} sequential round trips (${r.checkCalls} calls)\n` +
       `  kms-doctor check, whole command (tsx start-up):  ${r.checkCommandMs.toFixed(0)} ms\n` +
       `  ratio manual / check: ${(r.manualMs / r.checkInProcessMs).toFixed(1)}x (in process), ${(r.manualMs / r.checkCommandMs).toFixed(1)}x (whole command)`,
+  );
+}
+
+if (!only || only === 'first-frame') {
+  const r = await measureFirstFrame(Number(process.env.BENCH_RUNS ?? 9));
+  const list = (values: readonly number[]) => values.map((v) => v.toFixed(0)).join(' ');
+  console.log(
+    `wizard first frame (bundled dist/kms-doctor.mjs in a pseudo-terminal, no AWS credentials, median of ${r.runs}): ${r.medianWizardMs.toFixed(0)} ms  [${list(r.wizardMs)}]\n` +
+      (r.medianAwsMs !== undefined
+        ? `  aws --version (${r.awsVersion}), same run, median of ${r.runs}:                               ${r.medianAwsMs.toFixed(0)} ms  [${list(r.awsMs)}]`
+        : '  aws --version: no aws CLI on the PATH'),
   );
 }

@@ -1,24 +1,25 @@
 #!/usr/bin/env node
 // kms-doctor's entry point: picks the subcommand and turns every failure into one line on stderr.
 // The SDK's Node-version notice would otherwise land in output that scripts parse; it is emitted
-// when a client is first used, which is always after this line runs (imports are hoisted above it).
+// when a client is first used, which is always after this line runs.
+// Every command is imported when it is chosen, not before: the wizard's first frame must not wait for
+// the AWS SDK, the policy simulator or the sandbox to be parsed.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { AwsCallError } from './aws/aws-errors.js';
-import { checkUsage } from './commands/check-args.js';
-import { CheckFailure, exitCodeForAwsFailure, runCheckCommand } from './commands/check-command.js';
-import { fixUsage } from './commands/fix-args.js';
-import { runFixCommand } from './commands/fix-command.js';
-import { operationsTable } from './commands/operations-command.js';
-import { rollbackUsage, runRollbackCommand } from './commands/rollback-command.js';
-import { runSandboxCommand, sandboxUsage } from './sandbox/command.js';
-import { ScenarioError } from './sandbox/scenario.js';
-import { StateFileError } from './sandbox/state-file.js';
 import { UsageError } from './usage-error.js';
 
-const usage = `Usage: kms-doctor <command> [options]
+async function usage(): Promise<string> {
+  const [{ checkUsage }, { fixUsage }, { rollbackUsage }, { sandboxUsage }, { wizardUsage }] = await Promise.all([
+    import('./commands/check-args.js'),
+    import('./commands/fix-args.js'),
+    import('./commands/rollback-command.js'),
+    import('./sandbox/command.js'),
+    import('./wizard-usage.js'),
+  ]);
+  return `Usage: kms-doctor [command] [options]
 
 Commands:
+  (none)      the interactive wizard: diagnose step by step, then review, confirm and apply the fix
   check       diagnose why a principal may or may not use a KMS key (headless, --json for scripts)
   fix         diagnose, then apply the fix after confirmation (stale check, backup, lockout guard, verify, rollback)
   rollback    restore a backup written by fix
@@ -26,7 +27,7 @@ Commands:
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
   help        show this help
 
-Run without a command to start the sandbox on its default scenario.
+${wizardUsage}
 
 ${checkUsage}
 
@@ -35,27 +36,33 @@ ${fixUsage.split('\n\n')[0]}
 ${rollbackUsage.split('\n\n')[0]}
 
 ${sandboxUsage}`;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // No command, or only flags (kms-doctor --key … --operation …): the wizard, with the flags as answers.
+  if (command === undefined || (command.startsWith('--') && command !== '--help')) {
+    // chalk (under Ink) knows FORCE_COLOR but not NO_COLOR: translate before it loads.
+    if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+    const { runWizardCommand } = await import('./wizard-command.js');
+    return runWizardCommand(argv);
+  }
   switch (command) {
-    case undefined:
-      return runSandboxCommand([]);
     case 'sandbox':
-      return runSandboxCommand(rest);
+      return (await import('./sandbox/command.js')).runSandboxCommand(rest);
     case 'check':
-      return runCheckCommand(rest);
+      return (await import('./commands/check-command.js')).runCheckCommand(rest);
     case 'fix':
-      return runFixCommand(rest);
+      return (await import('./commands/fix-command.js')).runFixCommand(rest);
     case 'rollback':
-      return runRollbackCommand(rest);
+      return (await import('./commands/rollback-command.js')).runRollbackCommand(rest);
     case 'operations':
-      process.stdout.write(operationsTable() + '\n');
+      process.stdout.write((await import('./commands/operations-command.js')).operationsTable() + '\n');
       return 0;
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(usage + '\n');
+      process.stdout.write((await usage()) + '\n');
       return 0;
     default:
       throw new UsageError(`unknown command '${command}' (try: kms-doctor help)`);
@@ -63,7 +70,13 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** One line a person can act on, for any failure; exit 2 for input errors, 1 otherwise. */
-function describeFailure(error: unknown): { message: string; exitCode: number } {
+async function describeFailure(error: unknown): Promise<{ message: string; exitCode: number }> {
+  const [{ AwsCallError }, { CheckFailure, exitCodeForAwsFailure }, { ScenarioError }, { StateFileError }] = await Promise.all([
+    import('./aws/aws-errors.js'),
+    import('./commands/check-command.js'),
+    import('./sandbox/scenario/scenario-error.js'),
+    import('./sandbox/state-file.js'),
+  ]);
   if (error instanceof UsageError || error instanceof ScenarioError || error instanceof StateFileError) {
     return { message: error.message, exitCode: 2 };
   }
@@ -78,8 +91,8 @@ function describeFailure(error: unknown): { message: string; exitCode: number } 
 
 main(process.argv.slice(2)).then(
   (exitCode) => process.exit(exitCode),
-  (error: unknown) => {
-    const { message, exitCode } = describeFailure(error);
+  async (error: unknown) => {
+    const { message, exitCode } = await describeFailure(error).catch(() => ({ message: String(error), exitCode: 1 }));
     process.stderr.write(`kms-doctor: ${message.split('\n')[0]}\n`);
     process.exit(exitCode);
   },

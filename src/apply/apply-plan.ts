@@ -11,6 +11,7 @@ import { readBackup, updateBackup, writeBackup } from './backup.js';
 import type { ApplyEvent, ApplyOutcome, ApplyReport, RolledBackStep, StepReport } from './apply-report.js';
 import { compare, readCurrent, showsWrite } from './current-value.js';
 import { checkStepWrite, GuardRefusal } from './guards.js';
+import { sentence } from './sentences.js';
 import type { Plan } from './plan-types.js';
 import { rollBackApplied, type AppliedStep } from './rollback-applied.js';
 import { backupInputFor, performWrite } from './step-effects.js';
@@ -138,5 +139,3 @@ function messageFor(outcome: ApplyOutcome, stop: Stop | undefined, steps: readon
     }
   }
 }
-
-const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);

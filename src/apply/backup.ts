@@ -4,7 +4,8 @@
 // — for documents — a sibling file holding the exact previous text, so the restore command is a plain
 // `aws … file://` command anyone can run without kms-doctor. Names start with the time, so `ls` sorts
 // them. Nothing secret is ever stored: only ARNs, names, documents, states and IDs.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileSafe } from '../engine/fixes/cli-commands.js';
@@ -32,6 +33,34 @@ export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const documentSuffix = '.document.json';
+
+/**
+ * Creates the backup directory (0700, with its parents) and checks that backups can be written in it,
+ * so an unusable `--backup-dir` is reported before anything is diagnosed, asked or written. Throws a
+ * one-line BackupError naming the directory and the reason.
+ */
+export async function prepareBackupDir(dir: string): Promise<void> {
+  const why = (error: unknown) => {
+    const e = error as NodeJS.ErrnoException;
+    const words: Record<string, string> = {
+      EACCES: 'permission denied',
+      EPERM: 'operation not permitted',
+      ENOTDIR: 'a part of the path is a file, not a directory',
+      EEXIST: 'it exists and is not a directory',
+      EROFS: 'the file system is read-only',
+      ENOSPC: 'no space left on the device',
+    };
+    return (e.code !== undefined ? words[e.code] : undefined) ?? e.code ?? (error instanceof Error ? error.message : String(error));
+  };
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'EEXIST' });
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new BackupError(`${dir} cannot hold backups: ${why(error)}`);
+  }
+}
 
 /** 20250102T030405123Z: the creation time, sortable as text. */
 const stampOf = (iso: string) => iso.replace(/[-:.]/g, '');

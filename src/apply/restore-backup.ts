@@ -6,6 +6,7 @@
 import { AwsCallError } from '../aws/aws-errors.js';
 import { readBackup, updateBackup, writeBackup, type BackupRecord } from './backup.js';
 import { GuardRefusal } from './guards.js';
+import { errorSentence } from './sentences.js';
 import { prepareRestore, RestoreImpossible } from './restore-actions.js';
 import type { TargetStore } from './target-store.js';
 import { defaultVisibility, waitUntilVisible, type VisibilityOptions } from './visibility.js';
@@ -44,9 +45,15 @@ export interface RestoreReport {
   readonly note?: string;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** No usable credentials is not a refusal of this restore: it stops it as it stops every command (exit 2 in the CLI). */
+const rethrowIfNoCredentials = (error: unknown) => {
+  if (error instanceof AwsCallError && error.kind === 'credentials') throw error;
+};
 
-/** Restores a backup record (read it with readBackup). Never throws for AWS refusals: the report says. */
+/**
+ * Restores a backup record (read it with readBackup). Never throws for AWS refusals: the report says.
+ * Only missing or unusable credentials reject (AwsCallError, kind 'credentials').
+ */
 export async function restoreBackup(backup: BackupRecord, store: TargetStore, options: RestoreOptions): Promise<RestoreReport> {
   let appliedBy: string | undefined;
   try {
@@ -58,7 +65,8 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
   try {
     action = await prepareRestore(backup, store, appliedBy);
   } catch (error) {
-    return { outcome: 'failed', message: `Could not read the current value of ${backup.target.arn}: ${messageOf(error)} Nothing was written.` };
+    rethrowIfNoCredentials(error);
+    return { outcome: 'failed', message: `Could not read the current value of ${backup.target.arn}: ${errorSentence(error)} Nothing was written.` };
   }
   if (action.alreadyRestored) {
     return { outcome: 'already-restored', message: `${capitalised(action.what)} already holds the backed-up value; nothing was written.` };
@@ -73,7 +81,8 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
     await action.guard();
   } catch (error) {
     if (error instanceof GuardRefusal) return { outcome: 'refused', message: error.message };
-    return { outcome: 'failed', message: `Could not check the restored value: ${messageOf(error)} Nothing was written.` };
+    rethrowIfNoCredentials(error);
+    return { outcome: 'failed', message: `Could not check the restored value: ${errorSentence(error)} Nothing was written.` };
   }
   let backupPath: string;
   let undo: BackupRecord;
@@ -81,7 +90,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
     backupPath = await writeBackup(options.backupDir, action.undo);
     undo = await readBackup(backupPath);
   } catch (error) {
-    return { outcome: 'failed', message: `Could not back up the current value: ${messageOf(error)} Nothing was written.` };
+    return { outcome: 'failed', message: `Could not back up the current value: ${errorSentence(error)} Nothing was written.` };
   }
   const undoFields = { backupPath, restoreCommand: undo.restoreCommand };
   let outcome;
@@ -91,7 +100,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
     if (backup.target.type === 'grant' && error instanceof AwsCallError && error.kind === 'not-found') {
       return { outcome: 'already-restored', message: `The grant ${backup.grantId ?? ''} on key ${backup.target.arn} no longer exists; nothing was written.` };
     }
-    const why = error instanceof RestoreImpossible ? error.message : `AWS refused: ${messageOf(error)}`;
+    const why = error instanceof RestoreImpossible ? errorSentence(error) : `AWS refused: ${errorSentence(error)}`;
     return { outcome: 'failed', message: `Could not restore ${action.what}: ${why}`, ...undoFields };
   }
   let restoreCommand = undo.restoreCommand;
@@ -99,7 +108,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
     try {
       restoreCommand = (await updateBackup(backupPath, outcome.undoChanges)).restoreCommand;
     } catch (error) {
-      restoreCommand = `# the backup ${backupPath} could not be completed (${messageOf(error)}); ${restoreCommand}`;
+      restoreCommand = `# the backup ${backupPath} could not be completed (${error instanceof Error ? error.message : String(error)}); ${restoreCommand}`;
     }
   }
   const visible = await waitUntilVisible(() => action.visible(outcome), options.visibility ?? defaultVisibility, options.signal);

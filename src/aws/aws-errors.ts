@@ -4,7 +4,17 @@
 // Messages keep AWS's wording but never the raw error: `$response` holds HTTP data, and nothing that
 // looks like a credential may reach a terminal, a log or `--json` output.
 
-export type AwsCallErrorKind = 'access-denied' | 'not-found' | 'key-state' | 'throttled' | 'credentials' | 'network' | 'validation' | 'other';
+export type AwsCallErrorKind =
+  | 'access-denied'
+  | 'not-found'
+  | 'key-state'
+  | 'throttled'
+  | 'credentials'
+  | 'network'
+  /** The endpoint answered, but not like AWS (an HTML page, garbage, an empty body): a wrong --endpoint-url. */
+  | 'non-aws'
+  | 'validation'
+  | 'other';
 
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError';
@@ -27,9 +37,9 @@ export class AwsCallError extends Error {
 }
 
 /** Failures after which no further call can succeed: the diagnosis stops instead of collecting them as facts. */
-export const isStopping = (error: AwsCallError): boolean => error.kind === 'credentials' || error.kind === 'network';
+export const isStopping = (error: AwsCallError): boolean => error.kind === 'credentials' || error.kind === 'network' || error.kind === 'non-aws';
 
-const names: Readonly<Record<Exclude<AwsCallErrorKind, 'network' | 'other'>, readonly string[]>> = {
+const names: Readonly<Record<Exclude<AwsCallErrorKind, 'network' | 'non-aws' | 'other'>, readonly string[]>> = {
   'access-denied': ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException'],
   'not-found': ['NotFoundException', 'NoSuchEntityException', 'NoSuchEntity'],
   'key-state': ['KMSInvalidStateException', 'DisabledException', 'KeyUnavailableException', 'InvalidStateException'],
@@ -93,6 +103,27 @@ function fieldsOf(error: unknown): ErrorFields {
   };
 }
 
+/**
+ * Why an answer was not one AWS gives, or undefined when it may be. The SDK's deserializers fail with
+ * SyntaxError (JSON protocols: KMS), "XML parse error" (query protocols: IAM, STS) or a "Deserialization
+ * error" (any), and an HTTP error without any AWS error in its body comes back as name "Unknown"-ish
+ * with message "Unknown" and no request ID (AWS always sends one). EmptyResponse is ours: a 200 without
+ * the fields every AWS answer to that call has.
+ */
+function nonAwsAnswer(f: ErrorFields): string | undefined {
+  const status = f.httpStatusCode !== undefined ? `HTTP ${f.httpStatusCode}, ` : '';
+  const firstLine = f.message.split('\n')[0]!.trim();
+  if (f.name === 'SyntaxError') return `${status}not the JSON AWS sends: ${firstLine}`;
+  if (/XML parse error/i.test(f.message)) return `${status}not the XML AWS sends`;
+  if (/Deserialization error/i.test(f.message)) return `${status}an answer the AWS SDK could not read${firstLine && !/Deserialization error/i.test(firstLine) ? `: ${firstLine}` : ''}`;
+  if (f.name === 'EmptyResponse') return `${status}${firstLine}`;
+  if (f.message === 'Unknown' && f.requestId === undefined && f.httpStatusCode !== undefined) return `HTTP ${f.httpStatusCode} with no AWS error and no request ID`;
+  return undefined;
+}
+
+const nonAwsMessage = (where: string, call: string, detail: string) =>
+  `${where} does not answer like AWS (${call}: ${detail}). Check --endpoint-url, AWS_ENDPOINT_URL and the profile's endpoint_url.`;
+
 export function isNetworkFailure(error: unknown): boolean {
   const f = fieldsOf(error);
   return (f.code !== undefined && networkCodes.has(f.code)) || timeoutNames.has(f.name);
@@ -117,8 +148,18 @@ export interface CallContext {
 export function classifyAwsError(error: unknown, context: CallContext): AwsCallError {
   if (error instanceof AwsCallError) return error;
   const f = fieldsOf(error);
-  const kind = kindOf(f);
   const where = context.endpoint ?? 'the AWS endpoint';
+  const notAws = nonAwsAnswer(f);
+  if (notAws !== undefined) {
+    return new AwsCallError({
+      kind: 'non-aws',
+      code: f.name,
+      call: context.call,
+      message: nonAwsMessage(where, context.call, notAws),
+      ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
+    });
+  }
+  const kind = kindOf(f);
   const message =
     kind === 'network'
       ? `${context.call}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, AWS_ENDPOINT_URL, the network and any proxy.`
@@ -138,7 +179,7 @@ export function classifyAwsError(error: unknown, context: CallContext): AwsCallE
  * AccessDenied for a role profile whose trust policy refuses, a network error on the way to STS) means
  * "no usable credentials", except an unreachable endpoint, which keeps its own kind.
  */
-export function classifyCredentialError(error: unknown, context: { profile: string | undefined; endpoint?: string }): AwsCallError {
+export function classifyCredentialError(error: unknown, context: { profile: string | undefined; endpoint?: string; instanceMetadataTried?: boolean }): AwsCallError {
   if (error instanceof AwsCallError) return error;
   const forProfile = context.profile !== undefined ? ` for profile '${context.profile}'` : '';
   const f = fieldsOf(error);
@@ -151,10 +192,22 @@ export function classifyCredentialError(error: unknown, context: { profile: stri
       message: `Getting credentials${forProfile}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, the profile's endpoint_url, the network and any proxy.`,
     });
   }
+  const notAws = nonAwsAnswer(f);
+  if (notAws !== undefined) {
+    return new AwsCallError({
+      kind: 'non-aws',
+      code: f.name,
+      call: 'credentials',
+      message: nonAwsMessage(context.endpoint ?? 'the credentials endpoint', `getting credentials${forProfile}`, notAws),
+    });
+  }
   const nothingFound = /Could not load credentials from any providers/i.test(f.message);
+  const tried =
+    context.instanceMetadataTried === false
+      ? 'environment, shared config and credentials files, SSO, credential_process and web identity were tried; not the container or instance metadata endpoints, because the endpoint is on this machine'
+      : 'environment, shared config and credentials files, SSO, credential_process, web identity, container and instance metadata were tried';
   const message = nothingFound
-    ? 'No AWS credentials found (environment, shared config and credentials files, SSO, credential_process, web identity, container and instance metadata were tried). ' +
-      'Pass --profile NAME, set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'
+    ? `No AWS credentials found (${tried}). ` + 'Pass --profile NAME, set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'
     : `Could not get AWS credentials${forProfile}: ${f.name}: ${f.message || 'no details'}`;
   return new AwsCallError({
     kind: 'credentials',

@@ -5,9 +5,10 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, Logger } from '@smithy/types';
-import { defaultEndpoint, loadProfileSettings, resolveRegion, sharedFilePaths, type AwsServiceName, type ProfileSettings, type SharedFilePaths } from './aws-config.js';
+import { fromIni, fromNodeProviderChain, fromProcess, fromTokenFile } from '@aws-sdk/credential-providers';
+import { CredentialsProviderError, memoize } from '@smithy/core/config';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
+import { awsServices, defaultEndpoint, loadProfileSettings, resolveRegion, sharedFilePaths, type AwsServiceName, type ProfileSettings, type SharedFilePaths } from './aws-config.js';
 import { classifyCredentialError } from './aws-errors.js';
 import { callRecorderPlugin, type AwsCallObserver } from './call-recorder.js';
 
@@ -50,6 +51,11 @@ export interface AwsClientSet {
 export interface AwsSession extends AwsClientSet {
   /** Present when a keyProfile was given. */
   readonly keyAccount: AwsClientSet | undefined;
+  /**
+   * Where the credential chain may look, in order. A session whose endpoints are all on this machine
+   * never includes the container endpoint or the instance metadata service (169.254.169.254).
+   */
+  readonly credentialSources: readonly CredentialSource[];
   /** Closes the clients' sockets, so a finished diagnosis does not keep the process alive. */
   destroy(): void;
 }
@@ -75,6 +81,61 @@ function maxAttemptsFrom(options: AwsSessionOptions, env: NodeJS.ProcessEnv): nu
   return options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 3);
 }
 
+/** The links of a credential chain, named for tests and messages. */
+export type CredentialSource = 'environment' | 'sso' | 'shared-files' | 'credential-process' | 'web-identity' | 'container' | 'instance-metadata';
+
+/** The SDK's Node chain, in its order. */
+const standardSources: readonly CredentialSource[] = ['environment', 'sso', 'shared-files', 'credential-process', 'web-identity', 'container', 'instance-metadata'];
+/** Without the links that reach the network outside the configured endpoints (SSO and assume-role profiles still work). */
+const localSources: readonly CredentialSource[] = ['environment', 'shared-files', 'credential-process', 'web-identity'];
+
+/** True for an http(s) URL whose host is 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackEndpoint(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  // IPv4-mapped IPv6 (::ffff:127.0.0.1, which URL writes as ::ffff:7f00:1).
+  if (/^::ffff:(?:127\.\d+\.\d+\.\d+|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(host)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The sources a session may use: the local chain when every service's endpoint is on this machine. */
+export function credentialSourcesFor(endpoints: readonly (string | undefined)[]): readonly CredentialSource[] {
+  return endpoints.length > 0 && endpoints.every(isLoopbackEndpoint) ? localSources : standardSources;
+}
+
+const expiresSoon = (credentials: AwsCredentialIdentity) => credentials.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;
+
+/**
+ * The standard chain minus SSO-by-init (fromIni still reads SSO profiles), the container endpoint and
+ * the instance metadata service: a session against a local endpoint (the sandbox) must neither wait for
+ * 169.254.169.254 nor pick up the machine's own role. Memoized like the SDK's chain, so the three
+ * clients share one AssumeRole.
+ */
+function localProviderChain(init: Parameters<typeof fromIni>[0] & Parameters<typeof fromTokenFile>[0]): AwsCredentialIdentityProvider {
+  const links: AwsCredentialIdentityProvider[] = [fromIni(init), fromProcess(init), fromTokenFile(init)];
+  const chain = async (): Promise<AwsCredentialIdentity> => {
+    for (const link of links) {
+      try {
+        return await link();
+      } catch (error) {
+        if ((error as { tryNextLink?: boolean }).tryNextLink) continue;
+        throw error;
+      }
+    }
+    // The same words as the SDK's chain, which classifyCredentialError recognises.
+    throw new CredentialsProviderError('Could not load credentials from any providers', { tryNextLink: false });
+  };
+  return memoize(chain, expiresSoon, (credentials) => credentials.expiration !== undefined);
+}
+
 /**
  * The standard Node chain (env, SSO, profiles with assume-role, process, web identity, container, IMDS),
  * with two changes: static keys come from the `env` we were given, and the role assumer is sent to the
@@ -88,27 +149,32 @@ function credentialProvider(
   endpointUrl: string | undefined,
   maxAttempts: number,
   onCall: AwsCallObserver | undefined,
+  sources: readonly CredentialSource[],
 ): AwsCredentialIdentityProvider {
   const stsEndpoint = endpointUrl ?? settings.endpoints.sts;
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  const init = {
+    ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+    filepath: paths.credentialsFile,
+    configFilepath: paths.configFile,
+    logger: quietLogger,
+    // No Region here: SSO would use it instead of the profile's sso_region.
+    clientConfig: { maxAttempts, requestHandler, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) },
+    ...(onCall ? { clientPlugins: [callRecorderPlugin(onCall, settings.region)] } : {}),
+  };
+  const remote = sources.includes('instance-metadata');
   const provider: AwsCredentialIdentityProvider =
     settings.profile === undefined && accessKeyId && secretAccessKey
       ? async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
-      : fromNodeProviderChain({
-          ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
-          filepath: paths.credentialsFile,
-          configFilepath: paths.configFile,
-          logger: quietLogger,
-          // No Region here: SSO would use it instead of the profile's sso_region.
-          clientConfig: { maxAttempts, requestHandler, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) },
-          ...(onCall ? { clientPlugins: [callRecorderPlugin(onCall, settings.region)] } : {}),
-        });
+      : remote
+        ? fromNodeProviderChain(init)
+        : localProviderChain(init);
   const where = stsEndpoint ?? 'the AWS credentials endpoints';
   return async (identityProperties) => {
     try {
       return await provider(identityProperties);
     } catch (error) {
-      throw classifyCredentialError(error, { profile: settings.profile, endpoint: where });
+      throw classifyCredentialError(error, { profile: settings.profile, endpoint: where, instanceMetadataTried: remote });
     }
   };
 }
@@ -181,25 +247,28 @@ export async function createAwsSession(options: AwsSessionOptions = {}): Promise
   const endpointUrl = options.endpointUrl || undefined;
   const prepare = async (profile: string | undefined) => {
     const settings = await loadProfileSettings(env, profile, paths);
-    return clientSet({
+    const sources = credentialSourcesFor(awsServices.map((service) => endpointUrl ?? settings.endpoints[service]));
+    const set = clientSet({
       settings,
       region: resolveRegion(options.region, env, settings.region),
       endpointUrl,
       maxAttempts,
-      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall),
+      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall, sources),
       onCall: options.onCall,
     });
+    return { set, sources };
   };
   const [main, keyAccount] = await Promise.all([
     prepare(options.profile || env.AWS_PROFILE || undefined),
     options.keyProfile ? prepare(options.keyProfile) : Promise.resolve(undefined),
   ]);
   return {
-    ...main,
-    keyAccount,
+    ...main.set,
+    keyAccount: keyAccount?.set,
+    credentialSources: main.sources,
     destroy() {
-      main.destroy();
-      keyAccount?.destroy();
+      main.set.destroy();
+      keyAccount?.set.destroy();
     },
   };
 }

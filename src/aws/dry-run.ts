@@ -1,21 +1,32 @@
 // Proves a fix as the affected principal: KMS's DryRun performs the authorization of a call without
 // doing it. DryRunOperationException means it would have succeeded; AccessDeniedException that it is
 // still refused (https://docs.aws.amazon.com/kms/latest/developerguide/programming-dryrun.html).
+// An endpoint that ignores DryRun performs the call: for CreateGrant that leaves a real grant, which is
+// revoked at once (RevokeGrant with the GrantId it returned) and reported.
 import {
   CreateGrantCommand,
   DecryptCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
   GenerateDataKeyWithoutPlaintextCommand,
+  RevokeGrantCommand,
 } from '@aws-sdk/client-kms';
 import { classifyAwsError } from './aws-errors.js';
 import type { AwsClientSet } from './aws-session.js';
 
+/** A grant that CreateGrant really created because the endpoint ignored DryRun, and what became of it. */
+export interface CreatedGrant {
+  readonly grantId: string;
+  readonly revoked: boolean;
+  /** One sentence for the report: revoked, or the command that revokes it. */
+  readonly note: string;
+}
+
 export type DryRunResult =
-  | { readonly outcome: 'would-succeed'; readonly action: string }
-  | { readonly outcome: 'denied'; readonly action: string; readonly message: string }
-  | { readonly outcome: 'not-possible'; readonly action: string; readonly why: string }
-  | { readonly outcome: 'error'; readonly action: string; readonly message: string };
+  | { readonly outcome: 'would-succeed'; readonly action: string; readonly createdGrant?: undefined }
+  | { readonly outcome: 'denied'; readonly action: string; readonly message: string; readonly createdGrant?: undefined }
+  | { readonly outcome: 'not-possible'; readonly action: string; readonly why: string; readonly createdGrant?: undefined }
+  | { readonly outcome: 'error'; readonly action: string; readonly message: string; readonly createdGrant?: CreatedGrant };
 
 export interface DryRunRequest {
   readonly keyArn: string;
@@ -50,14 +61,32 @@ export async function dryRunAs(clients: AwsClientSet, principalArn: string, requ
   const command = commandFor(request, request.granteePrincipal ?? principalArn);
   if (!command) return { outcome: 'not-possible', action: request.action, why: `KMS has no dry run for ${request.action}` };
   try {
-    await clients.kms(request.region).send(command as never);
+    const output = (await clients.kms(request.region).send(command as never)) as { GrantId?: string };
     // A dry run never succeeds outright; reaching here means the endpoint ignored DryRun.
-    return { outcome: 'error', action: request.action, message: 'the endpoint performed the call instead of a dry run' };
+    const message = `the endpoint performed ${request.action} instead of a dry run`;
+    if (request.action !== 'kms:CreateGrant' || !output.GrantId) return { outcome: 'error', action: request.action, message };
+    const createdGrant = await revokeCreatedGrant(clients, request, output.GrantId);
+    return { outcome: 'error', action: request.action, message: `${message}; ${createdGrant.note}`, createdGrant };
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'DryRunOperationException') return { outcome: 'would-succeed', action: request.action };
     const classified = classifyAwsError(error, { call: request.action });
     if (classified.kind === 'access-denied') return { outcome: 'denied', action: request.action, message: classified.message };
     return { outcome: 'error', action: request.action, message: classified.message };
+  }
+}
+
+/** Revokes the grant a dry run really created, with the same credentials; says what happened either way. */
+async function revokeCreatedGrant(clients: AwsClientSet, request: DryRunRequest, grantId: string): Promise<CreatedGrant> {
+  try {
+    await clients.kms(request.region).send(new RevokeGrantCommand({ KeyId: request.keyArn, GrantId: grantId }));
+    return { grantId, revoked: true, note: `the grant it created (${grantId}) was revoked` };
+  } catch (error) {
+    const why = classifyAwsError(error, { call: 'kms:RevokeGrant', endpoint: clients.endpoint('kms', request.region) }).message;
+    return {
+      grantId,
+      revoked: false,
+      note: `the grant it created (${grantId}) could not be revoked (${why}); revoke it with: aws kms revoke-grant --key-id ${request.keyArn} --grant-id ${grantId} --region ${request.region}`,
+    };
   }
 }

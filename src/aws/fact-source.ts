@@ -1,9 +1,10 @@
 // The facts of one diagnosis, each read once and shared. Every fact awaits exactly what it needs and
 // nothing more, so calling them all at once (prefetchAll) sends each AWS call as soon as its inputs
 // are known: GetCallerIdentity ∥ DescribeKey (∥ the principal's name-only IAM reads when the
-// principal was given) → GetKeyPolicy ∥ ListGrants ∥ GetRole ∥ List*Policies → Get*Policy ∥
-// GetPolicy ∥ SimulatePrincipalPolicy → GetPolicyVersion for managed policies only.
-// A refused read is a fact (an Observation); only credential and network failures reject.
+// principal was given) → GetKeyPolicy ∥ ListAliases ∥ ListResourceTags ∥ ListGrants ∥ GetRole ∥
+// List*Policies → Get*Policy ∥ GetPolicy ∥ SimulatePrincipalPolicy → GetPolicyVersion for managed
+// policies only.
+// A refused read is a fact (an Observation); only credential, network and non-AWS answers reject.
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type {
   CallerFacts,
@@ -18,8 +19,8 @@ import type {
   SimulatorResult,
 } from '../engine/facts.js';
 import { memo, memoBy, readCall, skipped, type NotKnown, type Unreadable } from './aws-call.js';
-import type { AwsSession } from './aws-session.js';
-import { describeKey, getKeyPolicy, listGrants, parseKeyInput } from './key-reads.js';
+import type { AwsClientSet, AwsSession } from './aws-session.js';
+import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags, parseKeyInput } from './key-reads.js';
 import { collectPrincipalPolicies } from './principal-policies.js';
 import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readEntity, type PrincipalReference } from './principal-reads.js';
 import { simulate } from './simulation.js';
@@ -32,6 +33,10 @@ export interface FactSource {
   principal(): Promise<Observation<PrincipalIdentity>>;
   principalPolicies(): Promise<Observation<PrincipalPolicyFacts>>;
   simulation(): Promise<Observation<readonly SimulatorResult[]>>;
+  /** The alias names that point at the key (kms:ResourceAliases), read with the key policy. */
+  aliases(): Promise<Observation<readonly string[]>>;
+  /** The key's tags (aws:ResourceTag/…), read with the key policy. */
+  tags(): Promise<Observation<Readonly<Record<string, string>>>>;
   /** Starts every read now; the facts' promises then resolve in the fewest sequential round trips. */
   prefetchAll(): void;
   /** prefetchAll, then every fact. Rejects (AwsCallError) only for credential or network failures. */
@@ -61,7 +66,9 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
   const caller = memo(() =>
     readCall({ call: 'sts:GetCallerIdentity', endpoint: session.endpoint('sts') }, async (): Promise<CallerFacts> => {
       const output = await session.sts().send(new GetCallerIdentityCommand({}));
-      return { arn: output.Arn ?? '', accountId: output.Account ?? '', userId: output.UserId ?? '' };
+      // AWS always names the caller; an answer without its ARN or account came from something else.
+      if (!output.Arn || !output.Account) throw Object.assign(new Error('GetCallerIdentity returned no Arn or Account'), { name: 'EmptyResponse' });
+      return { arn: output.Arn, accountId: output.Account, userId: output.UserId ?? '' };
     }),
   );
   const callerAccount = async (): Promise<string | undefined> => {
@@ -104,6 +111,27 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
       message: `The key is in account ${target.accountId} and the credentials are for account ${account}: KMS returns a key policy only to its own account. Pass --key-profile with credentials in ${target.accountId} to read it.`,
     };
   });
+
+  /**
+   * ListAliases and ListResourceTags, in the same round trip as GetKeyPolicy. Neither works across
+   * accounts (ListAliases lists the caller's own aliases), so another account's key needs --key-profile.
+   */
+  const onKeyInItsAccount = <T>(call: string, read: (clients: AwsClientSet, region: string, keyId: string) => Promise<Observation<T>>) =>
+    memo(async (): Promise<Observation<T>> => {
+      const target = await keyTarget();
+      if (isNotKnown(target)) return target;
+      const { cross, account } = await crossAccount(target);
+      if (!cross) return read(session, target.region, target.keyId);
+      if (session.keyAccount) return read(session.keyAccount, target.region, target.arn);
+      return {
+        status: 'unreadable',
+        reason: 'cross-account',
+        call,
+        message: `The key is in account ${target.accountId} and the credentials are for account ${account}: ${call} answers only in the key's own account. Pass --key-profile with credentials in ${target.accountId} to read it.`,
+      };
+    });
+  const aliases = onKeyInItsAccount('kms:ListAliases', listKeyAliases);
+  const tags = onKeyInItsAccount('kms:ListResourceTags', listKeyTags);
 
   // ListGrants works across accounts with the key ARN, if the key policy allows it; key-account credentials are better when given.
   const grants = memo(async (): Promise<Observation<readonly GrantFacts[]>> => {
@@ -170,7 +198,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return simulate(session, request, { entityArn: who.value.entityArn, principalAccount: who.value.accountId, keyArn: target.arn, keyRegion: target.region });
   });
 
-  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation()] as const;
+  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags()] as const;
 
   return {
     caller,
@@ -180,11 +208,13 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     principal,
     principalPolicies,
     simulation,
+    aliases,
+    tags,
     prefetchAll() {
       everything();
     },
     async readAll() {
-      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts] = await Promise.all(everything());
+      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts, aliasFacts, tagFacts] = await Promise.all(everything());
       return {
         request,
         caller: callerFacts,
@@ -194,7 +224,18 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
         grants: grantFacts,
         principalPolicies: policyFacts,
         simulation: simulationFacts,
+        aliases: aliasFacts,
+        tags: tagFacts,
       };
     },
   };
+}
+
+/**
+ * The facts the decision machine assembles step by step lack the key's aliases and tags (its steps are
+ * the wizard's screens); they are read with the key policy and added here, right before evaluating.
+ */
+export async function withKeyAttributes(facts: DiagnosisFacts, source: Pick<FactSource, 'aliases' | 'tags'>): Promise<DiagnosisFacts> {
+  const [aliases, tags] = await Promise.all([facts.aliases ?? source.aliases(), facts.tags ?? source.tags()]);
+  return { ...facts, aliases, tags };
 }

@@ -1,9 +1,12 @@
 // The key as KMS shows it: DescribeKey, GetKeyPolicy and ListGrants turned into KeyFacts,
-// KeyPolicyFacts and GrantFacts. Each function is one read (ListGrants: all its pages).
+// KeyPolicyFacts and GrantFacts, and ListAliases and ListResourceTags turned into the key's alias names
+// and tags (for kms:ResourceAliases and aws:ResourceTag conditions). Each function is one read (all its pages).
 import {
   DescribeKeyCommand,
   GetKeyPolicyCommand,
+  paginateListAliases,
   paginateListGrants,
+  paginateListResourceTags,
   type GrantListEntry,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
@@ -118,5 +121,27 @@ export function listGrants(clients: AwsClientSet, region: string, keyId: string)
       grants.push(...(page.Grants ?? []).map(grantFactsFrom));
     }
     return grants;
+  });
+}
+
+/** The alias names (alias/…) that point at the key: ListAliases with KeyId, all pages (100 per page). */
+export function listKeyAliases(clients: AwsClientSet, region: string, keyId: string): Promise<Observation<readonly string[]>> {
+  return readCall({ call: 'kms:ListAliases', endpoint: clients.endpoint('kms', region) }, async () => {
+    const names: string[] = [];
+    for await (const page of paginateListAliases({ client: clients.kms(region), pageSize: 100 }, { KeyId: keyId })) {
+      for (const alias of page.Aliases ?? []) if (alias.AliasName) names.push(alias.AliasName);
+    }
+    return names;
+  });
+}
+
+/** The key's tags as a map: ListResourceTags, all pages (50 per page, KMS's maximum). */
+export function listKeyTags(clients: AwsClientSet, region: string, keyId: string): Promise<Observation<Readonly<Record<string, string>>>> {
+  return readCall({ call: 'kms:ListResourceTags', endpoint: clients.endpoint('kms', region) }, async () => {
+    const tags: Record<string, string> = {};
+    for await (const page of paginateListResourceTags({ client: clients.kms(region), pageSize: 50 }, { KeyId: keyId })) {
+      for (const tag of page.Tags ?? []) if (tag.TagKey !== undefined) tags[tag.TagKey] = tag.TagValue ?? '';
+    }
+    return tags;
   });
 }

@@ -2,7 +2,7 @@
 import { AwsCallError } from '../aws/aws-errors.js';
 import { checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
-import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from './run-diagnosis.js';
+import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
 /** Exit codes of `check`, documented in the README. */
 export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as const;
@@ -34,9 +34,8 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     return checkExitCodes[result.diagnosis.verdict];
   } catch (error) {
     if (error instanceof DiagnosisStopped) {
-      // No credentials at all is an input problem (exit 2); anything else stopped the diagnosis (exit 3).
-      if (error.kind === 'credentials') throw new CheckFailure(error.message, checkExitCodes.usage);
-      throw new CheckFailure(`could not finish the diagnosis (${error.step}): ${error.message}`, checkExitCodes.unknown);
+      const { message, exitCode } = stoppedReport(error);
+      throw new CheckFailure(message, exitCode);
     }
     throw error;
   } finally {

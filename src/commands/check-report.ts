@@ -4,6 +4,7 @@
 import type { Diagnosis } from '../engine/cause.js';
 import type { ParsedError } from '../engine/error-message-parser.js';
 import { colorizeDiff } from '../engine/diff-view.js';
+import { evidenceValueText } from '../engine/evidence-text.js';
 import type { DiagnosisFacts, Observation } from '../engine/facts.js';
 import type { Fix } from '../engine/fix.js';
 
@@ -110,7 +111,8 @@ export function humanReport(result: CheckResult, p: Paint): string {
   for (const cause of diagnosis.causes) {
     out.push('', `${p.bold('Cause:')} ${p.red(cause.code)} ${p.dim(`(${cause.layer})`)}`, `  ${cause.summary}`);
     for (const item of cause.evidence) {
-      const value = item.value === undefined ? '' : `: ${typeof item.value === 'string' ? item.value : JSON.stringify(item.value)}`;
+      const text = evidenceValueText(item.value);
+      const value = text ? `: ${text}` : '';
       out.push(p.dim(`  - ${item.what}${value}`));
     }
   }

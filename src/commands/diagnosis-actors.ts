@@ -3,7 +3,7 @@
 // them; tests provide them against the sandbox.
 import { fromPromise } from 'xstate';
 import { diagnosisMachine, type EvaluateOutput, type IdentifyOutput, type IdentityPoliciesOutput, type StepInput } from '../../machines/diagnosis-machine.js';
-import type { FactSource } from '../aws/fact-source.js';
+import { withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import { diagnose } from '../engine/diagnose.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { proposeFixes } from '../engine/propose-fixes.js';
@@ -13,22 +13,27 @@ export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutp
   return { diagnosis, fixes: proposeFixes(facts, diagnosis) };
 }
 
+/** The identify step's reads: the caller, the principal and the key. */
+export async function readIdentity(facts: FactSource): Promise<IdentifyOutput> {
+  const [caller, principal, key] = await Promise.all([facts.caller(), facts.principal(), facts.key()]);
+  return { caller, principal, key };
+}
+
+/** The IAM step's reads: the principal's policies, and IAM's simulator. */
+export async function readIdentityPolicies(facts: FactSource): Promise<IdentityPoliciesOutput> {
+  const [principalPolicies, simulation] = await Promise.all([facts.principalPolicies(), facts.simulation()]);
+  return { principalPolicies, simulation };
+}
+
 /** The reading and evaluating actors, each asking `factsOf()` for the fact source of the run in progress. */
 export function diagnosisActors(factsOf: () => FactSource) {
   return {
-    identify: fromPromise<IdentifyOutput, StepInput>(async () => {
-      const facts = factsOf();
-      const [caller, principal, key] = await Promise.all([facts.caller(), facts.principal(), facts.key()]);
-      return { caller, principal, key };
-    }),
+    identify: fromPromise<IdentifyOutput, StepInput>(() => readIdentity(factsOf())),
     readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(() => factsOf().keyPolicy()),
-    readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => {
-      const facts = factsOf();
-      const [principalPolicies, simulation] = await Promise.all([facts.principalPolicies(), facts.simulation()]);
-      return { principalPolicies, simulation };
-    }),
+    readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(() => readIdentityPolicies(factsOf())),
     readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(() => factsOf().grants()),
-    evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(({ input }) => evaluateFacts(input)),
+    // The machine's facts lack the key's aliases and tags (ABAC conditions): they come from the fact source.
+    evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(async ({ input }) => evaluateFacts(await withKeyAttributes(input, factsOf()))),
   };
 }
 

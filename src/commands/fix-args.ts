@@ -22,10 +22,12 @@ out of a key, waits until the change is visible, verifies, and rolls back every 
   --yes              apply without the prompt (without a terminal, fix only applies with --yes)
   --backup-dir DIR   where backups go (default: $XDG_STATE_HOME/kms-doctor/backups)
   --as-profile P     the affected principal's credentials, to verify with a KMS dry run as it
+                     (checked to be that principal; without --principal, the caller's own are used)
 
 Exit codes: 0 verified or nothing to do, 1 the plan has changes (--dry-run, or not confirmed),
-2 usage error, 3 could not determine, 4 an AWS call failed and everything was rolled back,
-5 applied but verification pending or failed, 130 cancelled.
+2 usage error (including an unusable --backup-dir), 3 could not determine, or nothing kms-doctor can
+apply, 4 an AWS call failed and everything was rolled back, 5 applied but verification pending or
+failed, 130 cancelled.
 
 ${checkUsage.split('\n').slice(3).join('\n')}`;
 

@@ -1,14 +1,15 @@
 // `kms-doctor fix`: diagnose, show the plan, and — after an explicit confirmation — apply it safely,
 // verify, and roll back everything if a step fails. Exit codes are documented in the README.
-import { defaultBackupDir } from '../apply/backup.js';
+import { defaultBackupDir, prepareBackupDir } from '../apply/backup.js';
+import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
-import { checkJson, colourWanted, humanReport, paint } from './check-report.js';
+import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
 import { CheckFailure } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
 import { applyRemediation, planRemediation } from './remediate.js';
-import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from './run-diagnosis.js';
+import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
 export const fixExitCodes = {
   done: 0,
@@ -35,14 +36,23 @@ export async function runFixCommand(args: readonly string[], io: FixIo = default
     io.stdout.write(fixUsage + '\n');
     return 0;
   }
+  // A backup directory that cannot be used is known before any AWS call, diagnosis or prompt.
+  const backupDir = options.backupDir ?? defaultBackupDir(io.env);
+  if (!options.dryRun) {
+    try {
+      await prepareBackupDir(backupDir);
+    } catch (error) {
+      throw new CheckFailure(`${options.backupDir !== undefined ? '--backup-dir ' : 'the backup directory '}${error instanceof Error ? error.message : String(error)}`, fixExitCodes.usage);
+    }
+  }
   const session = await openSession(options, io.env);
   const asPrincipal = options.asProfile ? await openSession({ ...options, profile: options.asProfile }, io.env) : undefined;
   try {
-    return await fix(options, session, asPrincipal, io);
+    return await fix(options, backupDir, session, asPrincipal, io);
   } catch (error) {
     if (error instanceof DiagnosisStopped) {
-      if (error.kind === 'credentials') throw new CheckFailure(error.message, fixExitCodes.usage);
-      throw new CheckFailure(`could not finish the diagnosis (${error.step}): ${error.message}`, fixExitCodes.unknown);
+      const { message, exitCode } = stoppedReport(error);
+      throw new CheckFailure(message, exitCode === 2 ? fixExitCodes.usage : fixExitCodes.unknown);
     }
     throw error;
   } finally {
@@ -51,7 +61,39 @@ export async function runFixCommand(args: readonly string[], io: FixIo = default
   }
 }
 
-async function fix(options: FixOptions, session: AwsSession, asPrincipal: AwsSession | undefined, io: FixIo): Promise<number> {
+/** Why a denied (or undetermined) call gets no plan, in one line. */
+function nothingToApply(result: CheckResult, plan: Plan): string {
+  if (result.diagnosis.verdict === 'unknown') return "the diagnosis could not determine why the call is refused (see 'Could not verify')";
+  const [first, ...others] = plan.skipped;
+  if (first === undefined) return 'no fix was proposed for this refusal (see the notes)';
+  const more = others.length > 0 ? ` (and ${others.length} more, listed under 'Not planned')` : '';
+  return `${first.cause}: ${first.reason.split('\n')[0]}${more}`;
+}
+
+/**
+ * Ctrl-C and SIGTERM while applying: the first one asks applyPlan to stop at the next step boundary (and
+ * roll back); the handlers stay for the whole apply, so a second signal cannot kill the process in the
+ * middle of a write or a rollback. The message is printed once.
+ */
+function interruptions(io: FixIo): { readonly signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) return;
+    controller.abort();
+    io.stderr.write('kms-doctor: rolling back at the next step boundary, please wait\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function fix(options: FixOptions, backupDir: string, session: AwsSession, asPrincipal: AwsSession | undefined, io: FixIo): Promise<number> {
   const p = paint(!options.json && colourWanted(io.stdout, io.env));
   const request = diagnosisRequest(options, session);
   const result = await runDiagnosis(session, request);
@@ -69,7 +111,8 @@ async function fix(options: FixOptions, session: AwsSession, asPrincipal: AwsSes
   json.plan = plan;
   if (!options.json) io.stdout.write('\n' + planText(plan, p));
   if (plan.steps.length === 0) {
-    return finish(result.diagnosis.verdict === 'unknown' ? fixExitCodes.unknown : fixExitCodes.planHasChanges, { applied: false });
+    io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${nothingToApply(result, plan)}\n`);
+    return finish(fixExitCodes.unknown, { applied: false });
   }
   if (options.dryRun) return finish(fixExitCodes.planHasChanges, { applied: false });
   if (!options.yes) {
@@ -85,13 +128,8 @@ async function fix(options: FixOptions, session: AwsSession, asPrincipal: AwsSes
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
   }
-  const backupDir = options.backupDir ?? defaultBackupDir(io.env);
   if (!options.json) io.stdout.write(`\nApplying (backups in ${backupDir}):\n`);
-  // Ctrl-C or SIGTERM stop at the next step boundary, never in the middle of a write.
-  const interruption = new AbortController();
-  const interrupt = () => interruption.abort();
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const interruption = interruptions(io);
   try {
     const outcome = await applyRemediation(session, plan, request, {
       backupDir,
@@ -104,14 +142,13 @@ async function fix(options: FixOptions, session: AwsSession, asPrincipal: AwsSes
     });
     json.apply = outcome.report;
     if (outcome.verification) {
-      const { outcome: verified, message, dryRuns, diagnosis } = outcome.verification;
-      json.verification = { outcome: verified, message, dryRuns, verdict: diagnosis.verdict, causes: diagnosis.causes };
+      const { outcome: verified, message, dryRuns, diagnosis, notes } = outcome.verification;
+      json.verification = { outcome: verified, message, dryRuns, verdict: diagnosis.verdict, causes: diagnosis.causes, ...(notes.length > 0 ? { notes } : {}) };
     }
     if (!options.json) io.stdout.write(outcomeText(outcome.report, outcome.verification, p));
     return finish(exitCodeFor(outcome.report.outcome, outcome.verification?.outcome), { applied: outcome.report.outcome.startsWith('applied') });
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interruption.release();
   }
 }
 

@@ -63,6 +63,7 @@ export function outcomeText(report: ApplyReport, verification: Verification | un
     const paintOutcome = verification.outcome === 'verified' ? p.green : verification.outcome === 'still-denied' ? p.red : p.yellow;
     out.push(`${p.bold('Verify:')} ${paintOutcome(verification.outcome)} — ${verification.message}`);
     for (const cause of verification.diagnosis.causes) out.push(`  still: ${cause.code}: ${cause.summary}`);
+    for (const note of verification.notes) out.push(p.yellow(`  note: ${note}`));
   }
   return out.join('\n') + '\n';
 }

@@ -14,7 +14,8 @@ export const rollbackUsage = `Usage: kms-doctor rollback BACKUP_FILE [--force] [
 
 Restores what a kms-doctor backup holds. Refuses when the target changed since kms-doctor wrote it
 (--force restores anyway), and backs up the current value first.
-Exit codes: 0 restored, 2 usage error or unreadable backup, 4 refused or failed (nothing written), 5 restored but not yet visible.`;
+Exit codes: 0 restored, 2 usage error, unreadable backup or no credentials, 4 refused or failed (one line on
+stderr; nothing written), 5 restored but not yet visible.`;
 
 export async function runRollbackCommand(args: readonly string[]): Promise<number> {
   let parsed;
@@ -48,21 +49,18 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
       ...(values.force ? { force: true } : {}),
     });
     if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...report }, null, 2) + '\n');
-    else {
+    const restored = report.outcome === 'restored' || report.outcome === 'already-restored' || report.outcome === 'restored-pending';
+    if (!restored) {
+      // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.
+      if (values.json) return 4;
+      throw new CheckFailure(`not restored (${report.outcome}): ${report.message}`, 4);
+    }
+    if (!values.json) {
       process.stdout.write(`${report.outcome}: ${report.message}\n`);
       if (report.backupPath) process.stdout.write(`the value replaced was backed up to ${report.backupPath} (undo: kms-doctor rollback ${report.backupPath})\n`);
       if (report.note) process.stdout.write(`note: ${report.note}\n`);
     }
-    switch (report.outcome) {
-      case 'restored':
-      case 'already-restored':
-        return 0;
-      case 'restored-pending':
-        return 5;
-      default:
-        if (!values.json) throw new CheckFailure(`not restored (${report.outcome}): ${report.message}`, 4);
-        return 4;
-    }
+    return report.outcome === 'restored-pending' ? 5 : 0;
   } finally {
     session.destroy();
   }

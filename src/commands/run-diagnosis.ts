@@ -3,18 +3,19 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import { factsOf, verdictTag, type DiagnosisContext } from '../../machines/diagnosis-machine.js';
 import { createAwsSession, type AwsSession } from '../aws/aws-session.js';
-import { createFactSource } from '../aws/fact-source.js';
-import type { DiagnosisRequest } from '../engine/facts.js';
+import { createFactSource, withKeyAttributes } from '../aws/fact-source.js';
+import { parsePrincipalArn } from '../aws/principal-reads.js';
+import type { DiagnosisFacts, DiagnosisRequest } from '../engine/facts.js';
 import type { CheckResult } from './check-report.js';
 import { regionOfKeyArn, type CheckOptions, type ConnectionOptions } from './check-args.js';
 import { liveDiagnosisMachine } from './diagnosis-actors.js';
 
-/** A read failed outright (network, credentials): the diagnosis stopped at that step. */
+/** A read failed outright (network, credentials, a --principal that does not exist): the diagnosis stopped at that step. */
 export class DiagnosisStopped extends Error {
   constructor(
     readonly step: string,
     message: string,
-    /** Why, as the AWS adapters classified it (credentials, network…), when known. */
+    /** Why, as the AWS adapters classified it (credentials, network, non-aws…) or principal-not-found, when known. */
     readonly kind?: string,
   ) {
     super(message);
@@ -63,5 +64,37 @@ export async function runDiagnosis(session: AwsSession, request: DiagnosisReques
   if (!settled.hasTag(verdictTag) || !context.result) {
     throw new DiagnosisStopped(context.failure?.step ?? 'unknown', context.failure?.message ?? 'the diagnosis stopped', context.failure?.kind);
   }
-  return { facts: factsOf(context), diagnosis: context.result.diagnosis, fixes: context.result.fixes };
+  const missing = missingPrincipal(request, factsOf(context));
+  if (missing !== undefined) throw new DiagnosisStopped('identify', missing, 'principal-not-found');
+  return { facts: await withKeyAttributes(factsOf(context), facts), diagnosis: context.result.diagnosis, fixes: context.result.fixes };
+}
+
+/**
+ * The sentence for a --principal that IAM says does not exist (NoSuchEntity on GetRole/GetUser): any
+ * diagnosis of it would be speculation, so the commands stop with this line instead.
+ */
+export function missingPrincipal(request: DiagnosisRequest, facts: DiagnosisFacts): string | undefined {
+  const read = facts.principal;
+  if (request.principalArn === undefined || read.status !== 'unreadable' || read.reason !== 'not-found') return undefined;
+  if (read.call !== 'iam:GetRole' && read.call !== 'iam:GetUser') return undefined;
+  const parsed = parsePrincipalArn(request.principalArn);
+  if ('unsupported' in parsed) return undefined;
+  return `no ${parsed.kind} named ${parsed.name} in account ${parsed.accountId} (IAM answered NoSuchEntity to ${read.call}); check --principal ${request.principalArn}`;
+}
+
+/**
+ * How `check` and `fix` report a stopped diagnosis: one line and an exit code. No credentials, or a
+ * --principal that does not exist, are input problems (exit 2); an endpoint that is not AWS and anything
+ * else that stopped the diagnosis mean it could not be determined (exit 3).
+ */
+export function stoppedReport(error: DiagnosisStopped): { readonly message: string; readonly exitCode: 2 | 3 } {
+  switch (error.kind) {
+    case 'credentials':
+    case 'principal-not-found':
+      return { message: error.message, exitCode: 2 };
+    case 'non-aws':
+      return { message: error.message, exitCode: 3 };
+    default:
+      return { message: `could not finish the diagnosis (${error.step}): ${error.message}`, exitCode: 3 };
+  }
 }

@@ -1,8 +1,12 @@
 // After a fix is applied: is the failing call allowed now? The diagnosis is run again, and where the
-// affected principal's credentials are available (--as-profile), a KMS dry run of each required action
-// proves it as that principal. New permissions take a while to propagate, so a refusal is retried.
+// affected principal's credentials are available, a KMS dry run of each required action proves it as
+// that principal: --as-profile's credentials (checked to really be that principal first: GetCallerIdentity,
+// a role session standing for its role), or the caller's own when it diagnosed itself (no --principal).
+// New permissions take a while to propagate, so a refusal is retried.
 import type { AwsSession } from '../aws/aws-session.js';
+import { callerArn } from '../aws/caller-identity.js';
 import { dryRunAs, type DryRunResult } from '../aws/dry-run.js';
+import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { DiagnosisRequest } from '../engine/facts.js';
 import type { CheckResult } from './check-report.js';
@@ -16,16 +20,51 @@ export interface Verification {
   readonly result: CheckResult;
   readonly dryRuns: readonly DryRunResult[];
   readonly message: string;
+  /** What a reader should know about the proof: a dry run skipped and why, a grant an endpoint really created. */
+  readonly notes: readonly string[];
 }
 
 export interface VerifyOptions {
-  /** Credentials of the affected principal, for the dry run. */
+  /** Credentials of the affected principal (--as-profile), for the dry run. */
   readonly asPrincipal?: AwsSession;
   readonly attempts?: number;
   readonly intervalMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** user:ACCOUNT:NAME or role:ACCOUNT:NAME: a role session and its role (with or without a path) compare equal. */
+function identityOf(arn: string | undefined): string | undefined {
+  if (arn === undefined || arn === '') return undefined;
+  const parsed = parsePrincipalArn(arn);
+  return 'unsupported' in parsed ? undefined : `${parsed.kind}:${parsed.accountId}:${parsed.name}`;
+}
+
+/** The IAM entity the diagnosis was about: GetRole/GetUser's ARN when read, else the ARN given or found. */
+function diagnosedEntity(request: DiagnosisRequest, result: CheckResult): string | undefined {
+  const principal = result.facts.principal;
+  if (principal.status === 'known') return principal.value.entityArn;
+  return request.principalArn ?? result.diagnosis.principal;
+}
+
+type Prover = { readonly clients: AwsSession } | { readonly skipped: string } | undefined;
+
+/** Whose credentials prove the fix by dry run, or why there is no such proof. */
+async function proverFor(session: AwsSession, request: DiagnosisRequest, result: CheckResult, asPrincipal: AwsSession | undefined): Promise<Prover> {
+  if (asPrincipal === undefined) return request.principalArn === undefined ? { clients: session } : undefined;
+  const diagnosed = diagnosedEntity(request, result);
+  let actual: string;
+  try {
+    actual = await callerArn(asPrincipal);
+  } catch (error) {
+    return { skipped: `the dry run was skipped: who --as-profile is could not be read (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const wanted = identityOf(diagnosed);
+  if (wanted === undefined || identityOf(actual) !== wanted) {
+    return { skipped: `the dry run was skipped: --as-profile is ${actual || 'an unknown identity'}, not the diagnosed principal ${diagnosed ?? '(unknown)'}, so a dry run would prove nothing about it` };
+  }
+  return { clients: asPrincipal };
+}
 
 export async function verifyFix(session: AwsSession, request: DiagnosisRequest, options: VerifyOptions = {}): Promise<Verification> {
   const attempts = options.attempts ?? 5;
@@ -37,13 +76,17 @@ export async function verifyFix(session: AwsSession, request: DiagnosisRequest, 
   }
   const { diagnosis } = result;
   if (diagnosis.verdict === 'denied') {
-    return { outcome: 'still-denied', diagnosis, result, dryRuns: [], message: `still denied: ${diagnosis.causes.map((c) => c.code).join(', ')}` };
+    return { outcome: 'still-denied', diagnosis, result, dryRuns: [], message: `still denied: ${diagnosis.causes.map((c) => c.code).join(', ')}`, notes: [] };
   }
-  const dryRuns = options.asPrincipal && diagnosis.key ? await dryRunAll(options.asPrincipal, request, diagnosis, attempts, intervalMs) : [];
+  const notes: string[] = [];
+  const prover = diagnosis.key ? await proverFor(session, request, result, options.asPrincipal) : undefined;
+  if (prover && 'skipped' in prover) notes.push(prover.skipped);
+  const dryRuns = prover && 'clients' in prover ? await dryRunAll(prover.clients, request, diagnosis, attempts, intervalMs) : [];
+  for (const run of dryRuns) if (run.createdGrant) notes.push(run.createdGrant.note);
   const refused = dryRuns.filter((run) => run.outcome === 'denied');
   if (diagnosis.verdict !== 'allowed' || refused.length > 0) {
     const why = refused.length > 0 ? `a dry run as the principal is still refused (${refused.map((r) => r.action).join(', ')})` : 'the diagnosis cannot confirm it yet';
-    return { outcome: 'pending-propagation', diagnosis, result, dryRuns, message: `applied, propagation pending: ${why}` };
+    return { outcome: 'pending-propagation', diagnosis, result, dryRuns, message: `applied, propagation pending: ${why}`, notes };
   }
   const proven = dryRuns.filter((run) => run.outcome === 'would-succeed').map((run) => run.action);
   return {
@@ -52,6 +95,7 @@ export async function verifyFix(session: AwsSession, request: DiagnosisRequest, 
     result,
     dryRuns,
     message: proven.length > 0 ? `verified: a dry run as the principal would succeed for ${proven.join(', ')}` : 'verified: the diagnosis now allows every required action',
+    notes,
   };
 }
 

@@ -7,6 +7,7 @@
 import type { ActionResult, Cause, CauseCode, Diagnosis, Unverified } from './cause.js';
 import { known, sameAccount, scopeOf, who, type ActionEvaluation, type DiagnoseOptions, type Scope, type Subject } from './diagnosis-scope.js';
 import type { DiagnosisFacts, GrantFacts, Observation } from './facts.js';
+import { grantAllows, grantOperationFor } from './grant-match.js';
 import { awsManagedCrossAccountCause, keyNotFoundCause, keyStateCause } from './key-checks.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
 import { CauseDrafts, causeFromDraft, causeLayerOf, implicitCause } from './policy-causes.js';
@@ -41,13 +42,20 @@ type PolicyVerdict =
   | { readonly decision: 'denied'; readonly denials: readonly Denial[]; readonly grantMayAllow: boolean }
   | { readonly decision: 'unknown'; readonly grantMayAllow: boolean };
 
+/** The key's aliases and tags, as far as they were read (kms:ResourceAliases, aws:ResourceTag/…). */
+function keyAttributes(facts: DiagnosisFacts): { aliases?: readonly string[]; tags?: Readonly<Record<string, string>> } {
+  const aliases = facts.aliases ? known(facts.aliases) : undefined;
+  const tags = facts.tags ? known(facts.tags) : undefined;
+  return { ...(aliases !== undefined ? { aliases } : {}), ...(tags !== undefined ? { tags } : {}) };
+}
+
 function requestContextFor(scope: Scope, subject: Subject, action: string): RequestContext {
   const { key, reference, facts } = scope;
   return kmsRequestContext(
     { entityArn: subject.entityArn, accountId: subject.accountId, kind: subject.kind, name: subject.name, ...(subject.userId !== undefined ? { userId: subject.userId } : {}) },
     {
       action,
-      ...(key ? { key: { spec: key.spec, usage: key.usage, origin: key.origin, multiRegion: key.multiRegion } } : {}),
+      ...(key ? { key: { spec: key.spec, usage: key.usage, origin: key.origin, multiRegion: key.multiRegion, ...keyAttributes(facts) } } : {}),
       ...(scope.viaService !== undefined ? { viaService: scope.viaService } : {}),
       ...(facts.request.encryptionContext !== undefined ? { encryptionContext: facts.request.encryptionContext } : {}),
       ...(reference.aliasName !== undefined ? { requestAlias: reference.aliasName } : {}),
@@ -91,36 +99,22 @@ function policyVerdict(scope: Scope, evaluation: ActionEvaluation): PolicyVerdic
 // ---------------------------------------------------------------------------------------------------
 // Grants.
 
-/** Grant operations are KMS API names; these are the ones a grant can allow (KMS developer guide "Grant operations"). */
-const grantOperations = new Set([
-  'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'Sign', 'Verify', 'GetPublicKey',
-  'GenerateMac', 'VerifyMac', 'DeriveSharedSecret', 'CreateGrant', 'DescribeKey',
-]);
-
-function grantOperationOf(action: string): string | undefined {
-  const name = action.replace(/^kms:/i, '');
-  return [...grantOperations].find((op) => op.toLowerCase() === name.toLowerCase());
-}
-
 /** The grant that lets the subject perform the action with the request's encryption context, if any. */
 function allowingGrant(scope: Scope, subject: Subject, action: string, grants: readonly GrantFacts[]): GrantFacts | undefined {
-  const operation = grantOperationOf(action);
+  const operation = grantOperationFor(action);
   if (operation === undefined) return undefined;
-  const context = scope.facts.request.encryptionContext ?? {};
-  return grants.find((grant) => {
-    if (!grant.operations.includes(operation)) return false;
-    if (grant.granteePrincipal !== subject.entityArn && grant.granteePrincipal !== subject.arn) return false;
-    const equals = grant.constraints?.encryptionContextEquals;
-    if (equals) {
-      const wanted = Object.entries(equals).sort();
-      const actual = Object.entries(context).sort();
-      if (wanted.length !== actual.length || wanted.some(([k, v], i) => actual[i]?.[0] !== k || actual[i]?.[1] !== v)) return false;
-    }
-    const subset = grant.constraints?.encryptionContextSubset;
-    if (subset && Object.entries(subset).some(([k, v]) => context[k] !== v)) return false;
-    return true;
-  });
+  const use = { operation, principalArns: [subject.entityArn, subject.arn], encryptionContext: scope.facts.request.encryptionContext ?? {} };
+  return grants.find((grant) =>
+    grantAllows(
+      {
+        operations: grant.operations,
+        granteePrincipal: grant.granteePrincipal,
+        ...(grant.constraints?.encryptionContextEquals ? { encryptionContextEquals: grant.constraints.encryptionContextEquals } : {}),
+        ...(grant.constraints?.encryptionContextSubset ? { encryptionContextSubset: grant.constraints.encryptionContextSubset } : {}),
+      },
+      use,
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -179,6 +173,23 @@ function unverifiedFacts(scope: Scope): Unverified[] {
       what: `Grants on the key: whether one lets ${subject?.name ?? 'the principal'} perform the operation`,
       why: why(facts.grants),
       howToVerify: `${keyProfile} that may call kms:ListGrants on the key`,
+    });
+  }
+  // Aliases and tags matter only to a policy that tests them (ABAC); say so only then.
+  const documents = [scope.keyPolicy?.document, ...(scope.identityPolicies ?? []).map((p) => p.document), scope.boundary?.document];
+  const mentions = (name: RegExp) => documents.some((document) => document !== undefined && name.test(JSON.stringify(document)));
+  if (facts.aliases !== undefined && facts.aliases.status !== 'known' && !keyNotFound && mentions(/kms:ResourceAliases/i)) {
+    entries.push({
+      what: 'The aliases of the key, which a kms:ResourceAliases condition tests',
+      why: why(facts.aliases),
+      howToVerify: `${keyProfile} that may call kms:ListAliases`,
+    });
+  }
+  if (facts.tags !== undefined && facts.tags.status !== 'known' && !keyNotFound && mentions(/aws:ResourceTag\//i)) {
+    entries.push({
+      what: 'The tags of the key, which an aws:ResourceTag condition tests',
+      why: why(facts.tags),
+      howToVerify: `${keyProfile} that may call kms:ListResourceTags on the key`,
     });
   }
   if (facts.simulation.status !== 'known') {

@@ -148,4 +148,11 @@ export interface DiagnosisFacts {
   readonly grants: Observation<readonly GrantFacts[]>;
   readonly principalPolicies: Observation<PrincipalPolicyFacts>;
   readonly simulation: Observation<readonly SimulatorResult[]>;
+  /**
+   * The alias names (alias/…) that point at the key (kms:ListAliases with the key), for
+   * kms:ResourceAliases conditions. Absent when the source did not read them.
+   */
+  readonly aliases?: Observation<readonly string[]>;
+  /** The key's tags (kms:ListResourceTags), for aws:ResourceTag/… conditions. Absent when not read. */
+  readonly tags?: Observation<Readonly<Record<string, string>>>;
 }

@@ -1,7 +1,8 @@
 // The request context AWS builds for a KMS call: the condition keys a key policy, an IAM policy or a
 // grant may test. The diagnosis and the sandbox both build it here, so a condition that decides a real
 // call decides the diagnosis the same way. Sources: KMS developer guide "AWS KMS condition keys" and
-// "AWS global condition keys" (kms:ViaService, kms:GrantIsForAWSResource, kms:EncryptionContext:…).
+// "AWS global condition keys" (kms:ViaService, kms:GrantIsForAWSResource, kms:EncryptionContext:…,
+// kms:ResourceAliases and aws:ResourceTag/… for attribute-based access control, "ABAC for AWS KMS").
 
 export type RequestContext = Record<string, string | readonly string[]>;
 
@@ -25,6 +26,8 @@ export interface RequestKey {
   readonly multiRegion: boolean;
   /** Alias names (alias/…) that point at the key, for kms:ResourceAliases; omitted when unknown. */
   readonly aliases?: readonly string[];
+  /** The key's tags, for aws:ResourceTag/<key> (ABAC); omitted when unknown. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface KmsKeyRequest {
@@ -61,6 +64,7 @@ export function kmsKeyRequestContext(request: KmsKeyRequest): RequestContext {
     context['kms:KeyOrigin'] = key.origin;
     context['kms:MultiRegion'] = String(key.multiRegion);
     if (key.aliases !== undefined && key.aliases.length > 0) context['kms:ResourceAliases'] = key.aliases;
+    for (const [tagKey, value] of Object.entries(key.tags ?? {})) context[`aws:ResourceTag/${tagKey}`] = value;
   }
   if (request.requestAlias !== undefined) context['kms:RequestAlias'] = request.requestAlias;
   if (request.viaService !== undefined) {

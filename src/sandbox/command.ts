@@ -1,16 +1,18 @@
 // `kms-doctor sandbox`: runs the local AWS endpoint in the foreground. The first stdout line is exactly
 // `endpoint: http://HOST:PORT` (scripts read it); human guidance follows; the request log goes to stderr.
-import { mkdtempSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../usage-error.js';
+import { DirectoryError, ensurePrivateDirectory, filesystemReason } from './private-files.js';
 import { writeProfiles } from './profiles.js';
 import { builtInScenarios, loadScenario } from './scenario.js';
 import { startSandboxServer, type RunningSandbox } from './server.js';
 import type { SandboxState } from './state.js';
-import { readStateFile, writeStateFileAtomically } from './state-file.js';
-import { shellQuote, trainingCallArgs, trainingCallEndpoint } from './training-command.js';
+import { readStateFile, removeStaleStateTemporaryFiles, StateFileError, writeStateFileAtomically } from './state-file.js';
+import { trainingCallGuidance } from './training-command.js';
 import { SandboxWorld } from './world.js';
 
 export const defaultSandboxPort = 4599;
@@ -26,11 +28,14 @@ Runs a local AWS endpoint for KMS, IAM and STS, loaded with a training scenario.
   --host HOST           address to bind (default 127.0.0.1, loopback only)
   --state FILE          resume from FILE if it exists; save the whole state to it after every change
   --latency MS          delay every response by MS milliseconds (models real AWS round trips)
-  --config-dir DIR      where to write the AWS config and credentials files (default: a new temp dir)
+  --config-dir DIR      where to write the AWS config and credentials files (default: a new temp dir,
+                        removed on exit unless --state keeps the credentials valid)
   --quiet               no request log on stderr`;
 
 export interface SandboxOptions {
   readonly scenario: string;
+  /** Whether --scenario was given (not the default): resuming --state then ignores it, with a notice. */
+  readonly scenarioGiven?: boolean;
   readonly port: number;
   readonly host: string;
   readonly statePath?: string;
@@ -76,6 +81,7 @@ export function parseSandboxArgs(args: readonly string[]): SandboxOptions | 'lis
   if (values.help) return 'help';
   return {
     scenario: values.scenario ?? defaultScenario,
+    scenarioGiven: values.scenario !== undefined,
     port: parseNonNegativeInteger('--port', values.port, defaultSandboxPort, 65535),
     host: values.host ?? '127.0.0.1',
     latencyMs: parseNonNegativeInteger('--latency', values.latency, 0, 60_000),
@@ -97,14 +103,87 @@ export interface StartedSandbox {
   readonly configFile: string;
   readonly credentialsFile: string;
   readonly guidance: string;
+  /** One-line notices for stderr (e.g. that --scenario was ignored because --state was resumed). */
+  readonly notices: readonly string[];
+  /** Stops the endpoint and removes the temporary config directory, if the sandbox created one. */
+  close(): Promise<void>;
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(bare) || /^::ffff:127\./.test(bare);
+  return false;
+}
+
+/** The warning printed when --host is not loopback. */
+export function nonLoopbackWarning(host: string): string {
+  return `warning: --host ${host} is not a loopback address: the sandbox endpoint, and everything its admin credentials can do there, is reachable from the network (use --host 127.0.0.1 unless you mean it)`;
+}
+
+/**
+ * Checks the paths the sandbox will write before anything starts, so that a bad one is a one-line
+ * usage error (exit 2), never a raw ENOTDIR/EEXIST or a server left running. Creates --config-dir.
+ */
+function checkSandboxPaths(options: SandboxOptions): void {
+  if (options.statePath !== undefined) {
+    const path = options.statePath;
+    const directory = dirname(path);
+    let directoryStats;
+    try {
+      directoryStats = statSync(directory);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        code === 'ENOENT'
+          ? `--state ${path}: the directory ${directory} does not exist`
+          : code === 'ENOTDIR'
+            ? `--state ${path}: ${directory} is not a directory`
+            : `--state ${path}: cannot use ${directory} (${filesystemReason(error)})`,
+      );
+    }
+    if (!directoryStats.isDirectory()) throw new UsageError(`--state ${path}: ${directory} is not a directory`);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--state ${path} is a directory; name a file in it`);
+    try {
+      accessSync(directory, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      throw new UsageError(`--state ${path}: cannot write in ${directory} (${filesystemReason(error)})`);
+    }
+  }
+  if (options.configDir !== undefined) {
+    try {
+      ensurePrivateDirectory(options.configDir);
+      accessSync(options.configDir, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      throw new UsageError(
+        `--config-dir ${error instanceof DirectoryError ? error.message : `${options.configDir}: cannot write in it (${filesystemReason(error)})`}`,
+      );
+    }
+  }
 }
 
 /** Loads (or resumes) the state, starts the endpoint and writes the profiles. Used by the command and by tests. */
 export async function startSandbox(options: SandboxOptions, log?: (line: string) => void): Promise<StartedSandbox> {
+  checkSandboxPaths(options);
+  const notices: string[] = [];
+  if (options.statePath) removeStaleStateTemporaryFiles(options.statePath);
   const resumed = options.statePath ? readStateFile(options.statePath) : undefined;
+  if (resumed && options.scenarioGiven) {
+    notices.push(
+      `note: resuming the state saved in ${options.statePath} (scenario ${resumed.scenarioName}); --scenario ${options.scenario} is ignored (delete the file to start it afresh)`,
+    );
+  }
   const state: SandboxState = resumed ?? (await loadScenario(options.scenario));
   const persist = options.statePath ? (next: SandboxState) => writeStateFileAtomically(options.statePath!, next) : undefined;
-  if (persist && !resumed) persist(state);
+  if (persist && !resumed) {
+    try {
+      persist(state);
+    } catch (error) {
+      throw new StateFileError(`${options.statePath}: cannot write the state file (${filesystemReason(error)})`);
+    }
+  }
   const world = new SandboxWorld(state, persist);
   const running = await startSandboxServer({
     world,
@@ -113,8 +192,28 @@ export async function startSandbox(options: SandboxOptions, log?: (line: string)
     latencyMs: options.latencyMs,
     ...(log ? { log } : {}),
   });
-  const configDir = options.configDir ?? mkdtempSync(join(tmpdir(), 'kms-doctor-sandbox-'));
-  const profiles = writeProfiles(state, configDir, running.endpoint);
+  // A temporary config dir of our own is removed on exit, unless --state keeps its credentials valid.
+  const temporaryConfigDir = options.configDir === undefined && options.statePath === undefined;
+  let configDir: string;
+  let profiles;
+  try {
+    configDir = options.configDir ?? mkdtempSync(join(tmpdir(), 'kms-doctor-sandbox-'));
+  } catch (error) {
+    await running.close();
+    throw error;
+  }
+  const removeTemporaryConfigDir = () => {
+    if (temporaryConfigDir) rmSync(configDir, { recursive: true, force: true });
+  };
+  try {
+    profiles = writeProfiles(state, configDir, running.endpoint);
+  } catch (error) {
+    await running.close();
+    removeTemporaryConfigDir();
+    throw new UsageError(
+      `${options.configDir !== undefined ? '--config-dir ' : ''}${error instanceof DirectoryError ? error.message : `${configDir}: cannot write the AWS profiles (${filesystemReason(error)})`}`,
+    );
+  }
   const firstUser = profiles.profiles.find((p) => p.kind === 'user');
   const lines = [
     `scenario: ${state.scenarioName}${resumed ? ` (resumed from ${options.statePath})` : ''}`,
@@ -131,18 +230,22 @@ export async function startSandbox(options: SandboxOptions, log?: (line: string)
   ];
   if (state.training) {
     const t = state.training;
-    const command = ['aws', '--endpoint-url', trainingCallEndpoint(t.call, running.endpoint), '--profile', t.principal, ...trainingCallArgs(t.call)];
-    lines.push(
-      '',
-      `training: ${t.title}`,
-      `  ${t.description}`,
-      `  in trouble: ${t.principal}; this fails with ${t.expectedError}:`,
-      `    ${command.map(shellQuote).join(' ')}`,
-      `  goal: ${t.goal}`,
-    );
+    lines.push('', `training: ${t.title}`, `  ${t.description}`, ...trainingCallGuidance(state, t, running.endpoint), `  goal: ${t.goal}`);
   }
   lines.push('', 'Ctrl-C stops the sandbox.');
-  return { running, world, configFile: profiles.configFile, credentialsFile: profiles.credentialsFile, guidance: lines.join('\n') };
+  let closed: Promise<void> | undefined;
+  return {
+    running,
+    world,
+    configFile: profiles.configFile,
+    credentialsFile: profiles.credentialsFile,
+    guidance: lines.join('\n'),
+    notices,
+    close: () =>
+      (closed ??= running.close().then(() => {
+        removeTemporaryConfigDir();
+      })),
+  };
 }
 
 export async function runSandboxCommand(args: readonly string[]): Promise<number> {
@@ -155,14 +258,20 @@ export async function runSandboxCommand(args: readonly string[]): Promise<number
     process.stdout.write(scenarioList() + '\n');
     return 0;
   }
+  // Even with --quiet: exposing the endpoint is worth a line.
+  if (!isLoopbackHost(options.host)) process.stderr.write(`kms-doctor: ${nonLoopbackWarning(options.host)}\n`);
   const log = options.quiet ? undefined : (line: string) => process.stderr.write(`[sandbox] ${line}\n`);
-  const sandbox = await startSandbox(options, log);
-  process.stdout.write(`endpoint: ${sandbox.running.endpoint}\n${sandbox.guidance}\n`);
-  await new Promise<void>((resolveStop) => {
+  // Listening for Ctrl-C / SIGTERM before anything starts: a signal that arrives as soon as the endpoint
+  // line is out (a script that read it) still shuts down cleanly and removes the temporary files.
+  const stopRequested = new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await sandbox.running.close();
+  const sandbox = await startSandbox(options, log);
+  for (const notice of sandbox.notices) process.stderr.write(`kms-doctor: ${notice}\n`);
+  process.stdout.write(`endpoint: ${sandbox.running.endpoint}\n${sandbox.guidance}\n`);
+  await stopRequested;
+  await sandbox.close();
   return 0;
 }

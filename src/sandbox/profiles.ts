@@ -2,8 +2,8 @@
 // named after it, so `aws --profile AppRole …` and any SDK reach the sandbox as that principal. Users get
 // their access key; roles get role_arn + source_profile and are assumed through the sandbox's STS.
 // The files hold secrets: they are created 0600 in a 0700 directory, and nothing here prints them.
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDirectory, removeStaleTemporaryFiles, writePrivateFileAtomically } from './private-files.js';
 import type { CredentialState, SandboxState } from './state.js';
 
 export interface WrittenProfile {
@@ -27,20 +27,12 @@ function section(header: string, settings: readonly [string, string][]): string 
   return [`[${header}]`, ...settings.map(([key, value]) => `${key} = ${value}`)].join('\n') + '\n';
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a file, with mode 0600 from the start. */
-function writePrivateFile(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
-}
-
 /**
  * Writes DIR/config and DIR/credentials with a profile for every user that has an active access key and
  * every role that has a source profile. There is deliberately no default profile.
  */
 export function writeProfiles(state: SandboxState, dir: string, endpoint: string): WrittenProfiles {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDirectory(dir);
   const region = state.defaultRegion;
   const configSections: string[] = [];
   const credentialSections: string[] = [];
@@ -83,7 +75,11 @@ export function writeProfiles(state: SandboxState, dir: string, endpoint: string
   const configFile = join(dir, 'config');
   const credentialsFile = join(dir, 'credentials');
   const header = `# Written by kms-doctor for the sandbox at ${endpoint} (scenario ${state.scenarioName}).\n`;
-  writePrivateFile(configFile, [header, ...configSections].join('\n'));
-  writePrivateFile(credentialsFile, [header, ...credentialSections].join('\n'));
+  // Through a temporary file and a rename (a reader never sees half a file), created exclusively with
+  // mode 0600 under a random name; leftovers of a writer that was killed are removed first.
+  removeStaleTemporaryFiles(configFile);
+  removeStaleTemporaryFiles(credentialsFile);
+  writePrivateFileAtomically(configFile, [header, ...configSections].join('\n'));
+  writePrivateFileAtomically(credentialsFile, [header, ...credentialSections].join('\n'));
   return { configFile, credentialsFile, profiles };
 }

@@ -9,13 +9,24 @@ import { newRequestId } from './ids.js';
 import { handleKmsRequest } from './kms/kms-protocol.js';
 import { handleIamRequest, handleStsRequest } from './iam/query-services.js';
 import { errorXml } from './query-protocol.js';
-import { parseAuthorization, requestTime, signatureMatches } from './sigv4.js';
+import {
+  clockSkewProblem,
+  parseAuthorization,
+  payloadHashMatches,
+  requestTimestamp,
+  signatureMatches,
+  signingProblem,
+  type ParsedAuthorization,
+} from './sigv4.js';
 import type { SandboxWorld } from './world.js';
 
 /** Largest request body accepted; KMS's own limits (4 KiB plaintext, 32 KiB policies) are far below it. */
 export const maxBodyBytes = 1024 * 1024;
 /** AWS rejects signatures more than 15 minutes away from its clock. */
 const maxClockSkewMs = 15 * 60 * 1000;
+/** How long a client may take to send a whole request, and its headers; a stalled one is then disconnected. */
+export const defaultRequestTimeoutMs = 30_000;
+export const defaultHeadersTimeoutMs = 20_000;
 
 export type ServiceName = 'kms' | 'iam' | 'sts';
 
@@ -56,6 +67,10 @@ export interface SandboxServerOptions {
   readonly latencyMs?: number;
   /** One line per request (never with secrets). */
   readonly log?: (line: string) => void;
+  /** Time a client has to send a whole request (default 30 s); then its connection is closed. */
+  readonly requestTimeoutMs?: number;
+  /** Time a client has to send the request headers (default 20 s, at most requestTimeoutMs). */
+  readonly headersTimeoutMs?: number;
 }
 
 export interface RunningSandbox {
@@ -69,16 +84,38 @@ export interface RunningSandbox {
 const jsonContentType = 'application/x-amz-json-1.1';
 const xmlContentType = 'text/xml';
 
-function serviceFromUnsignedRequest(req: IncomingMessage, body: Buffer): ServiceName {
-  if (String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.')) return 'kms';
-  const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? '';
-  return ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithWebIdentity', 'DecodeAuthorizationMessage'].includes(action)
-    ? 'sts'
-    : 'iam';
+const isKmsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.');
+const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts';
+const stsActions = ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'DecodeAuthorizationMessage', 'GetAccessKeyInfo', 'GetFederationToken'];
+
+/** The service a request is meant for, judged from the request itself (the body, when it has been read). */
+function serviceFromRequestShape(req: IncomingMessage, body?: Buffer): ServiceName {
+  if (isKmsTarget(req)) return 'kms';
+  const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
+  const action = new URLSearchParams(query).get('Action') ?? (body ? new URLSearchParams(body.toString('utf8')).get('Action') : null) ?? '';
+  return stsActions.includes(action) ? 'sts' : 'iam';
+}
+
+/**
+ * The service whose error shape a request gets: the one its credential scope names when that is one of
+ * ours (there is a single endpoint, so the scope is what routes), else what the request looks like.
+ */
+function serviceOf(req: IncomingMessage, auth: ParsedAuthorization | undefined, body?: Buffer): ServiceName {
+  return isOurService(auth?.service) ? auth.service : serviceFromRequestShape(req, body);
+}
+
+/** IncompleteSignature(Exception): the Authorization lacks something SigV4 requires. */
+function incompleteSignature(service: ServiceName, message: string): AwsError {
+  return service === 'kms' ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
+}
+
+/** The service's signature error, with a message of AWS's for what exactly did not match. */
+function signatureMismatch(service: ServiceName, message: string): AwsError {
+  return service === 'kms' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
 }
 
 /** Renders an authentication failure the way the service in question does. */
-function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-key' | 'bad-signature' | 'expired' | 'skew', detail = ''): AwsError {
+function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-key' | 'bad-signature' | 'expired'): AwsError {
   const invalidToken = 'The security token included in the request is invalid.';
   const badSignature =
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
@@ -92,8 +129,6 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
         return new AwsError('InvalidSignatureException', badSignature, 400);
       case 'expired':
         return new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400);
-      case 'skew':
-        return new AwsError('InvalidSignatureException', `Signature expired: ${detail}`, 400);
     }
   }
   switch (kind) {
@@ -105,8 +140,6 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
       return new AwsError('SignatureDoesNotMatch', badSignature, 403);
     case 'expired':
       return new AwsError('ExpiredToken', 'The security token included in the request is expired', 403);
-    case 'skew':
-      return new AwsError('SignatureDoesNotMatch', `Signature expired: ${detail}`, 403);
   }
 }
 
@@ -124,9 +157,12 @@ export function renderError(service: ServiceName, error: AwsError, requestId: st
   return { status: error.status, contentType: xmlContentType, body: errorXml(namespace, error, requestId), operation: '?', errorCode: error.code };
 }
 
-/** Reads the body, or reports that it is larger than we accept (then drains the rest). */
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
+/**
+ * Reads the body, or reports that it is larger than we accept (then drains the rest), or that the client
+ * went away (or was disconnected for stalling) before sending all of it.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'abandoned'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -136,32 +172,31 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => resolve('abandoned'));
   });
 }
 
 async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, requestId: string): Promise<ServiceResponse> {
   const authorizationHeader = req.headers.authorization;
   const auth = parseAuthorization(authorizationHeader);
-  const service: ServiceName =
-    auth && (auth.service === 'kms' || auth.service === 'iam' || auth.service === 'sts')
-      ? auth.service
-      : serviceFromUnsignedRequest(req, body);
+  const service = serviceOf(req, auth, body);
   const fail = (error: AwsError) => renderError(service, error, requestId);
   if (!auth) {
     return fail(
       authorizationHeader
-        ? new AwsError(
-            service === 'kms' ? 'IncompleteSignatureException' : 'IncompleteSignature',
-            `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authorizationHeader.split(' ')[0]}`,
-            service === 'kms' ? 400 : 403,
-          )
+        ? incompleteSignature(service, `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authorizationHeader.split(' ')[0]}`)
         : authenticationError(service, 'missing'),
     );
   }
-  if (auth.service !== service) {
-    return fail(new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 400));
+  // A call signed for a service not ours, or a KMS call (by its X-Amz-Target) signed for IAM or STS:
+  // answered by the service the request was for, in that service's shape.
+  const intended = isKmsTarget(req) ? 'kms' : service;
+  if (auth.service !== intended) {
+    return renderError(intended, signatureMismatch(intended, `Credential should be scoped to correct service: '${intended}'.`), requestId);
   }
+  const signed = { method: req.method ?? 'POST', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body };
+  const problem = signingProblem(signed, auth);
+  if (problem) return fail(problem.kind === 'incomplete' ? incompleteSignature(service, problem.message) : signatureMismatch(service, problem.message));
   const state = world.state;
   const credential = state.credentials[auth.accessKeyId];
   if (!credential || (credential.kind === 'long-term' && credential.status !== 'Active')) {
@@ -171,12 +206,13 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
     if (req.headers['x-amz-security-token'] !== credential.sessionToken) return fail(authenticationError(service, 'unknown-key'));
     if (Date.parse(credential.expiration) <= Date.now()) return fail(authenticationError(service, 'expired'));
   }
-  const signedAt = requestTime(req.rawHeaders);
-  if (signedAt && Math.abs(signedAt.getTime() - Date.now()) > maxClockSkewMs) {
-    return fail(authenticationError(service, 'skew', `${req.headers['x-amz-date']} is too far from the server time`));
+  const timestamp = requestTimestamp(req.rawHeaders);
+  const skew = timestamp && typeof timestamp !== 'string' ? clockSkewProblem(timestamp, new Date(), maxClockSkewMs) : undefined;
+  if (skew) return fail(signatureMismatch(service, skew));
+  // The body must be the one that was signed: a client's x-amz-content-sha256 is checked, never trusted.
+  if (!payloadHashMatches(signed) || !signatureMatches(signed, auth, credential.secretAccessKey)) {
+    return fail(authenticationError(service, 'bad-signature'));
   }
-  const signed = { method: req.method ?? 'POST', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body };
-  if (!signatureMatches(signed, auth, credential.secretAccessKey)) return fail(authenticationError(service, 'bad-signature'));
   const caller = callerFor(state, credential);
   if (!caller) return fail(authenticationError(service, 'unknown-key'));
   const rawUrl = req.url ?? '/';
@@ -196,30 +232,45 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
   return { ...(await handler(call)), caller: caller.arn };
 }
 
+/** The host to put in the endpoint URL: a wildcard bind address is reached through loopback. */
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::' || host === '0:0:0:0:0:0:0:0') return '::1';
+  return host;
+}
+
 export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningSandbox> {
   const { world, latencyMs = 0, log } = options;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId();
     const started = Date.now();
+    // Known from the headers already, refined once the body is read: internal errors answer in its shape.
+    const auth = parseAuthorization(req.headers.authorization);
+    let service = serviceOf(req, auth);
     let response: ServiceResponse;
     try {
       const body = await readBody(req);
+      if (body === 'abandoned') {
+        log?.(`request abandoned by the client before its body was complete (${Date.now() - started} ms)`);
+        return;
+      }
       if (body === 'too-large') {
-        const service = String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.') ? 'kms' : 'iam';
         response = renderError(
           service,
           new AwsError(service === 'kms' ? 'ValidationException' : 'ValidationError', `Request body is larger than ${maxBodyBytes} bytes`, 413),
           requestId,
         );
       } else {
+        service = serviceOf(req, auth, body);
         response = await route(req, body, world, requestId);
       }
     } catch (error) {
       // A bug of ours must still answer like AWS does, not hang or drop the connection.
-      response = renderError('kms', new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500), requestId);
+      response = renderError(service, new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500), requestId);
       log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (res.destroyed) return;
     res.writeHead(response.status, {
       'Content-Type': response.contentType,
       'Content-Length': Buffer.byteLength(response.body),
@@ -230,7 +281,18 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const outcome = response.errorCode ? `${response.status} ${response.errorCode}` : String(response.status);
     log?.(`${response.operation} by ${response.caller ?? 'unauthenticated caller'} -> ${outcome} (${Date.now() - started} ms)`);
   };
-  const server = createServer((req, res) => void handle(req, res));
+  const requestTimeout = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? defaultHeadersTimeoutMs, requestTimeout);
+  const server = createServer(
+    {
+      // A client that stalls (slowloris, a half-sent body) is disconnected instead of holding a connection.
+      requestTimeout,
+      headersTimeout,
+      // Node checks those timeouts only this often (30 s by default, which would double them).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 5))),
+    },
+    (req, res) => void handle(req, res),
+  );
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -241,7 +303,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const reachableHost = connectableHost(host);
+  const urlHost = reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost;
   return {
     endpoint: `http://${urlHost}:${port}`,
     host,

@@ -100,6 +100,21 @@ function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
 const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
+/** The request's payload hash: always computed from the body, never taken from the client. */
+export function payloadHash(body: Buffer): string {
+  return sha256Hex(body);
+}
+
+/**
+ * Whether an `x-amz-content-sha256` header, if the client sent one, names the body that arrived. KMS, IAM
+ * and STS sign the body itself: `UNSIGNED-PAYLOAD` (or any other value) is not accepted by them.
+ */
+export function payloadHashMatches(request: SignedRequest): boolean {
+  const claimed = headerValues(request.rawHeaders).get('x-amz-content-sha256');
+  if (claimed === undefined) return true;
+  return claimed.length === 1 && claimed[0]!.toLowerCase() === payloadHash(request.body);
+}
+
 /** The signature the request should carry if it was signed with `secretAccessKey`. */
 export function expectedSignature(request: SignedRequest, auth: ParsedAuthorization, secretAccessKey: string): string {
   const headers = headerValues(request.rawHeaders);
@@ -107,16 +122,16 @@ export function expectedSignature(request: SignedRequest, auth: ParsedAuthorizat
   const path = queryStart === -1 ? request.rawUrl : request.rawUrl.slice(0, queryStart);
   const query = queryStart === -1 ? '' : request.rawUrl.slice(queryStart + 1);
   const canonicalHeaders = auth.signedHeaders.map((name) => `${name}:${(headers.get(name) ?? []).join(',')}\n`).join('');
-  const payloadHash = headers.get('x-amz-content-sha256')?.[0] ?? sha256Hex(request.body);
   const canonicalRequest = [
     request.method.toUpperCase(),
     canonicalUri(path),
     canonicalQuery(query),
     canonicalHeaders,
     auth.signedHeaders.join(';'),
-    payloadHash,
+    payloadHash(request.body),
   ].join('\n');
-  const amzDate = headers.get('x-amz-date')?.[0] ?? '';
+  const timestamp = requestTimestamp(request.rawHeaders);
+  const amzDate = timestamp !== undefined && typeof timestamp !== 'string' ? timestamp.iso : '';
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   const signingKey = hmac(hmac(hmac(hmac('AWS4' + secretAccessKey, auth.date), auth.region), auth.service), 'aws4_request');
@@ -130,11 +145,91 @@ export function signatureMatches(request: SignedRequest, auth: ParsedAuthorizati
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** The request time from X-Amz-Date (yyyymmddThhmmssZ), or undefined if absent or malformed. */
-export function requestTime(rawHeaders: readonly string[]): Date | undefined {
-  const value = headerValues(rawHeaders).get('x-amz-date')?.[0];
-  const match = value && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+export interface RequestTimestamp {
+  /** yyyymmddThhmmssZ, as it goes into the string to sign. */
+  readonly iso: string;
+  readonly time: Date;
+}
+
+const isoBasic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+function fromIsoBasic(value: string): RequestTimestamp | undefined {
+  const match = isoBasic.exec(value);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  const time = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  // Date.UTC rolls 20240231 over into March: a date that does not exist is malformed.
+  return toIsoBasic(time) === value ? { iso: value, time } : undefined;
+}
+
+const toIsoBasic = (time: Date): string => time.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The request time: X-Amz-Date (yyyymmddThhmmssZ), or else the HTTP Date header (RFC 7231, or the same
+ * ISO 8601 basic form). Undefined when neither header is present; the raw value when it cannot be read.
+ */
+export function requestTimestamp(rawHeaders: readonly string[]): RequestTimestamp | string | undefined {
+  const headers = headerValues(rawHeaders);
+  const amzDate = headers.get('x-amz-date')?.[0];
+  if (amzDate !== undefined) return fromIsoBasic(amzDate) ?? amzDate;
+  const date = headers.get('date')?.[0];
+  if (date === undefined) return undefined;
+  const iso = fromIsoBasic(date);
+  if (iso) return iso;
+  // An HTTP date names a weekday and a GMT time, e.g. "Tue, 01 Jan 2030 00:00:00 GMT".
+  const parsed = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(date) ? Date.parse(date) : Number.NaN;
+  if (Number.isNaN(parsed)) return date;
+  const time = new Date(parsed);
+  return { iso: toIsoBasic(time), time };
+}
+
+/** The request time, or undefined if absent or malformed. */
+export function requestTime(rawHeaders: readonly string[]): Date | undefined {
+  const timestamp = requestTimestamp(rawHeaders);
+  return timestamp !== undefined && typeof timestamp !== 'string' ? timestamp.time : undefined;
+}
+
+/**
+ * What AWS rejects before it looks at the signature itself, in its own words: `incomplete` is
+ * IncompleteSignature(Exception), `mismatch` is SignatureDoesNotMatch / InvalidSignatureException.
+ */
+export interface SigningProblem {
+  readonly kind: 'incomplete' | 'mismatch';
+  readonly message: string;
+}
+
+export function signingProblem(request: SignedRequest, auth: ParsedAuthorization): SigningProblem | undefined {
+  if (!auth.signedHeaders.includes('host') && !auth.signedHeaders.includes(':authority')) {
+    return { kind: 'incomplete', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
+  }
+  const timestamp = requestTimestamp(request.rawHeaders);
+  if (timestamp === undefined) {
+    return {
+      kind: 'incomplete',
+      message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256",
+    };
+  }
+  if (typeof timestamp === 'string') {
+    return { kind: 'incomplete', message: `Date must be in ISO-8601 'basic format'. Got '${timestamp}'. See http://en.wikipedia.org/wiki/ISO_8601` };
+  }
+  const day = timestamp.iso.slice(0, 8);
+  if (day !== auth.date) {
+    return {
+      kind: 'mismatch',
+      message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${day}', from '${timestamp.iso}'.`,
+    };
+  }
+  return undefined;
+}
+
+/** AWS's words for a request time more than `maxSkewMs` away from its clock; undefined when within it. */
+export function clockSkewProblem(timestamp: RequestTimestamp, now: Date, maxSkewMs: number): string | undefined {
+  const minutes = Math.round(maxSkewMs / 60_000);
+  if (timestamp.time.getTime() < now.getTime() - maxSkewMs) {
+    return `Signature expired: ${timestamp.iso} is now earlier than ${toIsoBasic(new Date(now.getTime() - maxSkewMs))} (${toIsoBasic(now)} - ${minutes} min.)`;
+  }
+  if (timestamp.time.getTime() > now.getTime() + maxSkewMs) {
+    return `Signature not yet current: ${timestamp.iso} is still later than ${toIsoBasic(new Date(now.getTime() + maxSkewMs))} (${toIsoBasic(now)} + ${minutes} min.)`;
+  }
+  return undefined;
 }

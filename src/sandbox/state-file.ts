@@ -1,8 +1,9 @@
 // --state FILE: the whole sandbox state saved after every change, atomically. A temp file in the same
-// directory is written and flushed, then renamed over FILE; rename is atomic on POSIX filesystems, so a
-// reader (or a restart after kill -9) sees either the previous state or the new one, never a mix.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// directory (created exclusively, under a random name) is written and flushed, then renamed over FILE;
+// rename is atomic on POSIX filesystems, so a reader (or a restart after kill -9) sees either the
+// previous state or the new one, never a mix.
+import { existsSync, readFileSync } from 'node:fs';
+import { removeStaleTemporaryFiles, writePrivateFileAtomically } from './private-files.js';
 import { stateFormatVersion, type SandboxState } from './state.js';
 
 export class StateFileError extends Error {
@@ -29,22 +30,11 @@ export function readStateFile(path: string): SandboxState | undefined {
 }
 
 export function writeStateFileAtomically(path: string, state: SandboxState): void {
-  const directory = dirname(path);
-  const temporary = join(directory, `.${basename(path)}.${process.pid}.tmp`);
   // 0600: the state holds secret access keys and key material.
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  try {
-    const directoryFd = openSync(directory, 'r');
-    fsyncSync(directoryFd);
-    closeSync(directoryFd);
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename is still atomic.
-  }
+  writePrivateFileAtomically(path, JSON.stringify(state), { durable: true });
+}
+
+/** Removes temporary files a killed sandbox left beside the state file; called once at start. */
+export function removeStaleStateTemporaryFiles(path: string): void {
+  removeStaleTemporaryFiles(path);
 }

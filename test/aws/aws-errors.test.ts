@@ -58,6 +58,42 @@ describe('classifyAwsError', () => {
   });
 });
 
+describe('an endpoint that does not answer like AWS', () => {
+  /** What the SDK throws for an HTML page: its deserializer's error, with the hint about $response. */
+  const deserialization = (name: string, first: string, status: number) =>
+    Object.assign(new Error(`${first}\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`), {
+      name,
+      $metadata: { httpStatusCode: status },
+      $response: { body: '<html>' },
+    });
+
+  it.each([
+    ['JSON protocol (KMS)', deserialization('SyntaxError', `Unexpected token '<', "<html><bod"... is not valid JSON`, 200), /HTTP 200, not the JSON AWS sends: Unexpected token '<'/],
+    ['query protocol (IAM, STS)', deserialization('Error', '@aws-sdk XML parse error: unexpected content.', 500), /HTTP 500, not the XML AWS sends/],
+    ['an HTTP error with no AWS error in it', Object.assign(new Error('Unknown'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }), /HTTP 404 with no AWS error and no request ID/],
+    ['an empty answer', Object.assign(new Error('DescribeKey returned no KeyMetadata'), { name: 'EmptyResponse' }), /DescribeKey returned no KeyMetadata/],
+  ])('%s: a stopping error in one line, without the $response hint', (_what, error, detail) => {
+    const classified = classifyAwsError(error, { call: 'kms:DescribeKey', endpoint: 'http://127.0.0.1:8080' });
+    expect(classified.kind).toBe('non-aws');
+    expect(isStopping(classified)).toBe(true);
+    expect(classified.message).toMatch(/^http:\/\/127\.0\.0\.1:8080 does not answer like AWS \(kms:DescribeKey: /);
+    expect(classified.message).toMatch(detail);
+    expect(classified.message).not.toContain('$response');
+    expect(classified.message).not.toContain('\n');
+  });
+
+  it('an AWS error with a request ID is still AWS', () => {
+    const classified = classifyAwsError(Object.assign(new Error('Unknown'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500, requestId: 'r-1' } }), { call: 'kms:DescribeKey' });
+    expect(classified.kind).toBe('other');
+  });
+
+  it('while getting credentials (a role profile assumed through the endpoint) too', () => {
+    const classified = classifyCredentialError(deserialization('Error', '@aws-sdk XML parse error: unexpected content.', 200), { profile: 'AppRole', endpoint: 'http://127.0.0.1:8080' });
+    expect(classified).toMatchObject({ kind: 'non-aws', call: 'credentials' });
+    expect(classified.message).toMatch(/^http:\/\/127\.0\.0\.1:8080 does not answer like AWS \(getting credentials for profile 'AppRole': /);
+  });
+});
+
 describe('classifyCredentialError', () => {
   it('turns "no provider found" into a sentence that says what to do', () => {
     const error = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });

@@ -2,7 +2,7 @@
 // diagnosing the principal (everything readable), and as the principal itself (partial visibility,
 // which must come back as observations, never as a crash). Then the edges: keys in other accounts,
 // unknown keys, a role path and boundary, managed policies, and grants beyond one page.
-import { CreateGrantCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateGrantCommand, TagResourceCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosisFacts, DiagnosisRequest, Observation, PrincipalPolicyFacts } from '../../src/engine/facts.js';
 import { diagnose } from '../../src/engine/diagnose.js';
@@ -118,6 +118,19 @@ describe('reads a caller cannot make, and keys it cannot see', () => {
     expect(facts.key).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:DescribeKey' });
     expect(facts.keyPolicy).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:GetKeyPolicy' });
     expect(facts.grants).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:ListGrants' });
+    expect(facts.tags).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:ListResourceTags' });
+  });
+
+  it("reads the key's aliases and tags, with the key policy", async () => {
+    const admin = await profileSession(sandbox, 'admin');
+    const kms = admin.kms('us-east-1');
+    await kms.send(new TagResourceCommand({ KeyId: keyArn, Tags: [{ TagKey: 'team', TagValue: 'blue' }] }));
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/abac-read', TargetKeyId: keyArn }));
+    const facts = await createFactSource(admin, { ...trainingRequest(sandbox), keyInput: keyArn }).readAll();
+    admin.destroy();
+    expect(valueOf(facts.tags!)).toMatchObject({ team: 'blue' });
+    expect(valueOf(facts.aliases!)).toContain('alias/abac-read');
+    expect(valueOf(facts.aliases!)).toContain(sandbox.world.state.training!.call.key);
   });
 
   it('an unknown alias is not found, and the reads that need the key are skipped', async () => {
@@ -158,6 +171,10 @@ describe('a key in another account', () => {
     expect(facts.keyPolicy).toMatchObject({ status: 'unreadable', reason: 'cross-account', call: 'kms:GetKeyPolicy' });
     expect((facts.keyPolicy as { message: string }).message).toMatch(/111122223333.*444455556666.*--key-profile/);
     expect(records.map((r) => r.call)).not.toContain('kms:GetKeyPolicy');
+    // Aliases and tags answer only in the key's own account either.
+    expect(facts.aliases).toMatchObject({ status: 'unreadable', reason: 'cross-account', call: 'kms:ListAliases' });
+    expect(facts.tags).toMatchObject({ status: 'unreadable', reason: 'cross-account', call: 'kms:ListResourceTags' });
+    expect(records.map((r) => r.call)).not.toContain('kms:ListResourceTags');
     // ListGrants is tried with the key ARN across accounts; this key's policy does not allow it.
     expect(facts.grants).toMatchObject({ status: 'unreadable', reason: 'access-denied' });
   });
@@ -165,10 +182,14 @@ describe('a key in another account', () => {
   it('with a key profile: the key policy and grants are read with credentials in the key account', async () => {
     const session = await profileSession(sandbox, 'admin-b', { keyProfile: 'admin' });
     const facts = createFactSource(session, trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') }));
-    const [policy, grants] = await Promise.all([facts.keyPolicy(), facts.grants()]);
+    const [policy, grants, aliases, tags] = await Promise.all([facts.keyPolicy(), facts.grants(), facts.aliases(), facts.tags()]);
     session.destroy();
     expect(JSON.stringify(valueOf(policy).document)).toContain('arn:aws:iam::111122223333:root');
     expect(valueOf(grants)).toEqual([]);
+    const key = Object.values(sandbox.world.state.keys).find((k) => k.keyId === keyId)!;
+    const expectedAliases = Object.values(sandbox.world.state.aliases).filter((a) => a.targetKeyId === keyId).map((a) => a.aliasName);
+    expect([...valueOf(aliases)].sort()).toEqual(expectedAliases.sort());
+    expect(valueOf(tags)).toEqual(Object.fromEntries(key.tags.map((t) => [t.TagKey, t.TagValue])));
   });
 
   it('a key ID is looked up in the caller\'s own account, and the message says so', async () => {

@@ -38,7 +38,8 @@ describe('an inline-policy role diagnosing itself', () => {
     expect(measured.waves).toEqual([
       ['sts:AssumeRole'],
       ['kms:DescribeKey', 'sts:GetCallerIdentity'],
-      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:GetKeyPolicy', 'kms:ListGrants'],
+      // The key's aliases and tags (ABAC condition keys) ride in the key policy's round trip.
+      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListResourceTags'],
       ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy'],
     ]);
     // 4 × 50 ms of latency; the rest is generous room for a loaded machine.
@@ -57,7 +58,7 @@ describe('an inline-policy role diagnosing itself', () => {
     const measured = await measure(sandbox, 'admin', { ...request(), principalArn: principalArnOf(sandbox, 'InlineAuditRole') });
     expect(measured.waves).toEqual([
       ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:DescribeKey', 'sts:GetCallerIdentity'],
-      ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy', 'kms:GetKeyPolicy', 'kms:ListGrants'],
+      ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListResourceTags'],
     ]);
   });
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { awsCliPath } from '../helpers/aws-cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
-import { adminProfileFor, cliEnv, principalOf } from '../helpers/scenario-principals.js';
+import { adminProfileFor, cliEnv, scenarioArgs, scenarioOperations } from '../helpers/scenario-principals.js';
 import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
 
 let sandbox: TestSandbox | undefined;
@@ -21,34 +21,8 @@ afterEach(async () => {
   for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The operation a user would name for each scenario's failing call. */
-const scenarios: Record<string, string> = {
-  'no-iam-delegation': 'Decrypt',
-  'missing-kms-actions': 's3:PutObject',
-  'cross-account-one-side': 'Decrypt',
-  'key-disabled': 'Encrypt',
-  'key-pending-deletion': 'GenerateDataKey',
-  'ebs-grant-denied': 'ec2:RunInstances',
-};
-
-function keyAccountOf(target: TestSandbox, key: string): string {
-  const arnAccount = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(key)?.[1];
-  if (arnAccount) return arnAccount;
-  const alias = Object.values(target.world.state.aliases).find((a) => a.aliasName === key);
-  return alias!.accountId;
-}
-
 async function check(target: TestSandbox, scenario: string) {
-  const t = target.world.state.training!;
-  const principal = principalOf(target.world.state, t.principal);
-  const keyAccount = keyAccountOf(target, t.call.key);
-  const args = [
-    'check', '--json', '--key', t.call.key, '--operation', scenarios[scenario]!, '--principal', principal.arn,
-    '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
-    ...(keyAccount !== principal.accountId ? ['--key-profile', adminProfileFor(keyAccount)] : []),
-    ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
-  ];
-  const result = await runKmsDoctor(args, cliEnv(target));
+  const result = await runKmsDoctor(['check', '--json', ...scenarioArgs(target, scenario)], cliEnv(target));
   expect(result.stderr).toBe('');
   return { exitCode: result.exitCode, json: JSON.parse(result.stdout) };
 }
@@ -73,7 +47,7 @@ async function runFixCommands(target: TestSandbox, fix: { target: { arn: string 
 }
 
 describe('kms-doctor check on the built-in scenarios', () => {
-  for (const scenario of Object.keys(scenarios)) {
+  for (const scenario of Object.keys(scenarioOperations)) {
     it(`${scenario}: names the cause, and its fix makes the failing call succeed`, async () => {
       sandbox = await startTestSandbox(scenario);
       const t = sandbox.world.state.training!;

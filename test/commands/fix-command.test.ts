@@ -2,13 +2,15 @@
 // fixed and proven with the aws CLI as the affected principal, backups for every write, nothing changed
 // without consent, all-or-nothing when a later step fails, and no secret anywhere.
 import { DeleteRolePolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SandboxState } from '../../src/sandbox/state.js';
 import { startTestSandbox, userCredentials, type TestSandbox } from '../helpers/sandbox.js';
-import { runKmsDoctor } from '../helpers/sandbox-process.js';
-import { adminProfileFor, cliEnv, principalOf } from '../helpers/scenario-principals.js';
+import { runKmsDoctor, spawnKmsDoctor } from '../helpers/sandbox-process.js';
+import { cliEnv, scenarioArgs, scenarioOperations } from '../helpers/scenario-principals.js';
 import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
 
 let sandbox: TestSandbox | undefined;
@@ -19,31 +21,10 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const operationFor: Record<string, string> = {
-  'no-iam-delegation': 'Decrypt',
-  'missing-kms-actions': 's3:PutObject',
-  'cross-account-one-side': 'Decrypt',
-  'key-disabled': 'Encrypt',
-  'key-pending-deletion': 'GenerateDataKey',
-  'ebs-grant-denied': 'ec2:RunInstances',
-};
-
-function keyAccountOf(target: TestSandbox, key: string): string {
-  const arnAccount = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(key)?.[1];
-  return arnAccount ?? Object.values(target.world.state.aliases).find((a) => a.aliasName === key)!.accountId;
-}
-
-/** The flags an administrator uses to fix the scenario's training principal. */
-function fixArgs(target: TestSandbox, scenario: string): string[] {
-  const t = target.world.state.training!;
-  const principal = principalOf(target.world.state, t.principal);
-  const keyAccount = keyAccountOf(target, t.call.key);
-  return [
-    '--key', t.call.key, '--operation', operationFor[scenario]!, '--principal', principal.arn,
-    '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
-    ...(keyAccount !== principal.accountId ? ['--key-profile', adminProfileFor(keyAccount)] : []),
-    ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
-  ];
+/** The sandbox's whole state, minus what every request may change (the revision counter, the session credentials). */
+function stateWithoutBookkeeping(target: TestSandbox): Omit<SandboxState, 'revision' | 'credentials'> {
+  const { revision: _revision, credentials: _credentials, ...rest } = structuredClone(target.world.state);
+  return rest;
 }
 
 function secretsOf(target: TestSandbox): string[] {
@@ -57,12 +38,12 @@ function newDir(prefix: string): string {
 }
 
 describe('kms-doctor fix --yes on the built-in scenarios', () => {
-  for (const scenario of Object.keys(operationFor)) {
+  for (const scenario of Object.keys(scenarioOperations)) {
     it(`${scenario}: fixes, verifies, and backs up every write`, async () => {
       sandbox = await startTestSandbox(scenario);
       const t = sandbox.world.state.training!;
       const backupDir = newDir('kms-doctor-backups-');
-      const result = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', backupDir, ...fixArgs(sandbox, scenario)], cliEnv(sandbox));
+      const result = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', backupDir, ...scenarioArgs(sandbox, scenario)], cliEnv(sandbox));
       expect(result.stderr).toBe('');
       const json = JSON.parse(result.stdout);
       expect(json.diagnosis.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
@@ -93,11 +74,11 @@ describe('kms-doctor fix without consent', () => {
   it('changes nothing with --dry-run, or without a terminal and --yes', async () => {
     sandbox = await startTestSandbox('no-iam-delegation');
     const revision = sandbox.world.state.revision;
-    const dryRun = await runKmsDoctor(['fix', '--dry-run', ...fixArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
+    const dryRun = await runKmsDoctor(['fix', '--dry-run', ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
     expect(dryRun.exitCode).toBe(1);
     expect(dryRun.stdout).toContain('Plan: 1 change');
     expect(dryRun.stdout).toContain('+      "Sid": "AllowAppRoleUseOfKey"');
-    const noTerminal = await runKmsDoctor(['fix', ...fixArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
+    const noTerminal = await runKmsDoctor(['fix', ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
     expect(noTerminal.exitCode).toBe(1);
     expect(noTerminal.stderr).toBe('kms-doctor: not applied: without a terminal, fix applies only with --yes (or use --dry-run to just see the plan)\n');
     expect(sandbox.world.state.revision).toBe(revision);
@@ -120,7 +101,7 @@ describe('kms-doctor rollback', () => {
     const key = Object.values(sandbox.world.state.keys)[0]!;
     const original = key.policy;
     const backupDir = newDir('kms-doctor-backups-');
-    const fixed = JSON.parse((await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', backupDir, ...fixArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox))).stdout);
+    const fixed = JSON.parse((await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', backupDir, ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox))).stdout);
     expect(sandbox.world.state.keys[key.arn]!.policy).not.toBe(original);
     const backup = fixed.apply.steps[0].backupPath as string;
     const restored = await runKmsDoctor(['rollback', backup, '--profile', 'admin', '--endpoint-url', sandbox.endpoint, '--backup-dir', backupDir], cliEnv(sandbox));
@@ -135,23 +116,31 @@ describe('kms-doctor rollback', () => {
   });
 });
 
+/**
+ * cross-account-one-side with both sides missing (PartnerRole loses its IAM policy): a plan of two
+ * steps in two accounts. Returns the flags and the plan `fix --dry-run` shows.
+ */
+async function twoStepPlan(target: TestSandbox): Promise<{ args: string[]; plan: { steps: { kind: string }[] } }> {
+  const iamB = new IAMClient({ endpoint: target.endpoint, region: 'us-east-1', credentials: userCredentials(target, 'admin-b') });
+  const role = Object.values(target.world.state.accounts['444455556666']!.roles).find((r) => r.name === 'PartnerRole')!;
+  for (const name of Object.keys(role.inlinePolicies)) await iamB.send(new DeleteRolePolicyCommand({ RoleName: 'PartnerRole', PolicyName: name }));
+  const args = scenarioArgs(target, 'cross-account-one-side');
+  const plan = JSON.parse((await runKmsDoctor(['fix', '--dry-run', '--json', ...args], cliEnv(target))).stdout).plan;
+  expect(plan.steps).toHaveLength(2);
+  return { args, plan };
+}
+
 describe('all or nothing', () => {
   it('rolls back the first step when the second write is denied, and says so', async () => {
     sandbox = await startTestSandbox('cross-account-one-side');
-    // Both sides missing: PartnerRole loses its IAM policy, so the plan has two steps in two accounts.
     const region = 'us-east-1';
-    const iamB = new IAMClient({ endpoint: sandbox.endpoint, region, credentials: userCredentials(sandbox, 'admin-b') });
-    const role = Object.values(sandbox.world.state.accounts['444455556666']!.roles).find((r) => r.name === 'PartnerRole')!;
-    for (const name of Object.keys(role.inlinePolicies)) await iamB.send(new DeleteRolePolicyCommand({ RoleName: 'PartnerRole', PolicyName: name }));
-    const args = fixArgs(sandbox, 'cross-account-one-side');
-    const plan = JSON.parse((await runKmsDoctor(['fix', '--dry-run', '--json', ...args], cliEnv(sandbox))).stdout).plan;
-    expect(plan.steps).toHaveLength(2);
-    const second = plan.steps[1];
+    const { args, plan } = await twoStepPlan(sandbox);
+    const second = plan.steps[1]!;
     // The sandbox refuses the second write: an explicit IAM deny for whoever makes it.
     const denyFor = second.kind === 'put-key-policy' ? { user: 'admin', account: '111122223333', action: 'kms:PutKeyPolicy' } : { user: 'admin-b', account: '444455556666', action: 'iam:PutRolePolicy' };
     const iam = new IAMClient({ endpoint: sandbox.endpoint, region, credentials: userCredentials(sandbox, denyFor.user) });
     await iam.send(new PutUserPolicyCommand({ UserName: denyFor.user, PolicyName: 'no-second-write', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: denyFor.action, Resource: '*' }] }) }));
-    const before = structuredClone(sandbox.world.state);
+    const before = stateWithoutBookkeeping(sandbox);
 
     const result = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', newDir('kms-doctor-backups-'), ...args], cliEnv(sandbox));
     const json = JSON.parse(result.stdout);
@@ -160,8 +149,172 @@ describe('all or nothing', () => {
     expect(json.apply.steps.map((s: { status: string }) => s.status)).toEqual(['rolled-back', 'failed']);
     expect(json.apply.rolledBack.map((r: { stepId: number }) => r.stepId)).toEqual([1]);
 
-    const after = sandbox.world.state;
-    for (const key of Object.values(before.keys)) expect(JSON.parse(after.keys[key.arn]!.policy)).toEqual(JSON.parse(key.policy));
-    expect(after.accounts['444455556666']!.roles.PartnerRole!.inlinePolicies).toEqual(before.accounts['444455556666']!.roles.PartnerRole!.inlinePolicies);
+    // Everything as it was: keys, policies, grants, aliases, every account and the organization.
+    expect(stateWithoutBookkeeping(sandbox)).toEqual(before);
+  });
+});
+
+describe('kms-doctor fix when nothing can be applied', () => {
+  it('exits 3 with one line saying why, and changes nothing', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const revision = sandbox.world.state.revision;
+    const args = ['--key', 'alias/no-such-key', '--operation', 'Decrypt', '--profile', 'admin', '--endpoint-url', sandbox.endpoint];
+    const result = await runKmsDoctor(['fix', '--yes', '--backup-dir', newDir('kms-doctor-backups-'), ...args], cliEnv(sandbox));
+    expect(result.stdout).toContain('Plan: nothing kms-doctor can apply.');
+    expect(result.stderr).toMatch(/^kms-doctor: nothing kms-doctor can apply: key-not-found: [^\n]+\n$/);
+    expect(result.exitCode).toBe(3);
+    const json = await runKmsDoctor(['fix', '--json', '--dry-run', ...args], cliEnv(sandbox));
+    expect(json.exitCode).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ exitCode: 3, applied: false, plan: { steps: [] } });
+    expect(json.stderr.trim().split('\n')).toHaveLength(1);
+    expect(sandbox.world.state.revision).toBe(revision);
+  });
+});
+
+describe('a --principal that does not exist', () => {
+  it('check and fix name it in one line and exit 2, with no speculative diagnosis', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const flags = ['--key', 'alias/orders-data', '--operation', 'Decrypt', '--profile', 'admin', '--endpoint-url', sandbox.endpoint];
+    for (const [what, principal] of [
+      ['role', 'arn:aws:iam::111122223333:role/Nope'],
+      ['user', 'arn:aws:iam::111122223333:user/nobody'],
+    ] as const) {
+      for (const command of [['check'], ['check', '--json'], ['fix', '--dry-run']]) {
+        const result = await runKmsDoctor([...command, ...flags, '--principal', principal], cliEnv(sandbox));
+        const name = principal.split('/').pop();
+        expect(result.stderr, command.join(' ')).toMatch(new RegExp(`^kms-doctor: no ${what} named ${name} in account 111122223333 [^\\n]*\\n$`));
+        expect(result.stdout, command.join(' ')).toBe('');
+        expect(result.exitCode, command.join(' ')).toBe(2);
+      }
+    }
+  });
+});
+
+describe('--backup-dir', () => {
+  it('an unusable one is refused in one line, exit 2, before any diagnosis or prompt', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const file = join(newDir('kms-doctor-not-a-dir-'), 'file');
+    writeFileSync(file, 'not a directory');
+    for (const backupDir of [join(file, 'backups'), file]) {
+      const result = await runKmsDoctor(['fix', '--yes', '--backup-dir', backupDir, ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
+      expect(result.stderr).toMatch(new RegExp(`^kms-doctor: --backup-dir ${backupDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot hold backups: [^\\n]+\\n$`));
+      expect(result.stdout).toBe('');
+      expect(result.exitCode).toBe(2);
+    }
+    // A usable one is created up front, readable by its owner only.
+    const fresh = join(newDir('kms-doctor-backups-'), 'nested', 'dir');
+    const result = await runKmsDoctor(['fix', '--backup-dir', fresh, ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
+    expect(result.exitCode).toBe(1);
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('interrupting an apply', () => {
+  it('a second Ctrl-C or a SIGTERM does not kill it mid-write: it rolls back, says so once, and leaves AWS as it was', async () => {
+    // Every answer 300 ms late, so the rollback is still running when the later signals arrive.
+    sandbox = await startTestSandbox('cross-account-one-side', { latencyMs: 300 });
+    const { args } = await twoStepPlan(sandbox);
+    const before = stateWithoutBookkeeping(sandbox);
+    const child = spawnKmsDoctor(['fix', '--yes', '--backup-dir', newDir('kms-doctor-backups-'), ...args], cliEnv(sandbox));
+    let stdout = '';
+    let stderr = '';
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const running = () => child.exitCode === null && child.signalCode === null;
+    const sentWhileRunning: boolean[] = [];
+    const send = (signal: NodeJS.Signals) => {
+      sentWhileRunning.push(running());
+      child.kill(signal);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      // Step 1 is writing (then waiting until the change is visible): the first Ctrl-C.
+      if (sentWhileRunning.length === 0 && /step 1: backed up/.test(stdout)) send('SIGINT');
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      // The first one was heard: press Ctrl-C again, then send SIGTERM, while it rolls back.
+      if (sentWhileRunning.length === 1 && stderr.includes('please wait')) {
+        send('SIGINT');
+        setTimeout(() => send('SIGTERM'), 20);
+      }
+    });
+    const { code, signal } = await exited;
+    expect(sentWhileRunning).toEqual([true, true, true]);
+    expect(signal).toBeNull();
+    expect(code).toBe(130);
+    expect(stderr).toBe('kms-doctor: rolling back at the next step boundary, please wait\n');
+    expect(stdout).toMatch(/Apply:.* cancelled/);
+    expect(stdout).toContain('step 1: rolled back');
+    expect(stateWithoutBookkeeping(sandbox)).toEqual(before);
+  });
+});
+
+describe('verification by dry run', () => {
+  it('the caller diagnosing itself (no --principal) proves the fix with its own credentials', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const args = ['--key', 'alias/orders-data', '--operation', 'Decrypt', '--profile', 'admin', '--endpoint-url', sandbox.endpoint];
+    const result = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', newDir('kms-doctor-backups-'), ...args], cliEnv(sandbox));
+    const json = JSON.parse(result.stdout);
+    expect(json.verification).toMatchObject({ outcome: 'verified', dryRuns: [{ outcome: 'would-succeed', action: 'kms:Decrypt' }] });
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('--as-profile must be the diagnosed principal: its own profile proves the fix, another one is skipped with a note', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const right = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', newDir('kms-doctor-backups-'), '--as-profile', 'AppRole', ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
+    // The role's profile is a session of AppRole: the role itself, for the comparison.
+    expect(JSON.parse(right.stdout).verification).toMatchObject({ outcome: 'verified', dryRuns: [{ outcome: 'would-succeed', action: 'kms:Decrypt' }] });
+    await sandbox.stop();
+
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const wrong = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', newDir('kms-doctor-backups-'), '--as-profile', 'ReportingRole', ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox));
+    const json = JSON.parse(wrong.stdout);
+    expect(json.verification.outcome).toBe('verified');
+    expect(json.verification.dryRuns).toEqual([]);
+    expect(json.verification.notes).toEqual([
+      expect.stringMatching(/^the dry run was skipped: --as-profile is arn:aws:sts::111122223333:assumed-role\/ReportingRole\/\S+, not the diagnosed principal arn:aws:iam::111122223333:role\/AppRole/),
+    ]);
+    expect(wrong.exitCode).toBe(0);
+  });
+});
+
+describe('kms-doctor rollback refusals', () => {
+  it('says a refusal once: one line on stderr, exit 4, nothing on stdout', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const backupDir = newDir('kms-doctor-backups-');
+    const fixed = JSON.parse((await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', backupDir, ...scenarioArgs(sandbox, 'no-iam-delegation')], cliEnv(sandbox))).stdout);
+    const backup = fixed.apply.steps[0].backupPath as string;
+    // Someone changes the key policy after kms-doctor: restoring would discard their change.
+    const key = Object.values(sandbox.world.state.keys)[0]!;
+    const kms = new KMSClient({ endpoint: sandbox.endpoint, region: 'us-east-1', credentials: userCredentials(sandbox, 'admin') });
+    const changed = JSON.parse(key.policy) as { Statement: object[] };
+    changed.Statement.push({ Sid: 'SomeoneElse', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:DescribeKey', Resource: '*' });
+    await kms.send(new PutKeyPolicyCommand({ KeyId: key.arn, PolicyName: 'default', Policy: JSON.stringify(changed) }));
+    const stale = await runKmsDoctor(['rollback', backup, '--profile', 'admin', '--endpoint-url', sandbox.endpoint, '--backup-dir', backupDir], cliEnv(sandbox));
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toMatch(/^kms-doctor: not restored \(stale\): [^\n]+\n$/);
+    expect(stale.exitCode).toBe(4);
+  });
+
+  it("ends AWS's message with a full stop before 'Nothing was written.'", async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const dir = newDir('kms-doctor-backups-');
+    const missing = 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000';
+    const path = join(dir, 'missing-key.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        kmsDoctorBackup: 1,
+        createdAt: new Date().toISOString(),
+        change: 'put-key-policy',
+        target: { type: 'key-policy', arn: missing, accountId: '111122223333', region: 'us-east-1', policyName: 'default' },
+        document: '{"Version":"2012-10-17","Statement":[]}',
+        restoreCommand: 'aws kms put-key-policy …',
+      }),
+    );
+    const result = await runKmsDoctor(['rollback', path, '--profile', 'admin', '--endpoint-url', sandbox.endpoint, '--backup-dir', dir], cliEnv(sandbox));
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^kms-doctor: not restored \(failed\): Could not read the current value of [^\n]*does not exist\. Nothing was written\.\n$/);
+    expect(result.exitCode).toBe(4);
   });
 });

@@ -54,6 +54,8 @@ interface Setup {
   readonly boundary?: object;
   readonly grants?: GrantFacts[] | Observation<readonly GrantFacts[]>;
   readonly simulation?: SimulatorResult[];
+  readonly aliases?: Observation<readonly string[]>;
+  readonly tags?: Observation<Readonly<Record<string, string>>>;
 }
 
 const isObservation = (value: unknown): value is Observation<never> => typeof value === 'object' && value !== null && 'status' in value;
@@ -127,6 +129,8 @@ function facts(setup: Setup = {}): DiagnosisFacts {
     grants,
     principalPolicies,
     simulation: setup.simulation ? { status: 'known', value: setup.simulation } : { status: 'skipped', why: 'not asked for in this test' },
+    ...(setup.aliases ? { aliases: setup.aliases } : {}),
+    ...(setup.tags ? { tags: setup.tags } : {}),
   };
 }
 
@@ -561,7 +565,40 @@ describe("IAM's simulator cross-check", () => {
   });
 });
 
+describe('attribute-based access control (tags and aliases of the key)', () => {
+  const byTag = { abac: document(allowKms('kms:Decrypt', `arn:aws:kms:${region}:${A}:key/*`, { Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } } })) };
+  const byAlias = { abac: document(allowKms('kms:Decrypt', '*', { Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/abac' } } })) };
+
+  it('an IAM allow on aws:ResourceTag/team allows the key tagged so, and only that one', async () => {
+    expect((await diagnose(facts({ identity: byTag, tags: { status: 'known', value: { team: 'blue' } } }))).verdict).toBe('allowed');
+    const other = await diagnose(facts({ identity: byTag, tags: { status: 'known', value: { team: 'red' } } }));
+    expect(codes(other)).toEqual(['identity-policy-missing-actions']);
+  });
+
+  it('an IAM allow on kms:ResourceAliases allows the key the alias points at', async () => {
+    expect((await diagnose(facts({ identity: byAlias, aliases: { status: 'known', value: ['alias/other', 'alias/abac'] } }))).verdict).toBe('allowed');
+    expect((await diagnose(facts({ identity: byAlias, aliases: { status: 'known', value: ['alias/other'] } }))).verdict).toBe('denied');
+  });
+
+  it('unreadable tags are listed as unverified only when a policy tests a tag', async () => {
+    const tags = denied('kms:ListResourceTags');
+    const tested = await diagnose(facts({ identity: byTag, tags }));
+    expect(tested.unverified.map((u) => u.what)).toContain('The tags of the key, which an aws:ResourceTag condition tests');
+    const untested = await diagnose(facts({ tags, aliases: denied('kms:ListAliases') }));
+    expect(untested.verdict).toBe('allowed');
+    expect(untested.unverified.filter((u) => /tags|aliases/.test(u.what))).toEqual([]);
+  });
+});
+
 describe('request context', () => {
+  it('has aws:ResourceTag/<key> for every tag of the key and kms:ResourceAliases for its aliases', () => {
+    const context = kmsRequestContext(
+      { entityArn: roleArn(A), accountId: A, kind: 'role' },
+      { action: 'kms:Decrypt', key: { spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', multiRegion: false, aliases: ['alias/a'], tags: { team: 'blue', env: 'prod' } } },
+    );
+    expect(context).toMatchObject({ 'aws:ResourceTag/team': 'blue', 'aws:ResourceTag/env': 'prod', 'kms:ResourceAliases': ['alias/a'] });
+  });
+
   it('has the principal, ViaService, grant, encryption-context, key and alias keys', () => {
     const context = kmsRequestContext(
       { entityArn: roleArn(A), accountId: A, kind: 'role', userId: 'AROAEXAMPLE:s', name: 'AppRole' },

@@ -1,6 +1,6 @@
 // Diagnosis facts read straight from a sandbox state, as the AWS adapters would read them from the
 // sandbox over HTTP with full visibility: the principal of a training exercise, its policies, the key
-// its call names, the key policy and grants. Lets the engine be tested against every scenario without
+// its call names, the key policy, aliases, tags and grants. Lets the engine be tested against every scenario without
 // a network.
 import type { DiagnoseOptions } from '../../src/engine/diagnose.js';
 import type { DiagnosisFacts, GrantFacts, KeyFacts, PolicyDocumentFacts, PrincipalIdentity } from '../../src/engine/facts.js';
@@ -145,6 +145,10 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
       },
     },
     simulation: { status: 'skipped', why: 'IAM simulator results are not part of a sandbox state' },
+    aliases: key
+      ? { status: 'known', value: Object.values(state.aliases).filter((a) => a.accountId === key.accountId && a.region === key.region && a.targetKeyId === key.keyId).map((a) => a.aliasName) }
+      : notFound('kms:ListAliases'),
+    tags: key ? { status: 'known', value: Object.fromEntries(key.tags.map((t) => [t.TagKey, t.TagValue])) } : notFound('kms:ListResourceTags'),
   };
 }
 

@@ -26,12 +26,19 @@ export function spawnKmsDoctor(args: readonly string[], env: NodeJS.ProcessEnv =
 export async function startSandboxProcess(args: readonly string[]): Promise<SandboxProcess> {
   const child = spawnKmsDoctor(['sandbox', '--port', '0', ...args]);
   let output = '';
+  let stdout = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`sandbox did not start:\n${output}`));
+    }, 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const first = /^endpoint: (http:\/\/\S+)\n/.exec(output);
+      stdout += chunk.toString('utf8');
+      // The first stdout line; warnings and notices may come before it on stderr.
+      const first = /^endpoint: (http:\/\/\S+)\n/.exec(stdout);
       if (first) {
         clearTimeout(timer);
         resolve(first[1]!);
@@ -54,12 +61,29 @@ export async function startSandboxProcess(args: readonly string[]): Promise<Sand
   return { child, endpoint, output: () => output, exited };
 }
 
-/** Runs the CLI to completion and returns what it printed. */
-export function runKmsDoctor(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+/**
+ * Runs the CLI to completion and returns what it printed. With `timeoutMs`, a run that has not ended by
+ * then is killed and reported with exitCode -1 (a hang is a failure, not a stuck test).
+ */
+export function runKmsDoctor(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  { timeoutMs }: { timeoutMs?: number } = {},
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const child = spawnKmsDoctor(args, env);
   let stdout = '';
   let stderr = '';
+  let timedOut = false;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ exitCode: code ?? 1, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ exitCode: timedOut ? -1 : (code ?? 1), stdout, stderr });
+    }),
+  );
 }

@@ -1,4 +1,5 @@
-// Who is who in a scenario: the ARN and home account of a principal, and the admin profile of an account.
+// Who is who in a scenario: the ARN and home account of a principal, the admin profile of an account,
+// the account that owns a key, and the flags `check` and `fix` take to diagnose a scenario's failing call.
 import type { SandboxState } from '../../src/sandbox/state.js';
 import type { TestSandbox } from './sandbox.js';
 
@@ -31,3 +32,42 @@ export function cliEnv(target: TestSandbox): NodeJS.ProcessEnv {
   };
 }
 
+
+/** The operation a user would name for each built-in root-cause scenario's failing call. */
+export const scenarioOperations: Readonly<Record<string, string>> = {
+  'no-iam-delegation': 'Decrypt',
+  'missing-kms-actions': 's3:PutObject',
+  'cross-account-one-side': 'Decrypt',
+  'key-disabled': 'Encrypt',
+  'key-pending-deletion': 'GenerateDataKey',
+  'ebs-grant-denied': 'ec2:RunInstances',
+};
+
+/** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */
+export function keyAccountOf(target: TestSandbox, key: string): string {
+  const arnAccount = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(key)?.[1];
+  if (arnAccount) return arnAccount;
+  const alias = Object.values(target.world.state.aliases).find((a) => a.aliasName === key);
+  if (!alias) throw new Error(`no alias ${key} in the sandbox`);
+  return alias.accountId;
+}
+
+/**
+ * The flags an administrator gives `check` or `fix` for a scenario's training principal: the key, the
+ * operation, the principal, the admin profile of its account (and of the key's, as --key-profile, when
+ * the key is elsewhere), the sandbox endpoint and the call's encryption context.
+ */
+export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
+  const t = target.world.state.training;
+  if (!t) throw new Error(`scenario ${scenario} has no training section`);
+  const operation = scenarioOperations[scenario];
+  if (operation === undefined) throw new Error(`no operation known for scenario ${scenario}`);
+  const principal = principalOf(target.world.state, t.principal);
+  const keyAccount = keyAccountOf(target, t.call.key);
+  return [
+    '--key', t.call.key, '--operation', operation, '--principal', principal.arn,
+    '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
+    ...(keyAccount !== principal.accountId ? ['--key-profile', adminProfileFor(keyAccount)] : []),
+    ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
+  ];
+}

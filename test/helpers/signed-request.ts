@@ -22,24 +22,60 @@ export interface RawResponse {
   readonly body: string;
 }
 
+export interface SignOptions {
+  /** The service in the credential scope, when it should differ from `service` (e.g. 's3'). */
+  readonly signingService?: string;
+  /** When the request claims to be signed (default: now). */
+  readonly signingDate?: Date;
+  /** Headers left out of SignedHeaders (e.g. 'host'). */
+  readonly unsignedHeaders?: readonly string[];
+  /** Changes the signed headers before sending (drop X-Amz-Date, edit Authorization…). */
+  readonly tamper?: (headers: Record<string, string>) => void;
+  /** A body to send instead of the one that was signed. */
+  readonly sentBody?: string | Buffer;
+}
+
 export async function sendSigned(
   endpoint: string,
-  credentials: { accessKeyId: string; secretAccessKey: string },
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
   request: { service: 'kms' | 'iam' | 'sts'; headers?: Record<string, string>; body: string | Buffer },
+  options: SignOptions = {},
 ): Promise<RawResponse> {
   const url = new URL(endpoint);
-  const signer = new SignatureV4({ service: request.service, region: 'us-east-1', credentials, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: { host: url.host, ...request.headers },
-    body: request.body,
-  });
-  const body = typeof request.body === 'string' ? request.body : new Uint8Array(request.body);
-  const response = await fetch(endpoint + '/', { method: 'POST', headers: signed.headers, body });
+  const signer = new SignatureV4({ service: options.signingService ?? request.service, region: 'us-east-1', credentials, sha256: Sha256 });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
+      headers: { host: url.host, ...request.headers },
+      body: request.body,
+    },
+    {
+      ...(options.signingDate ? { signingDate: options.signingDate } : {}),
+      ...(options.unsignedHeaders ? { unsignableHeaders: new Set(options.unsignedHeaders) } : {}),
+    },
+  );
+  const headers = { ...signed.headers };
+  options.tamper?.(headers);
+  const sent = options.sentBody ?? request.body;
+  const body = typeof sent === 'string' ? sent : new Uint8Array(sent);
+  const response = await fetch(endpoint + '/', { method: 'POST', headers, body });
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
 }
+
+/** SigV4 signature of a string to sign with the SDK's signer (for requests built by hand). */
+export async function signString(
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  service: string,
+  stringToSign: string,
+  signingDate: Date,
+): Promise<string> {
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: Sha256 });
+  return signer.sign(stringToSign, { signingDate });
+}
+
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');

@@ -17,7 +17,7 @@ import { causeCodes, type CauseCode, type Diagnosis } from '../../src/engine/cau
 import type { DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../../src/engine/facts.js';
 import { findOperation } from '../../src/engine/operations.js';
 import type { Plan } from '../../src/apply/plan-types.js';
-import type { ApplyOutput, PrepareOutput } from '../../machines/diagnosis-machine.js';
+import type { ApplyOutput, DiagnosisMachineInput, PrepareOutput } from '../../machines/diagnosis-machine.js';
 
 const request: DiagnosisRequest = {
   operation: findOperation('Decrypt')!,
@@ -206,7 +206,7 @@ function applied(outcome: 'verified' | 'pending-propagation' | 'still-denied' | 
 }
 
 describe('the wizard: start questions', () => {
-  const start = (input: Parameters<typeof createActor<typeof diagnosisMachine>>[1] extends infer O ? O : never) => createActor(diagnosisMachine, input);
+  const start = (options: { input: DiagnosisMachineInput }) => createActor(diagnosisMachine, options);
   const at = (value: unknown, context: object = {}) => diagnosisMachine.resolveState({ value: value as never, context: { ...wizardBase, ...context } });
   const after = (snapshot: Snapshot, ...events: DiagnosisEvent[]) => events.reduce((s, e) => transition(diagnosisMachine, s, e)[0], snapshot);
 

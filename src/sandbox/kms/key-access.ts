@@ -6,7 +6,7 @@ import type { EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import type { KeyState, KeyStateName, SandboxState } from '../state.js';
-import { authorizeKeyUse, type AuthorizedKeyUse, type KeyUse } from './key-authorization.js';
+import { authorizeKeyUse, keyStateError, type AuthorizedKeyUse, type KeyUse } from './key-authorization.js';
 import type { KmsCall } from './kms-protocol.js';
 
 export const dryRunSucceeded = (): AwsError =>
@@ -22,26 +22,7 @@ export function rejectAlias(keyId: string): void {
   if (aliasIdentifier.test(keyId)) throw new AwsError('InvalidArnException', 'Key Aliases are not supported for this operation.');
 }
 
-const stateWords: Record<KeyStateName, string> = {
-  Enabled: 'enabled',
-  Disabled: 'disabled',
-  PendingDeletion: 'pending deletion',
-  PendingReplicaDeletion: 'pending replica deletion',
-  PendingImport: 'pending import',
-  Unavailable: 'unavailable',
-  Creating: 'creating',
-  Updating: 'updating',
-};
-
-/**
- * The error for a key in the wrong state (KMS developer guide, "Key states": `DisabledException:
- * <ARN> is disabled.`, `KMSInvalidStateException: <ARN> is pending deletion.`…). The same wording
- * as authorizeKeyUse; operations that must check the key usage first check the state here.
- */
-export function keyStateError(key: KeyState): AwsError {
-  if (key.keyState === 'Disabled') return new AwsError('DisabledException', `${key.arn} is disabled.`);
-  return new AwsError('KMSInvalidStateException', `${key.arn} is ${stateWords[key.keyState]}.`);
-}
+export { keyStateError };
 
 export function requireState(key: KeyState, states: readonly KeyStateName[]): void {
   if (!states.includes(key.keyState)) throw keyStateError(key);

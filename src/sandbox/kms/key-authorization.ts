@@ -3,6 +3,7 @@
 // the key policy, the caller's IAM policies, boundary, session policy, SCPs and RCPs (KMS's rule that an
 // IAM allow counts only when the key policy delegates to the account lives in the evaluation module) →
 // fall back to grants → finally check that the key's state lets the operation run.
+import { grantAllows } from '../../engine/grant-match.js';
 import { kmsKeyRequestContext } from '../../engine/kms-request-context.js';
 import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
@@ -105,10 +106,11 @@ function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): R
   const aliases = Object.values(call.world.state.aliases)
     .filter((a) => a.accountId === key.accountId && a.region === key.region && a.targetKeyId === key.keyId)
     .map((a) => a.aliasName);
+  const tags = Object.fromEntries(key.tags.map((tag) => [tag.TagKey, tag.TagValue]));
   const context = kmsKeyRequestContext({
     action: use.action,
     callerAccount: call.caller.accountId,
-    key: { spec: key.keySpec, usage: key.keyUsage, origin: key.origin, multiRegion: key.multiRegion, aliases },
+    key: { spec: key.keySpec, usage: key.keyUsage, origin: key.origin, multiRegion: key.multiRegion, aliases, tags },
     ...(call.viaService !== undefined ? { viaService: call.viaService } : {}),
     ...(use.encryptionContext !== undefined ? { encryptionContext: use.encryptionContext } : {}),
     ...(resolved.requestAlias !== undefined ? { requestAlias: resolved.requestAlias } : {}),
@@ -116,36 +118,40 @@ function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): R
   return { ...context, ...use.context };
 }
 
-function grantAllows(grant: GrantState, call: KmsCall, use: KeyUse): boolean {
-  if (use.grantOperation === undefined || !grant.operations.includes(use.grantOperation)) return false;
-  const { caller } = call;
-  const grantee = grant.granteePrincipal;
-  if (grantee !== caller.principalArn && grantee !== caller.arn) return false;
-  const context = use.encryptionContext ?? {};
-  const equals = grant.constraints?.EncryptionContextEquals;
-  if (equals) {
-    const a = Object.entries(equals).sort();
-    const b = Object.entries(context).sort();
-    if (a.length !== b.length || a.some(([k, v], i) => b[i]?.[0] !== k || b[i]?.[1] !== v)) return false;
-  }
-  const subset = grant.constraints?.EncryptionContextSubset;
-  if (subset && Object.entries(subset).some(([k, v]) => context[k] !== v)) return false;
-  return true;
+/** The engine's grant rule (src/engine/grant-match.ts), applied to a grant as the sandbox stores it. */
+function grantAllowsUse(grant: GrantState, call: KmsCall, use: KeyUse): boolean {
+  if (use.grantOperation === undefined) return false;
+  const { constraints } = grant;
+  return grantAllows(
+    {
+      operations: grant.operations,
+      granteePrincipal: grant.granteePrincipal,
+      ...(constraints?.EncryptionContextEquals ? { encryptionContextEquals: constraints.EncryptionContextEquals } : {}),
+      ...(constraints?.EncryptionContextSubset ? { encryptionContextSubset: constraints.EncryptionContextSubset } : {}),
+    },
+    { operation: use.grantOperation, principalArns: [call.caller.principalArn, call.caller.arn], encryptionContext: use.encryptionContext ?? {} },
+  );
 }
 
-function stateError(key: KeyState): AwsError {
-  const words: Record<KeyStateName, string> = {
-    Enabled: 'enabled',
-    Disabled: 'disabled',
-    PendingDeletion: 'pending deletion',
-    PendingReplicaDeletion: 'pending replica deletion',
-    PendingImport: 'pending import',
-    Unavailable: 'unavailable',
-    Creating: 'creating',
-    Updating: 'updating',
-  };
+const stateWords: Readonly<Record<KeyStateName, string>> = {
+  Enabled: 'enabled',
+  Disabled: 'disabled',
+  PendingDeletion: 'pending deletion',
+  PendingReplicaDeletion: 'pending replica deletion',
+  PendingImport: 'pending import',
+  Unavailable: 'unavailable',
+  Creating: 'creating',
+  Updating: 'updating',
+};
+
+/**
+ * The error for a key in the wrong state (KMS developer guide, "Key states": `DisabledException:
+ * <ARN> is disabled.`, `KMSInvalidStateException: <ARN> is pending deletion.`…). authorizeKeyUse
+ * refuses with it after authorization; operations that must check the key usage first use it too.
+ */
+export function keyStateError(key: KeyState): AwsError {
   if (key.keyState === 'Disabled') return new AwsError('DisabledException', `${key.arn} is disabled.`);
-  return new AwsError('KMSInvalidStateException', `${key.arn} is ${words[key.keyState]}.`);
+  return new AwsError('KMSInvalidStateException', `${key.arn} is ${stateWords[key.keyState]}.`);
 }
 
 export interface AuthorizedKeyUse {
@@ -185,9 +191,9 @@ export async function authorizeKeyUse(call: KmsCall, use: KeyUse): Promise<Autho
   if (outcome.decision !== 'Allowed') {
     const explicitlyDenied = outcome.decision === 'ExplicitlyDenied';
     const organizationDenied = outcome.denials.some((d) => d.layer === 'scp' || d.layer === 'rcp');
-    byGrant = !explicitlyDenied && !organizationDenied && key.grants.some((grant) => grantAllows(grant, call, use));
+    byGrant = !explicitlyDenied && !organizationDenied && key.grants.some((grant) => grantAllowsUse(grant, call, use));
     if (!byGrant) throw deny(outcome);
   }
-  if (use.usableIn !== 'any' && !use.usableIn.includes(key.keyState)) throw stateError(key);
+  if (use.usableIn !== 'any' && !use.usableIn.includes(key.keyState)) throw keyStateError(key);
   return { key, outcome, byGrant };
 }

@@ -69,11 +69,20 @@ const specFacts: Readonly<Record<string, SpecFacts>> = {
   ML_DSA_44: mlDsa,
   ML_DSA_65: mlDsa,
   ML_DSA_87: mlDsa,
-  SM2: { usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], encryption: ['SM2PKE'], signing: ['SM2DSA'] },
+  // China Regions only; KMS's CreateKey documentation: ENCRYPT_DECRYPT, SIGN_VERIFY or KEY_AGREEMENT.
+  SM2: { usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'], encryption: ['SM2PKE'], signing: ['SM2DSA'], keyAgreement: ['ECDH'] },
 };
+
+export type KeySpec = (typeof keySpecs)[number];
+export type KeyUsage = (typeof keyUsages)[number];
 
 export function usageAllowed(keySpec: string, keyUsage: string): boolean {
   return specFacts[keySpec]?.usages.includes(keyUsage) ?? false;
+}
+
+/** The key usages a spec allows, the one KMS defaults to (when it has a default) first. */
+export function usagesOfSpec(keySpec: KeySpec): readonly KeyUsage[] {
+  return specFacts[keySpec]!.usages as readonly KeyUsage[];
 }
 
 /** The algorithm lists DescribeKey shows for a key, by usage. */

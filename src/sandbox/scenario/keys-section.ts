@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { newGrantId, newGrantToken, newKeyId } from '../ids.js';
 import { awsManagedKeyDescription, awsManagedKeyPolicy, awsManagedKeyServices, defaultKeyPolicy } from '../kms/default-key-policy.js';
-import { origins as keyOrigins } from '../kms/key-metadata.js';
+import { grantOperations } from '../kms/grant-listing.js';
+import { origins as keyOrigins, keySpecs, keyUsages, usagesOfSpec } from '../kms/key-metadata.js';
 import type { GrantState, KeyState, KeyStateName } from '../state.js';
 import { fieldPath, type JsonReader } from './json-reader.js';
 import { readGrantPrincipal, readResourcePolicy } from './principal-references.js';
@@ -20,52 +21,6 @@ const keyStateNames = [
   'Unavailable',
   'Updating',
 ] as const satisfies readonly KeyStateName[];
-
-// The specs a scenario may declare, symmetric first as error messages list them. Not kms/key-metadata.ts's
-// CreateKey list: that one is ordered differently and also has ECC_NIST_EDWARDS25519.
-const keySpecs = [
-  'SYMMETRIC_DEFAULT',
-  'RSA_2048',
-  'RSA_3072',
-  'RSA_4096',
-  'ECC_NIST_P256',
-  'ECC_NIST_P384',
-  'ECC_NIST_P521',
-  'ECC_SECG_P256K1',
-  'HMAC_224',
-  'HMAC_256',
-  'HMAC_384',
-  'HMAC_512',
-  'SM2',
-  'ML_DSA_44',
-  'ML_DSA_65',
-  'ML_DSA_87',
-] as const;
-type KeySpec = (typeof keySpecs)[number];
-
-const keyUsages = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'] as const;
-type KeyUsage = (typeof keyUsages)[number];
-
-/** Grant operations a grant may allow (the KMS GrantOperation enum), in the order error messages list them. */
-export const grantOperations = [
-  'Decrypt',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'Sign',
-  'Verify',
-  'GetPublicKey',
-  'GenerateMac',
-  'VerifyMac',
-  'DeriveSharedSecret',
-  'CreateGrant',
-  'RetireGrant',
-  'DescribeKey',
-] as const;
 
 const keyFields = [
   'account',
@@ -93,16 +48,6 @@ const formats = {
   grantName: /^[a-zA-Z0-9:/_-]{1,256}$/,
 };
 
-/** Which usages each key spec allows, the first being the default. */
-function usagesFor(spec: KeySpec): readonly KeyUsage[] {
-  if (spec === 'SYMMETRIC_DEFAULT') return ['ENCRYPT_DECRYPT'];
-  if (spec.startsWith('HMAC_')) return ['GENERATE_VERIFY_MAC'];
-  if (spec.startsWith('RSA_')) return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'];
-  if (spec.startsWith('ECC_NIST_')) return ['SIGN_VERIFY', 'KEY_AGREEMENT'];
-  if (spec === 'SM2') return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'];
-  return ['SIGN_VERIFY'];
-}
-
 export function readKey(draft: ScenarioDraft, item: unknown, path: string): void {
   const reader: JsonReader = draft.reader;
   const entry = reader.object(item, path, [], keyFields);
@@ -127,7 +72,8 @@ export function readKey(draft: ScenarioDraft, item: unknown, path: string): void
   const arn = `arn:aws:kms:${region}:${account.id}:key/${keyId}`;
   if (draft.keys[arn]) reader.fail(keyIdPath, `another key already has the ID ${keyId} in account ${account.id}, ${region}`);
   const spec = entry.spec === undefined ? 'SYMMETRIC_DEFAULT' : reader.oneOf(entry.spec, fieldPath(path, 'spec'), keySpecs);
-  const allowedUsages = usagesFor(spec);
+  // One list of specs and their usages, shared with CreateKey (kms/key-metadata.ts).
+  const allowedUsages = usagesOfSpec(spec);
   const usage = entry.usage === undefined ? allowedUsages[0]! : reader.oneOf(entry.usage, fieldPath(path, 'usage'), keyUsages);
   if (!allowedUsages.includes(usage)) reader.fail(fieldPath(path, 'usage'), `a ${spec} key cannot have usage ${usage} (allowed: ${allowedUsages.join(', ')})`);
   const origin = entry.origin === undefined ? 'AWS_KMS' : reader.oneOf(entry.origin, fieldPath(path, 'origin'), keyOrigins);

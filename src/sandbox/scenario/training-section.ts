@@ -4,7 +4,7 @@
 import { seal } from '../kms/ciphertext.js';
 import type { KeyState, TrainingCall, TrainingState } from '../state.js';
 import { fieldPath, type JsonReader } from './json-reader.js';
-import { grantOperations } from './keys-section.js';
+import { grantOperations } from '../kms/grant-listing.js';
 import { readGrantPrincipal } from './principal-references.js';
 import type { ScenarioDraft } from './scenario-draft.js';
 

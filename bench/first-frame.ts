@@ -1,0 +1,100 @@
+// Time from process start to the wizard's first frame: the bundled program (dist/kms-doctor.mjs) runs
+// in a real pseudo-terminal (util-linux `script`), with no AWS credentials (empty HOME, no AWS_*
+// variables), and the clock stops when the start screen's text arrives on the terminal. Beside it, in
+// the same run, the time `aws --version` takes to print and exit, as a yardstick people know.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const bundle = join(root, 'dist', 'kms-doctor.mjs');
+
+export interface FirstFrameResult {
+  readonly runs: number;
+  readonly wizardMs: readonly number[];
+  readonly awsMs: readonly number[];
+  readonly medianWizardMs: number;
+  readonly medianAwsMs: number | undefined;
+  readonly awsVersion: string | undefined;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Runs `command` in a pseudo-terminal; resolves with the ms until `text` appears in its output. */
+function timeUntilText(command: string, text: string, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    // The pseudo-terminal has no size until told (its parent is no terminal): 100 x 40, like the tmux test.
+    const child = spawn('script', ['-qfec', `stty cols 100 rows 40; exec ${command}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      if (error) reject(error);
+    };
+    const timer = setTimeout(() => finish(new Error(`no "${text}" within ${timeoutMs} ms; output: ${output.slice(-500)}`)), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!done && output.includes(text)) {
+        const elapsed = performance.now() - started;
+        finish();
+        resolve(elapsed);
+      }
+    });
+    child.on('exit', () => finish(new Error(`exited before "${text}"; output: ${output.slice(-500)}`)));
+  });
+}
+
+/** Runs `command` (no terminal needed) and resolves with the ms until it exits. */
+function timeUntilExit(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve(performance.now() - started));
+  });
+}
+
+/** Builds the bundle (always, so the figure is about the code as it is; BENCH_NO_BUILD=1 reuses dist/). */
+export function ensureBuilt(): void {
+  if (process.env.BENCH_NO_BUILD === '1' && existsSync(bundle)) return;
+  const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'build.ts')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
+}
+
+export async function measureFirstFrame(runs: number): Promise<FirstFrameResult> {
+  ensureBuilt();
+  const home = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-home-'));
+  // A fresh machine: no AWS variables, nothing in HOME.
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true' };
+  const aws = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
+  const awsVersion = aws.status === 0 ? `${aws.stdout}${aws.stderr}`.trim().split(/\s+/)[0] : undefined;
+  const wizardMs: number[] = [];
+  const awsMs: number[] = [];
+  try {
+    // One unmeasured run of each warms the file cache, as on a machine where the tool is in use.
+    await timeUntilText(`${process.execPath} ${bundle}`, 'Training scenarios', env);
+    if (awsVersion) await timeUntilExit('aws', ['--version'], env);
+    for (let run = 0; run < runs; run += 1) {
+      wizardMs.push(await timeUntilText(`${process.execPath} ${bundle}`, 'Training scenarios', env));
+      if (awsVersion) awsMs.push(await timeUntilExit('aws', ['--version'], env));
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  return { runs, wizardMs, awsMs, medianWizardMs: median(wizardMs), medianAwsMs: awsMs.length > 0 ? median(awsMs) : undefined, awsVersion };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const r = await measureFirstFrame(Number(process.env.BENCH_RUNS ?? 9));
+  console.log(r);
+}

@@ -1,0 +1,205 @@
+// What the wizard's actors do for real: open the AWS session (or start a training scenario's sandbox),
+// read each step's facts when its screen opens, evaluate, plan and apply the fix, verify it. This module
+// pulls in the AWS SDK and the policy simulator, so wizard-actors.ts loads it only after the first frame.
+import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput, StepInput, WizardEnvironment } from '../../machines/diagnosis-machine.js';
+import type { EvaluateOutput, IdentifyOutput, IdentityPoliciesOutput } from '../../machines/diagnosis-machine.js';
+import { defaultBackupDir } from '../apply/backup.js';
+import type { Plan } from '../apply/plan-types.js';
+import type { VisibilityOptions } from '../apply/visibility.js';
+import type { AwsSession } from '../aws/aws-session.js';
+import { callerArn } from '../aws/caller-identity.js';
+import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
+import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
+import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
+import { evaluateFacts, readIdentity, readIdentityPolicies } from './diagnosis-actors.js';
+import { applyRemediation, planRemediation } from './remediate.js';
+import { diagnosisRequest, openSession } from './run-diagnosis.js';
+import { startTrainingSandbox, type TrainingSandbox } from './training-sandbox.js';
+
+export interface WizardRuntimeOptions {
+  /** `--profile`, `--key-profile`, `--region`, `--endpoint-url`, for real AWS. */
+  readonly connection: ConnectionOptions;
+  /** Where AWS settings are read (process.env by default). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where backups go (real AWS: $XDG_STATE_HOME/kms-doctor/backups; training: the sandbox's temp dir). */
+  readonly backupDir?: string;
+  /** How long to wait for a write to be visible; the sandbox is consistent at once, so training waits little. */
+  readonly visibility?: VisibilityOptions;
+  readonly verification?: { readonly attempts: number; readonly intervalMs: number };
+  /** Starts a training scenario's sandbox (tests wrap it to reach the sandbox). */
+  readonly startTraining?: (scenario: string) => Promise<TrainingSandbox>;
+}
+
+/** The sandbox answers at once: a short wait is plenty. */
+const trainingVisibility: VisibilityOptions = { attempts: 6, intervalMs: 25, consecutive: 2 };
+const trainingVerification = { attempts: 3, intervalMs: 200 };
+
+interface Connection {
+  readonly session: AwsSession;
+  readonly asPrincipal?: AwsSession;
+  readonly environment: Omit<WizardEnvironment, 'region'>;
+}
+
+interface Training {
+  readonly scenario: string;
+  readonly sandbox: Promise<TrainingSandbox>;
+  connection?: Promise<Connection & { readonly sandbox: TrainingSandbox }>;
+}
+
+export interface LiveWizard {
+  prepare(input: PrepareInput): Promise<PrepareOutput>;
+  whoAmI(): Promise<string>;
+  identify(input: StepInput): Promise<IdentifyOutput>;
+  readKeyPolicy(): Promise<Observation<KeyPolicyFacts>>;
+  readIdentityPolicies(): Promise<IdentityPoliciesOutput>;
+  readGrants(): Promise<Observation<readonly GrantFacts[]>>;
+  evaluate(facts: DiagnosisFacts): Promise<EvaluateOutput>;
+  planFix(input: PlanInput): Promise<Plan>;
+  applyFix(input: ApplyInput, signal: AbortSignal): Promise<ApplyOutput>;
+  dispose(): Promise<void>;
+}
+
+export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
+  const env = options.env ?? process.env;
+  let real: Promise<Connection> | undefined;
+  let training: Training | undefined;
+  /** The connection and request of the run in progress, and its facts (read once, shared by the steps). */
+  let run: { connection: Connection; request: DiagnosisRequest; facts?: FactSource; evaluated?: DiagnosisFacts } | undefined;
+
+  const realConnection = () =>
+    (real ??= openSession(options.connection, env).then((session) => ({
+      session,
+      environment: {
+        ...options.connection,
+        backupDir: options.backupDir ?? defaultBackupDir(env),
+      },
+    })));
+
+  async function trainingConnection(scenario: string) {
+    if (training?.scenario !== scenario) {
+      const previous = training;
+      training = { scenario, sandbox: (options.startTraining ?? startTrainingSandbox)(scenario) };
+      // A failed start is forgotten, so choosing the scenario again tries again.
+      const current = training;
+      current.sandbox.catch(() => {
+        if (training === current) training = undefined;
+      });
+      await stopTraining(previous);
+    }
+    const current = training;
+    current.connection ??= current.sandbox.then(async (sandbox) => {
+      const common = { endpointUrl: sandbox.info.endpoint, region: sandbox.region };
+      const [session, asPrincipal] = await Promise.all([
+        openSession({ ...common, profile: sandbox.adminProfile, ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}) }, sandbox.env),
+        openSession({ ...common, profile: sandbox.principalProfile }, sandbox.env),
+      ]);
+      return {
+        sandbox,
+        session,
+        asPrincipal,
+        environment: {
+          profile: sandbox.adminProfile,
+          ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}),
+          endpointUrl: sandbox.info.endpoint,
+          backupDir: options.backupDir ?? sandbox.backupDir,
+          sandbox: sandbox.info,
+        },
+      };
+    });
+    return current.connection;
+  }
+
+  async function stopTraining(stopping: Training | undefined): Promise<void> {
+    if (!stopping) return;
+    const connection = await stopping.connection?.catch(() => undefined);
+    connection?.session.destroy();
+    connection?.asPrincipal?.destroy();
+    const sandbox = await stopping.sandbox.catch(() => undefined);
+    await sandbox?.stop();
+  }
+
+  const current = () => {
+    if (!run) throw new Error('no diagnosis is under way');
+    return run;
+  };
+  /** The run's facts; a read that failed is forgotten with them, so RETRY reads afresh. */
+  const facts = () => {
+    const active = current();
+    return (active.facts ??= createFactSource(active.connection.session, active.request));
+  };
+  const forgettingFailure = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (run) run.facts = undefined;
+      throw error;
+    }
+  };
+
+  return {
+    async prepare({ answers }) {
+      const trainingRun = answers.mode === 'training' && answers.scenario !== undefined ? await trainingConnection(answers.scenario) : undefined;
+      if (!trainingRun) await stopTraining(training).finally(() => (training = undefined));
+      const connection = trainingRun ?? (await realConnection());
+      const used = trainingRun ? trainingRun.sandbox.answers : answers;
+      const options = checkOptionsOf({
+        ...(used.key !== undefined ? { key: used.key } : {}),
+        ...(used.operation !== undefined ? { operation: used.operation } : {}),
+        ...(used.principal ? { principal: used.principal } : {}),
+        ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
+      });
+      const request = diagnosisRequest(options, connection.session);
+      run = { connection, request };
+      return { request, environment: { ...connection.environment, region: request.region }, answers: { ...answers, ...used } };
+    },
+    async whoAmI() {
+      return callerArn((await realConnection()).session);
+    },
+    async identify({ request }) {
+      const active = current();
+      // Every identify starts a fresh read of the world: after RESTART, the fix has changed it.
+      run = { connection: active.connection, request };
+      return forgettingFailure(() => readIdentity(facts()));
+    },
+    readKeyPolicy: () => forgettingFailure(() => facts().keyPolicy()),
+    readIdentityPolicies: () => forgettingFailure(() => readIdentityPolicies(facts())),
+    readGrants: () => forgettingFailure(() => facts().grants()),
+    // The machine's facts lack the key's aliases and tags (ABAC conditions): the fact source adds them.
+    evaluate: (input) =>
+      forgettingFailure(async () => {
+        const evaluated = await withKeyAttributes(input, facts());
+        current().evaluated = evaluated;
+        return evaluateFacts(evaluated);
+      }),
+    async planFix({ request, facts: diagnosisFacts, result }) {
+      const { connection, evaluated } = current();
+      return planRemediation(connection.session, { facts: evaluated ?? diagnosisFacts, diagnosis: result.diagnosis, fixes: result.fixes }, request);
+    },
+    async applyFix({ plan, request, onProgress }, signal) {
+      const { connection } = current();
+      const inTraining = connection.environment.sandbox !== undefined;
+      const visibility = options.visibility ?? (inTraining ? trainingVisibility : undefined);
+      const verification = options.verification ?? (inTraining ? trainingVerification : undefined);
+      const outcome = await applyRemediation(connection.session, plan, request, {
+        backupDir: connection.environment.backupDir,
+        onProgress,
+        signal,
+        ...(connection.asPrincipal ? { asPrincipal: connection.asPrincipal } : {}),
+        ...(visibility ? { visibility } : {}),
+        ...(verification ? { verification } : {}),
+      });
+      const { verification: verified } = outcome;
+      return {
+        report: outcome.report,
+        ...(verified ? { verification: { outcome: verified.outcome, message: verified.message, diagnosis: verified.diagnosis } } : {}),
+      };
+    },
+    async dispose() {
+      const realConnectionNow = await real?.catch(() => undefined);
+      realConnectionNow?.session.destroy();
+      await stopTraining(training);
+      training = undefined;
+      run = undefined;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The wizard: the decision machine's state on screen, one view per group of states. The machine comes
+// in as a prop (`logic`), with the live actors from the CLI or fixtures from a test.
+import { useActor } from '@xstate/react';
+import { Box, Text } from 'ink';
+import { useCallback } from 'react';
+import type { diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import { Header } from './components/header.js';
+import { HelpOverlay, QuitQuestion } from './components/overlays.js';
+import { ApplyingScreen } from './screens/applying-screen.js';
+import { ConfirmScreen } from './screens/confirm-screen.js';
+import { FailedScreen } from './screens/failed-screen.js';
+import { FinishedScreen } from './screens/finished-screen.js';
+import { FixReviewScreen } from './screens/fix-review-screen.js';
+import { GrantsScreen } from './screens/grants-screen.js';
+import { IamScreen } from './screens/iam-screen.js';
+import { AccountScreen, IdentifyScreen } from './screens/identify-screen.js';
+import { KeyPolicyScreen } from './screens/key-policy-screen.js';
+import { KeyStateScreen } from './screens/key-state-screen.js';
+import type { ScreenProps } from './screens/screen-props.js';
+import { StartScreen, type ScenarioChoice } from './screens/start-screen.js';
+import { VerdictScreen } from './screens/verdict-screen.js';
+import { themeFor, ThemeProvider } from './theme.js';
+import { useImmediateReducer } from './use-immediate-reducer.js';
+import { useWizardKeys } from './use-wizard-keys.js';
+import { initialView, viewReducer } from './wizard-keys.js';
+import { screenOf, type ScreenInfo } from './wizard-screens.js';
+
+/** The step a pasted error's wording points at (firstStepFor), as a screen. */
+const focusOf: Record<string, ScreenInfo['id']> = { 'key-state': 'keyState', 'key-policy': 'keyPolicy', 'identity-policies': 'iam', grants: 'grants' };
+
+export interface AppProps {
+  /** The decision machine, with its actors provided. */
+  readonly logic: typeof diagnosisMachine;
+  readonly input: DiagnosisMachineInput;
+  /** The built-in training scenarios, for the start. */
+  readonly scenarios: readonly ScenarioChoice[];
+  /** False for NO_COLOR and terminals without colour. */
+  readonly colour: boolean;
+}
+
+export function App({ logic, input, scenarios, colour }: AppProps) {
+  const [snapshot, , actor] = useActor(logic, { input });
+  const [view, applyView, viewNow] = useImmediateReducer(viewReducer, initialView);
+  useWizardKeys(actor, viewNow, applyView);
+  // A list or text field answers after the key has gone round every handler, so the wizard's own
+  // handler judges that key by the screen it was pressed on (Enter on a question must not also
+  // continue past the next screen).
+  const sendFromWidget = useCallback((event: DiagnosisEvent) => queueMicrotask(() => actor.send(event)), [actor]);
+  const screen = screenOf(snapshot.value);
+  const props: ScreenProps = { context: snapshot.context, screen, details: view.details, send: sendFromWidget };
+  return (
+    <ThemeProvider theme={themeFor(colour)}>
+      <Box flexDirection="column">
+        <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
+        {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
+          <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
+        ) : null}
+        {view.overlay === 'help' ? <HelpOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+        {view.overlay === 'quit' ? <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} /> : null}
+      </Box>
+    </ThemeProvider>
+  );
+}
+
+function ScreenView(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[]; readonly quitHeld: boolean }) {
+  switch (props.screen.id) {
+    case 'start':
+      return <StartScreen {...props} />;
+    case 'identify':
+      return <IdentifyScreen {...props} />;
+    case 'account':
+      return <AccountScreen {...props} />;
+    case 'keyState':
+      return <KeyStateScreen {...props} />;
+    case 'keyPolicy':
+      return <KeyPolicyScreen {...props} />;
+    case 'iam':
+      return <IamScreen {...props} />;
+    case 'grants':
+      return <GrantsScreen {...props} />;
+    case 'verdict':
+      return <VerdictScreen {...props} />;
+    case 'fixReview':
+      return <FixReviewScreen {...props} />;
+    case 'confirm':
+      return <ConfirmScreen {...props} />;
+    case 'applying':
+      return <ApplyingScreen {...props} />;
+    case 'finished':
+      return <FinishedScreen {...props} />;
+    case 'failed':
+      return <FailedScreen {...props} />;
+  }
+}

@@ -1,0 +1,42 @@
+// The help overlay (?) and the quit question (q, once something was written).
+import { Box, Text } from 'ink';
+import { useTheme } from '../theme.js';
+
+const keys: [string, string][] = [
+  ['Enter', 'continue to the next step (on a list: choose)'],
+  ['Esc, ←', 'back one step'],
+  ['↑ ↓', 'move in a list'],
+  ['d', 'details: full ARNs and statements'],
+  ['r', 'retry a failed read, or run the diagnosis again'],
+  ['?', 'this help'],
+  ['q', 'quit (asks first once something was changed)'],
+  ['Ctrl-C', 'quit, also while typing'],
+];
+
+export function HelpOverlay() {
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>Keys</Text>
+      {keys.map(([key, what]) => (
+        <Text key={key}>
+          {key.padEnd(8)} {what}
+        </Text>
+      ))}
+      <Text dimColor>In a text field, keys type text: Esc goes back, Enter submits. Press ? or Esc to close.</Text>
+    </Box>
+  );
+}
+
+export function QuitQuestion({ backupDir, sandbox }: { readonly backupDir?: string; readonly sandbox: boolean }) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold color={theme.colourOf('warn')}>
+        Changes were written {sandbox ? 'to the sandbox' : 'to AWS'} in this session.
+      </Text>
+      {backupDir && !sandbox ? <Text>Their backups are in {backupDir}.</Text> : null}
+      {sandbox ? <Text>Quitting stops the sandbox and removes it with its changes.</Text> : null}
+      <Text>Quit now? y quit · n stay</Text>
+    </Box>
+  );
+}

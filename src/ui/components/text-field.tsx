@@ -1,0 +1,61 @@
+// A one-line text field: typing, pasting (newlines inside a paste become spaces; one at the end
+// submits), ← → to move, backspace. Its state is a reducer applied at once, so a paste that ends in
+// Enter submits exactly what was pasted.
+import { Text, useInput } from 'ink';
+import { useImmediateReducer } from '../use-immediate-reducer.js';
+
+interface FieldState {
+  readonly value: string;
+  readonly cursor: number;
+}
+
+type FieldAction = { type: 'insert'; text: string } | { type: 'delete-back' } | { type: 'move'; by: number };
+
+export function fieldReducer(state: FieldState, action: FieldAction): FieldState {
+  switch (action.type) {
+    case 'insert':
+      return { value: state.value.slice(0, state.cursor) + action.text + state.value.slice(state.cursor), cursor: state.cursor + action.text.length };
+    case 'delete-back':
+      return state.cursor === 0 ? state : { value: state.value.slice(0, state.cursor - 1) + state.value.slice(state.cursor), cursor: state.cursor - 1 };
+    case 'move':
+      return { ...state, cursor: Math.min(state.value.length, Math.max(0, state.cursor + action.by)) };
+  }
+}
+
+export interface TextFieldProps {
+  readonly defaultValue?: string;
+  /** Shown dimmed while the field is empty. */
+  readonly placeholder?: string;
+  readonly onSubmit: (value: string) => void;
+}
+
+export function TextField({ defaultValue = '', placeholder = '', onSubmit }: TextFieldProps) {
+  const [state, apply] = useImmediateReducer(fieldReducer, { value: defaultValue, cursor: defaultValue.length });
+  useInput((input, key) => {
+    if (key.return) return onSubmit(apply({ type: 'move', by: 0 }).value);
+    if (key.backspace || key.delete) return void apply({ type: 'delete-back' });
+    if (key.leftArrow || key.rightArrow) return void apply({ type: 'move', by: key.leftArrow ? -1 : 1 });
+    if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || input === '') return;
+    const submits = /[\r\n]$/.test(input);
+    // eslint-disable-next-line no-control-regex
+    const text = input.replace(/[\r\n]+$/, '').replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+    const next = text === '' ? undefined : apply({ type: 'insert', text });
+    if (submits) onSubmit((next ?? apply({ type: 'move', by: 0 })).value);
+  });
+  if (state.value === '') {
+    return (
+      <Text>
+        <Text inverse>{placeholder[0] ?? ' '}</Text>
+        <Text dimColor>{placeholder.slice(1)}</Text>
+      </Text>
+    );
+  }
+  const at = state.value[state.cursor] ?? ' ';
+  return (
+    <Text>
+      {state.value.slice(0, state.cursor)}
+      <Text inverse>{at}</Text>
+      {state.value.slice(state.cursor + 1)}
+    </Text>
+  );
+}

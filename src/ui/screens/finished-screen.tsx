@@ -1,0 +1,62 @@
+// The end of a remediation: verified, pending propagation, still denied (continue the diagnosis), or
+// rolled back; or applying stopped with an error. With the backups and how to undo.
+import { Box, Text } from 'ink';
+import { fixCommand } from '../aws-commands.js';
+import { CommandList } from '../components/command-list.js';
+import { useTheme, type Tone } from '../theme.js';
+import { callerAccountOf, targetOfCommand, type ScreenProps } from './screen-props.js';
+
+const headings: Record<string, { tone: Tone; text: string }> = {
+  verified: { tone: 'ok', text: 'Fixed and verified' },
+  pendingPropagation: { tone: 'warn', text: 'Applied; AWS is still propagating the change' },
+  stillDenied: { tone: 'bad', text: 'Applied, but still denied' },
+  rolledBack: { tone: 'bad', text: 'Not applied: everything was put back' },
+  applyFailed: { tone: 'bad', text: 'Applying stopped with an error' },
+};
+
+export function FinishedScreen({ context, screen }: ScreenProps) {
+  const theme = useTheme();
+  const heading = headings[screen.part] ?? headings.applyFailed!;
+  const remedy = context.remedy;
+  const backups = context.progress.flatMap((e) => (e.type === 'backed-up' ? [e] : []));
+  const restoreCommands = remedy ? remedy.report.steps.flatMap((s) => (s.restoreCommand && (s.status === 'applied' || s.status === 'applied-pending') ? [s.restoreCommand] : [])) : backups.map((b) => b.restoreCommand);
+  const restore = restoreCommands.map((command) => fixCommand(command, context.environment, { arn: targetOfCommand(command), callerAccount: callerAccountOf(context) }));
+  const next =
+    screen.part === 'stillDenied' || screen.part === 'applyFailed'
+      ? 'Enter continue the diagnosis from the first step · q quit'
+      : 'Enter finish · r run the diagnosis again · q quit';
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.colourOf(heading.tone)}>
+        {heading.tone === 'ok' ? '✔ ' : '✘ '}
+        {heading.text}
+      </Text>
+      {remedy ? <Text>{remedy.report.message}</Text> : null}
+      {remedy?.verification ? <Text color={theme.colourOf(heading.tone)}>{remedy.verification.message}</Text> : null}
+      {screen.part === 'applyFailed' && context.failure ? <Text color={theme.colourOf('bad')}>{context.failure.message}</Text> : null}
+      {screen.part === 'stillDenied'
+        ? remedy?.verification?.diagnosis.causes.map((c) => (
+            <Text key={c.code}>
+              {'  ✘ '}
+              {c.code}: {c.summary}
+            </Text>
+          ))
+        : null}
+      {context.environment?.sandbox && screen.part === 'verified' ? <Text dimColor>Goal of the exercise: {context.environment.sandbox.goal}</Text> : null}
+      {backups.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>Backups taken before each write:</Text>
+          {backups.map((b) => (
+            <Text key={b.backupPath} dimColor>{`  ${b.backupPath}`}</Text>
+          ))}
+        </Box>
+      ) : null}
+      {restore.length > 0 ? <CommandList title="To undo the change:" commands={restore} /> : null}
+      {context.environment?.sandbox && backups.length > 0 ? <Text dimColor>(The sandbox, its changes and these backups are removed when you quit.)</Text> : null}
+      {remedy && remedy.report.manualRollback.length > 0 ? <CommandList title="Finish the rollback by hand:" commands={remedy.report.manualRollback} /> : null}
+      <Box marginTop={1}>
+        <Text dimColor>{next}</Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,88 @@
+// Steps 1 and 2: who is asking and for which key; then whether the call crosses an account boundary.
+import { Box, Text } from 'ink';
+import { accountCommands, identifyCommands } from '../aws-commands.js';
+import { FactsTable, type FactRow } from '../components/facts-table.js';
+import { ObservationNote } from '../components/observation-note.js';
+import { StepFrame, stepKeys, type Conclusion } from '../components/step-frame.js';
+import { commandContextOf, principalName, type ScreenProps } from './screen-props.js';
+
+export function IdentifyScreen({ context, screen, details }: ScreenProps) {
+  const commands = commandContextOf(context);
+  const identity = context.identity;
+  const key = identity?.key;
+  const principal = identity?.principal;
+  const caller = identity?.caller;
+  const rows: FactRow[] = [
+    { label: 'Operation', value: `${context.request?.operation.name ?? ''} (needs ${context.request?.operation.actions.join(', ') ?? ''})` },
+    ...(caller?.status === 'known' ? [{ label: 'Your credentials', value: caller.value.arn }] : []),
+    ...(principal?.status === 'known' ? [{ label: 'Principal', value: `${principal.value.entityArn} (${principal.value.kind})` }] : []),
+    { label: 'Key as given', value: context.request?.keyInput ?? '' },
+    ...(key?.status === 'known'
+      ? [
+          { label: 'Key ARN', value: key.value.arn },
+          { label: 'Key account', value: key.value.accountId },
+          { label: 'Region', value: key.value.region },
+        ]
+      : []),
+  ];
+  const conclusion: Conclusion | undefined =
+    key?.status === 'known' && principal?.status === 'known'
+      ? { tone: 'ok', text: `${principal.value.name} (${principal.value.kind} in ${principal.value.accountId}) calls ${context.request?.operation.actions.join(' + ')} on key ${key.value.keyId} in ${key.value.accountId}.` }
+      : key?.status === 'unreadable' && key.reason === 'not-found'
+        ? { tone: 'bad', text: `No key ${context.request?.keyInput} in ${context.request?.region} (as seen from account ${caller?.status === 'known' ? caller.value.accountId : '?'}).` }
+        : key?.status === 'unreadable' && key.reason === 'access-denied'
+          ? { tone: 'warn', text: 'KMS would not describe the key to these credentials: a first hint that its key policy does not trust them. The next steps go on with what is known.' }
+          : { tone: 'warn', text: 'Part of this could not be read; the next steps go on with what is known.' };
+  return (
+    <StepFrame
+      title="Who is asking, and for which key?"
+      intro="Every KMS decision is about one principal (a user or a role) calling one key. kms-doctor asks STS whose credentials these are, and KMS which key the name points to."
+      {...(screen.loading ? { loading: 'Asking STS and KMS…' } : {})}
+      conclusion={conclusion}
+      {...(commands ? { commands: identifyCommands(commands) } : {})}
+      keys={stepKeys}
+    >
+      <FactsTable rows={rows} details={details} />
+      {key && key.status !== 'known' ? <ObservationNote observation={key} /> : null}
+      {principal && principal.status !== 'known' ? <ObservationNote observation={principal} /> : null}
+      {context.environment?.sandbox ? <Text dimColor>The commands run against the sandbox with AWS_CONFIG_FILE={context.environment.sandbox.configFile} AWS_SHARED_CREDENTIALS_FILE={context.environment.sandbox.credentialsFile}</Text> : null}
+    </StepFrame>
+  );
+}
+
+export function AccountScreen({ context, details }: ScreenProps) {
+  const commands = commandContextOf(context);
+  const principal = context.identity?.principal;
+  const key = context.identity?.key;
+  const principalAccount = principal?.status === 'known' ? principal.value.accountId : undefined;
+  const keyAccount = key?.status === 'known' ? key.value.accountId : /:(\d{12}):/.exec(context.request?.keyInput ?? '')?.[1];
+  const who = principalName(context);
+  const conclusion: Conclusion =
+    principalAccount === undefined || keyAccount === undefined
+      ? { tone: 'warn', text: 'One of the two accounts is unknown, so both rules are kept in mind.' }
+      : principalAccount === keyAccount
+        ? { tone: 'ok', text: `Same account (${keyAccount}): the key policy decides, alone or by delegating to ${who}'s IAM policies.` }
+        : { tone: 'warn', text: `Cross account: the key policy in ${keyAccount} must allow ${who} or account ${principalAccount}, AND ${who}'s IAM policies must allow the key.` };
+  return (
+    <StepFrame
+      title="Same account, or across accounts?"
+      intro="With a key in its own account, a principal needs one yes: the key policy's, given directly or handed to IAM. Across accounts it needs two: the key's account must allow it in the key policy, and its own account in IAM."
+      conclusion={conclusion}
+      {...(commands ? { commands: accountCommands(commands) } : {})}
+      keys={stepKeys}
+    >
+      <FactsTable
+        details={details}
+        rows={[
+          { label: "Principal's account", value: principalAccount ?? 'unknown' },
+          { label: "Key's account", value: keyAccount ?? 'unknown' },
+        ]}
+      />
+      {principalAccount !== undefined && keyAccount !== undefined && principalAccount !== keyAccount ? (
+        <Box marginTop={1}>
+          <Text dimColor>Across accounts, use the key ARN: key IDs and aliases are looked up in the caller's own account.</Text>
+        </Box>
+      ) : null}
+    </StepFrame>
+  );
+}

@@ -1,0 +1,41 @@
+// What every screen receives: the machine's context, where it is, and how to send it events.
+import type { DiagnosisContext, DiagnosisEvent } from '../../../machines/diagnosis-machine.js';
+import type { CommandContext } from '../aws-commands.js';
+import type { ScreenInfo } from '../wizard-screens.js';
+
+export interface ScreenProps {
+  readonly context: DiagnosisContext;
+  readonly screen: ScreenInfo;
+  /** Show full values (ARNs, statements) instead of shortened ones. */
+  readonly details: boolean;
+  readonly send: (event: DiagnosisEvent) => void;
+}
+
+/** What the aws commands of a step need, from the context. */
+export function commandContextOf(context: DiagnosisContext): CommandContext | undefined {
+  if (!context.request) return undefined;
+  const key = context.identity?.key;
+  const principal = context.identity?.principal;
+  return {
+    request: context.request,
+    ...(context.environment ? { environment: context.environment } : {}),
+    ...(key?.status === 'known' ? { key: key.value } : {}),
+    ...(principal?.status === 'known' ? { principal: principal.value } : {}),
+  };
+}
+
+/** The principal's name for sentences ("AppRole"), or what the user typed. */
+export function principalName(context: DiagnosisContext): string {
+  const principal = context.identity?.principal;
+  if (principal?.status === 'known') return principal.value.name;
+  return context.request?.principalArn?.split('/').pop() ?? 'the caller';
+}
+
+/** The account of the credentials the wizard uses, once known. */
+export function callerAccountOf(context: DiagnosisContext): string | undefined {
+  const caller = context.identity?.caller;
+  return caller?.status === 'known' ? caller.value.accountId : undefined;
+}
+
+/** The first ARN a command names (its target), for choosing its credentials. */
+export const targetOfCommand = (command: string): string => /arn:aws[a-z-]*:[^\s']+/.exec(command)?.[0] ?? '';

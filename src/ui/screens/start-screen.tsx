@@ -1,0 +1,102 @@
+// The start: how to begin (paste the error, choose the operation, open a training scenario), the
+// training scenarios, and the answers before anything is read.
+import { Spinner } from '@inkjs/ui';
+import { Box, Text } from 'ink';
+import type { StartMode } from '../../../machines/wizard-types.js';
+import { ChoiceList, type Choice } from '../components/choice-list.js';
+import { useTheme } from '../theme.js';
+import { QuestionScreen } from './question-screen.js';
+import type { ScreenProps } from './screen-props.js';
+
+/** A built-in scenario as the menu lists it. */
+export interface ScenarioChoice {
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+}
+
+const starts: Choice<StartMode>[] = [
+  { label: 'Paste the error message AWS gave you', value: 'error' },
+  { label: 'Choose the operation that failed (S3 upload, EBS, Lambda, a KMS call…)', value: 'operation' },
+  { label: 'Open a training scenario on the embedded sandbox (changes nothing real)', value: 'training' },
+];
+
+export function StartScreen(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
+  const { context, screen, send, scenarios } = props;
+  const theme = useTheme();
+  const error = context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null;
+  switch (screen.part) {
+    case 'choose':
+      return (
+        <Box flexDirection="column">
+          <Text bold color={theme.colourOf('accent')}>
+            How do you want to start?
+          </Text>
+          <Text>kms-doctor finds out which layer refused the call (key state, key policy, IAM, grants) and fixes it.</Text>
+          {!context.credentialsFound ? <Text color={theme.colourOf('warn')}>No AWS credentials were found: the first two need them.</Text> : null}
+          <Box marginTop={1}>
+            <ChoiceList choices={starts} onChoose={(mode) => send({ type: 'CHOOSE_START', mode })} />
+          </Box>
+          {error}
+          <Text dimColor>↑↓ choose · Enter select · ? help · q quit</Text>
+        </Box>
+      );
+    case 'scenario':
+      return <ScenarioMenu {...props} scenarios={scenarios} />;
+    case 'preparing':
+      return <Spinner label={context.answers.mode === 'training' ? `Starting the ${context.answers.scenario ?? ''} sandbox…` : 'Opening the AWS session…'} />;
+    case 'review':
+      return <StartReview {...props} />;
+    default:
+      return <QuestionScreen {...props} />;
+  }
+}
+
+function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
+  const theme = useTheme();
+  const choices = scenarios.filter((s) => s.name !== 'blank').map((s) => ({ value: s.name, label: `${s.name} — ${s.title}`, description: s.summary }));
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.colourOf('accent')}>
+        Training scenarios
+      </Text>
+      {context.credentialsFound ? (
+        <Text>Each scenario runs on an embedded sandbox: a local KMS, IAM and STS, started on a free port of this machine.</Text>
+      ) : (
+        <Text color={theme.colourOf('warn')}>No AWS credentials were found on this machine, so try a training scenario: it runs on an embedded sandbox, a local KMS, IAM and STS.</Text>
+      )}
+      <Box marginTop={1}>
+        <ChoiceList choices={choices} onChoose={(scenario) => send({ type: 'SCENARIO_CHOSEN', scenario })} />
+      </Box>
+      {context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null}
+      <Text dimColor>↑↓ choose · Enter open · Esc other ways to start · ? help · q quit</Text>
+    </Box>
+  );
+}
+
+function StartReview({ context }: ScreenProps) {
+  const theme = useTheme();
+  const { answers } = context;
+  const parsed = answers.parsedError;
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.colourOf('accent')}>
+        Ready to diagnose
+      </Text>
+      <Text>Operation: {answers.operation}</Text>
+      <Text>Key:       {answers.key}</Text>
+      <Text>Principal: {answers.principal ? answers.principal : 'you (the identity of your credentials)'}</Text>
+      {parsed ? (
+        <Text dimColor>
+          From the error: {parsed.kind}
+          {parsed.policyType ? `, AWS blamed the ${parsed.policyType} policy` : ''}
+          {answers.focusStep ? ` (the ${answers.focusStep} step is where to look first)` : ''}
+        </Text>
+      ) : null}
+      {context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null}
+      <Box marginTop={1}>
+        <Text dimColor>Enter start the diagnosis · Esc change the answers · ? help · q quit</Text>
+      </Box>
+    </Box>
+  );
+}

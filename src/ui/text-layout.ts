@@ -1,0 +1,15 @@
+// Fitting long values (ARNs above all) into an 80-column terminal: cut in the middle, where an ARN
+// carries the least (the start says which service and account, the end which resource).
+
+/** `text` unchanged when it fits, else its start and end around a `…`, `width` characters in all. */
+export function shortenMiddle(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  if (width <= 3) return text.slice(0, width);
+  const keep = width - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+/** The last part of an ARN or path (a role name, a key ID), for compact labels. */
+export const lastPart = (arn: string): string => arn.split(/[/:]/).pop() ?? arn;

@@ -1,0 +1,20 @@
+// The wizard's one key handler: each key becomes a machine event or a view action (wizard-keys.ts).
+// It reads the machine's snapshot and the view state as they are when the key arrives, not as they
+// were at the last render, so keys typed or pasted faster than the screen redraws go where they should.
+import { useApp, useInput } from 'ink';
+import type { ActorRefFrom } from 'xstate';
+import { somethingWritten, type diagnosisMachine } from '../../machines/diagnosis-machine.js';
+import { keyOutcome, type ViewAction, type ViewState } from './wizard-keys.js';
+import { screenOf } from './wizard-screens.js';
+
+export function useWizardKeys(actor: ActorRefFrom<typeof diagnosisMachine>, view: () => ViewState, applyView: (action: ViewAction) => ViewState): void {
+  const { exit } = useApp();
+  useInput((input, key) => {
+    const snapshot = actor.getSnapshot();
+    const outcome = keyOutcome(input, key, { screen: screenOf(snapshot.value), view: view(), written: somethingWritten(snapshot.context) });
+    if (!outcome) return;
+    if ('exit' in outcome) exit();
+    else if ('event' in outcome) actor.send(outcome.event);
+    else applyView(outcome.view);
+  });
+}

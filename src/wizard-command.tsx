@@ -1,0 +1,92 @@
+// `kms-doctor` with no subcommand: the interactive wizard. It needs a terminal on both ends (Ink reads
+// keys in raw mode); anything else gets a one-line pointer to the headless commands. Whether AWS
+// credentials exist is decided from the environment and files only (no network call), and without any
+// the wizard opens on the training scenarios.
+import { render } from 'ink';
+import { App } from './ui/app.js';
+import { findCredentials } from './aws/credential-presence.js';
+import { connectionOptionsOf, parseFlags } from './commands/check-args.js';
+import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
+import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
+import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
+import { findOperation } from './engine/operations.js';
+import { UsageError } from './usage-error.js';
+import { wizardUsage } from './wizard-usage.js';
+import type { StartAnswers } from '../machines/wizard-types.js';
+
+export interface WizardStreams {
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processStreams = (): WizardStreams => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export const colourWanted = (stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean => Boolean(stdout.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+
+export async function runWizardCommand(args: readonly string[], streams: WizardStreams = processStreams(), runtimeOptions: Partial<WizardRuntimeOptions> = {}): Promise<number> {
+  const values = parseFlags(args, {});
+  if (values.help) {
+    streams.stdout.write(wizardUsage + '\n');
+    return 0;
+  }
+  if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
+    streams.stderr.write('kms-doctor: the wizard needs a terminal; in scripts and pipes use kms-doctor check (diagnose) or kms-doctor fix (apply), see kms-doctor help\n');
+    return 2;
+  }
+  if (values.json) throw new UsageError('--json is for kms-doctor check and fix, not the wizard');
+  if (values.error === '-') throw new UsageError('--error - reads the message from stdin, which the wizard needs for its keys: give --error TEXT');
+  const connection = connectionOptionsOf(values);
+  if (values.operation !== undefined && !findOperation(values.operation)) throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists them)`);
+  if (values.key !== undefined && !isKeyIdentifier(values.key)) throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
+  if (values.principal !== undefined && !isPrincipalArn(values.principal)) throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
+  const answers: StartAnswers = {
+    ...(values.key !== undefined ? { key: values.key } : {}),
+    ...(values.operation !== undefined ? { operation: values.operation } : {}),
+    ...(values.principal !== undefined ? { principal: values.principal } : {}),
+    ...(values.error !== undefined ? { errorText: values.error } : {}),
+    ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
+  };
+  const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
+  const instance = render(
+    <App
+      logic={runtime.machine}
+      input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
+      scenarios={builtInScenarios()}
+      colour={colourWanted(streams.stdout, streams.env)}
+    />,
+    { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, exitOnCtrlC: false },
+  );
+  // The first frame is on screen: now parse the AWS SDK and the simulator, while the user reads it.
+  setImmediate(() => runtime.preload());
+  // Once the terminal is gone (SIGHUP), every write fails with EIO: that must not crash the cleanup.
+  const ignoreWriteErrors = () => undefined;
+  streams.stdout.on('error', ignoreWriteErrors);
+  streams.stderr.on('error', ignoreWriteErrors);
+  // A terminal closed or a kill: stop like q does (an apply under way stops between steps and undoes
+  // what it wrote), then leave.
+  let signalled: number | undefined;
+  const stop = (code: number) => () => {
+    signalled = code;
+    instance.unmount();
+  };
+  const onTerm = stop(143);
+  const onHup = stop(129);
+  const onInt = stop(130);
+  process.once('SIGTERM', onTerm);
+  process.once('SIGHUP', onHup);
+  process.once('SIGINT', onInt);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHup);
+    process.off('SIGINT', onInt);
+    streams.stdout.off('error', ignoreWriteErrors);
+    streams.stderr.off('error', ignoreWriteErrors);
+    await runtime.dispose();
+  }
+  return signalled ?? 0;
+}

@@ -1,0 +1,52 @@
+// The wizard as the CLI renders it, with its real actors (the AWS SDK against the sandbox), in a fake
+// terminal: the start screen offers the training scenarios, and the sandbox starts in-process.
+import type { DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../../src/commands/wizard-actors.js';
+import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
+import { App } from '../../src/ui/app.js';
+import { cleanupInk, keys, press, renderInk, waitForFrame, type InkHarness } from './ink-helpers.js';
+
+/** The sandbox is consistent at once: wait little for visibility and verification. */
+export const fastApply = {
+  visibility: { attempts: 4, intervalMs: 5, consecutive: 2 },
+  verification: { attempts: 2, intervalMs: 50 },
+} as const;
+
+export interface Wizard {
+  readonly harness: InkHarness;
+  readonly runtime: WizardRuntime;
+}
+
+const running: WizardRuntime[] = [];
+
+export function renderWizard(options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; columns?: number } = {}): Wizard {
+  const runtime = createWizardRuntime({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply, ...options.runtime });
+  running.push(runtime);
+  const harness = renderInk(
+    <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} />,
+    options.columns !== undefined ? { columns: options.columns } : {},
+  );
+  return { harness, runtime };
+}
+
+/** Unmounts the wizards and stops their sandboxes (call in afterEach). */
+export async function cleanupWizards(): Promise<void> {
+  cleanupInk();
+  for (const runtime of running.splice(0)) await runtime.dispose();
+}
+
+/** The training scenarios in menu order (blank has no exercise). */
+export const trainingScenarios = builtInScenarios()
+  .map((s) => s.name)
+  .filter((name) => name !== 'blank');
+
+/** From the start screen, opens a training scenario and waits for the first step. */
+export async function openScenario(harness: InkHarness, scenario: string): Promise<string> {
+  await waitForFrame(harness, 'Training scenarios');
+  const index = trainingScenarios.indexOf(scenario);
+  if (index < 0) throw new Error(`no training scenario ${scenario}`);
+  for (let i = 0; i < index; i += 1) await press(harness, keys.down);
+  await waitForFrame(harness, `❯ ${scenario}`);
+  await press(harness, keys.enter);
+  return waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
+}

@@ -1,0 +1,131 @@
+// The built program (npm run build → dist/kms-doctor.mjs) in a real pseudo-terminal: tmux, 100x40, on
+// a "fresh machine" (empty HOME, no AWS_* variables, the metadata service off). Real key presses walk a
+// training scenario from the start screen to the verified fix, then quit; the embedded sandbox goes
+// with it. And the same program refuses politely without a terminal, and honours NO_COLOR.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/sandbox-process.js';
+
+const bundle = join(projectRoot, 'dist', 'kms-doctor.mjs');
+const socket = `kms-doctor-test-${process.pid}`;
+let home: string;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+/** The visible screen; with escapes (colours) when asked. */
+const screen = (session: string, escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
+
+async function waitForScreen(session: string, text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = screen(session);
+    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${String(text)}; the screen was:\n${shown}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** One key at a time, as typed. */
+async function keys(session: string, ...names: string[]): Promise<void> {
+  for (const name of names) {
+    tmux('send-keys', '-t', session, name);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+}
+
+/** The newest modification time under a folder. */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...spawnSync('find', [path, '-type', 'f', '-newer', bundle], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((file) => statSync(file).mtimeMs));
+}
+
+beforeAll(() => {
+  // Build unless dist/ is newer than every source it is made from.
+  const fresh = existsSync(bundle) && ['src', 'machines', 'scenarios', 'package.json', 'scripts/build.ts'].every((p) => newest(join(projectRoot, p)) <= statSync(bundle).mtimeMs);
+  if (!fresh) execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'build.ts')], { cwd: projectRoot, stdio: 'ignore' });
+  home = mkdtempSync(join(tmpdir(), 'kms-doctor-empty-home-'));
+}, 120_000);
+
+afterAll(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** Starts the program in a new tmux session with nothing of the developer's AWS setup. */
+function start(session: string, extraEnv: Record<string, string> = {}): void {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true', ...extraEnv };
+  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', `env -i ${assignments.join(' ')} ${process.execPath} ${bundle}; echo "exit code $?"; sleep 60`);
+}
+
+describe('the built program in a real terminal', () => {
+  it('walks key-disabled from the start screen to the verified fix with real key presses, and quits cleanly', async () => {
+    start('walk');
+    const first = await waitForScreen('walk', 'Training scenarios');
+    expect(first).toContain('No AWS credentials were found on this machine');
+    await keys('walk', 'Down', 'Down', 'Down');
+    await waitForScreen('walk', '❯ key-disabled');
+    await keys('walk', 'Enter');
+    const identify = await waitForScreen('walk', /step 1\/8[\s\S]*See it yourself/);
+    expect(identify).toContain('SANDBOX');
+    const configDir = /AWS_CONFIG_FILE=(\S+)\/config/.exec(identify.replace(/\n/g, ''))?.[1];
+    expect(configDir).toBeDefined();
+    expect(existsSync(configDir!)).toBe(true);
+    // Colours are on in a terminal: the conclusion's ✔ is green.
+    expect(screen('walk', true)).toMatch(/\u001b\[(?:1;)?32m/);
+
+    const steps = ['Same account, or across accounts?', 'The key is disabled', 'The key policy delegates to IAM', "BatchJobRole's IAM policies allow kms:Encrypt", 'No grant concerns BatchJobRole'];
+    for (const [index, text] of steps.entries()) {
+      await keys('walk', 'Enter');
+      const shown = await waitForScreen('walk', new RegExp(`step ${index + 2}/8[\\s\\S]*See it yourself`));
+      expect(shown.replace(/\n/g, ' ')).toContain(text);
+    }
+    await keys('walk', 'Enter');
+    expect(await waitForScreen('walk', 'Enter plan the fix')).toContain('✘ key-disabled (key-state)');
+    await keys('walk', 'Enter');
+    expect(await waitForScreen('walk', 'nothing is written until you confirm')).toContain('Key state: Disabled → Enabled');
+    await keys('walk', 'Enter');
+    const confirm = await waitForScreen('walk', 'Type yes to apply');
+    expect(confirm).toContain('arn:aws:kms:us-east-1:111122223333:key/e8cc4d9f-b6d5-419b-bc7c-b9d5577b573a');
+    expect(confirm).toContain('in account 111122223333');
+    await keys('walk', 'y', 'e', 's', 'Enter');
+    const done = await waitForScreen('walk', /Fixed and verified|still denied|Not applied|stopped/);
+    expect(done).toContain('✔ Fixed and verified');
+    expect(done).toContain('a dry run as the principal would succeed for kms:Encrypt');
+
+    await keys('walk', 'q');
+    await waitForScreen('walk', 'Quit now?');
+    await keys('walk', 'y');
+    await waitForScreen('walk', 'exit code 0');
+    // The embedded sandbox and its temporary profile files are gone with the program.
+    expect(existsSync(configDir!)).toBe(false);
+  });
+
+  it('honours NO_COLOR: no colour codes on the screen', async () => {
+    start('plain', { NO_COLOR: '1' });
+    await waitForScreen('plain', 'Training scenarios');
+    await keys('plain', 'Enter');
+    await waitForScreen('plain', /step 1\/8[\s\S]*See it yourself/);
+    expect(screen('plain', true)).not.toMatch(/\u001b\[(?:\d+;)*(?:3[0-7]|9[0-7]|38;5;\d+)m/);
+    await keys('plain', 'q');
+    await waitForScreen('plain', 'exit code 0');
+  });
+
+  it('without a terminal: one line pointing to check and fix, exit code 2', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, [bundle], { env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' } }, (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      child.stdin?.end();
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^kms-doctor: the wizard needs a terminal; .*kms-doctor check.*kms-doctor fix/)]);
+  });
+});
