@@ -183,12 +183,6 @@ export function requestTimestamp(rawHeaders: readonly string[]): RequestTimestam
   return { iso: toIsoBasic(time), time };
 }
 
-/** The request time, or undefined if absent or malformed. */
-export function requestTime(rawHeaders: readonly string[]): Date | undefined {
-  const timestamp = requestTimestamp(rawHeaders);
-  return timestamp !== undefined && typeof timestamp !== 'string' ? timestamp.time : undefined;
-}
-
 /**
  * What AWS rejects before it looks at the signature itself, in its own words: `incomplete` is
  * IncompleteSignature(Exception), `mismatch` is SignatureDoesNotMatch / InvalidSignatureException.

@@ -45,7 +45,9 @@ function runInShell(sandbox: TestSandbox, script: string): Promise<{ exitCode: n
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   return new Promise((resolve) => {
-    execFile('/bin/bash', ['-c', script], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+    // --norc: bash run with a socket for stdin (as Node spawns it) would read ~/.bashrc like under rshd,
+    // and a developer's PATH (pyenv's aws CLI v1, say) would replace Debian's aws CLI 2.
+    execFile('/bin/bash', ['--norc', '--noprofile', '-c', script], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ exitCode: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -74,12 +76,12 @@ describe('training guidance', () => {
     }
   });
 
-  it.each(trainingScenarios.slice(0, 3))('%s: the printed role commands, run as printed, fail as the scenario says', async (scenario) => {
+  it.each(trainingScenarios)('%s: the printed role commands, run as printed, fail as the scenario says', async (scenario) => {
     const sandbox = await start(scenario);
     const training = sandbox.world.state.training!;
     if (!roleOf(sandbox, training.principal)) return;
     const [, oneLiner, call] = trainingCommands(sandbox.guidance);
-    const result = await runInShell(sandbox, `${oneLiner} || exit 99\n${call!.replace("kms decrypt", "--debug kms decrypt")} 2>&1 | grep -iE "body|Making request" | cut -c1-700 >&2`); console.log(result.stderr);
+    const result = await runInShell(sandbox, `${oneLiner} || exit 99\n${call}`);
     expect(result.exitCode, result.stderr).not.toBe(99);
     expect(result.stderr, `${oneLiner}\n${call}`).toContain(`(${training.expectedError})`);
     expect(result.stderr).not.toMatch(/InvalidClientTokenId|UnrecognizedClient|Unable to locate credentials|must specify a region|sts\.amazonaws\.com/);

@@ -1,0 +1,26 @@
+// The decrypt-throughput benchmark starts a sandbox whose AWS profiles hold credentials: it must write
+// them to a directory of its own and remove it afterwards, so that runs do not pile secrets up in /tmp.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { measureDecryptThroughput } from '../../bench/decrypt-throughput.js';
+
+const originalTmpdir = process.env.TMPDIR;
+let scratch: string | undefined;
+afterEach(() => {
+  if (originalTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = originalTmpdir;
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('bench/decrypt-throughput', () => {
+  it('leaves no profile files behind in the temp directory', async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-test-'));
+    // os.tmpdir() reads TMPDIR on every call: everything the benchmark puts in "the" temp dir lands here.
+    process.env.TMPDIR = scratch;
+    const result = await measureDecryptThroughput(1, 3);
+    expect(result.errors).toBe(0);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+});
