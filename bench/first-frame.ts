@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The aws CLI the project installs and tests with (Debian's awscli), not whatever is first on PATH. */
+const awsCli = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const bundle = join(root, 'dist', 'kms-doctor.mjs');
 
@@ -76,17 +79,17 @@ export async function measureFirstFrame(runs: number): Promise<FirstFrameResult>
   const home = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-home-'));
   // A fresh machine: no AWS variables, nothing in HOME.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true' };
-  const aws = spawnSync('aws', ['--version'], { env, encoding: 'utf8' });
+  const aws = spawnSync(awsCli, ['--version'], { env, encoding: 'utf8' });
   const awsVersion = aws.status === 0 ? `${aws.stdout}${aws.stderr}`.trim().split(/\s+/)[0] : undefined;
   const wizardMs: number[] = [];
   const awsMs: number[] = [];
   try {
     // One unmeasured run of each warms the file cache, as on a machine where the tool is in use.
     await timeUntilText(`${process.execPath} ${bundle}`, 'Training scenarios', env);
-    if (awsVersion) await timeUntilExit('aws', ['--version'], env);
+    if (awsVersion) await timeUntilExit(awsCli, ['--version'], env);
     for (let run = 0; run < runs; run += 1) {
       wizardMs.push(await timeUntilText(`${process.execPath} ${bundle}`, 'Training scenarios', env));
-      if (awsVersion) awsMs.push(await timeUntilExit('aws', ['--version'], env));
+      if (awsVersion) awsMs.push(await timeUntilExit(awsCli, ['--version'], env));
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
