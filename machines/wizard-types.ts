@@ -6,7 +6,7 @@ import type { Plan } from '../src/apply/plan-types.js';
 import type { Diagnosis } from '../src/engine/cause.js';
 import type { FirstDiagnosisStep, ParsedError } from '../src/engine/error-message-parser.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../src/engine/facts.js';
-import type { EvaluateOutput } from './diagnosis-machine.js';
+import type { EvaluateOutput } from './diagnosis-context.js';
 
 /** How the user chose to begin. */
 export type StartMode = 'error' | 'operation' | 'training';

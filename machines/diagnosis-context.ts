@@ -1,0 +1,143 @@
+// The decision machine's vocabulary: its context, events and input, what the reading actors
+// receive and return, and the small pure helpers the states share (facts for the verdict, leaf names,
+// failure records). No XState here: the setup (diagnosis-setup.ts) and the states build on these.
+import type { ApplyEvent } from '../src/apply/apply-report.js';
+import type { Plan } from '../src/apply/plan-types.js';
+import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
+import type {
+  CallerFacts,
+  DiagnosisFacts,
+  DiagnosisRequest,
+  GrantFacts,
+  KeyFacts,
+  KeyPolicyFacts,
+  Observation,
+  PrincipalIdentity,
+  PrincipalPolicyFacts,
+  SimulatorResult,
+} from '../src/engine/facts.js';
+import type { Fix } from '../src/engine/fix.js';
+import type { ApplyOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
+
+export interface IdentifyOutput {
+  readonly caller: Observation<CallerFacts>;
+  readonly principal: Observation<PrincipalIdentity>;
+  readonly key: Observation<KeyFacts>;
+}
+
+export interface IdentityPoliciesOutput {
+  readonly principalPolicies: Observation<PrincipalPolicyFacts>;
+  readonly simulation: Observation<readonly SimulatorResult[]>;
+}
+
+export interface EvaluateOutput {
+  readonly diagnosis: Diagnosis;
+  readonly fixes: readonly Fix[];
+}
+
+/** What every reading actor receives: the request and everything learnt so far. */
+export interface StepInput {
+  readonly request: DiagnosisRequest;
+  readonly identity?: IdentifyOutput;
+}
+
+/** The steps that read live data, in order. */
+export const readingSteps = ['identify', 'keyPolicy', 'identityPolicies', 'grants'] as const;
+export type ReadingStep = (typeof readingSteps)[number];
+
+/** Where a failure happened: a read, the evaluation, or planning the fix. */
+export type FailedStep = ReadingStep | 'evaluate' | 'plan';
+
+export interface DiagnosisContext {
+  readonly interactive: boolean;
+  readonly request?: DiagnosisRequest;
+  readonly identity?: IdentifyOutput;
+  readonly keyPolicy?: Observation<KeyPolicyFacts>;
+  readonly identityPolicies?: IdentityPoliciesOutput;
+  readonly grants?: Observation<readonly GrantFacts[]>;
+  readonly result?: EvaluateOutput;
+  /** The step whose read failed (network, credentials), and what happened. */
+  readonly failure?: {
+    readonly step: FailedStep | 'apply';
+    readonly message: string;
+    /** The error's own classification when it has one (e.g. credentials, network). */
+    readonly kind?: string;
+  };
+  // The wizard only:
+  /** False when no AWS credentials were found on this machine: the training scenarios come first. */
+  readonly credentialsFound: boolean;
+  readonly answers: StartAnswers;
+  /** Why the last answer was not taken, or why preparing the run failed. */
+  readonly startError?: string;
+  /** Who the caller's credentials are (the default principal), once read. */
+  readonly currentIdentity?: { readonly arn?: string; readonly error?: string };
+  readonly environment?: WizardEnvironment;
+  readonly plan?: Plan;
+  /** Why the typed confirmation was not accepted. */
+  readonly confirmError?: string;
+  /** Apply events so far, in order. */
+  readonly progress: readonly ApplyEvent[];
+  readonly remedy?: ApplyOutput;
+}
+
+export type DiagnosisEvent =
+  | { type: 'SUBMIT_REQUEST'; request: DiagnosisRequest }
+  | { type: 'CONTINUE' }
+  | { type: 'BACK' }
+  | { type: 'RETRY' }
+  // The wizard's start questions
+  | { type: 'CHOOSE_START'; mode: StartMode }
+  | { type: 'ERROR_PASTED'; text: string }
+  | { type: 'OPERATION_CHOSEN'; operation: string }
+  | { type: 'KEY_ENTERED'; key: string }
+  | { type: 'PRINCIPAL_ENTERED'; principal: string }
+  | { type: 'SCENARIO_CHOSEN'; scenario: string }
+  // Remediation
+  | { type: 'CONFIRM_TEXT'; text: string }
+  | { type: 'APPLY_PROGRESS'; event: ApplyEvent }
+  /** Runs the diagnosis again from the first read, with the same request. */
+  | { type: 'RESTART' };
+
+export interface DiagnosisMachineInput {
+  readonly request?: DiagnosisRequest;
+  /** True in the wizard: each step waits for CONTINUE. */
+  readonly interactive?: boolean;
+  /** Answers given as flags. */
+  readonly answers?: StartAnswers;
+  /** Whether any AWS credentials were found (default true). */
+  readonly credentialsFound?: boolean;
+}
+
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Records a failed step; the error's `kind` (our adapters classify their errors) is kept for the exit code. */
+export function failureOf(step: FailedStep | 'apply', error: unknown): NonNullable<DiagnosisContext['failure']> {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return { step, message: messageOf(error), ...(typeof kind === 'string' ? { kind } : {}) };
+}
+
+/** Assembles the facts the verdict is computed from; a step skipped after a failure counts as unreadable. */
+export function factsOf(context: DiagnosisContext): DiagnosisFacts {
+  const missing = (call: string): Observation<never> => ({ status: 'unreadable', reason: 'error', call, message: 'not read: the step failed and was skipped' });
+  return {
+    request: context.request!,
+    caller: context.identity?.caller ?? missing('sts:GetCallerIdentity'),
+    principal: context.identity?.principal ?? missing('iam:GetRole'),
+    key: context.identity?.key ?? missing('kms:DescribeKey'),
+    keyPolicy: context.keyPolicy ?? missing('kms:GetKeyPolicy'),
+    principalPolicies: context.identityPolicies?.principalPolicies ?? missing('iam:GetRolePolicy'),
+    simulation: context.identityPolicies?.simulation ?? missing('iam:SimulatePrincipalPolicy'),
+    grants: context.grants ?? missing('kms:ListGrants'),
+  };
+}
+
+/** The state name of a cause's leaf, e.g. key-disabled → keyDisabled. */
+export const causeLeaf = (code: CauseCode): string => code.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+export const primaryCause = (context: DiagnosisContext): CauseCode | undefined => context.result?.diagnosis.causes[0]?.code;
+
+/** Tag carried by every verdict leaf: the diagnosis is complete there. */
+export const verdictTag = 'verdict';
+
+/** True once any write of the plan went through (even if later undone): quitting then asks first. */
+export const somethingWritten = (context: Pick<DiagnosisContext, 'progress'>): boolean => context.progress.some((event) => event.type === 'written');

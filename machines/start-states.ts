@@ -1,0 +1,157 @@
+// The wizard's start questions (`whatFailed`): which operation failed, on which key, for whom — or the
+// pasted error, or a training scenario — until `prepare` turns the answers into a request. Guards are in
+// diagnosis-setup.ts (start section).
+import { assign } from 'xstate';
+import { answersFromError } from '../src/engine/error-prefill.js';
+import { firstStepFor, parseKmsError } from '../src/engine/error-message-parser.js';
+import { messageOf, type DiagnosisMachineInput } from './diagnosis-context.js';
+import { diagnosisSetup } from './diagnosis-setup.js';
+import type { StartAnswers } from './wizard-types.js';
+
+/** A pasted error read into answers: what it names fills what the user has not answered yet. */
+function answersWithError(answers: StartAnswers, text: string): StartAnswers {
+  const parsedError = parseKmsError(text);
+  if (!parsedError) return answers;
+  const fromError = answersFromError(parsedError);
+  const focusStep = firstStepFor(parsedError);
+  return {
+    ...fromError,
+    ...answers,
+    mode: 'error',
+    errorText: text,
+    parsedError,
+    ...(focusStep !== undefined ? { focusStep } : {}),
+  };
+}
+
+export function initialAnswers(input: DiagnosisMachineInput): StartAnswers {
+  const given = input.answers ?? {};
+  return given.errorText !== undefined ? answersWithError(given, given.errorText) : given;
+}
+
+/** Which operation failed, on which key, for whom (or the pasted error, or a training scenario). */
+export const whatFailedState = diagnosisSetup.createStateConfig({
+  initial: 'routing',
+  on: { SUBMIT_REQUEST: { target: 'identify', actions: assign({ request: ({ event }) => event.request }) } },
+  states: {
+    routing: {
+      always: [
+        { guard: 'hasRequest', target: '#diagnosis.identify' },
+        { guard: { type: 'answered', params: { fields: ['operation', 'key'] } }, target: 'review' },
+        { guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' },
+        { guard: 'noCredentials', target: 'scenario' },
+        { target: 'choose' },
+      ],
+    },
+    /** Paste the error, choose the operation, or open a training scenario. */
+    choose: {
+      on: {
+        CHOOSE_START: [
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'error', chosen: event.mode }) }, target: 'pasteError' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'operation', chosen: event.mode }) }, target: 'operation' },
+          { target: 'scenario' },
+        ],
+      },
+      exit: assign({ startError: undefined }),
+    },
+    pasteError: {
+      on: {
+        ERROR_PASTED: [
+          {
+            guard: { type: 'readableError', params: ({ event }) => ({ text: event.text }) },
+            target: 'afterError',
+            actions: assign({ answers: ({ context, event }) => answersWithError({ ...context.answers, mode: 'error' }, event.text) }),
+          },
+          { actions: assign({ startError: 'That does not read as an AWS KMS or access-denied error message. Paste it again, or press Esc and choose the operation instead.' }) },
+        ],
+        BACK: 'choose',
+      },
+      exit: assign({ startError: undefined }),
+    },
+    /** What the message did not say is asked next. */
+    afterError: {
+      always: [{ guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' }, { target: 'operation' }],
+    },
+    operation: {
+      on: {
+        OPERATION_CHOSEN: {
+          guard: { type: 'knownOperation', params: ({ event }) => ({ operation: event.operation }) },
+          target: 'key',
+          actions: assign({ answers: ({ context, event }) => ({ ...context.answers, mode: context.answers.mode ?? 'operation', operation: event.operation }) }),
+        },
+        BACK: [{ guard: { type: 'startsWith', params: { mode: 'error' } }, target: 'pasteError' }, { target: 'choose' }],
+      },
+    },
+    key: {
+      on: {
+        KEY_ENTERED: [
+          {
+            guard: { type: 'validKey', params: ({ event }) => ({ key: event.key }) },
+            target: 'principal',
+            actions: assign({ answers: ({ context, event }) => ({ ...context.answers, key: event.key.trim() }) }),
+          },
+          { actions: assign({ startError: ({ event }) => `'${event.key.trim()}' is not a key ID, alias name (alias/…), key ARN or alias ARN.` }) },
+        ],
+        BACK: 'operation',
+      },
+      exit: assign({ startError: undefined }),
+    },
+    principal: {
+      invoke: {
+        id: 'whoAmI',
+        src: 'whoAmI',
+        input: {},
+        onDone: { actions: assign({ currentIdentity: ({ event }) => ({ arn: event.output }) }) },
+        onError: { actions: assign({ currentIdentity: ({ event }) => ({ error: messageOf(event.error) }) }) },
+      },
+      on: {
+        PRINCIPAL_ENTERED: [
+          {
+            guard: { type: 'validPrincipal', params: ({ event }) => ({ principal: event.principal }) },
+            target: 'review',
+            actions: assign({ answers: ({ context, event }) => ({ ...context.answers, principal: event.principal.trim() }) }),
+          },
+          { actions: assign({ startError: ({ event }) => `'${event.principal.trim()}' is not an IAM user, role or role session ARN (leave it empty for yourself).` }) },
+        ],
+        BACK: 'key',
+      },
+      exit: assign({ startError: undefined }),
+    },
+    /** The built-in training scenarios, on the embedded sandbox. */
+    scenario: {
+      on: {
+        SCENARIO_CHOSEN: {
+          target: 'preparing',
+          actions: assign({ answers: ({ event }) => ({ mode: 'training' as const, scenario: event.scenario }), startError: undefined }),
+        },
+        BACK: 'choose',
+      },
+    },
+    /** The answers, before anything is read. */
+    review: {
+      on: {
+        CONTINUE: 'preparing',
+        BACK: [{ guard: { type: 'startsWith', params: { mode: 'training' } }, target: 'scenario' }, { target: 'principal' }],
+      },
+    },
+    preparing: {
+      entry: assign({ startError: undefined }),
+      invoke: {
+        id: 'prepare',
+        src: 'prepare',
+        input: ({ context }) => ({ answers: context.answers }),
+        onDone: {
+          target: '#diagnosis.identify',
+          actions: [
+            'forgetRun',
+            assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers }),
+          ],
+        },
+        onError: [
+          { guard: { type: 'startsWith', params: { mode: 'training' } }, target: 'scenario', actions: assign({ startError: ({ event }) => messageOf(event.error) }) },
+          { target: 'review', actions: assign({ startError: ({ event }) => messageOf(event.error) }) },
+        ],
+      },
+    },
+  },
+});
