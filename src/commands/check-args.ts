@@ -22,6 +22,8 @@ export interface CheckOptions extends ConnectionOptions {
   readonly json: boolean;
   /** What a pasted error message (--error) said; it pre-fills key, operation and principal. */
   readonly parsedError?: ParsedError;
+  /** check --fix-files DIR: where to write the documents the fixes' aws CLI commands read. */
+  readonly fixFilesDir?: string;
 }
 
 /** --error was given, but the message lacks what the diagnosis needs (an obscured message names no key). */
@@ -35,7 +37,7 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--error TEXT|-] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
+                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -44,6 +46,7 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --principal ARN        diagnose for this user, role or role session instead of the caller
   --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
   --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal
+  --fix-files DIR        write the documents the fixes' aws CLI commands read (file://…) into DIR
   --profile P            AWS profile for the calls (default: the standard credential chain)
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
   --region R             Region (a key ARN's Region wins)
@@ -84,9 +87,10 @@ export function parseFlags<T extends FlagSpec>(args: readonly string[], extra: T
 }
 
 export async function parseCheckArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<CheckOptions | 'help'> {
-  const values = parseFlags(args, {});
+  const values = parseFlags(args, { 'fix-files': { type: 'string' } });
   if (values.help) return 'help';
-  return checkOptionsOf(values, await parsedErrorOf(values.error, readStdin));
+  const options = checkOptionsOf(values, await parsedErrorOf(values.error, readStdin));
+  return values['fix-files'] !== undefined ? { ...options, fixFilesDir: values['fix-files'] } : options;
 }
 
 export async function readStandardInput(): Promise<string> {

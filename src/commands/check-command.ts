@@ -1,6 +1,8 @@
 // `kms-doctor check`: headless diagnosis for scripts and CI ("may this role decrypt with this key?").
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
-import { checkJson, colourWanted, humanReport, paint } from './check-report.js';
+import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
@@ -26,6 +28,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   try {
     const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
     const result = options.parsedError ? { ...diagnosed, parsedError: options.parsedError } : diagnosed;
+    if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
     if (options.json) {
       process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
     } else {
@@ -41,6 +44,18 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   } finally {
     session.destroy();
   }
+}
+
+/** Writes the documents the fixes' commands read, so the printed aws CLI commands run as they are. */
+function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
+  const files = fixes.flatMap((fix) => fix.files);
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const file of files) writeFileSync(join(dir, basename(file.path)), file.content);
+  } catch (error) {
+    throw new CheckFailure(`--fix-files ${dir}: ${(error as Error).message.split('\n')[0]}`, checkExitCodes.usage);
+  }
+  if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${dir}; run the fix commands from there\n`);
 }
 
 /** A failure with its own exit code and a one-line message. */

@@ -122,7 +122,7 @@ export function humanReport(result: CheckResult, p: Paint): string {
     if (fix.diff) out.push('', indent(p.colour ? colorizeDiff(fix.diff) : fix.diff, '  '));
     if (fix.commands.length > 0) {
       out.push('', '  With the aws CLI:');
-      for (const file of fix.files) out.push(`    # ${file.path}: the edited document (kms-doctor fix writes it for you)`);
+      for (const file of fix.files) out.push(`    # ${file.path}: the edited document (written by check --fix-files DIR, or applied by kms-doctor fix)`);
       for (const command of fix.commands) out.push(`    ${command}`);
     }
   }

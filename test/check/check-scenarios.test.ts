@@ -3,7 +3,7 @@
 // its fixes makes the failing call succeed, the unrelated principal stays denied, and a second check
 // says "allowed".
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,17 +21,16 @@ afterEach(async () => {
   for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function check(target: TestSandbox, scenario: string) {
-  const result = await runKmsDoctor(['check', '--json', ...scenarioArgs(target, scenario)], cliEnv(target));
+async function check(target: TestSandbox, scenario: string, fixFilesDir?: string) {
+  const files = fixFilesDir ? ['--fix-files', fixFilesDir] : [];
+  const result = await runKmsDoctor(['check', '--json', ...files, ...scenarioArgs(target, scenario)], cliEnv(target));
   expect(result.stderr).toBe('');
   return { exitCode: result.exitCode, json: JSON.parse(result.stdout) };
 }
 
-/** Runs a fix's aws CLI commands as printed, with its files, as the target account's administrator. */
-async function runFixCommands(target: TestSandbox, fix: { target: { arn: string }; files: { path: string; content: string }[]; commands: string[] }) {
-  const dir = mkdtempSync(join(tmpdir(), 'kms-doctor-fix-'));
-  workDirs.push(dir);
-  for (const file of fix.files) writeFileSync(join(dir, file.path), file.content);
+/** Runs a fix's aws CLI commands as printed, in the directory `check --fix-files` wrote, as the target account's administrator. */
+async function runFixCommands(target: TestSandbox, dir: string, fix: { target: { arn: string }; files: { path: string; content: string }[]; commands: string[] }) {
+  for (const file of fix.files) expect(readFileSync(join(dir, file.path), 'utf8')).toBe(file.content);
   const account = /:(\d{12}):/.exec(fix.target.arn)![1]!;
   for (const command of fix.commands) {
     expect(command.startsWith('aws ')).toBe(true);
@@ -51,7 +50,9 @@ describe('kms-doctor check on the built-in scenarios', () => {
     it(`${scenario}: names the cause, and its fix makes the failing call succeed`, async () => {
       sandbox = await startTestSandbox(scenario);
       const t = sandbox.world.state.training!;
-      const before = await check(sandbox, scenario);
+      const fixFiles = mkdtempSync(join(tmpdir(), 'kms-doctor-fix-'));
+      workDirs.push(fixFiles);
+      const before = await check(sandbox, scenario, fixFiles);
       expect(before.exitCode).toBe(1);
       expect(before.json.verdict).toBe('denied');
       expect(before.json.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
@@ -63,7 +64,7 @@ describe('kms-doctor check on the built-in scenarios', () => {
 
       for (const fix of before.json.fixes) {
         expect(fix.blockedBy).toBeUndefined();
-        await runFixCommands(sandbox, fix);
+        await runFixCommands(sandbox, fixFiles, fix);
       }
 
       const allowed = await runTrainingCall(sandbox, t.call, inTrouble);
