@@ -33,7 +33,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     return 0;
   }
   if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
-    streams.stderr.write('kms-doctor: the wizard needs a terminal; in scripts and pipes use kms-doctor check (diagnose) or kms-doctor fix (apply), see kms-doctor help\n');
+    streams.stderr.write('kms-doctor: the wizard needs a terminal; use kms-doctor check or kms-doctor fix\n');
     return 2;
   }
   if (values.json) throw new UsageError('--json is for kms-doctor check and fix, not the wizard');

@@ -5,6 +5,12 @@
 export function shortenMiddle(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length <= width) return text;
+  // An ARN keeps its account (what matters most across accounts) and the end of its resource.
+  const arn = /^(arn:[^:]*:[^:]*:[^:]*:\d{12}:)(.*)$/.exec(text);
+  if (arn && arn[1]!.length + 8 <= width) {
+    const head = arn[1]!;
+    return `${head}…${arn[2]!.slice(arn[2]!.length - (width - head.length - 1))}`;
+  }
   if (width <= 3) return text.slice(0, width);
   const keep = width - 1;
   const head = Math.ceil(keep / 2);

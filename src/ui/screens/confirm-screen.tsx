@@ -29,7 +29,7 @@ export function ConfirmScreen({ context, send }: ScreenProps) {
       {context.environment?.sandbox ? <Text dimColor>(These accounts live in the embedded sandbox: nothing real is changed.)</Text> : null}
       <Box marginTop={1}>
         <Text>Type yes to apply › </Text>
-        <TextField key={context.confirmError ?? 'first'} placeholder="yes" onSubmit={(text) => send({ type: 'CONFIRM_TEXT', text })} />
+        <TextField key={context.confirmError ?? 'first'} onSubmit={(text) => send({ type: 'CONFIRM_TEXT', text })} />
       </Box>
       {context.confirmError ? <Text color={theme.colourOf('bad')}>{context.confirmError}</Text> : null}
       <Text dimColor>Only yes applies · Esc back to the plan · Ctrl-C quit</Text>

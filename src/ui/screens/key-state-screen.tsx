@@ -35,7 +35,6 @@ export function KeyStateScreen({ context, details }: ScreenProps) {
           details={details}
           rows={[
             { label: 'State', value: key.value.state, tone: key.value.state === 'Enabled' ? 'ok' : 'bad' },
-            { label: 'Enabled', value: String(key.value.enabled) },
             ...(key.value.deletionDate ? [{ label: 'Deletion date', value: key.value.deletionDate, tone: 'bad' as const }] : []),
             { label: 'Managed by', value: key.value.manager === 'AWS' ? 'AWS (an AWS managed key)' : 'the customer' },
             { label: 'Spec / usage', value: `${key.value.spec} / ${key.value.usage}` },
