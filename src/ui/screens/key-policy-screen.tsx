@@ -61,10 +61,10 @@ export function KeyPolicyScreen({ context, screen, details }: ScreenProps) {
           <Text color={marks[r.relevance].tone ? theme.colourOf(marks[r.relevance].tone!) : undefined} dimColor={r.relevance === 'other'} bold={r.relevance !== 'other'}>
             {marks[r.relevance].mark} {r.why}
           </Text>
-          {details && r.relevance !== 'other' ? <Text dimColor>{JSON.stringify(statementSummary(r.statement), null, 2)}</Text> : null}
+          {details ? <Text dimColor={r.relevance === 'other'}>{JSON.stringify(statementSummary(r.statement), null, 2)}</Text> : null}
         </Box>
       ))}
-      {policy?.status === 'known' ? <Text dimColor>{rated.length} statement{rated.length === 1 ? '' : 's'}; d shows the ones that matter in full.</Text> : null}
+      {policy?.status === 'known' ? <Text dimColor>{rated.length} statement{rated.length === 1 ? '' : 's'}; the marked ones decide this request. d shows {rated.length === 1 ? 'it' : 'them all'} in full.</Text> : null}
     </StepFrame>
   );
 }
