@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SandboxState } from '../../src/sandbox/state.js';
+import { writeKeyPolicyBackup } from '../helpers/backup-files.js';
 import { startTestSandbox, userCredentials, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor, spawnKmsDoctor } from '../helpers/sandbox-process.js';
 import { cliEnv, scenarioArgs, scenarioOperations } from '../helpers/scenario-principals.js';
@@ -300,18 +301,7 @@ describe('kms-doctor rollback refusals', () => {
     sandbox = await startTestSandbox('no-iam-delegation');
     const dir = newDir('kms-doctor-backups-');
     const missing = 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000';
-    const path = join(dir, 'missing-key.json');
-    writeFileSync(
-      path,
-      JSON.stringify({
-        kmsDoctorBackup: 1,
-        createdAt: new Date().toISOString(),
-        change: 'put-key-policy',
-        target: { type: 'key-policy', arn: missing, accountId: '111122223333', region: 'us-east-1', policyName: 'default' },
-        document: '{"Version":"2012-10-17","Statement":[]}',
-        restoreCommand: 'aws kms put-key-policy …',
-      }),
-    );
+    const path = writeKeyPolicyBackup(dir, missing, 'missing-key.json');
     const result = await runKmsDoctor(['rollback', path, '--profile', 'admin', '--endpoint-url', sandbox.endpoint, '--backup-dir', dir], cliEnv(sandbox));
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^kms-doctor: not restored \(failed\): Could not read the current value of [^\n]*does not exist\. Nothing was written\.\n$/);

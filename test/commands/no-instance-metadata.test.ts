@@ -2,7 +2,7 @@
 // `rollback` must say so at once: never wait for, or take credentials from, the instance metadata
 // service (169.254.169.254) or a container credentials endpoint. Both are replaced here by local
 // servers that record every request, so a probe would be seen, not just timed.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSession, credentialSourcesFor, isLoopbackEndpoint } from '../../src/aws/aws-session.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
+import { writeKeyPolicyBackup } from '../helpers/backup-files.js';
 
 let sandbox: TestSandbox;
 let metadata: Server;
@@ -58,19 +59,7 @@ function bareEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function backupFile(): string {
-  const path = join(dir, 'backup.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      kmsDoctorBackup: 1,
-      createdAt: new Date().toISOString(),
-      change: 'put-key-policy',
-      target: { type: 'key-policy', arn: keyArn, accountId: '111122223333', region: 'us-east-1', policyName: 'default' },
-      document: '{"Version":"2012-10-17","Statement":[]}',
-      restoreCommand: 'aws kms put-key-policy …',
-    }),
-  );
-  return path;
+  return writeKeyPolicyBackup(dir, keyArn);
 }
 
 describe('no credentials, a loopback endpoint', () => {
