@@ -19,3 +19,28 @@ export function shortenMiddle(text: string, width: number): string {
 
 /** The last part of an ARN or path (a role name, a key ID), for compact labels. */
 export const lastPart = (arn: string): string => arn.split(/[/:]/).pop() ?? arn;
+
+/** Shell words of a command we generated (single-quoted words stay whole). */
+function shellWords(command: string): string[] {
+  return command.match(/'(?:[^']|'\\'')*'|\S+/g) ?? [];
+}
+
+/**
+ * A long shell command as lines that break only between arguments, each but the last ending in ` \`,
+ * so what is copied from the terminal still runs. A single argument longer than the width keeps its
+ * own line whole rather than being cut.
+ */
+export function wrapCommand(command: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of shellWords(command)) {
+    if (line && line.length + 1 + word.length + 2 > width) {
+      lines.push(`${line} \\`);
+      line = `    ${word}`;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -15,3 +15,17 @@ describe('fitting ARNs into narrow terminals', () => {
     expect(shortenMiddle('abcdefghijklmnop', 7)).toBe('abc…nop');
   });
 });
+
+describe('commands in a narrow terminal', () => {
+  it('breaks only between arguments, with line continuations', async () => {
+    const { wrapCommand } = await import('../../src/ui/text-layout.js');
+    const command =
+      'aws kms put-key-policy --key-id arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df --policy-name default --policy file://kms-doctor-key-policy-f94ddd94.json --region us-east-1';
+    const lines = wrapCommand(command, 76);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(0, -1)) expect(line.endsWith(' \\')).toBe(true);
+    expect(lines.join('\n')).toContain('arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df');
+    expect(lines.map((l) => l.replace(/ \\$/, '').trim()).join(' ')).toBe(command);
+    expect(wrapCommand("aws kms encrypt --encryption-context '{\"a b\":\"c\"}'", 20).join(' ')).toContain("'{\"a b\":\"c\"}'");
+  });
+});
