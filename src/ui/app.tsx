@@ -2,10 +2,11 @@
 // in as a prop (`logic`), with the live actors from the CLI or fixtures from a test.
 import { useActor } from '@xstate/react';
 import { Box, Text } from 'ink';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { Header } from './components/header.js';
 import { HelpOverlay, QuitQuestion } from './components/overlays.js';
+import { ScrollContext, type ScrollControl } from './components/scroll-region.js';
 import { ApplyingScreen } from './screens/applying-screen.js';
 import { ConfirmScreen } from './screens/confirm-screen.js';
 import { FailedScreen } from './screens/failed-screen.js';
@@ -21,8 +22,9 @@ import { StartScreen, type ScenarioChoice } from './screens/start-screen.js';
 import { VerdictScreen } from './screens/verdict-screen.js';
 import { themeFor, ThemeProvider } from './theme.js';
 import { useImmediateReducer } from './use-immediate-reducer.js';
+import { useTerminalRows } from './use-terminal-width.js';
 import { useWizardKeys } from './use-wizard-keys.js';
-import { initialView, viewReducer } from './wizard-keys.js';
+import { initialView, scrollKeyOf, scrollOffsetOn, viewReducer } from './wizard-keys.js';
 import { screenOf, type ScreenInfo } from './wizard-screens.js';
 
 /** The step a pasted error's wording points at (firstStepFor), as a screen. */
@@ -48,16 +50,36 @@ export function App({ logic, input, scenarios, colour }: AppProps) {
   const sendFromWidget = useCallback((event: DiagnosisEvent) => queueMicrotask(() => actor.send(event)), [actor]);
   const screen = screenOf(snapshot.value);
   const props: ScreenProps = { context: snapshot.context, screen, details: view.details, send: sendFromWidget };
+  // The screen fits the terminal: the header keeps its line at the top, the screen gets the rows
+  // below it (its middle region scrolls). One row is left free: Ink clears the whole terminal on
+  // every redraw of output as tall as the terminal.
+  const rows = useTerminalRows();
+  const scrollKey = scrollKeyOf(screen);
+  const offset = scrollOffsetOn(view.scroll, scrollKey);
+  const scroll = useMemo<ScrollControl>(
+    () => ({ offset, report: (room, page) => void applyView({ type: 'scroll-room', screen: scrollKey, room, page }) }),
+    [offset, scrollKey, applyView],
+  );
   return (
     <ThemeProvider theme={themeFor(colour)}>
-      <Box flexDirection="column">
-        <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
-        {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
-          <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
-        ) : null}
-        {view.overlay === 'help' ? <HelpOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
-        {view.overlay === 'quit' ? <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} /> : null}
-      </Box>
+      <ScrollContext.Provider value={scroll}>
+        <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
+          <Box flexDirection="column" flexShrink={0}>
+            <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
+            {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
+              <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
+            ) : null}
+          </Box>
+          <Box flexDirection="column" flexShrink={1} overflowY="hidden">
+            {view.overlay === 'help' ? <HelpOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+          </Box>
+          {view.overlay === 'quit' ? (
+            <Box flexDirection="column" flexShrink={0}>
+              <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
+            </Box>
+          ) : null}
+        </Box>
+      </ScrollContext.Provider>
     </ThemeProvider>
   );
 }

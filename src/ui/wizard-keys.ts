@@ -10,11 +10,49 @@ export interface ViewState {
   readonly details: boolean;
   /** q was pressed while applying: it waits until the steps are done. */
   readonly quitHeld: boolean;
+  /** How far the screen's middle region is scrolled; it belongs to one screen and starts at 0 on any other. */
+  readonly scroll: ScrollState;
 }
 
-export type ViewAction = { type: 'toggle-help' } | { type: 'close-overlay' } | { type: 'ask-quit' } | { type: 'toggle-details' } | { type: 'hold-quit' };
+export interface ScrollState {
+  /** The screen it belongs to (scrollKeyOf). */
+  readonly screen: string;
+  /** Lines scrolled past at the top. */
+  readonly offset: number;
+  /** Lines that do not fit: the largest offset (the frame measures and reports it). */
+  readonly room: number;
+  /** Lines visible at once, for PgUp/PgDn. */
+  readonly page: number;
+}
 
-export const initialView: ViewState = { overlay: 'none', details: false, quitHeld: false };
+/** Which screen a scroll offset belongs to: a new screen (or part of one) starts at the top. */
+export const scrollKeyOf = (screen: Pick<ScreenInfo, 'id' | 'part'>): string => `${screen.id}.${screen.part}`;
+
+/** The offset to show on `screen`: 0 when the scroll state belongs to another screen. */
+export const scrollOffsetOn = (scroll: ScrollState, screen: string): number => (scroll.screen === screen ? Math.min(scroll.offset, scroll.room) : 0);
+
+export type ViewAction = { type: 'toggle-help' } | { type: 'close-overlay' } | { type: 'ask-quit' } | { type: 'toggle-details' } | { type: 'hold-quit' }
+  /** Scroll the middle region of `screen` by `by` lines (a page when `by` is 'page-up' or 'page-down'). */
+  | { type: 'scroll'; screen: string; by: number | 'page-up' | 'page-down' }
+  /** The frame measured `screen`: `room` lines do not fit, `page` lines are visible. */
+  | { type: 'scroll-room'; screen: string; room: number; page: number };
+
+export const initialView: ViewState = { overlay: 'none', details: false, quitHeld: false, scroll: { screen: '', offset: 0, room: 0, page: 0 } };
+
+const clamp = (value: number, max: number) => Math.max(0, Math.min(value, max));
+
+function scrollReducer(scroll: ScrollState, action: Extract<ViewAction, { type: 'scroll' | 'scroll-room' }>): ScrollState {
+  const current = scroll.screen === action.screen ? scroll : { screen: action.screen, offset: 0, room: 0, page: 0 };
+  if (action.type === 'scroll-room') {
+    const offset = clamp(current.offset, action.room);
+    if (current === scroll && current.room === action.room && current.page === action.page && current.offset === offset) return scroll;
+    return { ...current, room: action.room, page: action.page, offset };
+  }
+  const step = Math.max(1, current.page - 1);
+  const by = action.by === 'page-up' ? -step : action.by === 'page-down' ? step : action.by;
+  const offset = clamp(current.offset + by, current.room);
+  return current === scroll && offset === scroll.offset ? scroll : { ...current, offset };
+}
 
 export function viewReducer(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
@@ -28,6 +66,11 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       return { ...state, details: !state.details };
     case 'hold-quit':
       return { ...state, quitHeld: true };
+    case 'scroll':
+    case 'scroll-room': {
+      const scroll = scrollReducer(state.scroll, action);
+      return scroll === state.scroll ? state : { ...state, scroll };
+    }
   }
 }
 
@@ -40,7 +83,9 @@ export interface KeyContext {
   readonly written: boolean;
 }
 
-export function keyOutcome(input: string, key: Pick<Key, 'return' | 'escape' | 'leftArrow' | 'ctrl'>, context: KeyContext): KeyOutcome {
+export type KeyFlags = Pick<Key, 'return' | 'escape' | 'leftArrow' | 'ctrl'> & Partial<Pick<Key, 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown'>>;
+
+export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): KeyOutcome {
   const { screen, view } = context;
   const quit = input === 'q' || (key.ctrl && input === 'c');
   if (view.overlay === 'quit') {
@@ -54,6 +99,9 @@ export function keyOutcome(input: string, key: Pick<Key, 'return' | 'escape' | '
     return context.written ? { view: { type: 'ask-quit' } } : { exit: true };
   }
   if (key.escape || (screen.mode !== 'text' && key.leftArrow)) return { event: { type: 'BACK' } };
+  // PgUp/PgDn scroll on every screen; ↑/↓ where no menu or text field has them.
+  if (key.pageUp || key.pageDown) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.pageUp ? 'page-up' : 'page-down' } };
+  if (screen.mode === 'screen' && (key.upArrow || key.downArrow)) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
   if (screen.mode === 'text') return undefined;
   if (input === '?') return { view: { type: 'toggle-help' } };
   if (screen.mode === 'list') return undefined;

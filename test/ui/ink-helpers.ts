@@ -19,8 +19,10 @@ export const keys = {
 class FakeStdout extends EventEmitter {
   frames: string[] = [];
   isTTY = true;
-  rows = 40;
-  constructor(public columns: number) {
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
     super();
   }
   write = (frame: string) => {
@@ -56,18 +58,21 @@ export interface InkHarness {
   readonly instance: Instance;
   /** The last frame Ink wrote. */
   lastFrame(): string;
-  /** Changes the terminal's width, as a resize does. */
-  resize(columns: number): void;
+  /** Changes the terminal's width (and height), as a resize does. */
+  resize(columns: number, rows?: number): void;
   /** Resolves when the app exits (useApp().exit()). */
   exited(): Promise<void>;
 }
 
 const mounted: InkHarness[] = [];
 
-/** Renders like ink-testing-library, in a terminal `columns` wide (80 by default). */
-export function renderInk(tree: ReactElement, { columns = 80 } = {}): InkHarness {
-  const stdout = new FakeStdout(columns);
-  const stderr = new FakeStdout(columns);
+/**
+ * Renders like ink-testing-library, in a terminal `columns` wide (80 by default) and `rows` high
+ * (by default tall enough that no screen scrolls, so the tests see whole screens).
+ */
+export function renderInk(tree: ReactElement, { columns = 80, rows = 200 } = {}): InkHarness {
+  const stdout = new FakeStdout(columns, rows);
+  const stderr = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
   const instance = render(tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
@@ -84,8 +89,9 @@ export function renderInk(tree: ReactElement, { columns = 80 } = {}): InkHarness
     stdout,
     instance,
     lastFrame: () => stdout.frames.at(-1) ?? '',
-    resize(width) {
+    resize(width, height) {
       stdout.columns = width;
+      if (height !== undefined) stdout.rows = height;
       stdout.emit('resize');
     },
     exited: () => exit,

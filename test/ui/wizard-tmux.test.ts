@@ -58,10 +58,10 @@ afterAll(() => {
 });
 
 /** Starts the program in a new tmux session with nothing of the developer's AWS setup. */
-function start(session: string, extraEnv: Record<string, string> = {}): void {
+function start(session: string, extraEnv: Record<string, string> = {}, size: readonly [number, number] = [100, 40]): void {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true', ...extraEnv };
   const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', `env -i ${assignments.join(' ')} ${process.execPath} ${bundle}; echo "exit code $?"; sleep 60`);
+  tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), `env -i ${assignments.join(' ')} ${process.execPath} ${bundle}; echo "exit code $?"; sleep 60`);
 }
 
 describe('the built program in a real terminal', () => {
@@ -105,6 +105,35 @@ describe('the built program in a real terminal', () => {
     await waitForScreen('walk', 'exit code 0');
     // The embedded sandbox and its temporary profile files are gone with the program.
     expect(existsSync(configDir!)).toBe(false);
+  });
+
+  it('at 80x24 keeps the header and SANDBOX marker on top of every step, and scrolls the fix review', async () => {
+    start('small', {}, [80, 24]);
+    await waitForScreen('small', 'Training scenarios');
+    await keys('small', 'Enter');
+    const top = (shown: string, step: number) => {
+      const lines = shown.split('\n');
+      expect(lines[0], shown).toMatch(new RegExp(`^kms-doctor · step ${step}/8 .* SANDBOX  no-iam-delegation`));
+      expect(lines.filter((line) => line.startsWith('kms-doctor · ')), shown).toHaveLength(1);
+    };
+    for (let step = 1; step <= 6; step += 1) {
+      if (step > 1) await keys('small', 'Enter');
+      top(await waitForScreen('small', new RegExp(`step ${step}/8[\\s\\S]*\\n[✔✘•] [\\s\\S]*Enter continue`)), step);
+    }
+    await keys('small', 'Enter');
+    top(await waitForScreen('small', 'Enter plan the fix'), 7);
+    await keys('small', 'Enter');
+    const review = await waitForScreen('small', /nothing is written until you confirm[\s\S]*Enter confirm/);
+    top(review, 8);
+    expect(review).toMatch(/↓ \d+ more lines \(↑\/↓ to scroll\)/);
+    expect(review).not.toContain('Rollback:');
+    for (let i = 0; i < 60; i += 1) await keys('small', 'Down');
+    const end = await waitForScreen('small', /↑ \d+ lines above/);
+    top(end, 8);
+    expect(end).toContain('Rollback:');
+    expect(end).toContain('Enter confirm');
+    await keys('small', 'q');
+    await waitForScreen('small', 'exit code 0');
   });
 
   it('honours NO_COLOR: no colour codes on the screen', async () => {

@@ -5,7 +5,8 @@ import { useTheme } from '../theme.js';
 const keys: [string, string][] = [
   ['Enter', 'continue to the next step (on a list: choose)'],
   ['Esc, ←', 'back one step'],
-  ['↑ ↓', 'move in a list'],
+  ['↑ ↓', 'move in a list; elsewhere scroll a screen taller than the terminal'],
+  ['PgUp PgDn', 'scroll a page'],
   ['d', 'details: full ARNs and statements'],
   ['r', 'retry a failed read, or run the diagnosis again'],
   ['?', 'this help'],

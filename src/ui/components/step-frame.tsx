@@ -1,11 +1,12 @@
 // The frame every step screen shares: a title, what is checked and why (for someone new to KMS), a
-// spinner while the data is read, the data, the conclusion in plain words, and the aws CLI command
-// that shows the same data.
+// spinner while the data is read, the data and the aws CLI commands that show the same data (these
+// scroll when the terminal is too short), the conclusion in plain words, and the keys.
 import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { useTheme, type Tone } from '../theme.js';
 import { CommandList } from './command-list.js';
+import { ScrollRegion } from './scroll-region.js';
 
 export interface Conclusion {
   readonly tone: Tone;
@@ -29,17 +30,24 @@ export interface StepFrameProps {
 
 export function StepFrame({ title, intro, loading, conclusion, commands, keys, children }: StepFrameProps) {
   const theme = useTheme();
+  // Title, intro, conclusion and keys keep their lines; the data in the middle (and the commands
+  // after it) get the rows left, and scroll (ScrollRegion) when they do not fit.
   return (
-    <Box flexDirection="column">
-      <Text bold color={theme.colourOf('accent')}>
-        {title}
-      </Text>
-      <Text>{intro}</Text>
-      <Box flexDirection="column" marginTop={1}>
-        {loading !== undefined ? <Spinner label={loading} /> : children}
+    <Box flexDirection="column" flexShrink={1}>
+      <Box flexDirection="column" flexShrink={0}>
+        <Text bold color={theme.colourOf('accent')}>
+          {title}
+        </Text>
+        <Text>{intro}</Text>
+      </Box>
+      <Box flexDirection="column" marginTop={1} flexShrink={1}>
+        <ScrollRegion>
+          {loading !== undefined ? <Spinner label={loading} /> : children}
+          {loading === undefined && commands && commands.length > 0 ? <CommandList title="See it yourself:" commands={commands} /> : null}
+        </ScrollRegion>
       </Box>
       {loading === undefined && conclusion ? (
-        <Box marginTop={1}>
+        <Box marginTop={1} flexShrink={0}>
           <Box width={2} flexShrink={0}>
             <Text bold color={theme.colourOf(conclusion.tone)}>
               {conclusion.tone === 'ok' ? '✔' : conclusion.tone === 'bad' ? '✘' : '•'}
@@ -50,9 +58,8 @@ export function StepFrame({ title, intro, loading, conclusion, commands, keys, c
           </Text>
         </Box>
       ) : null}
-      {loading === undefined && commands && commands.length > 0 ? <CommandList title="See it yourself:" commands={commands} /> : null}
       {keys !== undefined ? (
-        <Box marginTop={1}>
+        <Box marginTop={1} flexShrink={0}>
           <Text dimColor>{keys}</Text>
         </Box>
       ) : null}

@@ -3,6 +3,7 @@
 import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import type { ApplyEvent } from '../../apply/apply-report.js';
+import { ScrollRegion } from '../components/scroll-region.js';
 import { useTheme, type Tone } from '../theme.js';
 import type { ScreenProps } from './screen-props.js';
 
@@ -52,28 +53,36 @@ export function ApplyingScreen({ context, quitHeld }: ScreenProps & { readonly q
   // Every step done and none failed: verification is what runs now.
   const verifying = all.length > 0 && all.every(({ progress }) => !progress.running && progress.tone !== undefined && progress.tone !== 'bad');
   return (
-    <Box flexDirection="column">
-      <Text bold color={theme.colourOf('accent')}>
-        Applying the fix
-      </Text>
-      {all.map(({ step, progress }) => (
-        <Box key={step.id} flexDirection="column">
-          <Box>
-            {progress.running ? <Spinner /> : <Text color={progress.tone ? theme.colourOf(progress.tone) : undefined}>{progress.tone === 'ok' ? '✔' : progress.tone ? '✘' : '·'}</Text>}
-            <Text>
-              {' '}
-              {step.id}. {step.title}: {progress.status}
-            </Text>
+    <Box flexDirection="column" flexShrink={1}>
+      <Box flexShrink={0}>
+        <Text bold color={theme.colourOf('accent')}>
+          Applying the fix
+        </Text>
+      </Box>
+      <ScrollRegion>
+        {all.map(({ step, progress }) => (
+          <Box key={step.id} flexDirection="column">
+            <Box>
+              {progress.running ? <Spinner /> : <Text color={progress.tone ? theme.colourOf(progress.tone) : undefined}>{progress.tone === 'ok' ? '✔' : progress.tone ? '✘' : '·'}</Text>}
+              <Text>
+                {' '}
+                {step.id}. {step.title}: {progress.status}
+              </Text>
+            </Box>
+            {progress.backupPath ? <Text dimColor>{`   backup: ${progress.backupPath}`}</Text> : null}
           </Box>
-          {progress.backupPath ? <Text dimColor>{`   backup: ${progress.backupPath}`}</Text> : null}
-        </Box>
-      ))}
-      {verifying ? (
-        <Box marginTop={1}>
-          <Spinner label="Verifying: running the diagnosis again, and a dry run as the principal where possible…" />
+        ))}
+        {verifying ? (
+          <Box marginTop={1}>
+            <Spinner label="Verifying: running the diagnosis again, and a dry run as the principal where possible…" />
+          </Box>
+        ) : null}
+      </ScrollRegion>
+      {quitHeld ? (
+        <Box flexShrink={0}>
+          <Text color={theme.colourOf('warn')}>Quitting waits until the steps are done: stopping half-way could leave a change half-made.</Text>
         </Box>
       ) : null}
-      {quitHeld ? <Text color={theme.colourOf('warn')}>Quitting waits until the steps are done: stopping half-way could leave a change half-made.</Text> : null}
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 // A read failed outright (network, credentials), or planning did: what happened, and what now.
 import { Box, Text } from 'ink';
+import { ScrollRegion } from '../components/scroll-region.js';
 import { useTheme } from '../theme.js';
 import type { ScreenProps } from './screen-props.js';
 
@@ -24,16 +25,20 @@ export function FailedScreen({ context }: ScreenProps) {
         ? 'The credentials were refused or are missing: check the profile (aws sts get-caller-identity), then retry.'
         : 'Retry, or go on without this step: the verdict then says what it could not check.';
   return (
-    <Box flexDirection="column">
-      <Text bold color={theme.colourOf('bad')}>
-        ✘ Stopped while {stepNames[step] ?? step}
-      </Text>
-      <Text>{failure?.message}</Text>
-      <Box marginTop={1}>
-        <Text>{hint}</Text>
+    <Box flexDirection="column" flexShrink={1}>
+      <Box flexShrink={0}>
+        <Text bold color={theme.colourOf('bad')}>
+          ✘ Stopped while {stepNames[step] ?? step}
+        </Text>
       </Box>
-      <Text>Nothing was changed in AWS.</Text>
-      <Box marginTop={1}>
+      <ScrollRegion>
+        <Text>{failure?.message}</Text>
+        <Box marginTop={1}>
+          <Text>{hint}</Text>
+        </Box>
+        <Text>Nothing was changed in AWS.</Text>
+      </ScrollRegion>
+      <Box marginTop={1} flexShrink={0}>
         <Text dimColor>r retry{canContinue ? (step === 'plan' ? ' · Enter back to the verdict' : ' · Enter continue without it') : ''} · q quit</Text>
       </Box>
     </Box>

@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import { fixCommand } from '../aws-commands.js';
 import { CommandList } from '../components/command-list.js';
+import { ScrollRegion } from '../components/scroll-region.js';
 import { useTheme, type Tone } from '../theme.js';
 import { callerAccountOf, targetOfCommand, type ScreenProps } from './screen-props.js';
 
@@ -26,35 +27,39 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
       ? 'Enter continue the diagnosis from the first step · q quit'
       : 'Enter finish · r run the diagnosis again · q quit';
   return (
-    <Box flexDirection="column">
-      <Text bold color={theme.colourOf(heading.tone)}>
-        {heading.tone === 'ok' ? '✔ ' : '✘ '}
-        {heading.text}
-      </Text>
-      {remedy ? <Text>{remedy.report.message}</Text> : null}
-      {remedy?.verification ? <Text color={theme.colourOf(heading.tone)}>{remedy.verification.message}</Text> : null}
-      {screen.part === 'applyFailed' && context.failure ? <Text color={theme.colourOf('bad')}>{context.failure.message}</Text> : null}
-      {screen.part === 'stillDenied'
-        ? remedy?.verification?.diagnosis.causes.map((c) => (
-            <Text key={c.code}>
-              {'  ✘ '}
-              {c.code}: {c.summary}
-            </Text>
-          ))
-        : null}
-      {context.environment?.sandbox && screen.part === 'verified' ? <Text dimColor>Goal of the exercise: {context.environment.sandbox.goal}</Text> : null}
-      {backups.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text>Backups taken before each write:</Text>
-          {backups.map((b) => (
-            <Text key={b.backupPath} dimColor>{`  ${b.backupPath}`}</Text>
-          ))}
-        </Box>
-      ) : null}
-      {restore.length > 0 ? <CommandList title="To undo the change:" commands={restore} /> : null}
-      {context.environment?.sandbox && backups.length > 0 ? <Text dimColor>(The sandbox, its changes and these backups are removed when you quit.)</Text> : null}
-      {remedy && remedy.report.manualRollback.length > 0 ? <CommandList title="Finish the rollback by hand:" commands={remedy.report.manualRollback} /> : null}
-      <Box marginTop={1}>
+    <Box flexDirection="column" flexShrink={1}>
+      <Box flexShrink={0}>
+        <Text bold color={theme.colourOf(heading.tone)}>
+          {heading.tone === 'ok' ? '✔ ' : '✘ '}
+          {heading.text}
+        </Text>
+      </Box>
+      <ScrollRegion>
+        {remedy ? <Text>{remedy.report.message}</Text> : null}
+        {remedy?.verification ? <Text color={theme.colourOf(heading.tone)}>{remedy.verification.message}</Text> : null}
+        {screen.part === 'applyFailed' && context.failure ? <Text color={theme.colourOf('bad')}>{context.failure.message}</Text> : null}
+        {screen.part === 'stillDenied'
+          ? remedy?.verification?.diagnosis.causes.map((c) => (
+              <Text key={c.code}>
+                {'  ✘ '}
+                {c.code}: {c.summary}
+              </Text>
+            ))
+          : null}
+        {context.environment?.sandbox && screen.part === 'verified' ? <Text dimColor>Goal of the exercise: {context.environment.sandbox.goal}</Text> : null}
+        {backups.length > 0 ? (
+          <Box flexDirection="column" marginTop={1}>
+            <Text>Backups taken before each write:</Text>
+            {backups.map((b) => (
+              <Text key={b.backupPath} dimColor>{`  ${b.backupPath}`}</Text>
+            ))}
+          </Box>
+        ) : null}
+        {restore.length > 0 ? <CommandList title="To undo the change:" commands={restore} /> : null}
+        {context.environment?.sandbox && backups.length > 0 ? <Text dimColor>(The sandbox, its changes and these backups are removed when you quit.)</Text> : null}
+        {remedy && remedy.report.manualRollback.length > 0 ? <CommandList title="Finish the rollback by hand:" commands={remedy.report.manualRollback} /> : null}
+      </ScrollRegion>
+      <Box marginTop={1} flexShrink={0}>
         <Text dimColor>{next}</Text>
       </Box>
     </Box>
