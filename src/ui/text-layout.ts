@@ -36,7 +36,8 @@ export function wrapCommand(command: string, width: number): string[] {
   for (const word of shellWords(command)) {
     if (line && line.length + 1 + word.length + 2 > width) {
       lines.push(`${line} \\`);
-      line = `    ${word}`;
+      // Indent continuations, but never so much that a long argument (an ARN) wraps by itself.
+      line = `${' '.repeat(Math.max(0, Math.min(4, width - word.length - 2)))}${word}`;
     } else {
       line = line ? `${line} ${word}` : word;
     }
