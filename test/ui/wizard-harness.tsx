@@ -50,3 +50,11 @@ export async function openScenario(harness: InkHarness, scenario: string): Promi
   await press(harness, keys.enter);
   return waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
 }
+
+/** From step 1, Enter through every step to the verdict (step 7), waiting for each screen. */
+export async function walkToVerdict(harness: InkHarness): Promise<void> {
+  for (let step = 2; step <= 7; step += 1) {
+    await press(harness, keys.enter);
+    await waitForFrame(harness, new RegExp(`step ${step}/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
+  }
+}

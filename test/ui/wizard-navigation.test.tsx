@@ -2,7 +2,7 @@
 // before anything was written, after a question once something was), and the typed confirmation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { keys, press, type, waitForFrame, waitForFrameWithout } from './ink-helpers.js';
-import { cleanupWizards, openScenario, renderWizard } from './wizard-harness.js';
+import { cleanupWizards, openScenario, renderWizard, walkToVerdict } from './wizard-harness.js';
 
 afterEach(cleanupWizards);
 
@@ -32,10 +32,7 @@ describe('wizard navigation', () => {
     for (let i = 0; i < 3; i += 1) await press(harness, keys.down);
     await press(harness, keys.enter);
     await waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
-    for (let step = 2; step <= 7; step += 1) {
-      await press(harness, keys.enter);
-      await waitForFrame(harness, new RegExp(`step ${step}/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
-    }
+    await walkToVerdict(harness);
     await press(harness, keys.enter);
     await waitForFrame(harness, 'nothing is written until you confirm');
     await press(harness, keys.escape);
@@ -87,10 +84,7 @@ describe('wizard navigation', () => {
   it('asks for yes, not y; once something was written, q asks before quitting', async () => {
     const { harness } = renderWizard();
     await openScenario(harness, 'key-disabled');
-    for (let step = 2; step <= 7; step += 1) {
-      await press(harness, keys.enter);
-      await waitForFrame(harness, new RegExp(`step ${step}/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
-    }
+    await walkToVerdict(harness);
     await press(harness, keys.enter);
     await waitForFrame(harness, 'nothing is written until you confirm');
     await press(harness, keys.enter);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { cliEnv } from '../helpers/scenario-principals.js';
 import { keys, press, type, waitForFrame } from './ink-helpers.js';
-import { cleanupWizards, renderWizard } from './wizard-harness.js';
+import { cleanupWizards, renderWizard, walkToVerdict } from './wizard-harness.js';
 
 let sandbox: TestSandbox | undefined;
 afterEach(async () => {
@@ -17,10 +17,7 @@ const flat = (frame: string) => frame.replace(/\s*\n\s*/g, ' ');
 
 async function throughTheSteps(harness: Parameters<typeof press>[0]): Promise<void> {
   await waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
-  for (let step = 2; step <= 7; step += 1) {
-    await press(harness, keys.enter);
-    await waitForFrame(harness, new RegExp(`step ${step}/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
-  }
+  await walkToVerdict(harness);
 }
 
 describe('starting from a pasted error', () => {
