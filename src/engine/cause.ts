@@ -16,6 +16,23 @@ export const causeCodes = [
   'permissions-boundary',
   'session-policy',
   'aws-managed-key-cross-account',
+  // Issue 8: every layer, conditions, and the look-alikes of a denial.
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'condition-not-met',
+  'condition-unknown',
+  'wrong-region',
+  'key-usage-mismatch',
+  'grant-constraint-mismatch',
+  'grant-recently-created',
+  'aws-managed-key-direct-use',
+  'operation-not-cross-account',
+  'alias-cross-account',
+  'principal-recreated',
+  'encryption-context-mismatch',
+  'incorrect-key',
+  'key-state-transient',
 ] as const;
 
 export type CauseCode = (typeof causeCodes)[number];
@@ -30,7 +47,10 @@ export type CauseLayer =
   | 'session-policy'
   | 'scp'
   | 'rcp'
-  | 'grant';
+  | 'vpc-endpoint-policy'
+  | 'grant'
+  /** The request itself: its Region, encryption context, ciphertext or condition values. */
+  | 'request';
 
 export interface StatementLocation {
   /** Policy name: "default" for a key policy, the inline name or managed policy ARN otherwise. */

@@ -60,5 +60,23 @@ function fixFor(workspace: Workspace, cause: Cause): Fix {
     case 'session-policy':
     case 'aws-managed-key-cross-account':
       return guidanceFix(workspace, cause);
+    // Issue 8's causes: guidance until each has its own least-privilege fix.
+    case 'scp':
+    case 'rcp':
+    case 'vpc-endpoint-policy':
+    case 'condition-not-met':
+    case 'condition-unknown':
+    case 'wrong-region':
+    case 'key-usage-mismatch':
+    case 'grant-constraint-mismatch':
+    case 'grant-recently-created':
+    case 'aws-managed-key-direct-use':
+    case 'operation-not-cross-account':
+    case 'alias-cross-account':
+    case 'principal-recreated':
+    case 'encryption-context-mismatch':
+    case 'incorrect-key':
+    case 'key-state-transient':
+      return guidanceFix(workspace, cause);
   }
 }

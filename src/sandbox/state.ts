@@ -206,6 +206,9 @@ export interface TrainingState {
   expectedError: string;
   /** What a correct fix achieves, in plain words. */
   goal: string;
+  /** What the team was doing when the call failed, told without giving the cause away. */
+  story?: string;
+  difficulty?: 'beginner' | 'intermediate' | 'advanced';
 }
 
 export interface TrainingCall {

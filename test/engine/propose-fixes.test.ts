@@ -105,7 +105,7 @@ function factsFor(scenario: Scenario = {}): DiagnosisFacts {
   };
 }
 
-const layerOf: Record<CauseCode, CauseLayer> = {
+const layerOf: Partial<Record<CauseCode, CauseLayer>> & Record<string, CauseLayer> = {
   'key-not-found': 'key-identifier',
   'key-disabled': 'key-state',
   'key-pending-deletion': 'key-state',
@@ -123,7 +123,7 @@ const layerOf: Record<CauseCode, CauseLayer> = {
 };
 
 function cause(code: CauseCode, actions: readonly string[], extra: Partial<Cause> = {}): Cause {
-  return { code, layer: layerOf[code], summary: `The diagnosis found ${code}.`, actions, evidence: [], ...extra };
+  return { code, layer: layerOf[code] ?? 'request', summary: `The diagnosis found ${code}.`, actions, evidence: [], ...extra };
 }
 
 function diagnosisOf(...causes: Cause[]): Diagnosis {

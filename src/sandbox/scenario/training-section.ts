@@ -16,7 +16,31 @@ export const trainingCauses = [
   'key-disabled',
   'key-pending-deletion',
   'grant-creation-denied',
+  'explicit-deny',
+  'permissions-boundary',
+  'session-policy',
+  'cross-account-identity-policy',
+  'aws-managed-key-cross-account',
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'condition-not-met',
+  'condition-unknown',
+  'wrong-region',
+  'key-usage-mismatch',
+  'grant-constraint-mismatch',
+  'grant-recently-created',
+  'aws-managed-key-direct-use',
+  'operation-not-cross-account',
+  'alias-cross-account',
+  'principal-recreated',
+  'encryption-context-mismatch',
+  'incorrect-key',
+  'key-state-transient',
 ] as const;
+
+/** How hard a training scenario is, for the course's list. */
+export const trainingDifficulties = ['beginner', 'intermediate', 'advanced'] as const;
 
 /** What a training ciphertext decrypts to. */
 export const trainingPlaintext = 'kms-doctor training data';
@@ -58,7 +82,7 @@ const viaServiceFormat = /^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com$/;
 
 export function readTraining(draft: ScenarioDraft, value: unknown): TrainingState {
   const reader: JsonReader = draft.reader;
-  const entry = reader.object(value, 'training', ['title', 'description', 'principal', 'call', 'expectedError', 'goal'], ['unrelatedPrincipal', 'expectedCause']);
+  const entry = reader.object(value, 'training', ['title', 'description', 'principal', 'call', 'expectedError', 'goal'], ['unrelatedPrincipal', 'expectedCause', 'story', 'difficulty']);
   const profile = (field: 'principal' | 'unrelatedPrincipal'): string => {
     const path = fieldPath('training', field);
     const name = reader.nonEmptyString(entry[field], path);
@@ -126,6 +150,8 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
     ...(expectedCause !== undefined ? { expectedCause } : {}),
     expectedError,
     goal: reader.nonEmptyString(entry.goal, 'training.goal'),
+    ...(entry.story !== undefined ? { story: reader.nonEmptyString(entry.story, 'training.story') } : {}),
+    ...(entry.difficulty !== undefined ? { difficulty: reader.oneOf(entry.difficulty, 'training.difficulty', trainingDifficulties) } : {}),
   };
 }
 
