@@ -213,6 +213,9 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
   if (!payloadHashMatches(signed) || !signatureMatches(signed, auth, credential.secretAccessKey)) {
     return fail(authenticationError(service, 'bad-signature'));
   }
+  // A long-term key signs alone: a session token beside it is one AWS cannot find (checked after the
+  // signature, as AWS does), never silently ignored.
+  if (credential.kind === 'long-term' && req.headers['x-amz-security-token'] !== undefined) return fail(authenticationError(service, 'unknown-key'));
   const caller = callerFor(state, credential);
   if (!caller) return fail(authenticationError(service, 'unknown-key'));
   const rawUrl = req.url ?? '/';

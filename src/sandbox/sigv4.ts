@@ -192,10 +192,23 @@ export interface SigningProblem {
   readonly message: string;
 }
 
+/** The first x-amz-* header of the request (as the client spelled it) that SignedHeaders leaves out. */
+function unsignedAmzHeader(rawHeaders: readonly string[], signedHeaders: readonly string[]): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.toLowerCase().startsWith('x-amz-') && !signedHeaders.includes(name.toLowerCase())) return name;
+  }
+  return undefined;
+}
+
 export function signingProblem(request: SignedRequest, auth: ParsedAuthorization): SigningProblem | undefined {
   if (!auth.signedHeaders.includes('host') && !auth.signedHeaders.includes(':authority')) {
     return { kind: 'incomplete', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
   }
+  // Every x-amz-* header a request carries must be signed (AWS answers in these words). X-Amz-Target
+  // picks the JSON protocol's operation: unsigned, a ListKeys signature could be replayed as CreateKey.
+  const unsigned = unsignedAmzHeader(request.rawHeaders, auth.signedHeaders);
+  if (unsigned !== undefined) return { kind: 'mismatch', message: `'${unsigned}' must be a 'SignedHeader' in the AWS Authorization.` };
   const timestamp = requestTimestamp(request.rawHeaders);
   if (timestamp === undefined) {
     return {

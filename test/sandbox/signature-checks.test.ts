@@ -5,6 +5,7 @@
 // scope must name the service the request is for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxBodyBytes } from '../../src/sandbox/server.js';
+import { aws } from '../helpers/aws-cli.js';
 import { startTestSandbox, userCredentials, type TestSandbox } from '../helpers/sandbox.js';
 import { sendSigned, sha256Hex, signString, type RawResponse, type SignOptions } from '../helpers/signed-request.js';
 
@@ -165,5 +166,54 @@ describe('errors in the shape of the service the request was for', () => {
     const response = await sendSigned(sandbox.endpoint, admin(), { ...requests.sts, body: Buffer.alloc(maxBodyBytes + 1024, 'a') });
     expect(response.status).toBe(413);
     expect(errorOf(response)).toMatchObject({ code: 'ValidationError', namespace: stsNamespace });
+  });
+});
+
+describe('headers an attacker could change after signing', () => {
+  it('requires X-Amz-Target among the signed headers, so a ListKeys signature cannot be replayed as CreateKey', async () => {
+    const keysBefore = Object.keys(sandbox.world.state.keys).length;
+    const response = await send('kms', {
+      unsignedHeaders: ['x-amz-target'],
+      tamper: (headers) => {
+        const name = Object.keys(headers).find((header) => header.toLowerCase() === 'x-amz-target')!;
+        headers[name] = 'TrentService.CreateKey';
+      },
+    });
+    const error = errorOf(response);
+    expect(error).toMatchObject(signatureError.kms);
+    expect(error.message).toMatch(/^'x-amz-target' must be a 'SignedHeader' in the AWS Authorization\.$/i);
+    expect(Object.keys(sandbox.world.state.keys)).toHaveLength(keysBefore);
+  });
+
+  it('requires every x-amz-* header to be signed, for IAM and STS too', async () => {
+    for (const service of ['iam', 'sts'] as const) {
+      const error = errorOf(await send(service, { unsignedHeaders: ['x-amz-date'] }));
+      expect(error, service).toMatchObject(signatureError[service]);
+      expect(error.message).toMatch(/^'x-amz-date' must be a 'SignedHeader' in the AWS Authorization\.$/i);
+    }
+  });
+});
+
+describe('a session token beside a long-term access key', () => {
+  it('is refused as an invalid security token, by each service in its own words', async () => {
+    const withBogusToken = { ...admin(), sessionToken: 'FwoGZXIvYXdzEBogus' };
+    const expected = {
+      kms: { status: 400, code: 'UnrecognizedClientException' },
+      iam: { status: 403, code: 'InvalidClientTokenId' },
+      sts: { status: 403, code: 'InvalidClientTokenId' },
+    };
+    for (const service of services) {
+      const error = errorOf(await sendSigned(sandbox.endpoint, withBogusToken, requests[service]));
+      expect(error, service).toMatchObject({ ...expected[service], message: 'The security token included in the request is invalid.' });
+    }
+  });
+
+  it('is refused for the real aws CLI as well (AWS_SESSION_TOKEN set beside a user\'s key)', async () => {
+    const { accessKeyId, secretAccessKey } = admin();
+    const result = await aws(sandbox, ['kms', 'list-keys'], { credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: 'bogus-token' } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('UnrecognizedClientException');
+    const withoutToken = await aws(sandbox, ['kms', 'list-keys'], { credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey } });
+    expect(withoutToken.exitCode, withoutToken.stderr).toBe(0);
   });
 });
