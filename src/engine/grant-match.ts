@@ -31,7 +31,19 @@ export interface GrantUse {
   readonly principalArns: readonly string[];
   /** The request's encryption context ({} when it has none). */
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** For CreateGrant: the grant being created, which a grant bounds instead of the request's context. */
+  readonly childGrant?: ChildGrant;
 }
+
+/** A grant someone asks to create (CreateGrant's Operations and Constraints). */
+export interface ChildGrant {
+  readonly operations: readonly string[];
+  readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+  readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+}
+
+/** Operations a grant's constraints do not apply to (KMS API reference, GrantConstraints). */
+const unconstrainedOperations: readonly string[] = ['DescribeKey', 'RetireGrant'];
 
 function sameContext(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const left = Object.entries(a).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
@@ -46,10 +58,35 @@ function sameContext(a: Readonly<Record<string, string>>, b: Readonly<Record<str
 export function grantAllows(grant: GrantToMatch, use: GrantUse): boolean {
   if (!grant.operations.includes(use.operation)) return false;
   if (!use.principalArns.includes(grant.granteePrincipal)) return false;
+  if (unconstrainedOperations.includes(use.operation)) return true;
+  // CreateGrant has no encryption context: the parent's constraints bound the child grant instead.
+  // Unknown child (a diagnosis of a past call): a child as strict as the parent would be allowed.
+  if (use.operation === 'CreateGrant') return use.childGrant === undefined || childGrantWithinParent(grant, use.childGrant);
   const context = use.encryptionContext ?? {};
   const equals = grant.encryptionContextEquals;
   if (equals && !sameContext(equals, context)) return false;
   const subset = grant.encryptionContextSubset;
   if (subset && Object.entries(subset).some(([k, v]) => context[k] !== v)) return false;
+  return true;
+}
+
+const includesPairs = (context: Readonly<Record<string, string>>, pairs: Readonly<Record<string, string>>) =>
+  Object.entries(pairs).every(([k, v]) => Object.hasOwn(context, k) && context[k] === v);
+
+/**
+ * Whether a grant's CreateGrant permission covers creating `child` (KMS developer guide, "Granting
+ * CreateGrant permission"): the child may allow only operations of the parent, and its constraints must
+ * be at least as strict: an EncryptionContextEquals parent needs the same Equals; a Subset parent needs
+ * a Subset or Equals that keeps all of its pairs (pairs may be added, Subset may become Equals).
+ */
+export function childGrantWithinParent(parent: GrantToMatch, child: ChildGrant): boolean {
+  if (!child.operations.every((op) => parent.operations.includes(op))) return false;
+  const parentEquals = parent.encryptionContextEquals;
+  if (parentEquals && !(child.encryptionContextEquals && sameContext(parentEquals, child.encryptionContextEquals))) return false;
+  const parentSubset = parent.encryptionContextSubset;
+  if (parentSubset) {
+    const childPairs = child.encryptionContextEquals ?? child.encryptionContextSubset;
+    if (!childPairs || !includesPairs(childPairs, parentSubset)) return false;
+  }
   return true;
 }

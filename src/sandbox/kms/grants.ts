@@ -79,6 +79,12 @@ const createGrant: KmsOperation = async (call: KmsCall) => {
     grantOperation: 'CreateGrant',
     crossAccount: 'key-arn',
     usableIn: enabledOnly,
+    // A grant's CreateGrant permission covers only grants within it (no wider operations or constraints).
+    childGrant: {
+      operations: operations!,
+      ...(constraints?.EncryptionContextEquals ? { encryptionContextEquals: constraints.EncryptionContextEquals } : {}),
+      ...(constraints?.EncryptionContextSubset ? { encryptionContextSubset: constraints.EncryptionContextSubset } : {}),
+    },
     context: {
       'kms:GrantOperations': operations!,
       'kms:GranteePrincipal': grantee!,

@@ -3,7 +3,7 @@
 // the key policy, the caller's IAM policies, boundary, session policy, SCPs and RCPs (KMS's rule that an
 // IAM allow counts only when the key policy delegates to the account lives in the evaluation module) →
 // fall back to grants → finally check that the key's state lets the operation run.
-import { grantAllows } from '../../engine/grant-match.js';
+import { grantAllows, type ChildGrant } from '../../engine/grant-match.js';
 import { kmsKeyRequestContext } from '../../engine/kms-request-context.js';
 import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
@@ -33,6 +33,8 @@ export interface KeyUse {
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /** Extra request context keys (kms:GrantOperations, kms:GranteePrincipal…). */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
+  /** CreateGrant: the grant asked for, which a grant's CreateGrant permission must cover. */
+  readonly childGrant?: ChildGrant;
   /** Decrypt without KeyId: AWS then words denials around "the resource associated with this ciphertext". */
   readonly resourceDescription?: 'ciphertext';
 }
@@ -129,7 +131,12 @@ function grantAllowsUse(grant: GrantState, call: KmsCall, use: KeyUse): boolean 
       ...(constraints?.EncryptionContextEquals ? { encryptionContextEquals: constraints.EncryptionContextEquals } : {}),
       ...(constraints?.EncryptionContextSubset ? { encryptionContextSubset: constraints.EncryptionContextSubset } : {}),
     },
-    { operation: use.grantOperation, principalArns: [call.caller.principalArn, call.caller.arn], encryptionContext: use.encryptionContext ?? {} },
+    {
+      operation: use.grantOperation,
+      principalArns: [call.caller.principalArn, call.caller.arn],
+      encryptionContext: use.encryptionContext ?? {},
+      ...(use.childGrant !== undefined ? { childGrant: use.childGrant } : {}),
+    },
   );
 }
 
