@@ -3,6 +3,7 @@
 // ("Syntax errors in policy.", "Policy document should not specify a principal.",
 // `Invalid principal in policy: "AWS":"<arn>"`), otherwise with the grammar checker's explanation.
 import { validatePolicyDocument } from '../../engine/policy-evaluation.js';
+import { disallowedCharacterMessage, disallowedPolicyCharacter } from '../policy-characters.js';
 import { findPrincipal } from '../principal-policies.js';
 import type { SandboxState } from '../state.js';
 import { getEntry, malformedPolicy } from './iam-common.js';
@@ -17,6 +18,8 @@ function parseDocument(text: string): Record<string, unknown> {
     throw malformedPolicy('Syntax errors in policy.');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw malformedPolicy('Syntax errors in policy.');
+  const disallowed = disallowedPolicyCharacter(parsed);
+  if (disallowed) throw malformedPolicy(disallowedCharacterMessage(disallowed));
   return parsed as Record<string, unknown>;
 }
 

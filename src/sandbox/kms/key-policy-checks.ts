@@ -5,6 +5,7 @@
 import { InvalidPolicyError, validatePolicyDocument } from '../../engine/policy-evaluation.js';
 import { authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
+import { disallowedCharacterMessage, disallowedPolicyCharacter } from '../policy-characters.js';
 import { findPrincipal } from '../principal-policies.js';
 import type { SandboxState } from '../state.js';
 import type { KmsCall } from './kms-protocol.js';
@@ -96,6 +97,8 @@ export async function checkNewKeyPolicy(call: KmsCall, policy: string, target: P
   } catch {
     throw malformed('The policy document is not valid JSON.');
   }
+  const disallowed = disallowedPolicyCharacter(document);
+  if (disallowed) throw malformed(disallowedCharacterMessage(disallowed));
   const problems = await validatePolicyDocument(document, 'resource');
   if (problems.length > 0) throw malformed(`The policy document is not valid: ${problems[0]}`);
   const state = call.world.state;

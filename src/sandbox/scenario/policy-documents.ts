@@ -2,6 +2,7 @@
 // asynchronous, so documents are queued as the sections are read and validated together at the end:
 // the section readers stay synchronous, and the first problem is still reported in file order.
 import { validatePolicyDocument } from '../../engine/policy-evaluation.js';
+import { disallowedPolicyCharacter } from '../policy-characters.js';
 import { describeValue, isJsonObject, type JsonObject, type JsonReader } from './json-reader.js';
 
 export type PolicyKind = 'identity' | 'resource';
@@ -26,6 +27,11 @@ export class PolicyDocuments {
   read(value: unknown, path: string, kind: PolicyKind, after?: (document: JsonObject) => void): string {
     if (!isJsonObject(value)) this.#reader.fail(path, `must be a policy document (a JSON object), not ${describeValue(value)}`);
     const document = value;
+    // Checked at once, not queued: a scenario's policies are printed by the wizard and by check.
+    const disallowed = disallowedPolicyCharacter(document);
+    if (disallowed) {
+      this.#reader.fail(`${path}.${disallowed.path}`, `holds ${disallowed.codePoint}, a character policies may not contain (only printable characters up to U+00FF)`);
+    }
     this.#pending.push({ path, document, kind, ...(after ? { after: () => after(document) } : {}) });
     return JSON.stringify(document, null, 2);
   }
