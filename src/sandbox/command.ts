@@ -169,7 +169,7 @@ export async function startSandbox(options: SandboxOptions, log?: (line: string)
   checkSandboxPaths(options);
   const notices: string[] = [];
   if (options.statePath) removeStaleStateTemporaryFiles(options.statePath);
-  const resumed = options.statePath ? readStateFile(options.statePath) : undefined;
+  const resumed = options.statePath ? await readStateFile(options.statePath) : undefined;
   if (resumed && options.scenarioGiven) {
     notices.push(
       `note: resuming the state saved in ${options.statePath} (scenario ${resumed.scenarioName}); --scenario ${options.scenario} is ignored (delete the file to start it afresh)`,

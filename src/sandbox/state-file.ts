@@ -4,7 +4,9 @@
 // previous state or the new one, never a mix.
 import { existsSync, readFileSync } from 'node:fs';
 import { removeStaleTemporaryFiles, writePrivateFileAtomically } from './private-files.js';
-import { stateFormatVersion, type SandboxState } from './state.js';
+import { ScenarioError } from './scenario/scenario-error.js';
+import type { SandboxState } from './state.js';
+import { validateSavedState } from './state-validation.js';
 
 export class StateFileError extends Error {
   constructor(message: string) {
@@ -13,8 +15,11 @@ export class StateFileError extends Error {
   }
 }
 
-/** Reads a saved state; undefined when the file does not exist yet. */
-export function readStateFile(path: string): SandboxState | undefined {
+/**
+ * Reads a saved state; undefined when the file does not exist yet. A file that is not a whole, consistent
+ * state is refused with one line naming the field (state-validation.ts), never served half-working.
+ */
+export async function readStateFile(path: string): Promise<SandboxState | undefined> {
   if (!existsSync(path)) return undefined;
   let parsed: unknown;
   try {
@@ -22,11 +27,12 @@ export function readStateFile(path: string): SandboxState | undefined {
   } catch (error) {
     throw new StateFileError(`${path}: not a sandbox state file (${error instanceof Error ? error.message : String(error)})`);
   }
-  const state = parsed as Partial<SandboxState> | null;
-  if (typeof state !== 'object' || state === null || state.formatVersion !== stateFormatVersion || typeof state.accounts !== 'object') {
-    throw new StateFileError(`${path}: not a sandbox state file of format version ${stateFormatVersion}`);
+  try {
+    return await validateSavedState(path, parsed);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new StateFileError(`${error.message} (not a usable sandbox state file)`);
+    throw error;
   }
-  return state as SandboxState;
 }
 
 export function writeStateFileAtomically(path: string, state: SandboxState): void {

@@ -49,6 +49,7 @@ export function readGroup(draft: ScenarioDraft, item: unknown, path: string): vo
   const entry = reader.object(item, path, ['name'], ['account', 'path', 'inlinePolicies', 'attachedPolicies']);
   const account = draft.accountOf(entry, path);
   const name = reader.string(entry.name, fieldPath(path, 'name'), { pattern: formats.groupName, hint: 'a valid group name' });
+  if (name === '__proto__') reader.fail(fieldPath(path, 'name'), '"__proto__" cannot be a group name in a scenario file (it would be dropped from the account); choose another name');
   if (account.groups[name]) reader.fail(fieldPath(path, 'name'), `account ${account.id} already has a group named ${name}`);
   const identity = { kind: 'group', name, iamPath: iamPathOf(draft, entry, path), id: newGroupId() } as const;
   account.groups[name] = identityFields(draft, entry, path, account, identity);
@@ -132,6 +133,7 @@ function claimPrincipalName(draft: ScenarioDraft, value: unknown, path: string, 
   const namePath = fieldPath(path, 'name');
   const name = reader.string(value, namePath, { pattern: formats.principalName, hint: `a valid ${kind} name (1-64 of letters, digits and +=,.@_-)` });
   if (name === 'default') reader.fail(namePath, '"default" is reserved: the sandbox never writes a default profile');
+  if (name === '__proto__') reader.fail(namePath, '"__proto__" cannot be a principal name in a scenario file (it would be dropped from the account); choose another name');
   const taken = draft.principalsByName.get(name);
   if (taken) {
     reader.fail(
