@@ -20,8 +20,17 @@ import {
 } from './sigv4.js';
 import type { SandboxWorld } from './world.js';
 
-/** Largest request body accepted; KMS's own limits (4 KiB plaintext, 32 KiB policies) are far below it. */
-export const maxBodyBytes = 1024 * 1024;
+/**
+ * Largest request body accepted. KMS's own limits (4 KiB plaintext, 32 KiB key policies) and IAM's policy
+ * quotas (at most 10,240 characters) are far below it, even URL- or JSON-escaped.
+ */
+export const maxBodyBytes = 256 * 1024;
+/**
+ * Connections served at once; more are dropped as they arrive. With the body limit this bounds what
+ * request bodies can hold in memory: 256 × 256 KiB = 64 MiB, and only for clients whose access key and
+ * signed headers already checked out. The SDK opens at most 50 sockets per client.
+ */
+export const defaultMaxConnections = 256;
 /** AWS rejects signatures more than 15 minutes away from its clock. */
 const maxClockSkewMs = 15 * 60 * 1000;
 /** How long a client may take to send a whole request, and its headers; a stalled one is then disconnected. */
@@ -71,6 +80,8 @@ export interface SandboxServerOptions {
   readonly requestTimeoutMs?: number;
   /** Time a client has to send the request headers (default 20 s, at most requestTimeoutMs). */
   readonly headersTimeoutMs?: number;
+  /** Connections served at once (default 256); further ones are closed as they arrive. */
+  readonly maxConnections?: number;
 }
 
 export interface RunningSandbox {
@@ -158,28 +169,48 @@ export function renderError(service: ServiceName, error: AwsError, requestId: st
 }
 
 /**
- * Reads the body, or reports that it is larger than we accept (then drains the rest), or that the client
- * went away (or was disconnected for stalling) before sending all of it.
+ * Reads the body, or reports that it is larger than we accept (the rest is then discarded as it arrives,
+ * never kept), or that the client went away (or was disconnected for stalling) before sending all of it.
  */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'abandoned'> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) tooLarge = true;
-      else chunks.push(chunk);
+      if (size > maxBodyBytes) {
+        tooLarge = true;
+        chunks = [];
+      } else if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', () => resolve('abandoned'));
+    // A connection closed mid-body ends neither with 'end' nor always with 'error'.
+    req.on('close', () => {
+      if (!req.complete) {
+        chunks = [];
+        resolve('abandoned');
+      }
+    });
   });
 }
 
-async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, requestId: string): Promise<ServiceResponse> {
+/** A request whose headers checked out: who signed it and for which service. Only then is its body read. */
+interface AdmittedRequest {
+  readonly auth: ParsedAuthorization;
+}
+
+/**
+ * Everything SigV4 and the credential allow checking from the headers alone, in AWS's order: the
+ * Authorization header, the service it is scoped to, the signed headers and date, the access key, a
+ * session's token and expiry, and the clock skew. A request failing here is answered without its body
+ * ever being read, so an unauthenticated client cannot make the sandbox hold its data.
+ */
+function admit(req: IncomingMessage, world: SandboxWorld, requestId: string): AdmittedRequest | ServiceResponse {
   const authorizationHeader = req.headers.authorization;
   const auth = parseAuthorization(authorizationHeader);
-  const service = serviceOf(req, auth, body);
+  const service = serviceOf(req, auth);
   const fail = (error: AwsError) => renderError(service, error, requestId);
   if (!auth) {
     return fail(
@@ -188,17 +219,15 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
         : authenticationError(service, 'missing'),
     );
   }
-  // A call signed for a service not ours, or a KMS call (by its X-Amz-Target) signed for IAM or STS:
-  // answered by the service the request was for, in that service's shape.
+  // A KMS call (by its X-Amz-Target) signed for IAM or STS is answered by KMS. A scope naming a service
+  // not ours is judged once the body (IAM or STS Action) is known, after the access key checks out.
   const intended = isKmsTarget(req) ? 'kms' : service;
-  if (auth.service !== intended) {
+  if (isOurService(auth.service) && auth.service !== intended) {
     return renderError(intended, signatureMismatch(intended, `Credential should be scoped to correct service: '${intended}'.`), requestId);
   }
-  const signed = { method: req.method ?? 'POST', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body };
-  const problem = signingProblem(signed, auth);
+  const problem = signingProblem({ method: req.method ?? 'POST', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body: Buffer.alloc(0) }, auth);
   if (problem) return fail(problem.kind === 'incomplete' ? incompleteSignature(service, problem.message) : signatureMismatch(service, problem.message));
-  const state = world.state;
-  const credential = state.credentials[auth.accessKeyId];
+  const credential = world.state.credentials[auth.accessKeyId];
   if (!credential || (credential.kind === 'long-term' && credential.status !== 'Active')) {
     return fail(authenticationError(service, 'unknown-key'));
   }
@@ -209,6 +238,32 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
   const timestamp = requestTimestamp(req.rawHeaders);
   const skew = timestamp && typeof timestamp !== 'string' ? clockSkewProblem(timestamp, new Date(), maxClockSkewMs) : undefined;
   if (skew) return fail(signatureMismatch(service, skew));
+  return { auth };
+}
+
+function tooLargeResponse(service: ServiceName, requestId: string): ServiceResponse {
+  return renderError(
+    service,
+    new AwsError(service === 'kms' ? 'ValidationException' : 'ValidationError', `Request body is larger than ${maxBodyBytes} bytes`, 413),
+    requestId,
+  );
+}
+
+async function route(req: IncomingMessage, body: Buffer, admitted: AdmittedRequest, world: SandboxWorld, requestId: string): Promise<ServiceResponse> {
+  const { auth } = admitted;
+  const service = serviceOf(req, auth, body);
+  const fail = (error: AwsError) => renderError(service, error, requestId);
+  // A call signed for a service not ours: answered by the service the request was for, in its shape.
+  if (auth.service !== service) {
+    return renderError(service, signatureMismatch(service, `Credential should be scoped to correct service: '${service}'.`), requestId);
+  }
+  const signed = { method: req.method ?? 'POST', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body };
+  const state = world.state;
+  // Looked up again: the key may have been deleted or deactivated while the body was arriving.
+  const credential = state.credentials[auth.accessKeyId];
+  if (!credential || (credential.kind === 'long-term' && credential.status !== 'Active')) {
+    return fail(authenticationError(service, 'unknown-key'));
+  }
   // The body must be the one that was signed: a client's x-amz-content-sha256 is checked, never trusted.
   if (!payloadHashMatches(signed) || !signatureMatches(signed, auth, credential.secretAccessKey)) {
     return fail(authenticationError(service, 'bad-signature'));
@@ -252,20 +307,23 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     let service = serviceOf(req, auth);
     let response: ServiceResponse;
     try {
-      const body = await readBody(req);
-      if (body === 'abandoned') {
-        log?.(`request abandoned by the client before its body was complete (${Date.now() - started} ms)`);
-        return;
-      }
-      if (body === 'too-large') {
-        response = renderError(
-          service,
-          new AwsError(service === 'kms' ? 'ValidationException' : 'ValidationError', `Request body is larger than ${maxBodyBytes} bytes`, 413),
-          requestId,
-        );
+      const declaredLength = Number(req.headers['content-length'] ?? 0);
+      const admitted = declaredLength > maxBodyBytes ? tooLargeResponse(service, requestId) : admit(req, world, requestId);
+      if (!('auth' in admitted)) {
+        // Answered from the headers alone; Node discards the unread body as it arrives, keeping none of it.
+        response = admitted;
       } else {
-        service = serviceOf(req, auth, body);
-        response = await route(req, body, world, requestId);
+        const body = await readBody(req);
+        if (body === 'abandoned') {
+          log?.(`request abandoned by the client before its body was complete (${Date.now() - started} ms)`);
+          return;
+        }
+        if (body === 'too-large') {
+          response = tooLargeResponse(service, requestId);
+        } else {
+          service = serviceOf(req, auth, body);
+          response = await route(req, body, admitted, world, requestId);
+        }
       }
     } catch (error) {
       // A bug of ours must still answer like AWS does, not hang or drop the connection.
@@ -297,6 +355,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     (req, res) => void handle(req, res),
   );
   server.keepAliveTimeout = 5_000;
+  // Beyond the cap, Node closes new connections at once, before reading anything from them.
+  server.maxConnections = options.maxConnections ?? defaultMaxConnections;
+  server.on('drop', () => log?.(`connection refused: ${server.maxConnections} connections already open`));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

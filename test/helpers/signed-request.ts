@@ -67,6 +67,31 @@ export async function sendSigned(
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
 }
 
+/**
+ * The headers of a correctly signed KMS request for `body`, to send by hand over a raw socket (a body
+ * sent only in part, a stalled upload). Header names are as the SDK writes them.
+ */
+export async function signedKmsHeaders(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  target: string,
+  body: string,
+): Promise<Record<string, string>> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    query: {},
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  });
+  return { ...signed.headers };
+}
+
 /** SigV4 signature of a string to sign with the SDK's signer (for requests built by hand). */
 export async function signString(
   credentials: { accessKeyId: string; secretAccessKey: string },

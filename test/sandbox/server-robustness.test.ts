@@ -4,8 +4,9 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxServer, type RunningSandbox } from '../../src/sandbox/server.js';
-import type { SandboxWorld } from '../../src/sandbox/world.js';
-import { sendSigned } from '../helpers/signed-request.js';
+import { SandboxWorld } from '../../src/sandbox/world.js';
+import { minimalState } from '../helpers/minimal-state.js';
+import { sendSigned, signedKmsHeaders } from '../helpers/signed-request.js';
 
 const started: RunningSandbox[] = [];
 afterEach(async () => {
@@ -85,7 +86,20 @@ describe('stalled clients', () => {
     expect(sandbox.server.headersTimeout).toBe(20_000);
   });
 
-  it('are disconnected when the body stops arriving', async () => {
+  it('are disconnected when the body stops arriving, once their signed headers checked out', async () => {
+    const { state, admins } = minimalState();
+    const sandbox = await start(new SandboxWorld(state), { requestTimeoutMs: 500 });
+    const body = '{"Limit": 10}'.padEnd(100, ' ');
+    const headers = await signedKmsHeaders(sandbox.endpoint, admins.a.credentials, 'TrentService.ListKeys', body);
+    const partial = ['POST / HTTP/1.1', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), '', body.slice(0, 4)].join('\r\n');
+    const result = await stall(sandbox.endpoint, partial, 5_000);
+    expect(result.closedAfterMs).not.toBe('still open');
+    expect(result.closedAfterMs as number).toBeGreaterThanOrEqual(400);
+    expect(result.closedAfterMs as number).toBeLessThan(2_000);
+    expect(result.received).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('are answered from their headers alone when those do not authenticate, without waiting for the body', async () => {
     const sandbox = await start(emptyWorld, { requestTimeoutMs: 500 });
     const host = new URL(sandbox.endpoint).host;
     const partial = [
@@ -98,10 +112,10 @@ describe('stalled clients', () => {
       '{"Li',
     ].join('\r\n');
     const result = await stall(sandbox.endpoint, partial, 5_000);
+    expect(result.received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(result.received).toContain('MissingAuthenticationTokenException');
     expect(result.closedAfterMs).not.toBe('still open');
-    expect(result.closedAfterMs as number).toBeGreaterThanOrEqual(400);
     expect(result.closedAfterMs as number).toBeLessThan(2_000);
-    expect(result.received).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('are disconnected when the headers stop arriving', async () => {
