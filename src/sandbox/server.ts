@@ -169,8 +169,8 @@ export function renderError(service: ServiceName, error: AwsError, requestId: st
 }
 
 /**
- * Reads the body, or reports that it is larger than we accept (the rest is then discarded as it arrives,
- * never kept), or that the client went away (or was disconnected for stalling) before sending all of it.
+ * Reads the body, or reports as soon as it is larger than we accept (the rest is never read: the
+ * connection is closed after the answer), or that the client went away (or was disconnected for stalling) before sending all of it.
  */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'abandoned'> {
   return new Promise((resolve) => {
@@ -179,9 +179,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'abandon
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
+      if (size > maxBodyBytes && !tooLarge) {
+        // Answered now; the connection is closed after the answer instead of reading on.
         tooLarge = true;
         chunks = [];
+        req.pause();
+        resolve('too-large');
       } else if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
@@ -239,6 +242,15 @@ function admit(req: IncomingMessage, world: SandboxWorld, requestId: string): Ad
   const skew = timestamp && typeof timestamp !== 'string' ? clockSkewProblem(timestamp, new Date(), maxClockSkewMs) : undefined;
   if (skew) return fail(signatureMismatch(service, skew));
   return { auth };
+}
+
+/** Unread bodies up to this size are drained (the connection stays usable); larger ones close it. */
+const drainedBodyBytes = 64 * 1024;
+
+/** True when the rest of a request's body is large, or of unknown length (chunked), and should not be read. */
+function unreadBodyMayBeLarge(req: IncomingMessage): boolean {
+  const declared = req.headers['content-length'];
+  return declared === undefined ? req.headers['transfer-encoding'] !== undefined : Number(declared) > drainedBodyBytes;
 }
 
 function tooLargeResponse(service: ServiceName, requestId: string): ServiceResponse {
@@ -332,12 +344,16 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     }
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (res.destroyed) return;
+    // A body left unread that may be large is not drained: the connection is closed after the answer.
+    const closeAfter = !req.complete && unreadBodyMayBeLarge(req);
     res.writeHead(response.status, {
       'Content-Type': response.contentType,
       'Content-Length': Buffer.byteLength(response.body),
       'x-amzn-RequestId': requestId,
       ...(response.errorCode ? { 'x-amzn-ErrorType': response.errorCode } : {}),
+      ...(closeAfter ? { Connection: 'close' } : {}),
     });
+    if (closeAfter) res.once('finish', () => req.socket.destroy());
     res.end(response.body);
     const outcome = response.errorCode ? `${response.status} ${response.errorCode}` : String(response.status);
     log?.(`${response.operation} by ${response.caller ?? 'unauthenticated caller'} -> ${outcome} (${Date.now() - started} ms)`);

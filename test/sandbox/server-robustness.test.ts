@@ -1,7 +1,7 @@
 // The front door under faults of its own and of its clients: a bug of ours answers in the shape of the
 // service the request was for, and a client that stalls is disconnected after the request timeout
 // instead of holding a connection for minutes.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxServer, type RunningSandbox } from '../../src/sandbox/server.js';
 import { SandboxWorld } from '../../src/sandbox/world.js';
@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
 });
 
-async function start(world: SandboxWorld, options: { requestTimeoutMs?: number; headersTimeoutMs?: number } = {}): Promise<RunningSandbox> {
+async function start(world: SandboxWorld, options: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number } = {}): Promise<RunningSandbox> {
   const sandbox = await startSandboxServer({ world, host: '127.0.0.1', port: 0, ...options });
   started.push(sandbox);
   return sandbox;
@@ -123,5 +123,40 @@ describe('stalled clients', () => {
     const result = await stall(sandbox.endpoint, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Tar', 5_000);
     expect(result.closedAfterMs).not.toBe('still open');
     expect(result.closedAfterMs as number).toBeLessThan(2_000);
+  });
+
+  it('beyond the connection cap are closed as they arrive, and the sandbox serves again once others leave', async () => {
+    const { state, admins } = minimalState();
+    const sandbox = await start(new SandboxWorld(state), { maxConnections: 3 });
+    const url = new URL(sandbox.endpoint);
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => resolve(socket));
+        socket.on('error', reject);
+      });
+    const held = [await open(), await open(), await open()];
+    const extra = await open();
+    const closedByServer = await new Promise<boolean>((resolve) => {
+      const giveUp = setTimeout(() => resolve(false), 5_000);
+      extra.on('close', () => {
+        clearTimeout(giveUp);
+        resolve(true);
+      });
+      extra.on('error', () => undefined);
+    });
+    expect(closedByServer).toBe(true);
+    for (const socket of held) socket.destroy();
+    // The server notices the closes asynchronously; wait (bounded) until it counts fewer than the cap.
+    for (let i = 0; i < 100; i++) {
+      const count = await new Promise<number>((resolve) => sandbox.server.getConnections((_, n) => resolve(n)));
+      if (count < 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const response = await sendSigned(sandbox.endpoint, admins.a.credentials, {
+      service: 'kms',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ListKeys' },
+      body: '{}',
+    });
+    expect(response.status, response.body).toBe(200);
   });
 });
