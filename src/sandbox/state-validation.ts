@@ -192,7 +192,8 @@ export async function validateSavedState(file: string, raw: unknown): Promise<Sa
   });
   if (state.organization !== undefined) readOrganization(s, s.object(state.organization, 'organization', []), 'organization');
   if (state.training !== undefined) {
-    const training = s.object(state.training, 'training', ['call']);
+    const training = s.object(state.training, 'training', ['title', 'description', 'principal', 'call', 'expectedError', 'goal']);
+    s.strings(training, 'training', ['title', 'description', 'principal', 'expectedError', 'goal']);
     s.strings(s.object(training.call, 'training.call', ['operation', 'key']), 'training.call', ['operation', 'key']);
   }
   await s.validatePolicies();

@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtInScenarios, loadScenario } from '../../src/sandbox/scenario.js';
+import { validateSavedState } from '../../src/sandbox/state-validation.js';
 import { aws } from '../helpers/aws-cli.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
@@ -104,5 +106,15 @@ describe('a scenario user named __proto__', () => {
     expect(result.stderr.trim()).toBe(
       `kms-doctor: ${file}: users[1].name: "__proto__" cannot be a principal name in a scenario file (it would be dropped from the account); choose another name`,
     );
+  });
+});
+
+describe('states the sandbox itself writes', () => {
+  it('pass the check: every built-in scenario, as saved, and the state saved after changes', async () => {
+    for (const { name } of builtInScenarios()) {
+      const state = JSON.parse(JSON.stringify(await loadScenario(name)));
+      await expect(validateSavedState(`${name}.json`, state), name).resolves.toBeDefined();
+    }
+    await expect(validateSavedState('saved.json', savedState)).resolves.toBeDefined();
   });
 });
