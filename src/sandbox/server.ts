@@ -170,7 +170,8 @@ export function renderError(service: ServiceName, error: AwsError, requestId: st
 
 /**
  * Reads the body, or reports as soon as it is larger than we accept (the rest is never read: the
- * connection is closed after the answer), or that the client went away (or was disconnected for stalling) before sending all of it.
+ * connection is closed after the answer), or that the client went away (or was disconnected for
+ * stalling) before sending all of it.
  */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'abandoned'> {
   return new Promise((resolve) => {
@@ -322,7 +323,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       const admitted = declaredLength > maxBodyBytes ? tooLargeResponse(service, requestId) : admit(req, world, requestId);
       if (!('auth' in admitted)) {
-        // Answered from the headers alone; Node discards the unread body as it arrives, keeping none of it.
+        // Answered from the headers alone; the unread body is never kept (drained if small, else the
+        // connection is closed after the answer, below).
         response = admitted;
       } else {
         const body = await readBody(req);
