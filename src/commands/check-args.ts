@@ -153,7 +153,7 @@ export function checkOptionsOf(
 
 export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string }): ConnectionOptions {
   const endpointUrl = values['endpoint-url'];
-  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(endpointUrl)) {
+  if (endpointUrl !== undefined && !isHttpUrl(endpointUrl)) {
     throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http(s) URL`);
   }
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
@@ -165,6 +165,20 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
   };
+}
+
+/**
+ * An http(s) URL that parses as the SDK will parse it (WHATWG URL): a regular expression let
+ * `http://[::1` through, which then failed inside the SDK as if the endpoint were unreachable (exit 3).
+ */
+function isHttpUrl(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Flags the user did not give, filled from the error message: the flags always win. */
