@@ -1,7 +1,7 @@
 // `kms-doctor check`: headless diagnosis for scripts and CI ("may this role decrypt with this key?").
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
+import { createNewFiles, LocalFileError, reasonOf } from '../files/new-files.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
@@ -50,10 +50,10 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
 function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
   const files = fixes.flatMap((fix) => fix.files);
   try {
-    mkdirSync(dir, { recursive: true });
-    for (const file of files) writeFileSync(join(dir, basename(file.path)), file.content);
+    // New files only, never through a symlink; all or none (src/files/new-files.ts).
+    createNewFiles(dir, files.map((file) => ({ name: basename(file.path), content: file.content })));
   } catch (error) {
-    throw new CheckFailure(`--fix-files ${dir}: ${(error as Error).message.split('\n')[0]}`, checkExitCodes.usage);
+    throw new CheckFailure(`--fix-files ${dir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
   }
   if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${dir}; run the fix commands from there\n`);
 }
