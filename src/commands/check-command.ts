@@ -1,6 +1,7 @@
 // `kms-doctor check`: headless diagnosis for scripts and CI ("may this role decrypt with this key?").
 import { basename } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
+import { displaySafe, printableLine } from '../engine/display-text.js';
 import { createNewFiles, LocalFileError, reasonOf } from '../files/new-files.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
@@ -32,7 +33,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     if (options.json) {
       process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
     } else {
-      process.stdout.write(humanReport(result, paint(colourWanted(process.stdout))));
+      process.stdout.write(humanReport(displaySafe(result), paint(colourWanted(process.stdout))));
     }
     return checkExitCodes[result.diagnosis.verdict];
   } catch (error) {
@@ -55,7 +56,7 @@ function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean):
   } catch (error) {
     throw new CheckFailure(`--fix-files ${dir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
   }
-  if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${dir}; run the fix commands from there\n`);
+  if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${printableLine(dir)}; run the fix commands from there\n`);
 }
 
 /** A failure with its own exit code and a one-line message. */

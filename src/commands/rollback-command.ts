@@ -5,6 +5,7 @@ import { BackupError, defaultBackupDir, prepareBackupDir, readBackup } from '../
 import { backupTrustProblems } from '../apply/backup-trust.js';
 import { restoreBackup } from '../apply/restore-backup.js';
 import { createTargetStore } from '../aws/target-store.js';
+import { displaySafe, printable } from '../engine/display-text.js';
 import { UsageError } from '../usage-error.js';
 import { connectionFlags, connectionOptionsOf } from './check-args.js';
 import { CheckFailure } from './check-command.js';
@@ -60,20 +61,22 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
       trustProblems,
       ...(values.force ? { force: true } : {}),
     });
+    // Text from AWS and from the backup file is shown escaped (displaySafe), never obeyed by the terminal.
+    const shown = displaySafe(report);
     // What an untrusted backup writes (or would write) is shown before anything else is said about it.
-    if (!values.json && report.diff) process.stdout.write(report.diff.endsWith('\n') ? report.diff : `${report.diff}\n`);
+    if (!values.json && shown.diff) process.stdout.write(shown.diff.endsWith('\n') ? shown.diff : `${shown.diff}\n`);
     if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...report }, null, 2) + '\n');
     const restored = report.outcome === 'restored' || report.outcome === 'already-restored' || report.outcome === 'restored-pending';
     if (!restored) {
       // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.
       if (values.json) return 4;
-      throw new CheckFailure(`not restored (${report.outcome}): ${report.message}`, 4);
+      throw new CheckFailure(`not restored (${report.outcome}): ${shown.message}`, 4);
     }
     if (!values.json) {
-      process.stdout.write(`${report.outcome}: ${report.message}\n`);
-      if (report.backupPath) process.stdout.write(`the value replaced was backed up to ${report.backupPath} (undo: kms-doctor rollback ${report.backupPath})\n`);
-      if (report.note) process.stdout.write(`note: ${report.note}\n`);
-      if (trustProblems.length > 0) process.stdout.write(`restored with --force although: ${trustProblems.join('; ')}\n`);
+      process.stdout.write(`${report.outcome}: ${shown.message}\n`);
+      if (shown.backupPath) process.stdout.write(`the value replaced was backed up to ${shown.backupPath} (undo: kms-doctor rollback ${shown.backupPath})\n`);
+      if (shown.note) process.stdout.write(`note: ${shown.note}\n`);
+      if (trustProblems.length > 0) process.stdout.write(`restored with --force although: ${printable(trustProblems.join('; '))}\n`);
     }
     return report.outcome === 'restored-pending' ? 5 : 0;
   } finally {
