@@ -139,7 +139,7 @@ function timeoutSentence(f: ErrorFields): string | undefined {
   const limit = ms !== undefined ? ` within ${Number(ms) / 1000} s` : ' in time';
   if (/establish a connection/i.test(f.message)) return `did not accept a connection${limit}`;
   if (/inactivity/i.test(f.message)) return `stopped sending its answer for longer than${limit.replace(' within', '')}`;
-  return `accepted the connection but did not answer${limit} (per attempt, AWS_MAX_ATTEMPTS attempts)`;
+  return `accepted the connection but did not answer${limit}${ms !== undefined ? ' per attempt' : ''}`;
 }
 
 export function isNetworkFailure(error: unknown): boolean {
