@@ -226,6 +226,16 @@ export function classifyCredentialError(error: unknown, context: { profile: stri
       message: nonAwsMessage(context.endpoint ?? 'the credentials endpoint', `getting credentials${forProfile}`, notAws),
     });
   }
+  // STS throttling an AssumeRole says nothing about the credentials: it is throttling, and is said so.
+  if (names.throttled.includes(f.name) || f.httpStatusCode === 429) {
+    return new AwsCallError({
+      kind: 'throttled',
+      code: f.name,
+      call: 'credentials',
+      message: `Getting credentials${forProfile}: AWS throttled the call (${f.name}: ${f.message || 'too many requests'}); run again in a minute, or lower the request rate of other clients using this account.`,
+      ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
+    });
+  }
   const nothingFound = /Could not load credentials from any providers/i.test(f.message);
   const tried =
     context.instanceMetadataTried === false

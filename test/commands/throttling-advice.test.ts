@@ -6,6 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { classifyCredentialError } from '../../src/aws/aws-errors.js';
 import { humanReport, checkJson, paint } from '../../src/commands/check-report.js';
 import { runDiagnosis } from '../../src/commands/run-diagnosis.js';
 import { userSession, trainingRequest } from '../aws/aws-test-helpers.js';
@@ -54,6 +55,17 @@ describe('a throttled read', () => {
       expect(JSON.stringify(checkJson(result))).toContain('lower the request rate or concurrency');
     } finally {
       session.destroy();
+    }
+  });
+});
+
+describe('throttling while getting credentials (STS AssumeRole for a role profile)', () => {
+  it('is classified as throttling, not as unusable credentials', () => {
+    for (const error of [throttled('Throttling', 'Rate exceeded'), Object.assign(new Error('Too Many Requests'), { name: 'Unknown', $metadata: { httpStatusCode: 429 } })]) {
+      const classified = classifyCredentialError(error, { profile: 'app' });
+      expect(classified.kind).toBe('throttled');
+      expect(classified.message).toMatch(/^Getting credentials for profile 'app': AWS throttled the call .*run again in a minute/);
+      expect(classified.message).not.toMatch(/Could not get AWS credentials|--profile NAME/);
     }
   });
 });
