@@ -6,7 +6,7 @@
 // them. Nothing secret is ever stored: only ARNs, names, documents, states and IDs.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileSafe } from '../engine/fixes/cli-commands.js';
@@ -78,9 +78,13 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();
-    } finally {
+    } catch (error) {
+      // A backup cut short (a full disk) must not be left to look like a whole one.
       await handle.close();
+      await unlink(path).catch(() => undefined);
+      throw error;
     }
+    await handle.close();
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
