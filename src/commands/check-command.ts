@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { displaySafe, printableLine } from '../engine/display-text.js';
-import { createNewFiles, LocalFileError, reasonOf } from '../files/new-files.js';
+import { createNewFiles, LocalFileError, makeDirectories, reasonOf } from '../files/new-files.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
@@ -24,6 +24,14 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   if (options === 'help') {
     process.stdout.write(checkUsage + '\n');
     return 0;
+  }
+  // A --fix-files directory that cannot be made is said before any AWS call, not after the diagnosis.
+  if (options.fixFilesDir !== undefined) {
+    try {
+      makeDirectories(options.fixFilesDir);
+    } catch (error) {
+      throw new CheckFailure(`--fix-files ${options.fixFilesDir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
+    }
   }
   const session = await openSession(options);
   try {
