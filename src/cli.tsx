@@ -93,7 +93,9 @@ main(process.argv.slice(2)).then(
   (exitCode) => process.exit(exitCode),
   async (error: unknown) => {
     const { message, exitCode } = await describeFailure(error).catch(() => ({ message: String(error), exitCode: 1 }));
-    process.stderr.write(`kms-doctor: ${message.split('\n')[0]}\n`);
+    // The message may quote AWS or the user (an error text, a URL): its control characters are escaped.
+    const { printableLine } = await import('./engine/display-text.js');
+    process.stderr.write(`kms-doctor: ${printableLine(message.split('\n')[0] ?? '')}\n`);
     process.exit(exitCode);
   },
 );

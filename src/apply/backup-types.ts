@@ -68,4 +68,6 @@ export interface BackupRecord {
   readonly replacedBy?: Replacement;
   /** Who made the change (an ARN; never a credential). */
   readonly appliedBy?: string;
+  /** `sha256:<hex>` of every other field (backupDigest): `rollback` refuses a record that no longer matches. */
+  readonly digest?: string;
 }

@@ -4,12 +4,15 @@
 // — for documents — a sibling file holding the exact previous text, so the restore command is a plain
 // `aws … file://` command anyone can run without kms-doctor. Names start with the time, so `ls` sorts
 // them. Nothing secret is ever stored: only ARNs, names, documents, states and IDs.
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileSafe } from '../engine/fixes/cli-commands.js';
 import { isObject } from '../engine/fixes/policy-documents.js';
+import { LocalFileError, reasonOf } from '../files/new-files.js';
+import { checkPrivateFile, preparePrivateDirectory } from '../files/private-directory.js';
 import { restoreCommandFor } from './backup-commands.js';
 import type { BackupRecord, BackupTargetType } from './backup-types.js';
 import { backupTargetTypes } from './backup-types.js';
@@ -17,7 +20,7 @@ import { backupTargetTypes } from './backup-types.js';
 export type { BackupRecord, BackupTarget, BackupTargetType, Replacement } from './backup-types.js';
 
 /** What the caller provides; writeBackup adds the format marker, the document file and the restore command. */
-export type BackupInput = Omit<BackupRecord, 'kmsDoctorBackup' | 'createdAt' | 'documentFile' | 'restoreCommand'> & { readonly createdAt?: string };
+export type BackupInput = Omit<BackupRecord, 'kmsDoctorBackup' | 'createdAt' | 'documentFile' | 'restoreCommand' | 'digest'> & { readonly createdAt?: string };
 
 export class BackupError extends Error {
   override readonly name = 'BackupError';
@@ -35,30 +38,16 @@ export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
 const documentSuffix = '.document.json';
 
 /**
- * Creates the backup directory (0700, with its parents) and checks that backups can be written in it,
- * so an unusable `--backup-dir` is reported before anything is diagnosed, asked or written. Throws a
- * one-line BackupError naming the directory and the reason.
+ * Creates the backup directory (0700, with its parents) and checks that it is kms-doctor's own: a real
+ * directory, not a symlink, owned by the user and writable by no one else (so /tmp itself or a 0777
+ * directory is refused), and writable. Run before anything is diagnosed, asked or written, and again
+ * before each backup. Throws a one-line BackupError naming the directory and the reason.
  */
 export async function prepareBackupDir(dir: string): Promise<void> {
-  const why = (error: unknown) => {
-    const e = error as NodeJS.ErrnoException;
-    const words: Record<string, string> = {
-      EACCES: 'permission denied',
-      EPERM: 'operation not permitted',
-      ENOTDIR: 'a part of the path is a file, not a directory',
-      EEXIST: 'it exists and is not a directory',
-      EROFS: 'the file system is read-only',
-      ENOSPC: 'no space left on the device',
-    };
-    return (e.code !== undefined ? words[e.code] : undefined) ?? e.code ?? (error instanceof Error ? error.message : String(error));
-  };
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'EEXIST' });
-    await access(dir, constants.W_OK | constants.X_OK);
+    preparePrivateDirectory(dir);
   } catch (error) {
-    throw new BackupError(`${dir} cannot hold backups: ${why(error)}`);
+    throw new BackupError(`${dir} cannot hold backups: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`);
   }
 }
 
@@ -79,16 +68,23 @@ function nameOf(record: BackupInput): string {
   return fileSafe(parts[t.type]).slice(0, 100);
 }
 
+/** O_EXCL: never an existing file; O_NOFOLLOW: never through a symlink planted at the name. */
+const createFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
 /** Creates the file only if it does not exist yet (no overwrite, ever), readable by its owner only. */
 async function createExclusive(path: string, text: string): Promise<boolean> {
   try {
-    const handle = await open(path, 'wx', 0o600);
+    const handle = await open(path, createFlags, 0o600);
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();
-    } finally {
+    } catch (error) {
+      // A backup cut short (a full disk) must not be left to look like a whole one.
       await handle.close();
+      await unlink(path).catch(() => undefined);
+      throw error;
     }
+    await handle.close();
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -100,9 +96,32 @@ function serialise(record: BackupRecord): string {
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 
+/** JSON with object keys sorted at every level: the same record always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * `sha256:` and the SHA-256 of everything in the record but the digest itself (target, document, state,
+ * restore command…). It detects a backup edited after kms-doctor wrote it; it is not a signature: whoever
+ * can write the file can recompute it, which is why backups are 0600 files in a directory only the user
+ * can write to.
+ */
+export function backupDigest(record: Omit<BackupRecord, 'digest'> | BackupRecord): string {
+  const { digest: _digest, ...content } = record as BackupRecord;
+  return `sha256:${createHash('sha256').update(canonicalJson(content)).digest('hex')}`;
+}
+
+const sealed = (record: Omit<BackupRecord, 'digest'>): BackupRecord => ({ ...record, digest: backupDigest(record) });
+
 /** Writes a backup record (and its document file) and returns the record's path. */
 export async function writeBackup(dir: string, input: BackupInput): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await prepareBackupDir(dir);
   const createdAt = input.createdAt ?? new Date().toISOString();
   const stem = `${stampOf(createdAt)}-${nameOf(input)}`;
   for (let n = 1; n < 1000; n += 1) {
@@ -113,7 +132,7 @@ export async function writeBackup(dir: string, input: BackupInput): Promise<stri
     // The document first: a record never points at a file that was not written.
     if (input.document !== undefined && !(await createExclusive(documentPath, input.document))) continue;
     const withFile = { ...input, ...(input.document !== undefined ? { documentFile: documentPath } : {}) };
-    const record: BackupRecord = { kmsDoctorBackup: 1, ...withFile, createdAt, restoreCommand: restoreCommandFor(withFile) };
+    const record = sealed({ kmsDoctorBackup: 1, ...withFile, createdAt, restoreCommand: restoreCommandFor(withFile) });
     if (await createExclusive(recordPath, serialise(record))) return recordPath;
   }
   throw new BackupError(`could not find a free backup file name in ${dir} for ${stem}`);
@@ -126,7 +145,7 @@ export async function writeBackup(dir: string, input: BackupInput): Promise<stri
 export async function updateBackup(path: string, changes: Partial<Pick<BackupRecord, 'grantId' | 'replacedBy'>>): Promise<BackupRecord> {
   const current = await readBackup(path);
   const merged = { ...current, ...changes };
-  const record: BackupRecord = { ...merged, restoreCommand: restoreCommandFor(merged) };
+  const record = sealed({ ...merged, restoreCommand: restoreCommandFor(merged) });
   const temporary = `${path}.${process.pid}.tmp`;
   if (!(await createExclusive(temporary, serialise(record)))) throw new BackupError(`${temporary} exists already; remove it and retry`);
   await rename(temporary, path);
@@ -173,5 +192,11 @@ export async function readBackup(path: string): Promise<BackupRecord> {
   }
   const problem = shapeProblem(value);
   if (problem !== undefined) throw new BackupError(`${path} is not a kms-doctor backup: ${problem}`);
+  // Only a file no one else could have written is trusted as a backup (0600, the user's, not a link).
+  try {
+    checkPrivateFile(path);
+  } catch (error) {
+    throw new BackupError(error instanceof LocalFileError ? error.message : `could not read the backup ${path}: ${reasonOf(error)}`);
+  }
   return value as BackupRecord;
 }

@@ -6,6 +6,7 @@
 import { AwsCallError } from '../aws/aws-errors.js';
 import { readBackup, updateBackup, writeBackup, type BackupRecord } from './backup.js';
 import { GuardRefusal } from './guards.js';
+import { restorePreview } from './backup-trust.js';
 import { errorSentence } from './sentences.js';
 import { prepareRestore, RestoreImpossible } from './restore-actions.js';
 import type { TargetStore } from './target-store.js';
@@ -14,8 +15,10 @@ import { defaultVisibility, waitUntilVisible, type VisibilityOptions } from './v
 export interface RestoreOptions {
   /** Where the backup of the current value goes. */
   readonly backupDir: string;
-  /** Restore even though the target changed since kms-doctor wrote it. */
+  /** Restore even though the target changed since kms-doctor wrote it, or the backup is untrusted. */
   readonly force?: boolean;
+  /** Why the backup cannot be trusted (backupTrustProblems); without force it is then not restored. */
+  readonly trustProblems?: readonly string[];
   readonly visibility?: VisibilityOptions;
   readonly signal?: AbortSignal;
 }
@@ -30,6 +33,8 @@ export type RestoreOutcome =
   | 'stale'
   /** A guard refused the restored document; nothing was written. */
   | 'refused'
+  /** The backup was edited after kms-doctor wrote it, or contradicts itself; nothing was written (use force). */
+  | 'untrusted'
   | 'failed';
 
 export interface RestoreReport {
@@ -43,6 +48,8 @@ export interface RestoreReport {
   readonly grantId?: string;
   /** What differs from the backed-up value (new IDs, a later deletion date). */
   readonly note?: string;
+  /** For an untrusted backup: what the restore writes (or would write), as a unified diff from the current value. */
+  readonly diff?: string;
 }
 
 /** No usable credentials is not a refusal of this restore: it stops it as it stops every command (exit 2 in the CLI). */
@@ -70,6 +77,15 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
   }
   if (action.alreadyRestored) {
     return { outcome: 'already-restored', message: `${capitalised(action.what)} already holds the backed-up value; nothing was written.` };
+  }
+  const problems = options.trustProblems ?? [];
+  const shown = problems.length > 0 ? { diff: restorePreview(backup, action.undo, action.what) } : {};
+  if (problems.length > 0 && options.force !== true) {
+    return {
+      outcome: 'untrusted',
+      message: `This backup cannot be trusted: ${problems.join('; ')}. Nothing was written; the diff shows what it would write, and kms-doctor rollback --force writes it anyway.`,
+      ...shown,
+    };
   }
   if (action.changedSince !== undefined && options.force !== true) {
     return {
@@ -101,7 +117,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
       return { outcome: 'already-restored', message: `The grant ${backup.grantId ?? ''} on key ${backup.target.arn} no longer exists; nothing was written.` };
     }
     const why = error instanceof RestoreImpossible ? errorSentence(error) : `AWS refused: ${errorSentence(error)}`;
-    return { outcome: 'failed', message: `Could not restore ${action.what}: ${why}`, ...undoFields };
+    return { outcome: 'failed', message: `Could not restore ${action.what}: ${why}`, ...undoFields, ...shown };
   }
   let restoreCommand = undo.restoreCommand;
   if (outcome.undoChanges !== undefined) {
@@ -113,7 +129,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
   }
   const visible = await waitUntilVisible(() => action.visible(outcome), options.visibility ?? defaultVisibility, options.signal);
   const ids = { ...(outcome.versionId !== undefined ? { versionId: outcome.versionId } : {}), ...(outcome.grantId !== undefined ? { grantId: outcome.grantId } : {}) };
-  const note = outcome.note !== undefined ? { note: outcome.note } : {};
+  const note = { ...(outcome.note !== undefined ? { note: outcome.note } : {}), ...shown };
   const undoText = `The previous value is backed up in ${backupPath}.`;
   return visible
     ? { outcome: 'restored', message: `Restored ${action.what}. ${undoText}`, backupPath, restoreCommand, ...ids, ...note }

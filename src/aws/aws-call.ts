@@ -12,7 +12,7 @@ export type NotKnown = Unreadable | Skipped;
 export const skipped = (why: string): Skipped => ({ status: 'skipped', why });
 
 export function unreadableFrom(failure: AwsCallError): Unreadable {
-  const reason = failure.kind === 'access-denied' ? 'access-denied' : failure.kind === 'not-found' ? 'not-found' : 'error';
+  const reason = failure.kind === 'access-denied' ? 'access-denied' : failure.kind === 'not-found' ? 'not-found' : failure.kind === 'throttled' ? 'throttled' : 'error';
   // An unusual failure keeps its code, so "InvalidAction: …" still says what went wrong.
   const message = reason === 'error' && !failure.message.startsWith(failure.code) ? `${failure.code}: ${failure.message}` : failure.message;
   return { status: 'unreadable', reason, call: failure.call, message };

@@ -124,13 +124,31 @@ function nonAwsAnswer(f: ErrorFields): string | undefined {
 const nonAwsMessage = (where: string, call: string, detail: string) =>
   `${where} does not answer like AWS (${call}: ${detail}). Check --endpoint-url, AWS_ENDPOINT_URL and the profile's endpoint_url.`;
 
+/**
+ * The HTTP handler's time limits in words ("did not answer within 30 s"), or undefined for any other
+ * failure. @smithy/node-http-handler names all three TimeoutError and puts the limit in its message:
+ * connectionTimeout ("did not establish a connection … within the configured timeout of N ms"),
+ * requestTimeout ("exceeded the configured N ms requestTimeout") and socketTimeout ("timed out after N ms
+ * of inactivity").
+ */
+function timeoutSentence(f: ErrorFields): string | undefined {
+  // A body that stalls after the headers reaches us wrapped in the deserializer's error.
+  const stalledBody = /socket timed out after \d+ ?ms of inactivity/i.test(f.message);
+  if (f.name !== 'TimeoutError' && !stalledBody) return undefined;
+  const ms = /(\d+) ?ms/.exec(f.message)?.[1];
+  const limit = ms !== undefined ? ` within ${Number(ms) / 1000} s` : ' in time';
+  if (/establish a connection/i.test(f.message)) return `did not accept a connection${limit}`;
+  if (/inactivity/i.test(f.message)) return `stopped sending its answer for longer than${limit.replace(' within', '')}`;
+  return `accepted the connection but did not answer${limit}${ms !== undefined ? ' per attempt' : ''}`;
+}
+
 export function isNetworkFailure(error: unknown): boolean {
   const f = fieldsOf(error);
   return (f.code !== undefined && networkCodes.has(f.code)) || timeoutNames.has(f.name);
 }
 
 function kindOf(f: ErrorFields): AwsCallErrorKind {
-  if ((f.code !== undefined && networkCodes.has(f.code)) || timeoutNames.has(f.name)) return 'network';
+  if ((f.code !== undefined && networkCodes.has(f.code)) || timeoutNames.has(f.name) || timeoutSentence(f) !== undefined) return 'network';
   for (const [kind, list] of Object.entries(names) as [AwsCallErrorKind, readonly string[]][]) {
     if (list.includes(f.name)) return kind;
   }
@@ -149,7 +167,7 @@ export function classifyAwsError(error: unknown, context: CallContext): AwsCallE
   if (error instanceof AwsCallError) return error;
   const f = fieldsOf(error);
   const where = context.endpoint ?? 'the AWS endpoint';
-  const notAws = nonAwsAnswer(f);
+  const notAws = timeoutSentence(f) === undefined ? nonAwsAnswer(f) : undefined;
   if (notAws !== undefined) {
     return new AwsCallError({
       kind: 'non-aws',
@@ -160,8 +178,11 @@ export function classifyAwsError(error: unknown, context: CallContext): AwsCallE
     });
   }
   const kind = kindOf(f);
+  const timedOut = timeoutSentence(f);
   const message =
-    kind === 'network'
+    timedOut !== undefined
+      ? `${context.call}: ${where} ${timedOut}. Check --endpoint-url, AWS_ENDPOINT_URL, the network and any proxy; KMS_DOCTOR_REQUEST_TIMEOUT sets the limit (seconds).`
+      : kind === 'network'
       ? `${context.call}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, AWS_ENDPOINT_URL, the network and any proxy.`
       : f.message || `${f.name} (no message from AWS)`;
   return new AwsCallError({
@@ -183,13 +204,17 @@ export function classifyCredentialError(error: unknown, context: { profile: stri
   if (error instanceof AwsCallError) return error;
   const forProfile = context.profile !== undefined ? ` for profile '${context.profile}'` : '';
   const f = fieldsOf(error);
-  if (isNetworkFailure(error)) {
+  const timedOut = timeoutSentence(f);
+  if (isNetworkFailure(error) || timedOut !== undefined) {
     const where = context.endpoint ?? 'the credentials endpoint';
     return new AwsCallError({
       kind: 'network',
       code: f.code ?? f.name,
       call: 'credentials',
-      message: `Getting credentials${forProfile}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, the profile's endpoint_url, the network and any proxy.`,
+      message:
+        timedOut !== undefined
+          ? `Getting credentials${forProfile}: ${where} ${timedOut}. Check --endpoint-url, the profile's endpoint_url, the network and any proxy; KMS_DOCTOR_REQUEST_TIMEOUT sets the limit (seconds).`
+          : `Getting credentials${forProfile}: could not reach ${where} (${f.code ?? f.name}: ${f.message}). Check --endpoint-url, the profile's endpoint_url, the network and any proxy.`,
     });
   }
   const notAws = nonAwsAnswer(f);
@@ -199,6 +224,16 @@ export function classifyCredentialError(error: unknown, context: { profile: stri
       code: f.name,
       call: 'credentials',
       message: nonAwsMessage(context.endpoint ?? 'the credentials endpoint', `getting credentials${forProfile}`, notAws),
+    });
+  }
+  // STS throttling an AssumeRole says nothing about the credentials: it is throttling, and is said so.
+  if (names.throttled.includes(f.name) || f.httpStatusCode === 429) {
+    return new AwsCallError({
+      kind: 'throttled',
+      code: f.name,
+      call: 'credentials',
+      message: `Getting credentials${forProfile}: AWS throttled the call (${f.name}: ${f.message || 'too many requests'}); run again in a minute, or lower the request rate of other clients using this account.`,
+      ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
     });
   }
   const nothingFound = /Could not load credentials from any providers/i.test(f.message);

@@ -10,6 +10,7 @@ import { CredentialsProviderError, memoize } from '@smithy/core/config';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { awsServices, defaultEndpoint, loadProfileSettings, resolveRegion, sharedFilePaths, type AwsServiceName, type ProfileSettings, type SharedFilePaths } from './aws-config.js';
 import { classifyCredentialError } from './aws-errors.js';
+import { UsageError } from '../usage-error.js';
 import { callRecorderPlugin, type AwsCallObserver } from './call-recorder.js';
 
 export type { AwsServiceName } from './aws-config.js';
@@ -30,6 +31,11 @@ export interface AwsSessionOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Attempts per call, retries included: AWS_MAX_ATTEMPTS, else 3 (the SDK's standard mode). */
   readonly maxAttempts?: number;
+  /**
+   * How long one HTTP attempt may wait for an answer (and a started answer may stall), in milliseconds:
+   * KMS_DOCTOR_REQUEST_TIMEOUT (seconds) from `env`, else 30 s. See requestHandlerFor.
+   */
+  readonly requestTimeoutMs?: number;
   /** Called after every HTTP exchange (never with secrets): `--debug` traces, round-trip counting. */
   readonly onCall?: AwsCallObserver;
 }
@@ -62,8 +68,34 @@ export interface AwsSession extends AwsClientSet {
 
 /** Without a Region, IAM and STS calls go to us-east-1 (IAM's home, STS's global endpoint's Region). */
 const fallbackRegion = 'us-east-1';
-/** Fail fast on an endpoint that does not answer, rather than the SDK's default of no limit. */
-const requestHandler = { connectionTimeout: 5_000, requestTimeout: 60_000 };
+/** Default limit for one HTTP attempt, in ms; the README's safety section states it. */
+export const defaultRequestTimeoutMs = 30_000;
+/** Connecting is quick or it does not happen: a silent host is given up after 5 s. */
+const connectionTimeoutMs = 5_000;
+
+/**
+ * The HTTP handler's limits. `requestTimeout` alone only logs a warning in @smithy/node-http-handler
+ * (setRequestTimeout): `throwOnRequestTimeout` makes it destroy the request and reject with a
+ * TimeoutError, which the SDK retries up to maxAttempts and then throws. `socketTimeout` (idle time on
+ * the socket) covers an endpoint that sends the headers and then stalls the body, which requestTimeout
+ * no longer watches once the headers have arrived.
+ */
+export function requestHandlerFor(requestTimeoutMs: number) {
+  return { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs, socketTimeout: requestTimeoutMs, throwOnRequestTimeout: true };
+}
+type RequestHandlerConfig = ReturnType<typeof requestHandlerFor>;
+
+/** KMS_DOCTOR_REQUEST_TIMEOUT in seconds (a positive number, fractions allowed), else the default. */
+export function requestTimeoutFrom(options: Pick<AwsSessionOptions, 'requestTimeoutMs'>, env: NodeJS.ProcessEnv): number {
+  if (options.requestTimeoutMs !== undefined) return options.requestTimeoutMs;
+  const raw = env.KMS_DOCTOR_REQUEST_TIMEOUT;
+  if (raw === undefined || raw === '') return defaultRequestTimeoutMs;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`KMS_DOCTOR_REQUEST_TIMEOUT '${raw}' is not a number of seconds between 0 and 3600`);
+  }
+  return Math.ceil(seconds * 1000);
+}
 /** A logger that prints nothing: the chain would otherwise console.warn (e.g. AWS_PROFILE and static keys both set). */
 const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -72,6 +104,7 @@ interface ClientSetup {
   readonly region: string | undefined;
   readonly endpointUrl: string | undefined;
   readonly maxAttempts: number;
+  readonly requestHandler: RequestHandlerConfig;
   readonly credentials: AwsCredentialIdentityProvider;
   readonly onCall: AwsCallObserver | undefined;
 }
@@ -148,6 +181,7 @@ function credentialProvider(
   settings: ProfileSettings,
   endpointUrl: string | undefined,
   maxAttempts: number,
+  requestHandler: RequestHandlerConfig,
   onCall: AwsCallObserver | undefined,
   sources: readonly CredentialSource[],
 ): AwsCredentialIdentityProvider {
@@ -180,7 +214,7 @@ function credentialProvider(
 }
 
 function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
-  const { settings, endpointUrl, maxAttempts, credentials, onCall } = setup;
+  const { settings, endpointUrl, maxAttempts, requestHandler, credentials, onCall } = setup;
   const kmsClients = new Map<string, KMSClient>();
   let iamClient: IAMClient | undefined;
   let stsClient: STSClient | undefined;
@@ -244,6 +278,7 @@ export async function createAwsSession(options: AwsSessionOptions = {}): Promise
   const env = options.env ?? process.env;
   const paths = sharedFilePaths(env);
   const maxAttempts = maxAttemptsFrom(options, env);
+  const requestHandler = requestHandlerFor(requestTimeoutFrom(options, env));
   const endpointUrl = options.endpointUrl || undefined;
   const prepare = async (profile: string | undefined) => {
     const settings = await loadProfileSettings(env, profile, paths);
@@ -253,7 +288,8 @@ export async function createAwsSession(options: AwsSessionOptions = {}): Promise
       region: resolveRegion(options.region, env, settings.region),
       endpointUrl,
       maxAttempts,
-      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall, sources),
+      requestHandler,
+      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, requestHandler, options.onCall, sources),
       onCall: options.onCall,
     });
     return { set, sources };

@@ -93,9 +93,25 @@ export async function parseCheckArgs(args: readonly string[], readStdin: () => P
   return values['fix-files'] !== undefined ? { ...options, fixFilesDir: values['fix-files'] } : options;
 }
 
-export async function readStandardInput(): Promise<string> {
+/** The most `--error -` reads from stdin: an AWS error message, even a CloudTrail record, is a few KB. */
+export const maxErrorInputBytes = 1024 * 1024;
+
+/**
+ * Reads stdin to its end, but never more than `limit` bytes: past it, reading stops and a usage error
+ * says so (`--error - < /dev/zero` would otherwise fill the memory).
+ */
+export async function readStandardInput(input: NodeJS.ReadableStream = process.stdin, limit = maxErrorInputBytes): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > limit) {
+      (input as { destroy?: () => void }).destroy?.();
+      throw new UsageError(`--error -: standard input is longer than ${limit / 1024} KiB; give only the error message AWS printed`);
+    }
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -153,7 +169,7 @@ export function checkOptionsOf(
 
 export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string }): ConnectionOptions {
   const endpointUrl = values['endpoint-url'];
-  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(endpointUrl)) {
+  if (endpointUrl !== undefined && !isHttpUrl(endpointUrl)) {
     throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http(s) URL`);
   }
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
@@ -165,6 +181,20 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
   };
+}
+
+/**
+ * An http(s) URL that parses as the SDK will parse it (WHATWG URL): a regular expression let
+ * `http://[::1` through, which then failed inside the SDK as if the endpoint were unreachable (exit 3).
+ */
+function isHttpUrl(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Flags the user did not give, filled from the error message: the flags always win. */

@@ -1,7 +1,8 @@
 // `kms-doctor check`: headless diagnosis for scripts and CI ("may this role decrypt with this key?").
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
+import { displaySafe, printableLine } from '../engine/display-text.js';
+import { createNewFiles, LocalFileError, makeDirectories, reasonOf } from '../files/new-files.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
@@ -24,6 +25,14 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     process.stdout.write(checkUsage + '\n');
     return 0;
   }
+  // A --fix-files directory that cannot be made is said before any AWS call, not after the diagnosis.
+  if (options.fixFilesDir !== undefined) {
+    try {
+      makeDirectories(options.fixFilesDir);
+    } catch (error) {
+      throw new CheckFailure(`--fix-files ${options.fixFilesDir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
+    }
+  }
   const session = await openSession(options);
   try {
     const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
@@ -32,7 +41,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     if (options.json) {
       process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
     } else {
-      process.stdout.write(humanReport(result, paint(colourWanted(process.stdout))));
+      process.stdout.write(humanReport(displaySafe(result), paint(colourWanted(process.stdout))));
     }
     return checkExitCodes[result.diagnosis.verdict];
   } catch (error) {
@@ -50,12 +59,12 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
 function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
   const files = fixes.flatMap((fix) => fix.files);
   try {
-    mkdirSync(dir, { recursive: true });
-    for (const file of files) writeFileSync(join(dir, basename(file.path)), file.content);
+    // New files only, never through a symlink; all or none (src/files/new-files.ts).
+    createNewFiles(dir, files.map((file) => ({ name: basename(file.path), content: file.content })));
   } catch (error) {
-    throw new CheckFailure(`--fix-files ${dir}: ${(error as Error).message.split('\n')[0]}`, checkExitCodes.usage);
+    throw new CheckFailure(`--fix-files ${dir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
   }
-  if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${dir}; run the fix commands from there\n`);
+  if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${printableLine(dir)}; run the fix commands from there\n`);
 }
 
 /** A failure with its own exit code and a one-line message. */

@@ -1,6 +1,7 @@
 // `kms-doctor fix`: diagnose, show the plan, and — after an explicit confirmation — apply it safely,
 // verify, and roll back everything if a step fails. Exit codes are documented in the README.
 import { defaultBackupDir, prepareBackupDir } from '../apply/backup.js';
+import { displaySafe, printableLine } from '../engine/display-text.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
@@ -102,16 +103,17 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
     if (options.json) io.stdout.write(JSON.stringify({ ...json, ...extra, exitCode: code }, null, 2) + '\n');
     return code;
   };
-  if (!options.json) io.stdout.write(humanReport(result, p));
+  // Data from AWS is shown through displaySafe: control characters in it are escaped, never obeyed.
+  if (!options.json) io.stdout.write(humanReport(displaySafe(result), p));
   if (result.diagnosis.verdict === 'allowed') {
     if (!options.json) io.stdout.write('\nNothing to do: the call is already allowed.\n');
     return finish(fixExitCodes.done);
   }
   const plan = await planRemediation(session, result, request);
   json.plan = plan;
-  if (!options.json) io.stdout.write('\n' + planText(plan, p));
+  if (!options.json) io.stdout.write('\n' + planText(displaySafe(plan), p));
   if (plan.steps.length === 0) {
-    io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${nothingToApply(result, plan)}\n`);
+    io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${printableLine(nothingToApply(result, plan))}\n`);
     return finish(fixExitCodes.unknown, { applied: false });
   }
   if (options.dryRun) return finish(fixExitCodes.planHasChanges, { applied: false });
@@ -121,14 +123,14 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       io.stderr.write('kms-doctor: not applied: without a terminal, fix applies only with --yes (or use --dry-run to just see the plan)\n');
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
-    const targets = [...new Set(plan.steps.map((step) => `${step.target.arn} (account ${step.target.accountId})`))];
+    const targets = [...new Set(plan.steps.map((step) => printableLine(`${step.target.arn} (account ${step.target.accountId})`)))];
     const approved = await confirmWithYes(`\nApply ${plan.steps.length} change(s) to:\n${targets.map((t) => `  ${t}`).join('\n')}\n?`, io.stdin, io.stderr);
     if (!approved) {
       io.stderr.write('kms-doctor: not applied: the answer was not yes\n');
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
   }
-  if (!options.json) io.stdout.write(`\nApplying (backups in ${backupDir}):\n`);
+  if (!options.json) io.stdout.write(`\nApplying (backups in ${printableLine(backupDir)}):\n`);
   const interruption = interruptions(io);
   try {
     const outcome = await applyRemediation(session, plan, request, {
@@ -136,7 +138,7 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       signal: interruption.signal,
       ...(asPrincipal ? { asPrincipal } : {}),
       onProgress: (event) => {
-        const line = progressLine(event);
+        const line = progressLine(displaySafe(event));
         if (line && !options.json) io.stdout.write(`  ${line}\n`);
       },
     });
@@ -145,7 +147,7 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       const { outcome: verified, message, dryRuns, diagnosis, notes } = outcome.verification;
       json.verification = { outcome: verified, message, dryRuns, verdict: diagnosis.verdict, causes: diagnosis.causes, ...(notes.length > 0 ? { notes } : {}) };
     }
-    if (!options.json) io.stdout.write(outcomeText(outcome.report, outcome.verification, p));
+    if (!options.json) io.stdout.write(outcomeText(displaySafe(outcome.report), displaySafe(outcome.verification), p));
     return finish(exitCodeFor(outcome.report.outcome, outcome.verification?.outcome), { applied: outcome.report.outcome.startsWith('applied') });
   } finally {
     interruption.release();

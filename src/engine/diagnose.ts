@@ -120,6 +120,12 @@ function allowingGrant(scope: Scope, subject: Subject, action: string, grants: r
 // ---------------------------------------------------------------------------------------------------
 // What could not be checked.
 
+/** What to do about a read AWS throttled (ThrottlingException, TooManyRequestsException…, after the SDK's retries). */
+const throttlingAdvice =
+  'AWS throttled this read (too many requests to the service in this account and Region); it says nothing about permissions: run again in a minute, lower the request rate or concurrency of other clients using this account, or raise AWS_MAX_ATTEMPTS for more retries';
+
+const isThrottled = (observation: Observation<unknown>): boolean => observation.status === 'unreadable' && observation.reason === 'throttled';
+
 function unverifiedFacts(scope: Scope): Unverified[] {
   const { facts, subject } = scope;
   const entries: Unverified[] = [];
@@ -127,17 +133,19 @@ function unverifiedFacts(scope: Scope): Unverified[] {
   const keyAccount = scope.keyAccount;
   const keyProfile = `run again with --key-profile PROFILE (credentials in account ${keyAccount ?? 'that owns the key'})`;
   const iamProfile = `run again with --profile PROFILE (credentials in account ${principalAccount ?? 'of the principal'} that may read IAM: iam:GetRole or iam:GetUser, iam:List*Policies, iam:Get*Policy, iam:GetPolicyVersion)`;
+  // A throttled read says nothing about permissions: the advice is to slow down, not to change credentials.
+  const adviceFor = (observation: Observation<unknown>, permissionAdvice: string): string => (isThrottled(observation) ? throttlingAdvice : permissionAdvice);
   const why = (observation: Observation<unknown>): string =>
     observation.status === 'unreadable' ? `${observation.call} failed (${observation.reason}): ${observation.message}` : observation.status === 'skipped' ? observation.why : '';
 
   if (facts.caller.status !== 'known' && facts.principal.status !== 'known') {
-    entries.push({ what: 'Who is calling', why: why(facts.caller), howToVerify: 'check your AWS credentials (aws sts get-caller-identity), or name the principal with --principal ARN' });
+    entries.push({ what: 'Who is calling', why: why(facts.caller), howToVerify: adviceFor(facts.caller, 'check your AWS credentials (aws sts get-caller-identity), or name the principal with --principal ARN') });
   }
   if (facts.principal.status !== 'known') {
     entries.push({
       what: `The IAM identity of ${facts.request.principalArn ?? subject?.arn ?? 'the principal'} (its path and permissions boundary)`,
       why: why(facts.principal),
-      howToVerify: iamProfile,
+      howToVerify: adviceFor(facts.principal, iamProfile),
     });
   }
   const keyNotFound = facts.key.status === 'unreadable' && facts.key.reason === 'not-found';
@@ -145,7 +153,7 @@ function unverifiedFacts(scope: Scope): Unverified[] {
     entries.push({
       what: `The key ${facts.request.keyInput}: which key it is, its state, owner and type`,
       why: why(facts.key),
-      howToVerify: `${keyProfile} that may call kms:DescribeKey on the key`,
+      howToVerify: adviceFor(facts.key, `${keyProfile} that may call kms:DescribeKey on the key`),
     });
   }
   if (facts.keyPolicy.status !== 'known' && !keyNotFound) {
@@ -153,14 +161,14 @@ function unverifiedFacts(scope: Scope): Unverified[] {
     entries.push({
       what: `The key policy${scope.subject ? `: whether it lets ${scope.subject.name} use the key` : ''}`,
       why: why(facts.keyPolicy) + (crossAccount ? ' (KMS never returns a key policy to another account)' : ''),
-      howToVerify: `${keyProfile} to read the key policy${crossAccount ? '' : ', or give the caller kms:GetKeyPolicy on the key'}`,
+      howToVerify: adviceFor(facts.keyPolicy, `${keyProfile} to read the key policy${crossAccount ? '' : ', or give the caller kms:GetKeyPolicy on the key'}`),
     });
   }
   if (facts.principalPolicies.status !== 'known') {
     entries.push({
       what: `${subject?.name ?? 'The principal'}'s IAM policies and permissions boundary`,
       why: why(facts.principalPolicies),
-      howToVerify: iamProfile,
+      howToVerify: adviceFor(facts.principalPolicies, iamProfile),
     });
   } else {
     const boundaryArn = known(facts.principal)?.permissionsBoundaryArn;
@@ -172,7 +180,7 @@ function unverifiedFacts(scope: Scope): Unverified[] {
     entries.push({
       what: `Grants on the key: whether one lets ${subject?.name ?? 'the principal'} perform the operation`,
       why: why(facts.grants),
-      howToVerify: `${keyProfile} that may call kms:ListGrants on the key`,
+      howToVerify: adviceFor(facts.grants, `${keyProfile} that may call kms:ListGrants on the key`),
     });
   }
   // Aliases and tags matter only to a policy that tests them (ABAC); say so only then.
@@ -182,21 +190,21 @@ function unverifiedFacts(scope: Scope): Unverified[] {
     entries.push({
       what: 'The aliases of the key, which a kms:ResourceAliases condition tests',
       why: why(facts.aliases),
-      howToVerify: `${keyProfile} that may call kms:ListAliases`,
+      howToVerify: adviceFor(facts.aliases, `${keyProfile} that may call kms:ListAliases`),
     });
   }
   if (facts.tags !== undefined && facts.tags.status !== 'known' && !keyNotFound && mentions(/aws:ResourceTag\//i)) {
     entries.push({
       what: 'The tags of the key, which an aws:ResourceTag condition tests',
       why: why(facts.tags),
-      howToVerify: `${keyProfile} that may call kms:ListResourceTags on the key`,
+      howToVerify: adviceFor(facts.tags, `${keyProfile} that may call kms:ListResourceTags on the key`),
     });
   }
   if (facts.simulation.status !== 'known') {
     entries.push({
       what: "IAM's policy simulator cross-check of the IAM policies",
       why: why(facts.simulation),
-      howToVerify: `run again with credentials in account ${principalAccount ?? 'of the principal'} that may call iam:SimulatePrincipalPolicy`,
+      howToVerify: adviceFor(facts.simulation, `run again with credentials in account ${principalAccount ?? 'of the principal'} that may call iam:SimulatePrincipalPolicy`),
     });
   }
   return entries;

@@ -8,7 +8,8 @@ export type Observation<T> =
   | { readonly status: 'known'; readonly value: T }
   | {
       readonly status: 'unreadable';
-      readonly reason: 'access-denied' | 'not-found' | 'cross-account' | 'error';
+      /** throttled: AWS said too many requests (ThrottlingException…) after the SDK's retries; nothing about permissions. */
+      readonly reason: 'access-denied' | 'not-found' | 'cross-account' | 'throttled' | 'error';
       /** The AWS call that failed, e.g. kms:GetKeyPolicy. */
       readonly call: string;
       /** AWS's message (never a secret), or ours. */
@@ -99,7 +100,7 @@ export interface PolicyDocumentFacts {
 /** A read that failed while collecting a principal's policies: what was read is then incomplete. */
 export interface UnreadablePolicyPart {
   readonly call: string;
-  readonly reason: 'access-denied' | 'not-found' | 'cross-account' | 'error';
+  readonly reason: 'access-denied' | 'not-found' | 'cross-account' | 'throttled' | 'error';
   readonly message: string;
   /** What the read was for: a policy name or ARN, `group GROUP`, or `permissions boundary`. */
   readonly subject?: string;

@@ -4,6 +4,7 @@ import { useActor } from '@xstate/react';
 import { Box, Text } from 'ink';
 import { useCallback, useMemo } from 'react';
 import type { diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import { displaySafe } from '../engine/display-text.js';
 import { Header } from './components/header.js';
 import { HelpOverlay, QuitQuestion } from './components/overlays.js';
 import { ScrollContext, type ScrollControl } from './components/scroll-region.js';
@@ -49,7 +50,10 @@ export function App({ logic, input, scenarios, colour }: AppProps) {
   // continue past the next screen).
   const sendFromWidget = useCallback((event: DiagnosisEvent) => queueMicrotask(() => actor.send(event)), [actor]);
   const screen = screenOf(snapshot.value);
-  const props: ScreenProps = { context: snapshot.context, screen, details: view.details, send: sendFromWidget };
+  // Screens show the context with control characters escaped (a Sid or an AWS message holding ESC or
+  // CSI sequences is shown, not obeyed); the machine and the fixes keep the exact values.
+  const shownContext = useMemo(() => displaySafe(snapshot.context), [snapshot.context]);
+  const props: ScreenProps = { context: shownContext, screen, details: view.details, send: sendFromWidget };
   // The screen fits the terminal: the header keeps its line at the top, the screen gets the rows
   // below it (its middle region scrolls). One row is left free: Ink clears the whole terminal on
   // every redraw of output as tall as the terminal.
