@@ -17,6 +17,7 @@ import type {
   SimulatorResult,
 } from '../src/engine/facts.js';
 import type { Fix } from '../src/engine/fix.js';
+import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import type { ApplyOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
 
 export interface IdentifyOutput {
@@ -56,6 +57,8 @@ export interface DiagnosisContext {
   readonly identityPolicies?: IdentityPoliciesOutput;
   readonly grants?: Observation<readonly GrantFacts[]>;
   readonly result?: EvaluateOutput;
+  /** Each step's finding from the facts read so far (the engine's; screens render them, guards read them). */
+  readonly findings?: StepFindings;
   /** The step whose read failed (network, credentials), and what happened. */
   readonly failure?: {
     readonly step: FailedStep | 'apply';
@@ -128,6 +131,17 @@ export function factsOf(context: DiagnosisContext): DiagnosisFacts {
     principalPolicies: context.identityPolicies?.principalPolicies ?? missing('iam:GetRolePolicy'),
     simulation: context.identityPolicies?.simulation ?? missing('iam:SimulatePrincipalPolicy'),
     grants: context.grants ?? missing('kms:ListGrants'),
+  };
+}
+
+/** The facts read so far, for the step findings: a step not read yet is absent, not unreadable. */
+export function factsSoFar(context: DiagnosisContext): FactsSoFar {
+  return {
+    request: context.request!,
+    ...(context.identity ? { caller: context.identity.caller, principal: context.identity.principal, key: context.identity.key } : {}),
+    ...(context.keyPolicy ? { keyPolicy: context.keyPolicy } : {}),
+    ...(context.identityPolicies ? { principalPolicies: context.identityPolicies.principalPolicies, simulation: context.identityPolicies.simulation } : {}),
+    ...(context.grants ? { grants: context.grants } : {}),
   };
 }
 

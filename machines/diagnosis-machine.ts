@@ -13,7 +13,7 @@
 // The diagnosis tree itself is below.
 import { assign } from 'xstate';
 import { causeCodes } from '../src/engine/cause.js';
-import { causeLeaf, factsOf, failureOf, verdictTag, type DiagnosisContext, type StepInput } from './diagnosis-context.js';
+import { causeLeaf, factsOf, factsSoFar, failureOf, verdictTag, type DiagnosisContext, type StepInput } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
 import { remedyState } from './remedy-states.js';
 import { initialAnswers, whatFailedState } from './start-states.js';
@@ -37,6 +37,23 @@ export {
 } from './diagnosis-context.js';
 
 const causeLeaves = Object.fromEntries(causeCodes.map((code) => [causeLeaf(code), { tags: [verdictTag] }]));
+
+/**
+ * After a read, the engine's findings for the steps read so far (the screens render them). Headless
+ * runs skip it: `check` reports the verdict only. A failure to conclude is not a failed read: the
+ * review shows the facts without a finding.
+ */
+const concluding = (review: string) =>
+  diagnosisSetup.createStateConfig({
+    always: { guard: 'headless', target: review },
+    invoke: {
+      id: 'findSteps',
+      src: 'findSteps',
+      input: ({ context }) => factsSoFar(context),
+      onDone: { target: review, actions: assign({ findings: ({ event }) => event.output }) },
+      onError: { target: review },
+    },
+  });
 
 const stepInput = ({ context }: { context: DiagnosisContext }): StepInput => ({
   request: context.request!,
@@ -65,10 +82,11 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'identify',
             src: 'identify',
             input: ({ context }) => ({ request: context.request! }),
-            onDone: { target: 'review', actions: assign({ identity: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ identity: ({ event }) => event.output }) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('identify', event.error) }) },
           },
         },
+        concluding: concluding('review'),
         review: {
           always: { guard: 'headless', target: '#diagnosis.accountBoundary' },
           on: { CONTINUE: '#diagnosis.accountBoundary', BACK: '#diagnosis.whatFailed.review' },
@@ -94,10 +112,11 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'readKeyPolicy',
             src: 'readKeyPolicy',
             input: stepInput,
-            onDone: { target: 'review', actions: assign({ keyPolicy: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ keyPolicy: ({ event }) => event.output }) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('keyPolicy', event.error) }) },
           },
         },
+        concluding: concluding('review'),
         review: {
           always: { guard: 'headless', target: '#diagnosis.identityPolicies' },
           on: { CONTINUE: '#diagnosis.identityPolicies', BACK: '#diagnosis.keyState' },
@@ -113,13 +132,14 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'readIdentityPolicies',
             src: 'readIdentityPolicies',
             input: stepInput,
-            onDone: { target: 'review', actions: assign({ identityPolicies: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ identityPolicies: ({ event }) => event.output }) },
             onError: {
               target: '#diagnosis.failed',
               actions: assign({ failure: ({ event }) => failureOf('identityPolicies', event.error) }),
             },
           },
         },
+        concluding: concluding('review'),
         review: {
           always: { guard: 'headless', target: '#diagnosis.grants' },
           on: { CONTINUE: '#diagnosis.grants', BACK: '#diagnosis.keyPolicy.review' },
@@ -135,10 +155,11 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'readGrants',
             src: 'readGrants',
             input: stepInput,
-            onDone: { target: 'review', actions: assign({ grants: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ grants: ({ event }) => event.output }) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('grants', event.error) }) },
           },
         },
+        concluding: concluding('review'),
         review: {
           always: { guard: 'headless', target: '#diagnosis.evaluating' },
           on: { CONTINUE: '#diagnosis.evaluating', BACK: '#diagnosis.identityPolicies.review' },

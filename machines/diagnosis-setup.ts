@@ -7,6 +7,7 @@ import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
 import { parseKmsError } from '../src/engine/error-message-parser.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
+import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { findOperation } from '../src/engine/operations.js';
 import {
   primaryCause,
@@ -47,6 +48,11 @@ export const diagnosisSetup = setup({
     readIdentityPolicies: notProvided<IdentityPoliciesOutput, StepInput>('readIdentityPolicies'),
     readGrants: notProvided<Observation<readonly GrantFacts[]>, StepInput>('readGrants'),
     evaluate: notProvided<EvaluateOutput, DiagnosisFacts>('evaluate'),
+    /**
+     * Each step's finding from the facts read so far. The engine is pure, so this one works unprovided
+     * (loaded on first use: it brings the policy simulator); the CLI provides it with the key's aliases and tags.
+     */
+    findSteps: fromPromise<StepFindings, FactsSoFar>(async ({ input }) => (await import('../src/engine/step-findings.js')).findSteps(input)),
     // The wizard only:
     /** Opens the AWS session (or the training sandbox) and turns the answers into a request. */
     prepare: notProvided<PrepareOutput, PrepareInput>('prepare'),
@@ -63,6 +69,7 @@ export const diagnosisSetup = setup({
       identityPolicies: undefined,
       grants: undefined,
       result: undefined,
+      findings: undefined,
       failure: undefined,
       plan: undefined,
       remedy: undefined,

@@ -26,7 +26,7 @@ interface Expected {
 const scenarios: Record<string, Expected> = {
   'no-iam-delegation': {
     identify: 'AppRole (role in 111122223333) calls kms:Decrypt',
-    conclusions: ['Same account (111122223333)', 'The key is enabled', 'The key policy neither names AppRole nor delegates to IAM', "AppRole's IAM policies allow kms:Decrypt", 'No grant concerns AppRole'],
+    conclusions: ['Same account (111122223333)', 'The key is enabled', 'The key policy neither names AppRole nor delegates to IAM', 'IAM policies do not count: the key policy neither delegates to IAM nor names AppRole', 'No grant concerns AppRole'],
     cause: 'key-policy-no-iam-delegation',
     fix: /^\+ +"AWS": "arn:aws:iam::111122223333:role\/AppRole"/m,
     kinds: ['put-key-policy'],
@@ -44,7 +44,7 @@ const scenarios: Record<string, Expected> = {
   },
   'cross-account-one-side': {
     identify: 'KMS would not describe the key to these credentials',
-    conclusions: ['Cross account: the key policy in 111122223333 must allow PartnerRole or account 444455556666', 'its state is unknown', 'The key policy neither names PartnerRole nor delegates to IAM for account 444455556666', "PartnerRole's IAM policies allow kms:Decrypt", 'No grant concerns PartnerRole'],
+    conclusions: ['Cross account: the key policy in 111122223333 must allow PartnerRole or account 444455556666', 'its state is unknown', 'The key policy neither names PartnerRole nor trusts account 444455556666', 'IAM policies do not count: the key policy neither delegates to IAM nor names PartnerRole', 'No grant concerns PartnerRole'],
     cause: 'cross-account-key-policy',
     fix: /^\+.*444455556666/m,
     kinds: ['put-key-policy'],
