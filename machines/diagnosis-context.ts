@@ -59,6 +59,8 @@ export interface DiagnosisContext {
   readonly result?: EvaluateOutput;
   /** Each step's finding from the facts read so far (the engine's; screens render them, guards read them). */
   readonly findings?: StepFindings;
+  /** The key is unusable, so the wizard went straight to the verdict; the user asked to see the other steps anyway. */
+  readonly checkingTheRest?: boolean;
   /** The step whose read failed (network, credentials), and what happened. */
   readonly failure?: {
     readonly step: FailedStep | 'apply';
@@ -88,6 +90,8 @@ export type DiagnosisEvent =
   | { type: 'CONTINUE' }
   | { type: 'BACK' }
   | { type: 'RETRY' }
+  /** From the verdict reached straight from an unusable key: show the key policy, IAM and grants anyway. */
+  | { type: 'CHECK_REST' }
   // The wizard's start questions
   | { type: 'CHOOSE_START'; mode: StartMode }
   | { type: 'ERROR_PASTED'; text: string }

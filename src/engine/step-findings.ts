@@ -128,8 +128,13 @@ function grantsFinding(scope: Scope, evaluations: readonly ActionEvaluation[] | 
       return verdict.decision !== 'allowed' && verdict.grantMayAllow;
     })
     .map((e) => e.action);
-  const canDecide = keyState.usable !== false && open.length > 0;
+  // Without an evaluation (who or which key unknown, or a policy not valid) a grant may decide: unknown counts as yes.
+  const canDecide = keyState.usable !== false && (evaluations === undefined || open.length > 0);
   const result = (tone: GrantsFinding['tone'], conclusion: string): GrantsFinding => ({ read: true, grants, canDecide, tone, conclusion: conclusion + serviceNote });
+  if (evaluations === undefined) {
+    const mine = grants.filter((g) => g.forPrincipal);
+    return result('warn', `The policies could not be evaluated, so whether a grant decides is open: ${mine.length === 0 ? `no grant concerns ${name}` : `${mine.length} grant${mine.length === 1 ? ' concerns' : 's concern'} ${name}`}.`);
+  }
   if (canDecide) {
     const allowing = grants.filter((g) => g.allows.some((a) => open.includes(a)));
     const covered = open.filter((a) => allowing.some((g) => g.allows.includes(a)));
