@@ -16,9 +16,10 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../src/engine/facts.js';
-import type { Fix } from '../src/engine/fix.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
-import type { ApplyOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
+import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
+
+export type { EvaluateOutput } from './wizard-types.js';
 
 export interface IdentifyOutput {
   readonly caller: Observation<CallerFacts>;
@@ -29,11 +30,6 @@ export interface IdentifyOutput {
 export interface IdentityPoliciesOutput {
   readonly principalPolicies: Observation<PrincipalPolicyFacts>;
   readonly simulation: Observation<readonly SimulatorResult[]>;
-}
-
-export interface EvaluateOutput {
-  readonly diagnosis: Diagnosis;
-  readonly fixes: readonly Fix[];
 }
 
 /** What every reading actor receives: the request and everything learnt so far. */
