@@ -106,6 +106,8 @@ export interface GrantsFinding extends StepConclusion {
 
 /** Each step's finding from the facts read so far; a step whose facts are not read yet has none. */
 export interface StepFindings {
+  /** Who is asking, for which key: what STS and KMS told, or what could not be read. */
+  readonly identify?: StepConclusion;
   readonly accountBoundary?: AccountBoundaryFinding;
   readonly keyState?: KeyStateFinding;
   readonly keyPolicy?: KeyPolicyFinding;

@@ -10,7 +10,7 @@ import { grantOperationFor } from './grant-match.js';
 import { keyStateCause } from './key-checks.js';
 import { InvalidPolicyError } from './policy-evaluation.js';
 import { identityPoliciesFinding, keyPolicyFinding } from './statement-findings.js';
-import type { AccountBoundaryFinding, GrantFinding, GrantsFinding, KeyPolicyFinding, KeyStateFinding, StepFindings } from './step-finding-types.js';
+import type { AccountBoundaryFinding, GrantFinding, GrantsFinding, KeyPolicyFinding, KeyStateFinding, StepConclusion, StepFindings } from './step-finding-types.js';
 
 export type * from './step-finding-types.js';
 
@@ -18,6 +18,24 @@ export type * from './step-finding-types.js';
 export type FactsSoFar = Pick<DiagnosisFacts, 'request'> & Partial<Omit<DiagnosisFacts, 'request'>>;
 
 const notYetRead: Observation<never> = { status: 'skipped', why: 'not read yet' };
+
+function identifyFinding(scope: Scope): StepConclusion {
+  const { facts, subject, key } = scope;
+  const request = facts.request;
+  const principal = facts.principal.status === 'known' ? facts.principal.value : undefined;
+  if (key && principal) {
+    return { tone: 'ok', conclusion: `${principal.name} (${principal.kind} in ${principal.accountId}) calls ${request.operation.actions.join(' + ')} on key ${key.keyId} in ${key.accountId}.` };
+  }
+  const observation = facts.key;
+  if (observation.status === 'unreadable' && observation.reason === 'not-found') {
+    const account = facts.caller.status === 'known' ? facts.caller.value.accountId : subject?.accountId;
+    return { tone: 'bad', conclusion: `No key ${request.keyInput} in ${request.region} (as seen from account ${account ?? '?'}).` };
+  }
+  if (observation.status === 'unreadable' && observation.reason === 'access-denied') {
+    return { tone: 'warn', conclusion: 'KMS would not describe the key to these credentials: a first hint that its key policy does not trust them. The next steps go on with what is known.' };
+  }
+  return { tone: 'warn', conclusion: 'Part of this could not be read; the next steps go on with what is known.' };
+}
 
 function accountBoundaryFinding(scope: Scope): AccountBoundaryFinding {
   const name = who(scope);
@@ -187,6 +205,7 @@ export async function findSteps(facts: FactsSoFar, options: DiagnoseOptions = {}
   // The IAM step needs the key policy's finding even when it could not be read (it then says so).
   const keyPolicy: KeyPolicyFinding = keyPolicyFinding(scope, evaluations, accountBoundary.crossAccount);
   return {
+    identify: identifyFinding(scope),
     accountBoundary,
     keyState,
     ...(facts.keyPolicy !== undefined ? { keyPolicy } : {}),

@@ -1,9 +1,10 @@
 // Steps 1 and 2: who is asking and for which key; then whether the call crosses an account boundary.
+// The conclusions are the engine's step findings; these screens only render them.
 import { Box, Text } from 'ink';
 import { accountCommands, identifyCommands } from '../aws-commands.js';
 import { FactsTable, type FactRow } from '../components/facts-table.js';
 import { ObservationNote } from '../components/observation-note.js';
-import { StepFrame, stepKeys, type Conclusion } from '../components/step-frame.js';
+import { StepFrame, stepKeys } from '../components/step-frame.js';
 import { commandContextOf, conclusionOf, type ScreenProps } from './screen-props.js';
 
 export function IdentifyScreen({ context, screen, details }: ScreenProps) {
@@ -25,20 +26,12 @@ export function IdentifyScreen({ context, screen, details }: ScreenProps) {
         ]
       : []),
   ];
-  const conclusion: Conclusion | undefined =
-    key?.status === 'known' && principal?.status === 'known'
-      ? { tone: 'ok', text: `${principal.value.name} (${principal.value.kind} in ${principal.value.accountId}) calls ${context.request?.operation.actions.join(' + ')} on key ${key.value.keyId} in ${key.value.accountId}.` }
-      : key?.status === 'unreadable' && key.reason === 'not-found'
-        ? { tone: 'bad', text: `No key ${context.request?.keyInput} in ${context.request?.region} (as seen from account ${caller?.status === 'known' ? caller.value.accountId : '?'}).` }
-        : key?.status === 'unreadable' && key.reason === 'access-denied'
-          ? { tone: 'warn', text: 'KMS would not describe the key to these credentials: a first hint that its key policy does not trust them. The next steps go on with what is known.' }
-          : { tone: 'warn', text: 'Part of this could not be read; the next steps go on with what is known.' };
   return (
     <StepFrame
       title="Who is asking, and for which key?"
       intro="Every KMS decision is about one principal (a user or a role) calling one key. kms-doctor asks STS whose credentials these are, and KMS which key the name points to."
       {...(screen.loading ? { loading: 'Asking STS and KMS…' } : {})}
-      conclusion={conclusion}
+      conclusion={conclusionOf(context.findings?.identify)}
       {...(commands ? { commands: identifyCommands(commands) } : {})}
       keys={stepKeys}
     >
