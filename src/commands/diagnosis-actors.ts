@@ -28,6 +28,8 @@ export async function readIdentityPolicies(facts: FactSource): Promise<IdentityP
 
 /** Each step's findings from the facts read so far, with the key's aliases and tags as the verdict sees them. */
 export async function findStepsWithKeyAttributes(facts: FactsSoFar, source: Pick<FactSource, 'aliases' | 'tags'>): Promise<StepFindings> {
+  // Only a policy evaluation tests them: the identify step's findings do not wait for these reads.
+  if (facts.keyPolicy === undefined && facts.principalPolicies === undefined) return findSteps(facts);
   const [aliases, tags] = await Promise.all([facts.aliases ?? source.aliases(), facts.tags ?? source.tags()]);
   return findSteps({ ...facts, aliases, tags });
 }
