@@ -16,8 +16,10 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../src/engine/facts.js';
-import type { Fix } from '../src/engine/fix.js';
-import type { ApplyOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
+import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
+import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
+
+export type { EvaluateOutput } from './wizard-types.js';
 
 export interface IdentifyOutput {
   readonly caller: Observation<CallerFacts>;
@@ -28,11 +30,6 @@ export interface IdentifyOutput {
 export interface IdentityPoliciesOutput {
   readonly principalPolicies: Observation<PrincipalPolicyFacts>;
   readonly simulation: Observation<readonly SimulatorResult[]>;
-}
-
-export interface EvaluateOutput {
-  readonly diagnosis: Diagnosis;
-  readonly fixes: readonly Fix[];
 }
 
 /** What every reading actor receives: the request and everything learnt so far. */
@@ -56,6 +53,10 @@ export interface DiagnosisContext {
   readonly identityPolicies?: IdentityPoliciesOutput;
   readonly grants?: Observation<readonly GrantFacts[]>;
   readonly result?: EvaluateOutput;
+  /** Each step's finding from the facts read so far (the engine's; screens render them, guards read them). */
+  readonly findings?: StepFindings;
+  /** The key is unusable, so the wizard went straight to the verdict; the user asked to see the other steps anyway. */
+  readonly checkingTheRest?: boolean;
   /** The step whose read failed (network, credentials), and what happened. */
   readonly failure?: {
     readonly step: FailedStep | 'apply';
@@ -85,6 +86,8 @@ export type DiagnosisEvent =
   | { type: 'CONTINUE' }
   | { type: 'BACK' }
   | { type: 'RETRY' }
+  /** From the verdict reached straight from an unusable key: show the key policy, IAM and grants anyway. */
+  | { type: 'CHECK_REST' }
   // The wizard's start questions
   | { type: 'CHOOSE_START'; mode: StartMode }
   | { type: 'ERROR_PASTED'; text: string }
@@ -128,6 +131,17 @@ export function factsOf(context: DiagnosisContext): DiagnosisFacts {
     principalPolicies: context.identityPolicies?.principalPolicies ?? missing('iam:GetRolePolicy'),
     simulation: context.identityPolicies?.simulation ?? missing('iam:SimulatePrincipalPolicy'),
     grants: context.grants ?? missing('kms:ListGrants'),
+  };
+}
+
+/** The facts read so far, for the step findings: a step not read yet is absent, not unreadable. */
+export function factsSoFar(context: DiagnosisContext): FactsSoFar {
+  return {
+    request: context.request!,
+    ...(context.identity ? { caller: context.identity.caller, principal: context.identity.principal, key: context.identity.key } : {}),
+    ...(context.keyPolicy ? { keyPolicy: context.keyPolicy } : {}),
+    ...(context.identityPolicies ? { principalPolicies: context.identityPolicies.principalPolicies, simulation: context.identityPolicies.simulation } : {}),
+    ...(context.grants ? { grants: context.grants } : {}),
   };
 }
 

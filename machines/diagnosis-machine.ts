@@ -11,9 +11,9 @@
 // Where things are: diagnosis-context.ts (context, events, input, shared helpers), diagnosis-setup.ts
 // (actors, actions, guards), start-states.ts (the start questions), remedy-states.ts (remediation).
 // The diagnosis tree itself is below.
-import { assign } from 'xstate';
+import { and, assign, not, or } from 'xstate';
 import { causeCodes } from '../src/engine/cause.js';
-import { causeLeaf, factsOf, failureOf, verdictTag, type DiagnosisContext, type StepInput } from './diagnosis-context.js';
+import { causeLeaf, factsOf, factsSoFar, failureOf, verdictTag, type DiagnosisContext, type StepInput } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
 import { remedyState } from './remedy-states.js';
 import { initialAnswers, whatFailedState } from './start-states.js';
@@ -37,6 +37,37 @@ export {
 } from './diagnosis-context.js';
 
 const causeLeaves = Object.fromEntries(causeCodes.map((code) => [causeLeaf(code), { tags: [verdictTag] }]));
+
+/**
+ * After a read, the engine's findings for the steps read so far: the screens render them and the
+ * tree's guards read them. Headless runs skip it (`check` reports the verdict only). A failure to
+ * conclude is not a failed read: the step is shown with its facts and without a finding.
+ */
+const concluding = diagnosisSetup.createStateConfig({
+  always: { guard: 'headless', target: 'deciding' },
+  invoke: {
+    id: 'findSteps',
+    src: 'findSteps',
+    input: ({ context }) => factsSoFar(context),
+    onDone: { target: 'deciding', actions: assign({ findings: ({ event }) => event.output }) },
+    onError: { target: 'deciding' },
+  },
+});
+
+/** An unusable key goes straight to its verdict: the other steps are read (the verdict needs them) but not shown. */
+const straightToVerdict = and(['keyUnusable', not('checkingTheRest')]);
+/** The IAM policies cannot decide: the key policy denies, or neither delegates to IAM nor names the principal. */
+const iamDoesNotCount = and([not('keyPolicyUnread'), or(['keyPolicyDeniesRequest', not(or(['keyPolicyDelegatesToIam', 'keyPolicyNamesPrincipal']))])]);
+/** The grants step is shown when a grant could decide the request, or the operation makes a service create one. */
+const grantsMatter = or(['operationUsesGrants', 'grantsCanDecide']);
+
+/** Back from the verdict: to the last step that was shown. */
+const backFromVerdict = [
+  { guard: straightToVerdict, target: '#diagnosis.keyState' },
+  { guard: grantsMatter, target: '#diagnosis.grants.review' },
+  { guard: iamDoesNotCount, target: '#diagnosis.identityPolicies.notCounting' },
+  { target: '#diagnosis.identityPolicies.review' },
+];
 
 const stepInput = ({ context }: { context: DiagnosisContext }): StepInput => ({
   request: context.request!,
@@ -65,27 +96,45 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'identify',
             src: 'identify',
             input: ({ context }) => ({ request: context.request! }),
-            onDone: { target: 'review', actions: assign({ identity: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ identity: ({ event }) => event.output }) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('identify', event.error) }) },
           },
         },
-        review: {
-          always: { guard: 'headless', target: '#diagnosis.accountBoundary' },
-          on: { CONTINUE: '#diagnosis.accountBoundary', BACK: '#diagnosis.whatFailed.review' },
-        },
+        concluding,
+        deciding: { always: [{ guard: 'headless', target: '#diagnosis.keyPolicy' }, { target: 'review' }] },
+        review: { on: { CONTINUE: '#diagnosis.accountBoundary', BACK: '#diagnosis.whatFailed.review' } },
       },
     },
-    /** Same account or cross account: which policies must agree, and which identifiers work. */
+    /** Same account or across accounts? Across, both sides must allow: the key policy and the principal's IAM. */
     accountBoundary: {
-      always: { guard: 'headless', target: 'keyState' },
+      initial: 'deciding',
+      states: {
+        deciding: {
+          always: [
+            { guard: 'isCrossAccount', target: 'crossAccount' },
+            { guard: 'isSameAccount', target: 'sameAccount' },
+            { target: 'unknown' },
+          ],
+        },
+        sameAccount: {},
+        crossAccount: {},
+        /** One of the two accounts is unknown: both rules are kept in mind. */
+        unknown: {},
+      },
       on: { CONTINUE: 'keyState', BACK: 'identify.review' },
     },
-    /** Disabled, pending deletion, pending import…: a key in the wrong state refuses everyone. */
+    /** Is the key usable? Disabled, pending deletion, pending import…: a key in the wrong state refuses everyone. */
     keyState: {
-      always: { guard: 'headless', target: 'keyPolicy' },
-      on: { CONTINUE: 'keyPolicy', BACK: 'accountBoundary' },
+      initial: 'deciding',
+      states: {
+        deciding: { always: [{ guard: 'keyUnusable', target: 'unusable' }, { target: 'usable' }] },
+        usable: {},
+        /** CONTINUE reads the rest without showing it and goes straight to the verdict. */
+        unusable: {},
+      },
+      on: { CONTINUE: { target: 'keyPolicy', actions: assign({ checkingTheRest: undefined }) }, BACK: 'accountBoundary' },
     },
-    /** Does the key policy delegate to IAM (root statement), name the principal, or deny? */
+    /** Does the key policy deny, name the principal, or delegate to IAM (its account statement)? */
     keyPolicy: {
       initial: 'loading',
       states: {
@@ -94,17 +143,22 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'readKeyPolicy',
             src: 'readKeyPolicy',
             input: stepInput,
-            onDone: { target: 'review', actions: assign({ keyPolicy: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ keyPolicy: ({ event }) => event.output }) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('keyPolicy', event.error) }) },
           },
         },
-        review: {
-          always: { guard: 'headless', target: '#diagnosis.identityPolicies' },
-          on: { CONTINUE: '#diagnosis.identityPolicies', BACK: '#diagnosis.keyState' },
+        concluding,
+        deciding: {
+          always: [
+            { guard: 'headless', target: '#diagnosis.identityPolicies' },
+            { guard: straightToVerdict, target: '#diagnosis.identityPolicies' },
+            { target: 'review' },
+          ],
         },
+        review: { on: { CONTINUE: '#diagnosis.identityPolicies', BACK: '#diagnosis.keyState' } },
       },
     },
-    /** What the principal's IAM policies (and boundary) allow, locally and in IAM's simulator. */
+    /** Do the principal's IAM policies (and boundary) allow the key? Shown as not counting when the key policy leaves them out. */
     identityPolicies: {
       initial: 'loading',
       states: {
@@ -113,20 +167,30 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'readIdentityPolicies',
             src: 'readIdentityPolicies',
             input: stepInput,
-            onDone: { target: 'review', actions: assign({ identityPolicies: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ identityPolicies: ({ event }) => event.output }) },
             onError: {
               target: '#diagnosis.failed',
               actions: assign({ failure: ({ event }) => failureOf('identityPolicies', event.error) }),
             },
           },
         },
-        review: {
-          always: { guard: 'headless', target: '#diagnosis.grants' },
-          on: { CONTINUE: '#diagnosis.grants', BACK: '#diagnosis.keyPolicy.review' },
+        concluding,
+        deciding: {
+          always: [
+            { guard: 'headless', target: '#diagnosis.grants' },
+            { guard: straightToVerdict, target: '#diagnosis.grants' },
+            { guard: iamDoesNotCount, target: 'notCounting' },
+            { target: 'review' },
+          ],
         },
+        /** The key policy delegates, names the principal, or could not be read: the IAM policies are weighed. */
+        review: {},
+        /** The key policy denies, or neither delegates nor names the principal: no IAM policy can allow this. */
+        notCounting: {},
       },
+      on: { CONTINUE: '#diagnosis.grants', BACK: '#diagnosis.keyPolicy.review' },
     },
-    /** Grants on the key: how AWS services (EBS, RDS…) get to use it, and what they allow. */
+    /** Grants on the key: read always (the verdict weighs them), shown when a grant could decide the request. */
     grants: {
       initial: 'loading',
       states: {
@@ -135,13 +199,24 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
             id: 'readGrants',
             src: 'readGrants',
             input: stepInput,
-            onDone: { target: 'review', actions: assign({ grants: ({ event }) => event.output }) },
+            onDone: { target: 'concluding', actions: assign({ grants: ({ event }) => event.output }) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('grants', event.error) }) },
           },
         },
+        concluding,
+        deciding: {
+          always: [
+            { guard: 'headless', target: '#diagnosis.evaluating' },
+            { guard: straightToVerdict, target: '#diagnosis.evaluating' },
+            { guard: grantsMatter, target: 'review' },
+            { target: '#diagnosis.evaluating' },
+          ],
+        },
         review: {
-          always: { guard: 'headless', target: '#diagnosis.evaluating' },
-          on: { CONTINUE: '#diagnosis.evaluating', BACK: '#diagnosis.identityPolicies.review' },
+          on: {
+            CONTINUE: '#diagnosis.evaluating',
+            BACK: [{ guard: iamDoesNotCount, target: '#diagnosis.identityPolicies.notCounting' }, { target: '#diagnosis.identityPolicies.review' }],
+          },
         },
       },
     },
@@ -163,15 +238,18 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
       ],
     },
     /** Every required action is allowed (by policies or grants) and the key is usable. */
-    allowed: { tags: [verdictTag], on: { BACK: 'grants.review', RESTART: { target: 'identify', actions: 'forgetRun' } } },
+    allowed: { tags: [verdictTag], on: { BACK: backFromVerdict, RESTART: { target: 'identify', actions: 'forgetRun' } } },
     /** Denied: one leaf per cause code, named after the first (most decisive) cause. In the wizard, CONTINUE plans the fix. */
     denied: {
       initial: causeLeaf(causeCodes[0]),
       states: causeLeaves,
-      on: { CONTINUE: 'remedy', BACK: 'grants.review' },
+      on: { CONTINUE: 'remedy', BACK: backFromVerdict, CHECK_REST: { guard: straightToVerdict, target: 'keyPolicy.review', actions: assign({ checkingTheRest: true }) } },
     },
     /** What could be read does not decide it; `result.diagnosis.unverified` says what to check. */
-    undetermined: { tags: [verdictTag], on: { BACK: 'grants.review', RESTART: { target: 'identify', actions: 'forgetRun' } } },
+    undetermined: {
+      tags: [verdictTag],
+      on: { BACK: backFromVerdict, RESTART: { target: 'identify', actions: 'forgetRun' }, CHECK_REST: { guard: straightToVerdict, target: 'keyPolicy.review', actions: assign({ checkingTheRest: true }) } },
+    },
     /** A read failed outright (network, credentials), or planning did: retry it, or continue with what is known. */
     failed: {
       on: {

@@ -7,6 +7,7 @@ import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
 import { parseKmsError } from '../src/engine/error-message-parser.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
+import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { findOperation } from '../src/engine/operations.js';
 import {
   primaryCause,
@@ -47,6 +48,11 @@ export const diagnosisSetup = setup({
     readIdentityPolicies: notProvided<IdentityPoliciesOutput, StepInput>('readIdentityPolicies'),
     readGrants: notProvided<Observation<readonly GrantFacts[]>, StepInput>('readGrants'),
     evaluate: notProvided<EvaluateOutput, DiagnosisFacts>('evaluate'),
+    /**
+     * Each step's finding from the facts read so far. The engine is pure, so this one works unprovided
+     * (loaded on first use: it brings the policy simulator); the CLI provides it with the key's aliases and tags.
+     */
+    findSteps: fromPromise<StepFindings, FactsSoFar>(async ({ input }) => (await import('../src/engine/step-findings.js')).findSteps(input)),
     // The wizard only:
     /** Opens the AWS session (or the training sandbox) and turns the answers into a request. */
     prepare: notProvided<PrepareOutput, PrepareInput>('prepare'),
@@ -63,6 +69,8 @@ export const diagnosisSetup = setup({
       identityPolicies: undefined,
       grants: undefined,
       result: undefined,
+      findings: undefined,
+      checkingTheRest: undefined,
       failure: undefined,
       plan: undefined,
       remedy: undefined,
@@ -76,6 +84,27 @@ export const diagnosisSetup = setup({
     failedAt: ({ context }, params: { step: FailedStep }) => context.failure?.step === params.step,
     primaryCauseIs: ({ context }, params: { code: CauseCode }) => primaryCause(context) === params.code,
     verdictIs: ({ context }, params: { verdict: Diagnosis['verdict'] }) => context.result?.diagnosis.verdict === params.verdict,
+    // The diagnosis tree: the questions an engineer asks, answered by the engine's step findings.
+    /** Is the key in another account than the principal? */
+    isCrossAccount: ({ context }) => context.findings?.accountBoundary?.crossAccount === true,
+    /** Are the key and the principal known to be in the same account? */
+    isSameAccount: ({ context }) => context.findings?.accountBoundary?.crossAccount === false,
+    /** Does the key's state refuse the call, whatever the policies say? */
+    keyUnusable: ({ context }) => context.findings?.keyState?.usable === false,
+    /** Did the user ask to see the remaining steps although the key is unusable? */
+    checkingTheRest: ({ context }) => context.checkingTheRest === true,
+    /** Could the key policy not be read (or not be evaluated)? Then IAM is shown as if it counted. */
+    keyPolicyUnread: ({ context }) => context.findings?.keyPolicy === undefined || !context.findings.keyPolicy.read || Object.keys(context.findings.keyPolicy.perAction).length === 0,
+    /** Does a key policy statement that holds for this request deny it? */
+    keyPolicyDeniesRequest: ({ context }) => context.findings?.keyPolicy?.denies === true,
+    /** Does the key policy hand the request to the IAM policies of the principal's account (its account statement)? */
+    keyPolicyDelegatesToIam: ({ context }) => context.findings?.keyPolicy?.delegatesToIam === true,
+    /** Does the key policy allow the principal itself (or everyone)? */
+    keyPolicyNamesPrincipal: ({ context }) => context.findings?.keyPolicy?.namesPrincipal === true,
+    /** Does the operation make an AWS service create a grant (EBS, RDS…)? */
+    operationUsesGrants: ({ context }) => context.request?.operation.usesGrants === true,
+    /** Could a grant still decide the request: the policies refuse it without an explicit deny? */
+    grantsCanDecide: ({ context }) => context.findings?.grants?.canDecide === true,
     // The wizard's start
     noCredentials: ({ context }) => !context.credentialsFound,
     answered: ({ context }, params: { fields: readonly ('operation' | 'key')[] }) => params.fields.every((field) => context.answers[field] !== undefined),

@@ -6,7 +6,13 @@ import type { Plan } from '../src/apply/plan-types.js';
 import type { Diagnosis } from '../src/engine/cause.js';
 import type { FirstDiagnosisStep, ParsedError } from '../src/engine/error-message-parser.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../src/engine/facts.js';
-import type { EvaluateOutput } from './diagnosis-context.js';
+import type { Fix } from '../src/engine/fix.js';
+
+/** The verdict and the fixes: what the evaluate actor returns (the engine's diagnose() and proposeFixes()). */
+export interface EvaluateOutput {
+  readonly diagnosis: Diagnosis;
+  readonly fixes: readonly Fix[];
+}
 
 /** How the user chose to begin. */
 export type StartMode = 'error' | 'operation' | 'training';

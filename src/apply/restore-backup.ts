@@ -3,13 +3,12 @@
 // it, because the restore would silently discard their change; it runs the same guards (a restored key
 // policy must not lock the applier out); and it backs up the current value first, so the restore can
 // itself be undone with `kms-doctor rollback` on that new backup.
-import { AwsCallError } from '../aws/aws-errors.js';
 import { readBackup, updateBackup, writeBackup, type BackupRecord } from './backup.js';
 import { GuardRefusal } from './guards.js';
 import { restorePreview } from './backup-trust.js';
 import { errorSentence } from './sentences.js';
 import { prepareRestore, RestoreImpossible } from './restore-actions.js';
-import type { TargetStore } from './target-store.js';
+import { storeErrorKind, type TargetStore } from './target-store.js';
 import { defaultVisibility, waitUntilVisible, type VisibilityOptions } from './visibility.js';
 
 export interface RestoreOptions {
@@ -54,12 +53,12 @@ export interface RestoreReport {
 
 /** No usable credentials is not a refusal of this restore: it stops it as it stops every command (exit 2 in the CLI). */
 const rethrowIfNoCredentials = (error: unknown) => {
-  if (error instanceof AwsCallError && error.kind === 'credentials') throw error;
+  if (storeErrorKind(error) === 'credentials') throw error;
 };
 
 /**
  * Restores a backup record (read it with readBackup). Never throws for AWS refusals: the report says.
- * Only missing or unusable credentials reject (AwsCallError, kind 'credentials').
+ * Only missing or unusable credentials reject (a store error of kind 'credentials').
  */
 export async function restoreBackup(backup: BackupRecord, store: TargetStore, options: RestoreOptions): Promise<RestoreReport> {
   let appliedBy: string | undefined;
@@ -113,7 +112,7 @@ export async function restoreBackup(backup: BackupRecord, store: TargetStore, op
   try {
     outcome = await action.write();
   } catch (error) {
-    if (backup.target.type === 'grant' && error instanceof AwsCallError && error.kind === 'not-found') {
+    if (backup.target.type === 'grant' && storeErrorKind(error) === 'not-found') {
       return { outcome: 'already-restored', message: `The grant ${backup.grantId ?? ''} on key ${backup.target.arn} no longer exists; nothing was written.` };
     }
     const why = error instanceof RestoreImpossible ? errorSentence(error) : `AWS refused: ${errorSentence(error)}`;

@@ -107,7 +107,7 @@ export interface Undo {
   readonly note?: string;
 }
 
-/** Undoes an applied step from its backup; rejects (AwsCallError) when AWS refuses. */
+/** Undoes an applied step from its backup; rejects (a TargetStore error) when AWS refuses. */
 export async function undoStep(step: PlanStep, backup: BackupRecord, result: WriteResult, store: TargetStore): Promise<Undo> {
   const write = step.write;
   const region = step.target.region;

@@ -1,9 +1,16 @@
 // Everything the apply step reads and writes, as one interface. src/aws/ implements it with the SDK;
 // src/apply/ sees only this, so the plan/apply logic never touches an SDK type. Every method either
-// returns what AWS said or rejects with an AwsCallError (src/aws/aws-errors.ts).
+// returns what AWS said or rejects with an error that says its kind (src/aws's AwsCallError does):
+// src/apply reads the kind through storeErrorKind, so it never imports src/aws (no circle).
 import type { KeyStateName } from '../engine/facts.js';
 
 export type PrincipalKind = 'user' | 'role';
+
+/** The kind of a TargetStore rejection ('credentials', 'access-denied', 'not-found', 'network'…), when it says one. */
+export function storeErrorKind(error: unknown): string | undefined {
+  const kind = error instanceof Error ? (error as Error & { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' ? kind : undefined;
+}
 
 export interface PolicyVersionInfo {
   readonly versionId: string;

@@ -7,6 +7,7 @@ import { withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import { diagnose } from '../engine/diagnose.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { proposeFixes } from '../engine/propose-fixes.js';
+import { findSteps, type FactsSoFar, type StepFindings } from '../engine/step-findings.js';
 
 export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutput> {
   const diagnosis = await diagnose(facts);
@@ -25,6 +26,14 @@ export async function readIdentityPolicies(facts: FactSource): Promise<IdentityP
   return { principalPolicies, simulation };
 }
 
+/** Each step's findings from the facts read so far, with the key's aliases and tags as the verdict sees them. */
+export async function findStepsWithKeyAttributes(facts: FactsSoFar, source: Pick<FactSource, 'aliases' | 'tags'>): Promise<StepFindings> {
+  // Only a policy evaluation tests them: the identify step's findings do not wait for these reads.
+  if (facts.keyPolicy === undefined && facts.principalPolicies === undefined) return findSteps(facts);
+  const [aliases, tags] = await Promise.all([facts.aliases ?? source.aliases(), facts.tags ?? source.tags()]);
+  return findSteps({ ...facts, aliases, tags });
+}
+
 /** The reading and evaluating actors, each asking `factsOf()` for the fact source of the run in progress. */
 export function diagnosisActors(factsOf: () => FactSource) {
   return {
@@ -34,6 +43,7 @@ export function diagnosisActors(factsOf: () => FactSource) {
     readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(() => factsOf().grants()),
     // The machine's facts lack the key's aliases and tags (ABAC conditions): they come from the fact source.
     evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(async ({ input }) => evaluateFacts(await withKeyAttributes(input, factsOf()))),
+    findSteps: fromPromise<StepFindings, FactsSoFar>(({ input }) => findStepsWithKeyAttributes(input, factsOf())),
   };
 }
 

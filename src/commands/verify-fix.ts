@@ -5,7 +5,9 @@
 // New permissions take a while to propagate, so a refusal is retried.
 import type { AwsSession } from '../aws/aws-session.js';
 import { callerArn } from '../aws/caller-identity.js';
-import { dryRunAs, type DryRunResult } from '../aws/dry-run.js';
+import { proveByDryRun, type DryRunResult } from '../apply/dry-run.js';
+import { dryRunnerFor } from '../aws/dry-run.js';
+import { createTargetStore } from '../aws/target-store.js';
 import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { DiagnosisRequest } from '../engine/facts.js';
@@ -105,6 +107,9 @@ async function dryRunAll(principal: AwsSession, request: DiagnosisRequest, diagn
     // A direct dry run would miss kms:ViaService, which policies for service calls often require.
     return diagnosis.requiredActions.map((action) => ({ outcome: 'not-possible' as const, action, why: `the call is made through ${request.operation.viaService}; a direct dry run would not be` }));
   }
+  const runner = dryRunnerFor(principal, callerArn);
+  // A grant the endpoint really created (it ignored DryRun) is revoked with the principal's own credentials.
+  const cleanup = createTargetStore(principal);
   const results: DryRunResult[] = [];
   for (const action of diagnosis.requiredActions) {
     const dryRun = {
@@ -113,10 +118,10 @@ async function dryRunAll(principal: AwsSession, request: DiagnosisRequest, diagn
       action,
       ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}),
     };
-    let result = await dryRunAs(principal, callerArn, dryRun);
+    let result = await proveByDryRun(runner, cleanup, dryRun);
     for (let attempt = 1; attempt < attempts && result.outcome === 'denied'; attempt++) {
       await sleep(intervalMs);
-      result = await dryRunAs(principal, callerArn, dryRun);
+      result = await proveByDryRun(runner, cleanup, dryRun);
     }
     results.push(result);
   }

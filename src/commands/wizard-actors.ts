@@ -16,6 +16,7 @@ import {
 } from '../../machines/diagnosis-machine.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
+import type { FactsSoFar, StepFindings } from '../engine/step-findings.js';
 import type { LiveWizard, WizardRuntimeOptions } from './wizard-live.js';
 
 export type { WizardRuntimeOptions } from './wizard-live.js';
@@ -43,6 +44,7 @@ export function createWizardRuntime(options: WizardRuntimeOptions): WizardRuntim
       readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => (await load()).readIdentityPolicies()),
       readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(async () => (await load()).readGrants()),
       evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(async ({ input }) => (await load()).evaluate(input)),
+      findSteps: fromPromise<StepFindings, FactsSoFar>(async ({ input }) => (await load()).findSteps(input)),
       planFix: fromPromise<Plan, PlanInput>(async ({ input }) => (await load()).planFix(input)),
       applyFix: fromPromise<ApplyOutput, ApplyInput>(async ({ input, signal }) => {
         const run = (await load()).applyFix(input, signal);

@@ -11,7 +11,8 @@ import { callerArn } from '../aws/caller-identity.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
-import { evaluateFacts, readIdentity, readIdentityPolicies } from './diagnosis-actors.js';
+import type { FactsSoFar, StepFindings } from '../engine/step-findings.js';
+import { evaluateFacts, findStepsWithKeyAttributes, readIdentity, readIdentityPolicies } from './diagnosis-actors.js';
 import { applyRemediation, planRemediation } from './remediate.js';
 import { diagnosisRequest, openSession } from './run-diagnosis.js';
 import { startTrainingSandbox, type TrainingSandbox } from './training-sandbox.js';
@@ -54,6 +55,7 @@ export interface LiveWizard {
   readIdentityPolicies(): Promise<IdentityPoliciesOutput>;
   readGrants(): Promise<Observation<readonly GrantFacts[]>>;
   evaluate(facts: DiagnosisFacts): Promise<EvaluateOutput>;
+  findSteps(facts: FactsSoFar): Promise<StepFindings>;
   planFix(input: PlanInput): Promise<Plan>;
   applyFix(input: ApplyInput, signal: AbortSignal): Promise<ApplyOutput>;
   dispose(): Promise<void>;
@@ -171,6 +173,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         current().evaluated = evaluated;
         return evaluateFacts(evaluated);
       }),
+    findSteps: (input) => findStepsWithKeyAttributes(input, facts()),
     async planFix({ request, facts: diagnosisFacts, result }) {
       const { connection, evaluated } = current();
       return planRemediation(connection.session, { facts: evaluated ?? diagnosisFacts, diagnosis: result.diagnosis, fixes: result.fixes }, request);

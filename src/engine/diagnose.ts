@@ -37,7 +37,7 @@ const causeOrder: readonly CauseCode[] = [
 // Policies, one action at a time.
 
 /** What the policies decide for one action, before grants. */
-type PolicyVerdict =
+export type PolicyVerdict =
   | { readonly decision: 'allowed' }
   | { readonly decision: 'denied'; readonly denials: readonly Denial[]; readonly grantMayAllow: boolean }
   | { readonly decision: 'unknown'; readonly grantMayAllow: boolean };
@@ -63,7 +63,8 @@ function requestContextFor(scope: Scope, subject: Subject, action: string): Requ
   );
 }
 
-async function evaluateAction(scope: Scope, subject: Subject, keyArn: string, keyAccount: string, action: string): Promise<ActionEvaluation> {
+/** One action against every policy layer known: the evaluation the verdict and the step findings share. */
+export async function evaluateAction(scope: Scope, subject: Subject, keyArn: string, keyAccount: string, action: string): Promise<ActionEvaluation> {
   const context = requestContextFor(scope, subject, action);
   const { options } = scope;
   const outcome = await evaluatePolicies({
@@ -83,7 +84,7 @@ async function evaluateAction(scope: Scope, subject: Subject, keyArn: string, ke
   return { action, context, outcome };
 }
 
-function policyVerdict(scope: Scope, evaluation: ActionEvaluation): PolicyVerdict {
+export function policyVerdict(scope: Scope, evaluation: ActionEvaluation): PolicyVerdict {
   const { outcome } = evaluation;
   const explicit = outcome.denials.filter((d) => d.explicit);
   if (explicit.length > 0) return { decision: 'denied', denials: explicit, grantMayAllow: false };
@@ -101,19 +102,22 @@ function policyVerdict(scope: Scope, evaluation: ActionEvaluation): PolicyVerdic
 
 /** The grant that lets the subject perform the action with the request's encryption context, if any. */
 function allowingGrant(scope: Scope, subject: Subject, action: string, grants: readonly GrantFacts[]): GrantFacts | undefined {
+  return grants.find((grant) => grantLetsSubject(scope, subject, action, grant));
+}
+
+/** True when this grant lets the subject perform the action with the request's encryption context. */
+export function grantLetsSubject(scope: Scope, subject: Subject, action: string, grant: GrantFacts): boolean {
   const operation = grantOperationFor(action);
-  if (operation === undefined) return undefined;
+  if (operation === undefined) return false;
   const use = { operation, principalArns: [subject.entityArn, subject.arn], encryptionContext: scope.facts.request.encryptionContext ?? {} };
-  return grants.find((grant) =>
-    grantAllows(
-      {
-        operations: grant.operations,
-        granteePrincipal: grant.granteePrincipal,
-        ...(grant.constraints?.encryptionContextEquals ? { encryptionContextEquals: grant.constraints.encryptionContextEquals } : {}),
-        ...(grant.constraints?.encryptionContextSubset ? { encryptionContextSubset: grant.constraints.encryptionContextSubset } : {}),
-      },
-      use,
-    ),
+  return grantAllows(
+    {
+      operations: grant.operations,
+      granteePrincipal: grant.granteePrincipal,
+      ...(grant.constraints?.encryptionContextEquals ? { encryptionContextEquals: grant.constraints.encryptionContextEquals } : {}),
+      ...(grant.constraints?.encryptionContextSubset ? { encryptionContextSubset: grant.constraints.encryptionContextSubset } : {}),
+    },
+    use,
   );
 }
 

@@ -8,7 +8,6 @@ import { AwsError } from './errors.js';
 import { newRequestId } from './ids.js';
 import { handleKmsRequest } from './kms/kms-protocol.js';
 import { handleIamRequest, handleStsRequest } from './iam/query-services.js';
-import { errorXml } from './query-protocol.js';
 import {
   clockSkewProblem,
   parseAuthorization,
@@ -18,6 +17,7 @@ import {
   signingProblem,
   type ParsedAuthorization,
 } from './sigv4.js';
+import { renderError, type IncomingCall, type ServiceName, type ServiceResponse } from './service-call.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -37,36 +37,8 @@ const maxClockSkewMs = 15 * 60 * 1000;
 export const defaultRequestTimeoutMs = 30_000;
 export const defaultHeadersTimeoutMs = 20_000;
 
-export type ServiceName = 'kms' | 'iam' | 'sts';
-
-export interface IncomingCall {
-  readonly service: ServiceName;
-  readonly region: string;
-  readonly caller: Caller;
-  readonly requestId: string;
-  readonly body: Buffer;
-  readonly headers: IncomingMessage['headers'];
-  readonly rawQuery: string;
-  readonly world: SandboxWorld;
-  /**
-   * Sandbox extension: requests sent to the endpoint path /via/<service host>/ (e.g. --endpoint-url
-   * http://127.0.0.1:4599/via/ec2.us-east-1.amazonaws.com) act as if that AWS service made the call on
-   * the caller's behalf: kms:ViaService, aws:ViaAWSService and kms:GrantIsForAWSResource are set.
-   */
-  readonly viaService?: string;
-}
-
-export interface ServiceResponse {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-  /** Operation name, for the request log. */
-  readonly operation: string;
-  /** Error code, when the call failed (for the request log). */
-  readonly errorCode?: string;
-  /** Who made the call, once authenticated (for the request log; never a secret). */
-  readonly caller?: string;
-}
+// The call and response types live in service-call.ts, which imports no handler (no import circle).
+export type { IncomingCall, ServiceName, ServiceResponse } from './service-call.js';
 
 export interface SandboxServerOptions {
   readonly world: SandboxWorld;
@@ -92,8 +64,6 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-const jsonContentType = 'application/x-amz-json-1.1';
-const xmlContentType = 'text/xml';
 
 const isKmsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.');
 const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts';
@@ -152,20 +122,6 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
     case 'expired':
       return new AwsError('ExpiredToken', 'The security token included in the request is expired', 403);
   }
-}
-
-export function renderError(service: ServiceName, error: AwsError, requestId: string): ServiceResponse {
-  if (service === 'kms') {
-    return {
-      status: error.status,
-      contentType: jsonContentType,
-      body: JSON.stringify({ __type: error.code, message: error.message }),
-      operation: '?',
-      errorCode: error.code,
-    };
-  }
-  const namespace = service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'https://iam.amazonaws.com/doc/2010-05-08/';
-  return { status: error.status, contentType: xmlContentType, body: errorXml(namespace, error, requestId), operation: '?', errorCode: error.code };
 }
 
 /**

@@ -115,6 +115,7 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
       return key.return ? { exit: true } : undefined;
     case 'verdict':
       if (input === 'r' && !screen.part.startsWith('denied')) return { event: { type: 'RESTART' } };
+      if (input === 'c') return { event: { type: 'CHECK_REST' } };
       return key.return ? { event: { type: 'CONTINUE' } } : undefined;
     default:
       return key.return ? { event: { type: 'CONTINUE' } } : undefined;

@@ -53,7 +53,7 @@ export function screenOf(value: StateValue): ScreenInfo {
     id,
     part,
     mode,
-    loading: part === 'loading' || part === 'planning' || top === 'evaluating' || part === 'preparing',
+    loading: part === 'loading' || part === 'concluding' || part === 'planning' || top === 'evaluating' || part === 'preparing',
     ...(step !== undefined ? { step } : {}),
   });
   switch (top) {

@@ -1,11 +1,16 @@
 // A KMS dry run against an endpoint that ignores DryRun: CreateGrant then really creates a grant, which
-// must be revoked at once (RevokeGrant with the GrantId it returned) and reported. A tiny fake KMS
-// records every call, so the revoke is seen, not assumed.
+// must be revoked at once (RevokeGrant with the GrantId it returned, through src/apply's TargetStore)
+// and reported. A tiny fake KMS records every call, so the revoke is seen, not assumed.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsSession, type AwsSession } from '../../src/aws/aws-session.js';
-import { dryRunAs } from '../../src/aws/dry-run.js';
+import { proveByDryRun, type DryRunRequest } from '../../src/apply/dry-run.js';
+import { dryRunnerFor } from '../../src/aws/dry-run.js';
+import { createTargetStore } from '../../src/aws/target-store.js';
+
+/** The verification's composition: the SDK's dry runner, clean-up through the TargetStore. */
+const dryRunAs = (clients: AwsSession, principalArn: string, request: DryRunRequest) => proveByDryRun(dryRunnerFor(clients, principalArn), createTargetStore(clients), request);
 
 const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const principal = 'arn:aws:iam::111122223333:role/AppRole';

@@ -2,6 +2,7 @@
 // its endpoint from the first stdout line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundlePath } from './bundle.js';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,9 +15,9 @@ export interface SandboxProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Runs the kms-doctor CLI (through tsx, as `npm start` does). */
+/** Runs the kms-doctor CLI: the bundle the global setup built (what `npm run build` ships), not tsx. */
 export function spawnKmsDoctor(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args], {
+  return spawn(process.execPath, [bundlePath, ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -68,6 +68,7 @@ const outcomeEvents: DiagnosisEvent[] = [
   done('readKeyPolicy', keyPolicy),
   done('readIdentityPolicies', identityPolicies),
   done('readGrants', grants),
+  done('findSteps', {}),
   failure('identify'),
   failure('readKeyPolicy'),
   ...causeCodes.map((code) => done('evaluate', evaluation('denied', code))),
@@ -152,7 +153,7 @@ describe('diagnosis machine as an actor', () => {
     const actor = createActor(fixtures(), { input: { request, interactive: true } }).start();
     const seen: string[] = [];
     for (const step of ['identify', 'accountBoundary', 'keyState', 'keyPolicy', 'identityPolicies', 'grants']) {
-      const snapshot = await settle(actor, (s) => JSON.stringify(s.value).includes(step) && !JSON.stringify(s.value).includes('loading'));
+      const snapshot = await settle(actor, (s) => JSON.stringify(s.value).includes(step) && !/loading|concluding/.test(JSON.stringify(s.value)));
       seen.push(JSON.stringify(snapshot.value));
       actor.send({ type: 'CONTINUE' });
     }
@@ -258,7 +259,9 @@ describe('the wizard: start questions', () => {
     const training = after(at({ whatFailed: 'scenario' }), { type: 'SCENARIO_CHOSEN', scenario: 'key-disabled' });
     expect(training.value).toEqual({ whatFailed: 'preparing' });
     expect(after(training, failure('prepare')).value).toEqual({ whatFailed: 'scenario' });
-    const reviewing = after(identifying, done('identify', identity));
+    const concluding = after(identifying, done('identify', identity));
+    expect(concluding.value).toEqual({ identify: 'concluding' });
+    const reviewing = after(concluding, done('findSteps', {}));
     expect(after(reviewing, { type: 'BACK' }).value).toEqual({ whatFailed: 'review' });
   });
 });
@@ -391,7 +394,7 @@ describe('the wizard as an actor', () => {
       });
     actor.send({ type: 'SCENARIO_CHOSEN', scenario: 'key-disabled' });
     for (const step of ['identify', 'accountBoundary', 'keyState', 'keyPolicy', 'identityPolicies', 'grants']) {
-      await waitFor((s) => JSON.stringify(s.value).includes(step) && !JSON.stringify(s.value).includes('loading'));
+      await waitFor((s) => JSON.stringify(s.value).includes(step) && !/loading|concluding/.test(JSON.stringify(s.value)));
       actor.send({ type: 'CONTINUE' });
     }
     await waitFor((s) => s.matches({ denied: 'keyDisabled' }));

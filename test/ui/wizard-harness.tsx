@@ -51,10 +51,12 @@ export async function openScenario(harness: InkHarness, scenario: string): Promi
   return waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
 }
 
-/** From step 1, Enter through every step to the verdict (step 7), waiting for each screen. */
+/** From step 1, Enter through every step the tree shows to the verdict (step 7), waiting for each screen. */
 export async function walkToVerdict(harness: InkHarness): Promise<void> {
-  for (let step = 2; step <= 7; step += 1) {
+  // The tree may skip steps (an unusable key goes straight to the verdict; grants that cannot decide are not shown).
+  for (let step = 1, presses = 0; step < 7 && presses < 6; presses += 1) {
     await press(harness, keys.enter);
-    await waitForFrame(harness, new RegExp(`step ${step}/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
+    const frame = await waitForFrame(harness, new RegExp(`step [${step + 1}-7]/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
+    step = Number(/step (\d)\/8/.exec(frame)?.[1] ?? 7);
   }
 }

@@ -13,8 +13,10 @@ const key = (id: string) => `arn:aws:kms:us-east-1:${account}:key/${id}`;
 
 interface Expected {
   readonly identify: string;
-  /** The conclusions of steps 2 to 6: account boundary, key state, key policy, IAM, grants. */
-  readonly conclusions: readonly [string, string, string, string, string];
+  /** The conclusions of the steps the tree shows from step 2 on: account boundary, key state, key policy, IAM, grants. */
+  readonly conclusions: readonly string[];
+  /** An unusable key goes straight to the verdict: the conclusions of the steps `c` shows anyway (key policy, IAM). */
+  readonly checkRest?: readonly string[];
   readonly cause: string;
   /** What the fix review shows: a line of the diff, or the state change. */
   readonly fix: RegExp;
@@ -26,7 +28,7 @@ interface Expected {
 const scenarios: Record<string, Expected> = {
   'no-iam-delegation': {
     identify: 'AppRole (role in 111122223333) calls kms:Decrypt',
-    conclusions: ['Same account (111122223333)', 'The key is enabled', 'The key policy neither names AppRole nor delegates to IAM', "AppRole's IAM policies allow kms:Decrypt", 'No grant concerns AppRole'],
+    conclusions: ['Same account (111122223333)', 'The key is enabled', 'The key policy neither names AppRole nor delegates to IAM', 'IAM policies do not count: the key policy neither delegates to IAM nor names AppRole', 'No grant concerns AppRole'],
     cause: 'key-policy-no-iam-delegation',
     fix: /^\+ +"AWS": "arn:aws:iam::111122223333:role\/AppRole"/m,
     kinds: ['put-key-policy'],
@@ -44,7 +46,7 @@ const scenarios: Record<string, Expected> = {
   },
   'cross-account-one-side': {
     identify: 'KMS would not describe the key to these credentials',
-    conclusions: ['Cross account: the key policy in 111122223333 must allow PartnerRole or account 444455556666', 'its state is unknown', 'The key policy neither names PartnerRole nor delegates to IAM for account 444455556666', "PartnerRole's IAM policies allow kms:Decrypt", 'No grant concerns PartnerRole'],
+    conclusions: ['Cross account: the key policy in 111122223333 must allow PartnerRole or account 444455556666', 'its state is unknown', 'The key policy neither names PartnerRole nor trusts account 444455556666', 'IAM policies do not count: the key policy neither delegates to IAM nor names PartnerRole', 'No grant concerns PartnerRole'],
     cause: 'cross-account-key-policy',
     fix: /^\+.*444455556666/m,
     kinds: ['put-key-policy'],
@@ -53,7 +55,8 @@ const scenarios: Record<string, Expected> = {
   },
   'key-disabled': {
     identify: 'BatchJobRole (role in 111122223333) calls kms:Encrypt',
-    conclusions: ['Same account', 'The key is disabled: KMS refuses every cryptographic operation', 'The key policy delegates to IAM', "BatchJobRole's IAM policies allow kms:Encrypt", 'No grant concerns BatchJobRole'],
+    conclusions: ['Same account', 'The key is disabled: KMS refuses every cryptographic operation'],
+    checkRest: ['The key policy delegates to IAM', "BatchJobRole's IAM policies allow kms:Encrypt"],
     cause: 'key-disabled',
     fix: /Key state: Disabled → Enabled/,
     kinds: ['enable-key'],
@@ -62,7 +65,8 @@ const scenarios: Record<string, Expected> = {
   },
   'key-pending-deletion': {
     identify: 'payroll-app (user in 111122223333) calls kms:GenerateDataKey',
-    conclusions: ['Same account', 'The key is scheduled for deletion', 'The key policy delegates to IAM', "payroll-app's IAM policies allow kms:GenerateDataKey", 'No grant concerns payroll-app'],
+    conclusions: ['Same account', 'The key is scheduled for deletion'],
+    checkRest: ['The key policy delegates to IAM', "payroll-app's IAM policies allow kms:GenerateDataKey"],
     cause: 'key-pending-deletion',
     fix: /Key state: PendingDeletion → Disabled[\s\S]*Key state: Disabled → Enabled/,
     kinds: ['cancel-key-deletion', 'enable-key'],
@@ -106,6 +110,18 @@ describe('the wizard on every built-in scenario, start to verified fix', () => {
       }
 
       await press(harness, keys.enter);
+      if (expected.checkRest) {
+        // Straight to the verdict from the unusable key; c shows the key policy and IAM anyway.
+        expect(flat(await waitForFrame(harness, 'Enter plan the fix'))).toContain('c the other steps');
+        await press(harness, 'c');
+        for (const [index, conclusion] of expected.checkRest.entries()) {
+          if (index > 0) await press(harness, keys.enter);
+          const frame = flat(await waitForFrame(harness, new RegExp(`step ${index + 4}/8[\\s\\S]*See it yourself`)));
+          expect(frame).toContain(conclusion);
+        }
+        await press(harness, keys.enter);
+        expect(flat(await waitForFrame(harness, 'Enter plan the fix'))).not.toContain('c the other steps');
+      }
       const verdict = flat(await waitForFrame(harness, 'Enter plan the fix'));
       expect(verdict).toContain(`✘ ${expected.cause}`);
       expect(verdict).toContain('Denied by');

@@ -3,7 +3,7 @@
 // exist or is not attachable" (getmoto/moto#6482); detaching one that is not attached is "Policy X
 // was not found.".
 import { requiredParam, type QueryParams } from '../query-protocol.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import { policyHolderKinds, type PolicyHolderKind } from './entity-kinds.js';
 import { authorizeIam } from './iam-authorization.js';
 import { callerAccount, checkString, limitExceeded, noSuchEntity, paginate, requiredName, type OperationTable } from './iam-common.js';

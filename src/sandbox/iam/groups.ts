@@ -6,7 +6,7 @@
 // against AWS). A user may be in at most 10 groups (GroupsPerUser).
 import { newGroupId, nowIso } from '../ids.js';
 import { members, type QueryParams } from '../query-protocol.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import type { GroupState, UserState } from '../state.js';
 import { groupKind } from './entity-kinds.js';
 import { authorizeIam, groupResource, userResource } from './iam-authorization.js';

@@ -4,7 +4,7 @@
 // by its ARN (e.g. aws/aws-cdk#27067, aws-amplify/amplify-js#7540).
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import type { IamIdentityState } from '../state.js';
 import { iamArn } from './iam-common.js';
 

@@ -3,7 +3,7 @@
 // case (IAM names are unique regardless of case) and the ARNs IAM derives from names.
 import { AwsError } from '../errors.js';
 import { integerParam, requiredParam, structureListParam, type QueryParams } from '../query-protocol.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import type { AccountState, GroupState, RoleState, SandboxState, UserState } from '../state.js';
 
 export type QueryResult = Record<string, unknown> | undefined;

@@ -3,7 +3,7 @@
 // 10,240, user 2,048, group 5,120 characters), and words the refusal "Maximum policy size of 10240
 // bytes exceeded for role X" (aws/aws-cdk#12403; "... for user X" in danvk/mapsnap#483).
 import { requiredParam, type QueryParams } from '../query-protocol.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import { policyHolderKinds, type PolicyHolderKind } from './entity-kinds.js';
 import { authorizeIam } from './iam-authorization.js';
 import {

@@ -4,7 +4,7 @@
 // redradrat/aws-iam-operator#13); version IDs are never reused.
 import { nowIso } from '../ids.js';
 import { booleanParam, requiredParam, type QueryParams } from '../query-protocol.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import type { ManagedPolicyState, PolicyVersionState } from '../state.js';
 import { authorizeIam, policyResource } from './iam-authorization.js';
 import { checkString, deleteConflict, encodedDocument, limitExceeded, noSuchEntity, paginate, type OperationTable } from './iam-common.js';

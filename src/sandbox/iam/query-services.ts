@@ -6,7 +6,7 @@
 import { InvalidPolicyError } from '../../engine/policy-evaluation.js';
 import { AwsError } from '../errors.js';
 import { parseQueryParams, successXml } from '../query-protocol.js';
-import { renderError, type IncomingCall, type ServiceResponse } from '../server.js';
+import { renderError, type IncomingCall, type ServiceResponse } from '../service-call.js';
 import { stsOperations } from '../sts/sts-operations.js';
 import { accessKeyOperations } from './access-keys.js';
 import { attachedPolicyOperations } from './attached-policies.js';

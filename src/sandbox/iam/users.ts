@@ -2,7 +2,7 @@
 import { AwsError } from '../errors.js';
 import { newUserId, nowIso } from '../ids.js';
 import type { QueryParams } from '../query-protocol.js';
-import type { IncomingCall } from '../server.js';
+import type { IncomingCall } from '../service-call.js';
 import type { UserState } from '../state.js';
 import { authorizeIam, userResource } from './iam-authorization.js';
 import {

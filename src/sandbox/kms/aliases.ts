@@ -7,7 +7,7 @@ import type { AliasState, KeyState } from '../state.js';
 import { InputReader, keyIdRules, markerRules } from './input.js';
 import { authorizeWithoutKey, draftKey, epochSeconds, notPendingDeletion, rejectAlias, useKey } from './key-access.js';
 import { resolveKey } from './key-authorization.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 import { paginate } from './pagination.js';
 
 const aliasNameRules = { min: 1, max: 256, pattern: /^[a-zA-Z0-9:/_-]+$/ } as const;

@@ -6,7 +6,7 @@ import type { KeyState } from '../state.js';
 import { accessDeniedMessage } from '../authorize.js';
 import { enabledOnly } from './key-authorization.js';
 import { keyStateError, requireState } from './key-access.js';
-import type { KmsCall } from './kms-protocol.js';
+import type { KmsCall } from './kms-call.js';
 
 export function invalidKeyUsage(key: KeyState, operation: string): AwsError {
   return new AwsError('InvalidKeyUsageException', `${key.arn} key usage is ${key.keyUsage} which is not valid for ${operation}.`);

@@ -10,7 +10,7 @@ import { checkGrantTokens } from './grant-tokens.js';
 import { grantTokensRules, InputReader, keyIdRules } from './input.js';
 import { dryRunSucceeded, useKey } from './key-access.js';
 import { encryptionAlgorithmSpecs } from './key-metadata.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 
 /** KMS's limit on Encrypt's Plaintext (KMS API reference, Encrypt). */
 export const maxPlaintextBytes = 4096;

@@ -10,7 +10,7 @@ import { grantTokensRules, InputReader, keyIdRules } from './input.js';
 import { dryRunSucceeded, useKey } from './key-access.js';
 import { resolveKey } from './key-authorization.js';
 import { encryptionAlgorithmSpecs } from './key-metadata.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 
 const maxCiphertextBytes = 6144;
 

@@ -3,7 +3,7 @@
 import type { GrantState, KeyState } from '../state.js';
 import { InputReader, keyIdRules, markerRules, principalRules } from './input.js';
 import { authorizeWithoutKey, epochSeconds, useKey } from './key-access.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 import { paginate } from './pagination.js';
 
 /** Grant operations a grant may allow (the KMS GrantOperation enum). */

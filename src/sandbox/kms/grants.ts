@@ -11,7 +11,7 @@ import { grantOperations } from './grant-listing.js';
 import { grantTokensRules, InputReader, keyIdRules, principalRules } from './input.js';
 import { dryRunSucceeded, mutateKey, rejectAlias, useKey } from './key-access.js';
 import { enabledOnly, resolveKey } from './key-authorization.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 
 const grantNameRules = { min: 1, max: 256, pattern: /^[a-zA-Z0-9:/_-]+$/ } as const;
 const always = ['CreateGrant', 'RetireGrant', 'DescribeKey'];

@@ -7,7 +7,7 @@ import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import type { KeyState, KeyStateName, SandboxState } from '../state.js';
 import { authorizeKeyUse, keyStateError, type AuthorizedKeyUse, type KeyUse } from './key-authorization.js';
-import type { KmsCall } from './kms-protocol.js';
+import type { KmsCall } from './kms-call.js';
 
 export const dryRunSucceeded = (): AwsError =>
   new AwsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.', 412);

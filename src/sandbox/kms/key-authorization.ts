@@ -9,7 +9,7 @@ import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import type { GrantState, KeyState, KeyStateName, SandboxState } from '../state.js';
-import type { KmsCall } from './kms-protocol.js';
+import type { KmsCall } from './kms-call.js';
 
 /** Which identifiers an operation accepts for a key in another account. */
 export type CrossAccountUse =

@@ -5,7 +5,7 @@ import { AwsError } from '../errors.js';
 import type { KeyState, KeyStateName } from '../state.js';
 import { InputReader, keyIdRules } from './input.js';
 import { epochSeconds, mutateKey, notPendingDeletion, requireState, useKey } from './key-access.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 
 /** EnableKey and DisableKey refuse keys pending deletion or import (KMSInvalidStateException). */
 const togglableStates: readonly KeyStateName[] = ['Enabled', 'Disabled', 'Unavailable'];

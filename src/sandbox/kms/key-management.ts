@@ -12,7 +12,7 @@ import { grantTokensRules, InputReader, keyIdRules, markerRules } from './input.
 import { authorizeWithoutKey, denial, useKey } from './key-access.js';
 import { customerMasterKeySpecs, keyMetadata, keySpecs, keyUsages, origins, usageAllowed } from './key-metadata.js';
 import { checkNewKeyPolicy, policyRules } from './key-policy-checks.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 import { paginate } from './pagination.js';
 import { checkTags, readTags, requestTagContext, type Tag } from './tags.js';
 

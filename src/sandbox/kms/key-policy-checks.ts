@@ -8,7 +8,7 @@ import { AwsError } from '../errors.js';
 import { disallowedCharacterMessage, disallowedPolicyCharacter } from '../policy-characters.js';
 import { findPrincipal } from '../principal-policies.js';
 import type { SandboxState } from '../state.js';
-import type { KmsCall } from './kms-protocol.js';
+import type { KmsCall } from './kms-call.js';
 
 /** KMS developer guide, "Quotas": key policy documents are limited to 32 KB (32,768 bytes). */
 export const maxKeyPolicyBytes = 32 * 1024;

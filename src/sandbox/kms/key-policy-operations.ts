@@ -5,7 +5,7 @@ import { AwsError } from '../errors.js';
 import { InputReader, keyIdRules, markerRules } from './input.js';
 import { mutateKey, useKey } from './key-access.js';
 import { checkNewKeyPolicy, policyRules } from './key-policy-checks.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 
 const policyNameRules = { min: 1, max: 128, pattern: /^\w+$/, patternText: '[\\w]+' } as const;
 

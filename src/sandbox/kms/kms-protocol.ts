@@ -1,16 +1,11 @@
 // KMS's wire protocol, JSON 1.1: POST / with `X-Amz-Target: TrentService.<Operation>` and a JSON body;
 // answers are JSON, errors {"__type": "...", "message": "..."} with AWS's status codes.
 import { AwsError } from '../errors.js';
-import { renderError, type IncomingCall, type ServiceResponse } from '../server.js';
+import { renderError, type IncomingCall, type ServiceResponse } from '../service-call.js';
+import type { KmsCall } from './kms-call.js';
 import { kmsOperations } from './operations.js';
 
-export interface KmsCall extends IncomingCall {
-  readonly operation: string;
-  readonly input: Readonly<Record<string, unknown>>;
-}
-
-/** One KMS API operation: validated input in, response object out; throws AwsError to refuse. */
-export type KmsOperation = (call: KmsCall) => Promise<Record<string, unknown>>;
+export type { KmsCall, KmsOperation } from './kms-call.js';
 
 export async function handleKmsRequest(call: IncomingCall): Promise<ServiceResponse> {
   const target = String(call.headers['x-amz-target'] ?? '');

@@ -8,7 +8,7 @@ import { grantOperationsByName } from './grants.js';
 import { keyLifecycleOperations } from './key-lifecycle.js';
 import { keyManagementOperations } from './key-management.js';
 import { keyPolicyOperations } from './key-policy-operations.js';
-import type { KmsOperation } from './kms-protocol.js';
+import type { KmsOperation } from './kms-call.js';
 import { tagOperations } from './tags.js';
 
 export const kmsOperations: Readonly<Record<string, KmsOperation>> = Object.freeze({

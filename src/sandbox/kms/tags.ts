@@ -4,7 +4,7 @@
 import { AwsError } from '../errors.js';
 import { InputReader, keyIdRules, markerRules } from './input.js';
 import { mutateKey, notPendingDeletion, useKey } from './key-access.js';
-import type { KmsCall, KmsOperation } from './kms-protocol.js';
+import type { KmsCall, KmsOperation } from './kms-call.js';
 import { paginate } from './pagination.js';
 
 export interface Tag {

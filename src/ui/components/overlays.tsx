@@ -9,6 +9,7 @@ const keys: [string, string][] = [
   ['PgUp PgDn', 'scroll a page'],
   ['d', 'details: full ARNs and statements'],
   ['r', 'retry a failed read, or run the diagnosis again'],
+  ['c', 'on a verdict reached straight from an unusable key: the other steps'],
   ['?', 'this help'],
   ['q', 'quit (asks first once something was changed)'],
   ['Ctrl-C', 'quit, also while typing'],

@@ -1,10 +1,11 @@
 // Steps 1 and 2: who is asking and for which key; then whether the call crosses an account boundary.
+// The conclusions are the engine's step findings; these screens only render them.
 import { Box, Text } from 'ink';
 import { accountCommands, identifyCommands } from '../aws-commands.js';
 import { FactsTable, type FactRow } from '../components/facts-table.js';
 import { ObservationNote } from '../components/observation-note.js';
-import { StepFrame, stepKeys, type Conclusion } from '../components/step-frame.js';
-import { commandContextOf, principalName, type ScreenProps } from './screen-props.js';
+import { StepFrame, stepKeys } from '../components/step-frame.js';
+import { commandContextOf, conclusionOf, type ScreenProps } from './screen-props.js';
 
 export function IdentifyScreen({ context, screen, details }: ScreenProps) {
   const commands = commandContextOf(context);
@@ -25,20 +26,12 @@ export function IdentifyScreen({ context, screen, details }: ScreenProps) {
         ]
       : []),
   ];
-  const conclusion: Conclusion | undefined =
-    key?.status === 'known' && principal?.status === 'known'
-      ? { tone: 'ok', text: `${principal.value.name} (${principal.value.kind} in ${principal.value.accountId}) calls ${context.request?.operation.actions.join(' + ')} on key ${key.value.keyId} in ${key.value.accountId}.` }
-      : key?.status === 'unreadable' && key.reason === 'not-found'
-        ? { tone: 'bad', text: `No key ${context.request?.keyInput} in ${context.request?.region} (as seen from account ${caller?.status === 'known' ? caller.value.accountId : '?'}).` }
-        : key?.status === 'unreadable' && key.reason === 'access-denied'
-          ? { tone: 'warn', text: 'KMS would not describe the key to these credentials: a first hint that its key policy does not trust them. The next steps go on with what is known.' }
-          : { tone: 'warn', text: 'Part of this could not be read; the next steps go on with what is known.' };
   return (
     <StepFrame
       title="Who is asking, and for which key?"
       intro="Every KMS decision is about one principal (a user or a role) calling one key. kms-doctor asks STS whose credentials these are, and KMS which key the name points to."
       {...(screen.loading ? { loading: 'Asking STS and KMS…' } : {})}
-      conclusion={conclusion}
+      conclusion={conclusionOf(context.findings?.identify)}
       {...(commands ? { commands: identifyCommands(commands) } : {})}
       keys={stepKeys}
     >
@@ -52,33 +45,23 @@ export function IdentifyScreen({ context, screen, details }: ScreenProps) {
 
 export function AccountScreen({ context, details }: ScreenProps) {
   const commands = commandContextOf(context);
-  const principal = context.identity?.principal;
-  const key = context.identity?.key;
-  const principalAccount = principal?.status === 'known' ? principal.value.accountId : undefined;
-  const keyAccount = key?.status === 'known' ? key.value.accountId : /:(\d{12}):/.exec(context.request?.keyInput ?? '')?.[1];
-  const who = principalName(context);
-  const conclusion: Conclusion =
-    principalAccount === undefined || keyAccount === undefined
-      ? { tone: 'warn', text: 'One of the two accounts is unknown, so both rules are kept in mind.' }
-      : principalAccount === keyAccount
-        ? { tone: 'ok', text: `Same account (${keyAccount}): the key policy decides, alone or by delegating to ${who}'s IAM policies.` }
-        : { tone: 'warn', text: `Cross account: the key policy in ${keyAccount} must allow ${who} or account ${principalAccount}, AND ${who}'s IAM policies must allow the key.` };
+  const finding = context.findings?.accountBoundary;
   return (
     <StepFrame
       title="Same account, or across accounts?"
-      intro="With a key in its own account, a principal needs one yes: the key policy's, given directly or handed to IAM. Across accounts it needs two: the key's account must allow it in the key policy, and its own account in IAM."
-      conclusion={conclusion}
+      intro="With a key in its own account, the key policy decides: it allows the principal itself, or delegates to IAM, and then the principal's IAM policies must allow too. Across accounts both accounts must say yes: the key's account in the key policy, the principal's own account in IAM."
+      conclusion={conclusionOf(finding)}
       {...(commands ? { commands: accountCommands(commands) } : {})}
       keys={stepKeys}
     >
       <FactsTable
         details={details}
         rows={[
-          { label: "Principal's account", value: principalAccount ?? 'unknown' },
-          { label: "Key's account", value: keyAccount ?? 'unknown' },
+          { label: "Principal's account", value: finding?.principalAccount ?? 'unknown' },
+          { label: "Key's account", value: finding?.keyAccount ?? 'unknown' },
         ]}
       />
-      {principalAccount !== undefined && keyAccount !== undefined && principalAccount !== keyAccount ? (
+      {finding?.crossAccount ? (
         <Box marginTop={1}>
           <Text dimColor>Across accounts, use the key ARN: key IDs and aliases are looked up in the caller's own account.</Text>
         </Box>

@@ -1,23 +1,10 @@
-// Step 3: the key's state. A key that is disabled or pending deletion refuses everyone.
+// Step 3: the key's state. A key that is disabled or pending deletion refuses everyone. The conclusion is
+// the engine's step finding (the same key-state check as the verdict).
 import { keyStateCommands } from '../aws-commands.js';
 import { FactsTable } from '../components/facts-table.js';
 import { ObservationNote } from '../components/observation-note.js';
-import { StepFrame, stepKeys, type Conclusion } from '../components/step-frame.js';
-import type { KeyFacts } from '../../engine/facts.js';
-import { commandContextOf, type ScreenProps } from './screen-props.js';
-
-function conclusionFor(key: KeyFacts): Conclusion {
-  switch (key.state) {
-    case 'Enabled':
-      return { tone: 'ok', text: 'The key is enabled: its state is not what refuses the call.' };
-    case 'Disabled':
-      return { tone: 'bad', text: 'The key is disabled: KMS refuses every cryptographic operation with it until it is enabled again.' };
-    case 'PendingDeletion':
-      return { tone: 'bad', text: `The key is scheduled for deletion${key.deletionDate ? ` on ${key.deletionDate.slice(0, 10)}` : ''}: it refuses every use until the deletion is cancelled and the key enabled.` };
-    default:
-      return { tone: 'bad', text: `The key is ${key.state}: it cannot be used in this state.` };
-  }
-}
+import { StepFrame, stepKeys } from '../components/step-frame.js';
+import { commandContextOf, conclusionOf, type ScreenProps } from './screen-props.js';
 
 export function KeyStateScreen({ context, details }: ScreenProps) {
   const commands = commandContextOf(context);
@@ -26,7 +13,7 @@ export function KeyStateScreen({ context, details }: ScreenProps) {
     <StepFrame
       title="Is the key usable?"
       intro="A key that is disabled, scheduled for deletion or missing its key material refuses every cryptographic call, whoever asks and whatever the policies say. So the state comes before any policy."
-      {...(key?.status === 'known' ? { conclusion: conclusionFor(key.value) } : { conclusion: { tone: 'warn', text: 'The key could not be described, so its state is unknown.' } })}
+      conclusion={conclusionOf(context.findings?.keyState)}
       {...(commands ? { commands: keyStateCommands(commands) } : {})}
       keys={stepKeys}
     >
@@ -34,7 +21,7 @@ export function KeyStateScreen({ context, details }: ScreenProps) {
         <FactsTable
           details={details}
           rows={[
-            { label: 'State', value: key.value.state, tone: key.value.state === 'Enabled' ? 'ok' : 'bad' },
+            { label: 'State', value: key.value.state, tone: context.findings?.keyState?.usable === false ? 'bad' : 'ok' },
             ...(key.value.deletionDate ? [{ label: 'Deletion date', value: key.value.deletionDate, tone: 'bad' as const }] : []),
             { label: 'Managed by', value: key.value.manager === 'AWS' ? 'AWS (an AWS managed key)' : 'the customer' },
             { label: 'Spec / usage', value: `${key.value.spec} / ${key.value.usage}` },

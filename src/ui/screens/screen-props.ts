@@ -1,6 +1,8 @@
 // What every screen receives: the machine's context, where it is, and how to send it events.
 import type { DiagnosisContext, DiagnosisEvent } from '../../../machines/diagnosis-machine.js';
+import type { StepConclusion } from '../../engine/step-findings.js';
 import type { CommandContext } from '../aws-commands.js';
+import type { Conclusion } from '../components/step-frame.js';
 import type { ScreenInfo } from '../wizard-screens.js';
 
 export interface ScreenProps {
@@ -22,6 +24,12 @@ export function commandContextOf(context: DiagnosisContext): CommandContext | un
     ...(key?.status === 'known' ? { key: key.value } : {}),
     ...(principal?.status === 'known' ? { principal: principal.value } : {}),
   };
+}
+
+/** A step finding's conclusion, and what it means for the next step, as the frame shows it. */
+export function conclusionOf(finding: StepConclusion | undefined): Conclusion | undefined {
+  if (!finding) return undefined;
+  return { tone: finding.tone, text: finding.next !== undefined ? `${finding.conclusion} ${finding.next}` : finding.conclusion };
 }
 
 /** The principal's name for sentences ("AppRole"), or what the user typed. */

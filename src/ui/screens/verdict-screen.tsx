@@ -46,13 +46,15 @@ export function VerdictScreen({ context, screen, details }: ScreenProps) {
         ? { tone: 'bad', text: `Denied by ${layerWords[diagnosis.causes[0]?.layer ?? ''] ?? 'the causes above'}: apply the fix for ${diagnosis.causes[0]?.code ?? 'them'} first.` }
         : { tone: 'warn', text: 'Could not decide from what could be read: see what is left to check.' };
   const denied = diagnosis?.verdict === 'denied';
+  // The machine came straight here from an unusable key: the other steps were read but not shown.
+  const straight = context.findings?.keyState?.usable === false && context.checkingTheRest !== true;
   return (
     <StepFrame
       title="The verdict"
       intro="Every layer together, evaluated the way KMS does: the key's state, the key policy, IAM policies and boundaries, grants. The first cause is the one to fix first."
       {...(screen.loading ? { loading: 'Evaluating every layer together…' } : {})}
       {...(conclusion ? { conclusion } : {})}
-      keys={denied ? 'Enter plan the fix · Esc/← back · d details · ? help · q quit' : 'r run it again · Esc/← back · ? help · q quit'}
+      keys={(denied ? 'Enter plan the fix · ' : 'r run it again · ') + (straight ? 'c the other steps · ' : '') + (denied ? 'Esc/← back · d details · ? help · q quit' : 'Esc/← back · ? help · q quit')}
     >
       {diagnosis?.actionResults.map((r) => (
         <Text key={r.action} color={theme.colourOf(r.decision === 'allowed' ? 'ok' : r.decision === 'denied' ? 'bad' : 'warn')}>
