@@ -46,6 +46,8 @@ export interface AwsClientSet {
   sts(): STSClient;
   /** Where a service's calls go, for messages: the configured endpoint, else AWS's own. */
   endpoint(service: AwsServiceName, region?: string): string;
+  /** The endpoints configured (--endpoint-url, AWS_ENDPOINT_URL*, the profile): printed commands must name them. */
+  readonly configuredEndpoints: Readonly<Partial<Record<AwsServiceName, string>>>;
 }
 
 export interface AwsSession extends AwsClientSet {
@@ -223,6 +225,7 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
       }
       return stsClient;
     },
+    configuredEndpoints: Object.fromEntries(awsServices.flatMap((service) => (endpointOf(service) ? [[service, endpointOf(service)]] : []))),
     endpoint(service, region) {
       return endpointOf(service) ?? defaultEndpoint(service, region ?? globalRegion);
     },

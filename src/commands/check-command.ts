@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
+import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
 /** Exit codes of `check`, documented in the README. */
@@ -27,7 +28,8 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   const session = await openSession(options);
   try {
     const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
-    const result = options.parsedError ? { ...diagnosed, parsedError: options.parsedError } : diagnosed;
+    const printable = { ...diagnosed, fixes: fixesWithConnection(diagnosed.fixes, commandConnectionOf(session, diagnosed.facts)) };
+    const result = options.parsedError ? { ...printable, parsedError: options.parsedError } : printable;
     if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
     if (options.json) {
       process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
@@ -47,7 +49,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
 }
 
 /** Writes the documents the fixes' commands read, so the printed aws CLI commands run as they are. */
-function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
+export function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
   const files = fixes.flatMap((fix) => fix.files);
   try {
     mkdirSync(dir, { recursive: true });

@@ -4,10 +4,11 @@ import { defaultBackupDir, prepareBackupDir } from '../apply/backup.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
-import { CheckFailure } from './check-command.js';
+import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
+import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
 import { applyRemediation, planRemediation } from './remediate.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
@@ -31,7 +32,7 @@ export interface FixIo {
 const defaultIo: FixIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 
 export async function runFixCommand(args: readonly string[], io: FixIo = defaultIo): Promise<number> {
-  const options = parseFixArgs(args);
+  const options = await parseFixArgs(args);
   if (options === 'help') {
     io.stdout.write(fixUsage + '\n');
     return 0;
@@ -97,19 +98,24 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   const p = paint(!options.json && colourWanted(io.stdout, io.env));
   const request = diagnosisRequest(options, session);
   const result = await runDiagnosis(session, request);
-  const json: Record<string, unknown> = { diagnosis: checkJson(result) };
+  // What is printed (and in the JSON) carries the profile, Region and endpoint of this run; what is applied is the plan itself.
+  const connection = commandConnectionOf(session, result.facts);
+  const printable = { ...result, fixes: fixesWithConnection(result.fixes, connection) };
+  if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
+  const json: Record<string, unknown> = { diagnosis: checkJson(printable) };
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
     if (options.json) io.stdout.write(JSON.stringify({ ...json, ...extra, exitCode: code }, null, 2) + '\n');
     return code;
   };
-  if (!options.json) io.stdout.write(humanReport(result, p));
+  if (!options.json) io.stdout.write(humanReport(printable, p));
   if (result.diagnosis.verdict === 'allowed') {
     if (!options.json) io.stdout.write('\nNothing to do: the call is already allowed.\n');
     return finish(fixExitCodes.done);
   }
   const plan = await planRemediation(session, result, request);
-  json.plan = plan;
-  if (!options.json) io.stdout.write('\n' + planText(plan, p));
+  const printablePlan = planWithConnection(plan, connection);
+  json.plan = printablePlan;
+  if (!options.json) io.stdout.write('\n' + planText(printablePlan, p));
   if (plan.steps.length === 0) {
     io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${nothingToApply(result, plan)}\n`);
     return finish(fixExitCodes.unknown, { applied: false });
@@ -136,16 +142,17 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       signal: interruption.signal,
       ...(asPrincipal ? { asPrincipal } : {}),
       onProgress: (event) => {
-        const line = progressLine(event);
+        const line = progressLine(eventWithConnection(event, connection));
         if (line && !options.json) io.stdout.write(`  ${line}\n`);
       },
     });
-    json.apply = outcome.report;
+    const report = reportWithConnection(outcome.report, connection);
+    json.apply = report;
     if (outcome.verification) {
       const { outcome: verified, message, dryRuns, diagnosis, notes } = outcome.verification;
       json.verification = { outcome: verified, message, dryRuns, verdict: diagnosis.verdict, causes: diagnosis.causes, ...(notes.length > 0 ? { notes } : {}) };
     }
-    if (!options.json) io.stdout.write(outcomeText(outcome.report, outcome.verification, p));
+    if (!options.json) io.stdout.write(outcomeText(report, outcome.verification, p));
     return finish(exitCodeFor(outcome.report.outcome, outcome.verification?.outcome), { applied: outcome.report.outcome.startsWith('applied') });
   } finally {
     interruption.release();

@@ -4,9 +4,11 @@ import { parseArgs } from 'node:util';
 import { BackupError, defaultBackupDir, readBackup } from '../apply/backup.js';
 import { restoreBackup } from '../apply/restore-backup.js';
 import { createTargetStore } from '../aws/target-store.js';
+import { runnableCommand } from '../engine/aws-cli.js';
 import { UsageError } from '../usage-error.js';
 import { connectionFlags, connectionOptionsOf } from './check-args.js';
 import { CheckFailure } from './check-command.js';
+import { commandConnectionOf } from './printed-commands.js';
 import { openSession } from './run-diagnosis.js';
 
 export const rollbackUsage = `Usage: kms-doctor rollback BACKUP_FILE [--force] [--backup-dir DIR] [--json]
@@ -48,7 +50,11 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
       backupDir: values['backup-dir'] ?? defaultBackupDir(),
       ...(values.force ? { force: true } : {}),
     });
-    if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...report }, null, 2) + '\n');
+    // A key in another account is restored with --key-profile (as the target store does), so its commands name that profile.
+    const keyTarget = backup.target.type === 'key-policy' || backup.target.type === 'key-state' || backup.target.type === 'grant';
+    const connection = { ...commandConnectionOf(session), ...(keyTarget && session.keyAccount ? { keyAccount: backup.target.accountId } : {}) };
+    const printed = report.restoreCommand !== undefined ? { ...report, restoreCommand: runnableCommand(report.restoreCommand, connection) } : report;
+    if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...printed }, null, 2) + '\n');
     const restored = report.outcome === 'restored' || report.outcome === 'already-restored' || report.outcome === 'restored-pending';
     if (!restored) {
       // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.
