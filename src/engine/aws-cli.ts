@@ -58,8 +58,8 @@ function runnableOne(command: string, connection: CommandConnection, given: stri
   const profile = profileForAccount(connection, account);
   const endpoint = connection.endpoints?.[service];
   const extra: string[] = [];
-  if (!hasOption(command, '--region') && connection.region !== undefined) extra.push('--region', shellWord(connection.region));
   if (!hasOption(command, '--profile') && profile !== undefined) extra.push('--profile', shellWord(profile));
+  if (!hasOption(command, '--region') && connection.region !== undefined) extra.push('--region', shellWord(connection.region));
   if (!hasOption(command, '--endpoint-url') && endpoint !== undefined) extra.push('--endpoint-url', shellWord(endpoint));
   return extra.length === 0 ? command : `${command} ${extra.join(' ')}`;
 }
