@@ -32,6 +32,8 @@ export interface AwsSessionOptions {
   readonly maxAttempts?: number;
   /** Called after every HTTP exchange (never with secrets): `--debug` traces, round-trip counting. */
   readonly onCall?: AwsCallObserver;
+  /** Asks for the code of a profile's mfa_serial (a masked prompt on a terminal); without it such a profile is refused. */
+  readonly mfaCodeProvider?: (serial: string) => Promise<string>;
 }
 
 /** Clients that share one set of credentials. */
@@ -152,6 +154,7 @@ function credentialProvider(
   maxAttempts: number,
   onCall: AwsCallObserver | undefined,
   sources: readonly CredentialSource[],
+  mfaCodeProvider: ((serial: string) => Promise<string>) | undefined,
 ): AwsCredentialIdentityProvider {
   const stsEndpoint = endpointUrl ?? settings.endpoints.sts;
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
@@ -165,10 +168,14 @@ function credentialProvider(
     ...(onCall ? { clientPlugins: [callRecorderPlugin(onCall, settings.region)] } : {}),
   };
   const remote = sources.includes('instance-metadata');
+  // A named profile resolves through that profile only, as the aws CLI does: the chain would swallow its
+  // real failure (a credential_process error, an expired SSO session, an MFA code) and go on to IMDS.
   const provider: AwsCredentialIdentityProvider =
     settings.profile === undefined && accessKeyId && secretAccessKey
       ? async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
-      : remote
+      : settings.profile !== undefined
+        ? memoize(fromIni({ ...init, ...(mfaCodeProvider ? { mfaCodeProvider } : {}) }), expiresSoon, (credentials) => credentials.expiration !== undefined)
+        : remote
         ? fromNodeProviderChain(init)
         : localProviderChain(init);
   const where = stsEndpoint ?? 'the AWS credentials endpoints';
@@ -256,7 +263,7 @@ export async function createAwsSession(options: AwsSessionOptions = {}): Promise
       region: resolveRegion(options.region, env, settings.region),
       endpointUrl,
       maxAttempts,
-      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall, sources),
+      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall, sources, options.mfaCodeProvider),
       onCall: options.onCall,
     });
     return { set, sources };

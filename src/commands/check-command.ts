@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
+import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
@@ -25,7 +26,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     process.stdout.write(checkUsage + '\n');
     return 0;
   }
-  const session = await openSession(options);
+  const session = await openSession(options, process.env, mfaPrompt());
   try {
     const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
     const printable = { ...diagnosed, fixes: fixesWithConnection(diagnosed.fixes, commandConnectionOf(session, diagnosed.facts)) };

@@ -8,6 +8,7 @@ import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
+import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
 import { applyRemediation, planRemediation } from './remediate.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
@@ -46,7 +47,7 @@ export async function runFixCommand(args: readonly string[], io: FixIo = default
       throw new CheckFailure(`${options.backupDir !== undefined ? '--backup-dir ' : 'the backup directory '}${error instanceof Error ? error.message : String(error)}`, fixExitCodes.usage);
     }
   }
-  const session = await openSession(options, io.env);
+  const session = await openSession(options, io.env, mfaPrompt(io.stdin, io.stderr));
   const asPrincipal = options.asProfile ? await openSession({ ...options, profile: options.asProfile }, io.env) : undefined;
   try {
     return await fix(options, backupDir, session, asPrincipal, io);

@@ -8,6 +8,7 @@ import { runnableCommand } from '../engine/aws-cli.js';
 import { UsageError } from '../usage-error.js';
 import { connectionFlags, connectionOptionsOf } from './check-args.js';
 import { CheckFailure } from './check-command.js';
+import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf } from './printed-commands.js';
 import { openSession } from './run-diagnosis.js';
 
@@ -44,7 +45,7 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
     if (error instanceof BackupError) throw new UsageError(error.message);
     throw error;
   }
-  const session = await openSession(connectionOptionsOf(values));
+  const session = await openSession(connectionOptionsOf(values), process.env, mfaPrompt());
   try {
     const report = await restoreBackup(backup, createTargetStore(session), {
       backupDir: values['backup-dir'] ?? defaultBackupDir(),

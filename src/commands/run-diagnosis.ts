@@ -23,8 +23,9 @@ export class DiagnosisStopped extends Error {
   }
 }
 
-export async function openSession(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsSession> {
+export async function openSession(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env, prompts: { mfaCodeProvider?: (serial: string) => Promise<string> } = {}): Promise<AwsSession> {
   return createAwsSession({
+    ...prompts,
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.keyProfile !== undefined ? { keyProfile: options.keyProfile } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
