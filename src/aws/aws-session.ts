@@ -11,6 +11,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } fro
 import { awsServices, defaultEndpoint, loadProfileSettings, resolveRegion, sharedFilePaths, type AwsServiceName, type ProfileSettings, type SharedFilePaths } from './aws-config.js';
 import { classifyCredentialError } from './aws-errors.js';
 import { callRecorderPlugin, type AwsCallObserver } from './call-recorder.js';
+import { readCaBundle, requestHandlerFor } from './network.js';
 
 export type { AwsServiceName } from './aws-config.js';
 
@@ -66,8 +67,6 @@ export interface AwsSession extends AwsClientSet {
 
 /** Without a Region, IAM and STS calls go to us-east-1 (IAM's home, STS's global endpoint's Region). */
 const fallbackRegion = 'us-east-1';
-/** Fail fast on an endpoint that does not answer, rather than the SDK's default of no limit. */
-const requestHandler = { connectionTimeout: 5_000, requestTimeout: 60_000 };
 /** A logger that prints nothing: the chain would otherwise console.warn (e.g. AWS_PROFILE and static keys both set). */
 const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -76,13 +75,26 @@ interface ClientSetup {
   readonly region: string | undefined;
   readonly endpointUrl: string | undefined;
   readonly maxAttempts: number;
+  readonly retryMode: 'standard' | 'adaptive' | 'legacy';
+  /** AWS_CA_BUNDLE's or the profile's ca_bundle certificates. */
+  readonly ca: string | undefined;
   readonly credentials: AwsCredentialIdentityProvider;
   readonly onCall: AwsCallObserver | undefined;
 }
 
-function maxAttemptsFrom(options: AwsSessionOptions, env: NodeJS.ProcessEnv): number {
-  const fromEnv = Number(env.AWS_MAX_ATTEMPTS);
-  return options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 3);
+/** Attempts per call: the option, AWS_MAX_ATTEMPTS, the profile's max_attempts, else 3 (the SDKs' and the CLI's order). */
+function maxAttemptsFrom(options: AwsSessionOptions, env: NodeJS.ProcessEnv, profileValue: string | undefined): number {
+  const positive = (text: string | undefined) => {
+    const n = Number(text);
+    return text !== undefined && text !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  return options.maxAttempts ?? positive(env.AWS_MAX_ATTEMPTS) ?? positive(profileValue) ?? 3;
+}
+
+/** AWS_RETRY_MODE, else the profile's retry_mode, else standard. */
+function retryModeFrom(env: NodeJS.ProcessEnv, profileValue: string | undefined): ClientSetup['retryMode'] {
+  const mode = (env.AWS_RETRY_MODE || profileValue || 'standard').toLowerCase();
+  return mode === 'adaptive' || mode === 'legacy' ? mode : 'standard';
 }
 
 /** The links of a credential chain, named for tests and messages. */
@@ -155,8 +167,10 @@ function credentialProvider(
   onCall: AwsCallObserver | undefined,
   sources: readonly CredentialSource[],
   mfaCodeProvider: ((serial: string) => Promise<string>) | undefined,
+  ca: string | undefined,
 ): AwsCredentialIdentityProvider {
   const stsEndpoint = endpointUrl ?? settings.endpoints.sts;
+  const requestHandler = requestHandlerFor(stsEndpoint ?? 'https://sts.amazonaws.com', ca);
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
   const init = {
     ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
@@ -189,7 +203,7 @@ function credentialProvider(
 }
 
 function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
-  const { settings, endpointUrl, maxAttempts, credentials, onCall } = setup;
+  const { settings, endpointUrl, maxAttempts, retryMode, credentials, onCall } = setup;
   const kmsClients = new Map<string, KMSClient>();
   let iamClient: IAMClient | undefined;
   let stsClient: STSClient | undefined;
@@ -201,7 +215,8 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
       region,
       credentials,
       maxAttempts,
-      requestHandler,
+      retryMode,
+      requestHandler: requestHandlerFor(endpoint ?? defaultEndpoint(service, region), setup.ca),
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(endpoint ? { endpoint } : {}),
     };
@@ -253,17 +268,20 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
 export async function createAwsSession(options: AwsSessionOptions = {}): Promise<AwsSession> {
   const env = options.env ?? process.env;
   const paths = sharedFilePaths(env);
-  const maxAttempts = maxAttemptsFrom(options, env);
   const endpointUrl = options.endpointUrl || undefined;
   const prepare = async (profile: string | undefined) => {
     const settings = await loadProfileSettings(env, profile, paths);
+    const maxAttempts = maxAttemptsFrom(options, env, settings.maxAttempts);
+    const ca = env.AWS_CA_BUNDLE ? readCaBundle(env.AWS_CA_BUNDLE, 'AWS_CA_BUNDLE') : readCaBundle(settings.caBundle, `ca_bundle of profile '${profile ?? 'default'}'`);
     const sources = credentialSourcesFor(awsServices.map((service) => endpointUrl ?? settings.endpoints[service]));
     const set = clientSet({
       settings,
       region: resolveRegion(options.region, env, settings.region),
       endpointUrl,
       maxAttempts,
-      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall, sources, options.mfaCodeProvider),
+      retryMode: retryModeFrom(env, settings.retryMode),
+      ca,
+      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, options.onCall, sources, options.mfaCodeProvider, ca),
       onCall: options.onCall,
     });
     return { set, sources };

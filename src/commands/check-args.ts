@@ -12,6 +12,8 @@ export interface ConnectionOptions {
   readonly keyProfile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
+  /** --debug: one line per AWS call on stderr. */
+  readonly debug?: boolean;
 }
 
 export interface CheckOptions extends ConnectionOptions {
@@ -37,7 +39,7 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
+                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -51,6 +53,8 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
   --region R             Region (a key ARN's Region wins)
   --endpoint-url URL     send every AWS call to URL (e.g. a kms-doctor sandbox)
+  --debug                one line per AWS call on stderr (service, operation, Region, endpoint, status,
+                         duration, request ID; never a credential)
   --json                 one JSON document on stdout
 
 Exit codes: 0 allowed, 1 denied (causes found), 2 usage or input error, 3 could not determine.`;
@@ -62,6 +66,7 @@ export const connectionFlags = {
   'key-profile': { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  debug: { type: 'boolean' },
 } as const;
 
 const diagnosisFlags = {
@@ -120,6 +125,7 @@ export function checkOptionsOf(
   'key-profile'?: string;
   region?: string;
   'endpoint-url'?: string;
+  debug?: boolean;
   },
   parsedError?: ParsedError,
 ): CheckOptions {
@@ -151,7 +157,7 @@ export function checkOptionsOf(
   };
 }
 
-export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string }): ConnectionOptions {
+export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string; debug?: boolean }): ConnectionOptions {
   const endpointUrl = values['endpoint-url'];
   if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(endpointUrl)) {
     throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http(s) URL`);
@@ -164,6 +170,7 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
     ...(values['key-profile'] !== undefined ? { keyProfile: values['key-profile'] } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+    ...(values.debug ? { debug: true } : {}),
   };
 }
 
