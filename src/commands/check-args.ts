@@ -5,6 +5,7 @@ import { findOperation, operationRequirements, type OperationRequirement } from 
 import { parseKmsError, type ParsedError } from '../engine/error-message-parser.js';
 import { answersFromError } from '../engine/error-prefill.js';
 import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
+import { didYouMean } from '../did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ConnectionOptions {
@@ -35,6 +36,11 @@ export class IncompleteErrorMessage extends UsageError {
     readonly missing: readonly string[],
   ) {
     super(`the error message does not say ${missing.join(' or ')}: give ${missing.map((m) => `--${m}`).join(' and ')}`);
+  }
+
+  /** What the --json error document carries besides the error: the parsed fields still help a script. */
+  get jsonFields(): Record<string, unknown> {
+    return { parsedError: this.parsedError, missing: this.missing };
   }
 }
 
@@ -84,11 +90,26 @@ type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** Parses flags strictly; a mistake becomes a one-line UsageError. */
 export function parseFlags<T extends FlagSpec>(args: readonly string[], extra: T) {
+  const options = { ...diagnosisFlags, ...extra };
   try {
-    return parseArgs({ args: [...args], options: { ...diagnosisFlags, ...extra }, allowPositionals: false, strict: true }).values;
+    return parseArgs({ args: [...args], options, allowPositionals: false, strict: true }).values;
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw flagError(error, Object.keys(options));
   }
+}
+
+/** parseArgs's error as one line; an unknown flag gets the closest known one. */
+export function flagError(error: unknown, flags: readonly string[]): UsageError {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (unknown === undefined) return new UsageError(message);
+  return new UsageError(`unknown flag ${unknown}${didYouMean(unknown, flags.map((flag) => `--${flag}`))}; --help lists the flags`);
+}
+
+/** An --operation kms-doctor does not know, with the closest one it does. */
+export function unknownOperationMessage(operation: string): string {
+  const names = operationRequirements.flatMap((op) => [op.name, ...op.aliases]);
+  return `unknown operation '${operation}'${didYouMean(operation, names)} (kms-doctor operations lists the ${operationRequirements.length} it knows)`;
 }
 
 export async function parseCheckArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<CheckOptions | 'help'> {
@@ -141,7 +162,7 @@ export function checkOptionsOf(
   if (values.operation === undefined) throw new UsageError('--operation is required (e.g. Decrypt or s3:PutObject; see kms-doctor operations)');
   const operation = findOperation(values.operation);
   if (!operation) {
-    throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists the ${operationRequirements.length} it knows)`);
+    throw new UsageError(unknownOperationMessage(values.operation));
   }
   if (values.principal !== undefined && !isPrincipalArn(values.principal)) {
     throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);

@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
-import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
+import { checkUsage, parseCheckArgs } from './check-args.js';
+import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
@@ -12,16 +13,8 @@ import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedR
 export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as const;
 
 export async function runCheckCommand(args: readonly string[]): Promise<number> {
-  let options;
-  try {
-    options = await parseCheckArgs(args);
-  } catch (error) {
-    // The parsed fields still help a script: print them, then fail as a usage error.
-    if (error instanceof IncompleteErrorMessage && args.includes('--json')) {
-      process.stdout.write(JSON.stringify({ parsedError: error.parsedError, missing: error.missing }, null, 2) + '\n');
-    }
-    throw error;
-  }
+  // A failure, an incomplete --error included, is printed by the CLI: with --json, as the error document.
+  const options = await parseCheckArgs(args);
   if (options === 'help') {
     process.stdout.write(checkUsage + '\n');
     return 0;
@@ -33,7 +26,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
     const result = options.parsedError ? { ...printable, parsedError: options.parsedError } : printable;
     if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
     if (options.json) {
-      process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(jsonEnvelope(checkJson(result)), null, 2) + '\n');
     } else {
       process.stdout.write(humanReport(result, paint(colourWanted(process.stdout))));
     }

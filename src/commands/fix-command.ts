@@ -8,6 +8,7 @@ import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
+import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
 import { applyRemediation, planRemediation } from './remediate.js';
@@ -105,7 +106,7 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
   const json: Record<string, unknown> = { diagnosis: checkJson(printable) };
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
-    if (options.json) io.stdout.write(JSON.stringify({ ...json, ...extra, exitCode: code }, null, 2) + '\n');
+    if (options.json) io.stdout.write(JSON.stringify(jsonEnvelope({ ...json, ...extra, exitCode: code }), null, 2) + '\n');
     return code;
   };
   if (!options.json) io.stdout.write(humanReport(printable, p));

@@ -6,8 +6,9 @@ import { restoreBackup } from '../apply/restore-backup.js';
 import { createTargetStore } from '../aws/target-store.js';
 import { runnableCommand } from '../engine/aws-cli.js';
 import { UsageError } from '../usage-error.js';
-import { connectionFlags, connectionOptionsOf } from './check-args.js';
+import { connectionFlags, connectionOptionsOf, flagError } from './check-args.js';
 import { CheckFailure } from './check-command.js';
+import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf } from './printed-commands.js';
 import { openSession } from './run-diagnosis.js';
@@ -30,7 +31,7 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw flagError(error, [...Object.keys(connectionFlags), 'force', 'backup-dir', 'json', 'help']);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -55,7 +56,7 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
     const keyTarget = backup.target.type === 'key-policy' || backup.target.type === 'key-state' || backup.target.type === 'grant';
     const connection = { ...commandConnectionOf(session), ...(keyTarget && session.keyAccount ? { keyAccount: backup.target.accountId } : {}) };
     const printed = report.restoreCommand !== undefined ? { ...report, restoreCommand: runnableCommand(report.restoreCommand, connection) } : report;
-    if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...printed }, null, 2) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify(jsonEnvelope({ target: backup.target, ...printed }), null, 2) + '\n');
     const restored = report.outcome === 'restored' || report.outcome === 'already-restored' || report.outcome === 'restored-pending';
     if (!restored) {
       // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.
