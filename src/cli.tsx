@@ -46,10 +46,14 @@ const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'help', '
 /** `help CMD`: that command's own usage (with its examples). */
 async function commandUsage(name: string): Promise<string> {
   switch (name) {
-    case 'check':
-      return (await import('./commands/check-args.js')).checkUsage;
-    case 'fix':
-      return (await import('./commands/fix-args.js')).fixUsage;
+    case 'check': {
+      const { checkUsage, checkExamples } = await import('./commands/check-args.js');
+      return `${checkUsage}\n\n${checkExamples}`;
+    }
+    case 'fix': {
+      const { fixUsage, fixExamples } = await import('./commands/fix-args.js');
+      return `${fixUsage}\n\n${fixExamples}`;
+    }
     case 'rollback':
       return (await import('./commands/rollback-command.js')).rollbackUsage;
     case 'sandbox':

@@ -65,6 +65,12 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
 
 Exit codes: 0 allowed, 1 denied (causes found), 2 usage or input error, 3 could not determine.`;
 
+export const checkExamples = `Examples:
+  kms-doctor check --key alias/orders-data --operation Decrypt
+  kms-doctor check --key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab \\
+      --operation s3:GetObject --principal arn:aws:iam::111122223333:role/AppRole --profile admin --json
+  pbpaste | kms-doctor check --error - --profile prod --fix-files ./fix`;
+
 export { isKeyIdentifier, isPrincipalArn, regionOfKeyArn } from '../engine/identifiers.js';
 
 export const connectionFlags = {

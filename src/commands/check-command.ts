@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
-import { checkUsage, parseCheckArgs } from './check-args.js';
+import { checkExamples, checkUsage, parseCheckArgs } from './check-args.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
@@ -16,7 +16,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   // A failure, an incomplete --error included, is printed by the CLI: with --json, as the error document.
   const options = await parseCheckArgs(args);
   if (options === 'help') {
-    process.stdout.write(checkUsage + '\n');
+    process.stdout.write(`${checkUsage}\n\n${checkExamples}\n`);
     return 0;
   }
   const session = await openSession(options, process.env, mfaPrompt());

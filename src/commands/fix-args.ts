@@ -31,6 +31,11 @@ failed, 130 cancelled.
 
 ${checkUsage.split('\n').slice(3).join('\n')}`;
 
+export const fixExamples = `Examples:
+  kms-doctor fix --key alias/orders-data --operation Decrypt --principal arn:aws:iam::111122223333:role/AppRole --dry-run
+  kms-doctor fix --error - --profile admin --as-profile app < error.txt
+  kms-doctor fix --key alias/orders-data --operation Decrypt --yes --json`;
+
 export async function parseFixArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<FixOptions | 'help'> {
   const values = parseFlags(args, {
     'dry-run': { type: 'boolean' },

@@ -6,7 +6,7 @@ import type { AwsSession } from '../aws/aws-session.js';
 import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
 import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
-import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
+import { fixExamples, fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
@@ -36,7 +36,7 @@ const defaultIo: FixIo = { stdout: process.stdout, stderr: process.stderr, stdin
 export async function runFixCommand(args: readonly string[], io: FixIo = defaultIo): Promise<number> {
   const options = await parseFixArgs(args);
   if (options === 'help') {
-    io.stdout.write(fixUsage + '\n');
+    io.stdout.write(`${fixUsage}\n\n${fixExamples}\n`);
     return 0;
   }
   // A backup directory that cannot be used is known before any AWS call, diagnosis or prompt.

@@ -50,6 +50,7 @@ describe('CLI conventions', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^Usage: kms-doctor fix /);
     expect(result.stdout).not.toContain('Commands:');
+    expect(result.stdout).toContain('\nExamples:\n  kms-doctor fix ');
   });
 
   it('suggests the closest command, flag and operation', async () => {
