@@ -27,6 +27,7 @@ Commands:
   rollback    restore a backup written by fix
   operations  list the operations kms-doctor knows and the KMS permissions each needs
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
+  completion  print a completion script: kms-doctor completion bash|zsh|fish
   help [CMD]  show this help, or one command's (also: kms-doctor CMD --help)
   version     print the version (also: --version)
 
@@ -41,7 +42,7 @@ ${rollbackUsage.split('\n\n')[0]}
 ${sandboxUsage}`;
 }
 
-const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'help', 'version'] as const;
+const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'completion', 'help', 'version'] as const;
 
 /** `help CMD`: that command's own usage (with its examples). */
 async function commandUsage(name: string): Promise<string> {
@@ -58,6 +59,8 @@ async function commandUsage(name: string): Promise<string> {
       return (await import('./commands/rollback-command.js')).rollbackUsage;
     case 'sandbox':
       return (await import('./sandbox/command.js')).sandboxUsage;
+    case 'completion':
+      return (await import('./commands/completion-command.js')).completionUsage;
     case 'operations':
       return 'Usage: kms-doctor operations\n\nLists the operations --operation accepts and the KMS permissions each needs.';
     default:
@@ -95,6 +98,8 @@ async function main(argv: readonly string[]): Promise<number> {
       if (rest.length > 0) throw new UsageError(`operations takes no arguments, not '${rest[0]}'`);
       process.stdout.write((await import('./commands/operations-command.js')).operationsTable() + '\n');
       return 0;
+    case 'completion':
+      return (await import('./commands/completion-command.js')).runCompletionCommand(rest);
     case 'help':
     case '--help':
     case '-h':
