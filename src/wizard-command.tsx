@@ -4,6 +4,7 @@
 // the wizard opens on the training scenarios.
 import { render } from 'ink';
 import { App } from './ui/app.js';
+import { withFallbackSize } from './ui/use-terminal-width.js';
 import { findCredentials } from './aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
 import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
@@ -59,7 +60,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
       scenarios={builtInScenarios()}
       colour={colourWanted(streams.stdout, streams.env)}
     />,
-    { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, exitOnCtrlC: false },
+    { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
   );
   // The first frame is on screen: now parse the AWS SDK and the simulator, while the user reads it.
   setImmediate(() => runtime.preload());
