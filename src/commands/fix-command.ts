@@ -118,6 +118,9 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   const printablePlan = planWithConnection(plan, connection);
   json.plan = printablePlan;
   if (!options.json) io.stdout.write('\n' + planText(printablePlan, p));
+  if (!options.json && options.fixFilesDir === undefined && plan.steps.some((step) => step.command.includes('file://kms-doctor-'))) {
+    io.stdout.write(p.dim('The documents the aws CLI commands read (file://…): kms-doctor fix --fix-files DIR (or check --fix-files DIR) writes them into DIR.\n'));
+  }
   if (plan.steps.length === 0) {
     io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${nothingToApply(result, plan)}\n`);
     return finish(fixExitCodes.unknown, { applied: false });
