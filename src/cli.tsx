@@ -135,6 +135,8 @@ async function errorCode(error: unknown, exitCode: number): Promise<string> {
   const { AwsCallError } = await import('./aws/aws-errors.js');
   if (error instanceof AwsCallError) return error.kind;
   if (error instanceof UsageError) return 'usage';
+  const kind = (error as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind === 'string') return kind;
   return exitCode === 2 ? 'usage' : exitCode === 3 ? 'could-not-determine' : exitCode === 4 ? 'refused' : 'failed';
 }
 

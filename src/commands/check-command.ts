@@ -34,7 +34,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   } catch (error) {
     if (error instanceof DiagnosisStopped) {
       const { message, exitCode } = stoppedReport(error);
-      throw new CheckFailure(message, exitCode);
+      throw new CheckFailure(message, exitCode, error.kind);
     }
     throw error;
   } finally {
@@ -59,6 +59,8 @@ export class CheckFailure extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** What kind of failure, for the --json error document (credentials, network, non-aws, principal-not-found…). */
+    readonly kind?: string,
   ) {
     super(message);
     this.name = 'CheckFailure';

@@ -55,7 +55,7 @@ export async function runFixCommand(args: readonly string[], io: FixIo = default
   } catch (error) {
     if (error instanceof DiagnosisStopped) {
       const { message, exitCode } = stoppedReport(error);
-      throw new CheckFailure(message, exitCode === 2 ? fixExitCodes.usage : fixExitCodes.unknown);
+      throw new CheckFailure(message, exitCode === 2 ? fixExitCodes.usage : fixExitCodes.unknown, error.kind);
     }
     throw error;
   } finally {
