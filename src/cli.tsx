@@ -6,6 +6,8 @@
 // the AWS SDK, the policy simulator or the sandbox to be parsed.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+import { didYouMean } from './did-you-mean.js';
+import { toolVersion } from './tool-version.js';
 import { UsageError } from './usage-error.js';
 
 async function usage(): Promise<string> {
@@ -25,7 +27,9 @@ Commands:
   rollback    restore a backup written by fix
   operations  list the operations kms-doctor knows and the KMS permissions each needs
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
-  help        show this help
+  completion  print a completion script: kms-doctor completion bash|zsh|fish
+  help [CMD]  show this help, or one command's (also: kms-doctor CMD --help)
+  version     print the version (also: --version)
 
 ${wizardUsage}
 
@@ -38,12 +42,42 @@ ${rollbackUsage.split('\n\n')[0]}
 ${sandboxUsage}`;
 }
 
+const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'completion', 'help', 'version'] as const;
+
+/** `help CMD`: that command's own usage (with its examples). */
+async function commandUsage(name: string): Promise<string> {
+  switch (name) {
+    case 'check': {
+      const { checkUsage, checkExamples } = await import('./commands/check-args.js');
+      return `${checkUsage}\n\n${checkExamples}`;
+    }
+    case 'fix': {
+      const { fixUsage, fixExamples } = await import('./commands/fix-args.js');
+      return `${fixUsage}\n\n${fixExamples}`;
+    }
+    case 'rollback':
+      return (await import('./commands/rollback-command.js')).rollbackUsage;
+    case 'sandbox':
+      return (await import('./sandbox/command.js')).sandboxUsage;
+    case 'completion':
+      return (await import('./commands/completion-command.js')).completionUsage;
+    case 'operations':
+      return 'Usage: kms-doctor operations\n\nLists the operations --operation accepts and the KMS permissions each needs.';
+    default:
+      throw new UsageError(`no command '${name}'${didYouMean(name, commands)} (kms-doctor help lists them)`);
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`kms-doctor ${toolVersion()}\n`);
+    return 0;
+  }
   // No command, or only flags (kms-doctor --key … --operation …): the wizard, with the flags as answers.
   if (command === undefined || (command.startsWith('--') && command !== '--help')) {
-    // chalk (under Ink) knows FORCE_COLOR but not NO_COLOR: translate before it loads.
-    if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+    // chalk (under Ink) knows FORCE_COLOR but not NO_COLOR or TERM=dumb: translate before it loads.
+    if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || process.env.TERM === 'dumb')) process.env.FORCE_COLOR = '0';
     const { runWizardCommand } = await import('./wizard-command.js');
     return runWizardCommand(argv);
   }
@@ -57,15 +91,22 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'rollback':
       return (await import('./commands/rollback-command.js')).runRollbackCommand(rest);
     case 'operations':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write((await commandUsage('operations')) + '\n');
+        return 0;
+      }
+      if (rest.length > 0) throw new UsageError(`operations takes no arguments, not '${rest[0]}'`);
       process.stdout.write((await import('./commands/operations-command.js')).operationsTable() + '\n');
       return 0;
+    case 'completion':
+      return (await import('./commands/completion-command.js')).runCompletionCommand(rest);
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write((await usage()) + '\n');
+      process.stdout.write((rest[0] !== undefined ? await commandUsage(rest[0]) : await usage()) + '\n');
       return 0;
     default:
-      throw new UsageError(`unknown command '${command}' (try: kms-doctor help)`);
+      throw new UsageError(`unknown command '${command}'${didYouMean(command, commands)} (kms-doctor help lists them)`);
   }
 }
 
@@ -89,13 +130,31 @@ async function describeFailure(error: unknown): Promise<{ message: string; exitC
   return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
 }
 
-main(process.argv.slice(2)).then(
+/** The `code` of a --json error object: what kind of failure, stable for scripts. */
+async function errorCode(error: unknown, exitCode: number): Promise<string> {
+  const { AwsCallError } = await import('./aws/aws-errors.js');
+  if (error instanceof AwsCallError) return error.kind;
+  if (error instanceof UsageError) return 'usage';
+  const kind = (error as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind === 'string') return kind;
+  return exitCode === 2 ? 'usage' : exitCode === 3 ? 'could-not-determine' : exitCode === 4 ? 'refused' : 'failed';
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
   (exitCode) => process.exit(exitCode),
   async (error: unknown) => {
     const { message, exitCode } = await describeFailure(error).catch(() => ({ message: String(error), exitCode: 1 }));
     // The message may quote AWS or the user (an error text, a URL): its control characters are escaped.
     const { printableLine } = await import('./engine/display-text.js');
-    process.stderr.write(`kms-doctor: ${printableLine(message.split('\n')[0] ?? '')}\n`);
+    const line = message.split('\n')[0] ?? '';
+    process.stderr.write(`kms-doctor: ${printableLine(line)}\n`);
+    // With --json, a script reads stdout: the failure is a JSON object there too (the line stays on stderr for people).
+    if (argv.includes('--json')) {
+      const { jsonEnvelope } = await import('./commands/json-output.js');
+      const extra = (error as { jsonFields?: Record<string, unknown> } | undefined)?.jsonFields ?? {};
+      process.stdout.write(JSON.stringify(jsonEnvelope({ error: { code: await errorCode(error, exitCode), message: line }, ...extra, exitCode }), null, 2) + '\n');
+    }
     process.exit(exitCode);
   },
 );

@@ -4,8 +4,9 @@
 // the wizard opens on the training scenarios.
 import { render } from 'ink';
 import { App } from './ui/app.js';
+import { withFallbackSize } from './ui/use-terminal-width.js';
 import { findCredentials } from './aws/credential-presence.js';
-import { connectionOptionsOf, parseFlags } from './commands/check-args.js';
+import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
 import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
 import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
 import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
@@ -23,8 +24,9 @@ export interface WizardStreams {
 
 const processStreams = (): WizardStreams => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export const colourWanted = (stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean => Boolean(stdout.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+import { colourWanted } from './colour-wanted.js';
+
+export { colourWanted };
 
 export async function runWizardCommand(args: readonly string[], streams: WizardStreams = processStreams(), runtimeOptions: Partial<WizardRuntimeOptions> = {}): Promise<number> {
   const values = parseFlags(args, {});
@@ -37,9 +39,10 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     return 2;
   }
   if (values.json) throw new UsageError('--json is for kms-doctor check and fix, not the wizard');
+  if (values.debug) throw new UsageError('--debug is for kms-doctor check, fix and rollback: its lines would break the wizard\'s screen');
   if (values.error === '-') throw new UsageError('--error - reads the message from stdin, which the wizard needs for its keys: give --error TEXT');
   const connection = connectionOptionsOf(values);
-  if (values.operation !== undefined && !findOperation(values.operation)) throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists them)`);
+  if (values.operation !== undefined && !findOperation(values.operation)) throw new UsageError(unknownOperationMessage(values.operation));
   if (values.key !== undefined && !isKeyIdentifier(values.key)) throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
   if (values.principal !== undefined && !isPrincipalArn(values.principal)) throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
   const answers: StartAnswers = {
@@ -57,7 +60,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
       scenarios={builtInScenarios()}
       colour={colourWanted(streams.stdout, streams.env)}
     />,
-    { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, exitOnCtrlC: false },
+    { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
   );
   // The first frame is on screen: now parse the AWS SDK and the simulator, while the user reads it.
   setImmediate(() => runtime.preload());

@@ -1,11 +1,10 @@
 // The aws CLI equivalents of every write and every undo the apply step performs: shown in the plan,
 // stored in backups as the restore command, and printed when a rollback must be finished by hand.
 // Documents always come from a file (file://), so a command stays short and copies its text exactly.
-import { shellWord } from '../engine/fixes/cli-commands.js';
+import { fileArgument, shellWord } from '../engine/aws-cli.js';
 import type { PrincipalKind } from './target-store.js';
 
-// A placeholder (<backup of step 2>) is left unquoted: it is read by people, never run as is.
-const file = (path: string) => `file://${path.startsWith('<') ? path : shellWord(path)}`;
+const file = fileArgument;
 const region = (value: string | undefined) => (value !== undefined ? ` --region ${shellWord(value)}` : '');
 
 export const awsCli = {

@@ -21,6 +21,10 @@ export interface ProfileSettings {
   readonly region: string | undefined;
   /** Endpoints configured for each service outside our `--endpoint-url` flag, SDK precedence applied. */
   readonly endpoints: Readonly<Partial<Record<AwsServiceName, string>>>;
+  /** The profile's ca_bundle, max_attempts and retry_mode, as written. */
+  readonly caBundle?: string;
+  readonly maxAttempts?: string;
+  readonly retryMode?: string;
 }
 
 export function sharedFilePaths(env: NodeJS.ProcessEnv): SharedFilePaths {
@@ -99,7 +103,14 @@ export async function loadProfileSettings(env: NodeJS.ProcessEnv, requested: str
       if (url) endpoints[service] = url;
     }
   }
-  return { profile: requested, region: settings.region || undefined, endpoints };
+  return {
+    profile: requested,
+    region: settings.region || undefined,
+    endpoints,
+    ...(settings.ca_bundle ? { caBundle: settings.ca_bundle } : {}),
+    ...(settings.max_attempts ? { maxAttempts: settings.max_attempts } : {}),
+    ...(settings.retry_mode ? { retryMode: settings.retry_mode } : {}),
+  };
 }
 
 /** `--region` > AWS_REGION > AWS_DEFAULT_REGION (the AWS CLI's name, which the SDK ignores) > the profile's region. */

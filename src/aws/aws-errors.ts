@@ -236,6 +236,8 @@ export function classifyCredentialError(error: unknown, context: { profile: stri
       ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
     });
   }
+  const named = context.profile !== undefined ? namedProfileFailure(context.profile, f.message) : undefined;
+  if (named !== undefined) return new AwsCallError({ kind: 'credentials', code: named.code, call: 'credentials', message: redactSecrets(named.message) });
   const nothingFound = /Could not load credentials from any providers/i.test(f.message);
   const tried =
     context.instanceMetadataTried === false
@@ -251,6 +253,27 @@ export function classifyCredentialError(error: unknown, context: { profile: stri
     message,
     ...(f.httpStatusCode !== undefined ? { httpStatusCode: f.httpStatusCode } : {}),
   });
+}
+
+/** A named profile's own failure, in one line with the next step (the aws CLI's advice where it has one). */
+function namedProfileFailure(profile: string, message: string): { code: string; message: string } | undefined {
+  if (/requires multi-factor authentication/i.test(message)) {
+    return {
+      code: 'MfaCodeRequired',
+      message: `profile '${profile}' assumes its role with MFA (mfa_serial), and there is no terminal to ask for the code: run kms-doctor on a terminal, or export the credentials of 'aws sts assume-role … --serial-number … --token-code …' instead`,
+    };
+  }
+  if (/\bSSO\b/.test(message) && /(expired|not found|invalid|refresh|sso login)/i.test(message)) {
+    return { code: 'SsoSessionExpired', message: `the SSO session of profile '${profile}' has expired or was never started: run aws sso login --profile ${profile}` };
+  }
+  const commandFailed = /^Command failed: [^\n]*\n([\s\S]*)$/.exec(message);
+  if (commandFailed) {
+    // exec's message: the command line, then its stderr. The command may hold arguments we need not repeat.
+    const said = commandFailed[1]!.split('\n').map((line) => line.trim()).filter(Boolean).join('; ');
+    return { code: 'CredentialProcessFailed', message: `the credential_process of profile '${profile}' failed: ${said || 'it printed nothing on stderr'}` };
+  }
+  if (/credential_process/.test(message)) return { code: 'CredentialProcessFailed', message: `profile '${profile}': ${message.split('\n')[0]}` };
+  return undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import { awsServices, defaultEndpoint, loadProfileSettings, resolveRegion, share
 import { classifyCredentialError } from './aws-errors.js';
 import { UsageError } from '../usage-error.js';
 import { callRecorderPlugin, type AwsCallObserver } from './call-recorder.js';
+import { readCaBundle, requestHandlerFor, type HttpTimeouts } from './network.js';
 
 export type { AwsServiceName } from './aws-config.js';
 
@@ -33,11 +34,13 @@ export interface AwsSessionOptions {
   readonly maxAttempts?: number;
   /**
    * How long one HTTP attempt may wait for an answer (and a started answer may stall), in milliseconds:
-   * KMS_DOCTOR_REQUEST_TIMEOUT (seconds) from `env`, else 30 s. See requestHandlerFor.
+   * KMS_DOCTOR_REQUEST_TIMEOUT (seconds) from `env`, else 30 s. See httpTimeoutsFor.
    */
   readonly requestTimeoutMs?: number;
   /** Called after every HTTP exchange (never with secrets): `--debug` traces, round-trip counting. */
   readonly onCall?: AwsCallObserver;
+  /** Asks for the code of a profile's mfa_serial (a masked prompt on a terminal); without it such a profile is refused. */
+  readonly mfaCodeProvider?: (serial: string) => Promise<string>;
 }
 
 /** Clients that share one set of credentials. */
@@ -52,6 +55,8 @@ export interface AwsClientSet {
   sts(): STSClient;
   /** Where a service's calls go, for messages: the configured endpoint, else AWS's own. */
   endpoint(service: AwsServiceName, region?: string): string;
+  /** The endpoints configured (--endpoint-url, AWS_ENDPOINT_URL*, the profile): printed commands must name them. */
+  readonly configuredEndpoints: Readonly<Partial<Record<AwsServiceName, string>>>;
 }
 
 export interface AwsSession extends AwsClientSet {
@@ -80,10 +85,9 @@ const connectionTimeoutMs = 5_000;
  * the socket) covers an endpoint that sends the headers and then stalls the body, which requestTimeout
  * no longer watches once the headers have arrived.
  */
-export function requestHandlerFor(requestTimeoutMs: number) {
+export function httpTimeoutsFor(requestTimeoutMs: number): HttpTimeouts {
   return { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs, socketTimeout: requestTimeoutMs, throwOnRequestTimeout: true };
 }
-type RequestHandlerConfig = ReturnType<typeof requestHandlerFor>;
 
 /** KMS_DOCTOR_REQUEST_TIMEOUT in seconds (a positive number, fractions allowed), else the default. */
 export function requestTimeoutFrom(options: Pick<AwsSessionOptions, 'requestTimeoutMs'>, env: NodeJS.ProcessEnv): number {
@@ -104,14 +108,27 @@ interface ClientSetup {
   readonly region: string | undefined;
   readonly endpointUrl: string | undefined;
   readonly maxAttempts: number;
-  readonly requestHandler: RequestHandlerConfig;
+  readonly timeouts: HttpTimeouts;
+  readonly retryMode: 'standard' | 'adaptive' | 'legacy';
+  /** AWS_CA_BUNDLE's or the profile's ca_bundle certificates. */
+  readonly ca: string | undefined;
   readonly credentials: AwsCredentialIdentityProvider;
   readonly onCall: AwsCallObserver | undefined;
 }
 
-function maxAttemptsFrom(options: AwsSessionOptions, env: NodeJS.ProcessEnv): number {
-  const fromEnv = Number(env.AWS_MAX_ATTEMPTS);
-  return options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 3);
+/** Attempts per call: the option, AWS_MAX_ATTEMPTS, the profile's max_attempts, else 3 (the SDKs' and the CLI's order). */
+function maxAttemptsFrom(options: AwsSessionOptions, env: NodeJS.ProcessEnv, profileValue: string | undefined): number {
+  const positive = (text: string | undefined) => {
+    const n = Number(text);
+    return text !== undefined && text !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  return options.maxAttempts ?? positive(env.AWS_MAX_ATTEMPTS) ?? positive(profileValue) ?? 3;
+}
+
+/** AWS_RETRY_MODE, else the profile's retry_mode, else standard. */
+function retryModeFrom(env: NodeJS.ProcessEnv, profileValue: string | undefined): ClientSetup['retryMode'] {
+  const mode = (env.AWS_RETRY_MODE || profileValue || 'standard').toLowerCase();
+  return mode === 'adaptive' || mode === 'legacy' ? mode : 'standard';
 }
 
 /** The links of a credential chain, named for tests and messages. */
@@ -181,11 +198,14 @@ function credentialProvider(
   settings: ProfileSettings,
   endpointUrl: string | undefined,
   maxAttempts: number,
-  requestHandler: RequestHandlerConfig,
+  timeouts: HttpTimeouts,
   onCall: AwsCallObserver | undefined,
   sources: readonly CredentialSource[],
+  mfaCodeProvider: ((serial: string) => Promise<string>) | undefined,
+  ca: string | undefined,
 ): AwsCredentialIdentityProvider {
   const stsEndpoint = endpointUrl ?? settings.endpoints.sts;
+  const requestHandler = requestHandlerFor(stsEndpoint ?? 'https://sts.amazonaws.com', ca, timeouts);
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
   const init = {
     ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
@@ -197,10 +217,14 @@ function credentialProvider(
     ...(onCall ? { clientPlugins: [callRecorderPlugin(onCall, settings.region)] } : {}),
   };
   const remote = sources.includes('instance-metadata');
+  // A named profile resolves through that profile only, as the aws CLI does: the chain would swallow its
+  // real failure (a credential_process error, an expired SSO session, an MFA code) and go on to IMDS.
   const provider: AwsCredentialIdentityProvider =
     settings.profile === undefined && accessKeyId && secretAccessKey
       ? async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
-      : remote
+      : settings.profile !== undefined
+        ? memoize(fromIni({ ...init, ...(mfaCodeProvider ? { mfaCodeProvider } : {}) }), expiresSoon, (credentials) => credentials.expiration !== undefined)
+        : remote
         ? fromNodeProviderChain(init)
         : localProviderChain(init);
   const where = stsEndpoint ?? 'the AWS credentials endpoints';
@@ -214,7 +238,7 @@ function credentialProvider(
 }
 
 function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
-  const { settings, endpointUrl, maxAttempts, requestHandler, credentials, onCall } = setup;
+  const { settings, endpointUrl, maxAttempts, retryMode, credentials, onCall } = setup;
   const kmsClients = new Map<string, KMSClient>();
   let iamClient: IAMClient | undefined;
   let stsClient: STSClient | undefined;
@@ -226,7 +250,8 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
       region,
       credentials,
       maxAttempts,
-      requestHandler,
+      retryMode,
+      requestHandler: requestHandlerFor(endpoint ?? defaultEndpoint(service, region), setup.ca, setup.timeouts),
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(endpoint ? { endpoint } : {}),
     };
@@ -257,6 +282,7 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
       }
       return stsClient;
     },
+    configuredEndpoints: Object.fromEntries(awsServices.flatMap((service) => (endpointOf(service) ? [[service, endpointOf(service)]] : []))),
     endpoint(service, region) {
       return endpointOf(service) ?? defaultEndpoint(service, region ?? globalRegion);
     },
@@ -277,19 +303,22 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
 export async function createAwsSession(options: AwsSessionOptions = {}): Promise<AwsSession> {
   const env = options.env ?? process.env;
   const paths = sharedFilePaths(env);
-  const maxAttempts = maxAttemptsFrom(options, env);
-  const requestHandler = requestHandlerFor(requestTimeoutFrom(options, env));
+  const timeouts = httpTimeoutsFor(requestTimeoutFrom(options, env));
   const endpointUrl = options.endpointUrl || undefined;
   const prepare = async (profile: string | undefined) => {
     const settings = await loadProfileSettings(env, profile, paths);
+    const maxAttempts = maxAttemptsFrom(options, env, settings.maxAttempts);
+    const ca = env.AWS_CA_BUNDLE ? readCaBundle(env.AWS_CA_BUNDLE, 'AWS_CA_BUNDLE') : readCaBundle(settings.caBundle, `ca_bundle of profile '${profile ?? 'default'}'`);
     const sources = credentialSourcesFor(awsServices.map((service) => endpointUrl ?? settings.endpoints[service]));
     const set = clientSet({
       settings,
       region: resolveRegion(options.region, env, settings.region),
       endpointUrl,
       maxAttempts,
-      requestHandler,
-      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, requestHandler, options.onCall, sources),
+      timeouts,
+      retryMode: retryModeFrom(env, settings.retryMode),
+      ca,
+      credentials: credentialProvider(env, paths, settings, endpointUrl, maxAttempts, timeouts, options.onCall, sources, options.mfaCodeProvider, ca),
       onCall: options.onCall,
     });
     return { set, sources };

@@ -13,6 +13,10 @@ export interface AwsCallRecord {
   readonly httpStatusCode?: number;
   /** The error name when the exchange failed (AccessDeniedException, ECONNREFUSED…). */
   readonly errorCode?: string;
+  /** Where the request went (scheme, host, port; no path or query). */
+  readonly endpoint?: string;
+  /** AWS's request ID, for a support case or CloudTrail. */
+  readonly requestId?: string;
 }
 
 export type AwsCallObserver = (record: AwsCallRecord) => void;
@@ -31,16 +35,32 @@ export function callRecorderPlugin<Input extends object, Output extends Metadata
   const middleware: FinalizeRequestMiddleware<Input, Output> = (next, context) => async (args) => {
     const call = callName(context.clientName, context.commandName);
     const startedAt = performance.now();
+    const request = args.request as { protocol?: unknown; hostname?: unknown; port?: unknown } | undefined;
+    const endpoint =
+      typeof request?.hostname === 'string' ? `${String(request.protocol ?? 'https:')}//${request.hostname}${typeof request.port === 'number' ? `:${request.port}` : ''}` : undefined;
+    const where = endpoint !== undefined ? { endpoint } : {};
     try {
       const result = await next(args);
-      const status = (result.response as { statusCode?: unknown } | undefined)?.statusCode;
-      observe({ call, region, startedAt, endedAt: performance.now(), ...(typeof status === 'number' ? { httpStatusCode: status } : {}) });
+      const response = result.response as { statusCode?: unknown; headers?: Record<string, string | undefined> } | undefined;
+      const status = response?.statusCode;
+      const requestId = response?.headers?.['x-amzn-requestid'] ?? response?.headers?.['x-amz-request-id'];
+      observe({ call, region, startedAt, endedAt: performance.now(), ...where, ...(typeof status === 'number' ? { httpStatusCode: status } : {}), ...(requestId ? { requestId } : {}) });
       return result;
     } catch (error) {
-      const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+      const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown; requestId?: unknown } };
       const errorCode = typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : 'Error';
       const status = e.$metadata?.httpStatusCode;
-      observe({ call, region, startedAt, endedAt: performance.now(), errorCode, ...(typeof status === 'number' ? { httpStatusCode: status } : {}) });
+      const requestId = e.$metadata?.requestId;
+      observe({
+        call,
+        region,
+        startedAt,
+        endedAt: performance.now(),
+        errorCode,
+        ...where,
+        ...(typeof status === 'number' ? { httpStatusCode: status } : {}),
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+      });
       throw error;
     }
   };
@@ -66,4 +86,18 @@ export function callWaves(records: readonly AwsCallRecord[]): string[][] {
   const result: string[][] = [];
   for (const record of records) (result[depth.get(record)! - 1] ??= []).push(record.call);
   return Array.from(result, (wave) => (wave ?? []).sort());
+}
+
+/** One `--debug` line: service and operation, Region, endpoint, status, duration, request ID. Never a header, body or credential. */
+export function debugLine(record: AwsCallRecord): string {
+  const status = record.httpStatusCode !== undefined ? String(record.httpStatusCode) : 'no response';
+  const parts = [
+    record.call,
+    record.region ?? '-',
+    record.endpoint ?? '-',
+    record.errorCode !== undefined ? `${status} ${record.errorCode}` : status,
+    `${Math.round(record.endedAt - record.startedAt)}ms`,
+    ...(record.requestId !== undefined ? [`request-id ${record.requestId}`] : []),
+  ];
+  return `kms-doctor debug: ${parts.join(' ')}`;
 }

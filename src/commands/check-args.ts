@@ -5,6 +5,7 @@ import { findOperation, operationRequirements, type OperationRequirement } from 
 import { parseKmsError, type ParsedError } from '../engine/error-message-parser.js';
 import { answersFromError } from '../engine/error-prefill.js';
 import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
+import { didYouMean } from '../did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ConnectionOptions {
@@ -12,6 +13,8 @@ export interface ConnectionOptions {
   readonly keyProfile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
+  /** --debug: one line per AWS call on stderr. */
+  readonly debug?: boolean;
 }
 
 export interface CheckOptions extends ConnectionOptions {
@@ -34,10 +37,15 @@ export class IncompleteErrorMessage extends UsageError {
   ) {
     super(`the error message does not say ${missing.join(' or ')}: give ${missing.map((m) => `--${m}`).join(' and ')}`);
   }
+
+  /** What the --json error document carries besides the error: the parsed fields still help a script. */
+  get jsonFields(): Record<string, unknown> {
+    return { parsedError: this.parsedError, missing: this.missing };
+  }
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
+                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -51,9 +59,17 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
   --region R             Region (a key ARN's Region wins)
   --endpoint-url URL     send every AWS call to URL (e.g. a kms-doctor sandbox)
+  --debug                one line per AWS call on stderr (service, operation, Region, endpoint, status,
+                         duration, request ID; never a credential)
   --json                 one JSON document on stdout
 
 Exit codes: 0 allowed, 1 denied (causes found), 2 usage or input error, 3 could not determine.`;
+
+export const checkExamples = `Examples:
+  kms-doctor check --key alias/orders-data --operation Decrypt
+  kms-doctor check --key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab \\
+      --operation s3:GetObject --principal arn:aws:iam::111122223333:role/AppRole --profile admin --json
+  pbpaste | kms-doctor check --error - --profile prod --fix-files ./fix`;
 
 export { isKeyIdentifier, isPrincipalArn, regionOfKeyArn } from '../engine/identifiers.js';
 
@@ -62,6 +78,7 @@ export const connectionFlags = {
   'key-profile': { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  debug: { type: 'boolean' },
 } as const;
 
 const diagnosisFlags = {
@@ -79,11 +96,26 @@ type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** Parses flags strictly; a mistake becomes a one-line UsageError. */
 export function parseFlags<T extends FlagSpec>(args: readonly string[], extra: T) {
+  const options = { ...diagnosisFlags, ...extra };
   try {
-    return parseArgs({ args: [...args], options: { ...diagnosisFlags, ...extra }, allowPositionals: false, strict: true }).values;
+    return parseArgs({ args: [...args], options, allowPositionals: false, strict: true }).values;
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw flagError(error, Object.keys(options));
   }
+}
+
+/** parseArgs's error as one line; an unknown flag gets the closest known one. */
+export function flagError(error: unknown, flags: readonly string[]): UsageError {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (unknown === undefined) return new UsageError(message);
+  return new UsageError(`unknown flag ${unknown}${didYouMean(unknown, flags.map((flag) => `--${flag}`))}; --help lists the flags`);
+}
+
+/** An --operation kms-doctor does not know, with the closest one it does. */
+export function unknownOperationMessage(operation: string): string {
+  const names = operationRequirements.flatMap((op) => [op.name, ...op.aliases]);
+  return `unknown operation '${operation}'${didYouMean(operation, names)} (kms-doctor operations lists the ${operationRequirements.length} it knows)`;
 }
 
 export async function parseCheckArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<CheckOptions | 'help'> {
@@ -136,6 +168,7 @@ export function checkOptionsOf(
   'key-profile'?: string;
   region?: string;
   'endpoint-url'?: string;
+  debug?: boolean;
   },
   parsedError?: ParsedError,
 ): CheckOptions {
@@ -151,7 +184,7 @@ export function checkOptionsOf(
   if (values.operation === undefined) throw new UsageError('--operation is required (e.g. Decrypt or s3:PutObject; see kms-doctor operations)');
   const operation = findOperation(values.operation);
   if (!operation) {
-    throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists the ${operationRequirements.length} it knows)`);
+    throw new UsageError(unknownOperationMessage(values.operation));
   }
   if (values.principal !== undefined && !isPrincipalArn(values.principal)) {
     throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
@@ -167,7 +200,7 @@ export function checkOptionsOf(
   };
 }
 
-export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string }): ConnectionOptions {
+export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string; debug?: boolean }): ConnectionOptions {
   const endpointUrl = values['endpoint-url'];
   if (endpointUrl !== undefined && !isHttpUrl(endpointUrl)) {
     throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http(s) URL`);
@@ -180,6 +213,7 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
     ...(values['key-profile'] !== undefined ? { keyProfile: values['key-profile'] } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+    ...(values.debug ? { debug: true } : {}),
   };
 }
 

@@ -4,25 +4,20 @@ import { AwsCallError } from '../aws/aws-errors.js';
 import { displaySafe, printableLine } from '../engine/display-text.js';
 import { createNewFiles, LocalFileError, makeDirectories, reasonOf } from '../files/new-files.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
-import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
+import { checkExamples, checkUsage, parseCheckArgs } from './check-args.js';
+import { jsonEnvelope } from './json-output.js';
+import { mfaPrompt } from './mfa-prompt.js';
+import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
 /** Exit codes of `check`, documented in the README. */
 export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as const;
 
 export async function runCheckCommand(args: readonly string[]): Promise<number> {
-  let options;
-  try {
-    options = await parseCheckArgs(args);
-  } catch (error) {
-    // The parsed fields still help a script: print them, then fail as a usage error.
-    if (error instanceof IncompleteErrorMessage && args.includes('--json')) {
-      process.stdout.write(JSON.stringify({ parsedError: error.parsedError, missing: error.missing }, null, 2) + '\n');
-    }
-    throw error;
-  }
+  // A failure, an incomplete --error included, is printed by the CLI: with --json, as the error document.
+  const options = await parseCheckArgs(args);
   if (options === 'help') {
-    process.stdout.write(checkUsage + '\n');
+    process.stdout.write(`${checkUsage}\n\n${checkExamples}\n`);
     return 0;
   }
   // A --fix-files directory that cannot be made is said before any AWS call, not after the diagnosis.
@@ -33,13 +28,14 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
       throw new CheckFailure(`--fix-files ${options.fixFilesDir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
     }
   }
-  const session = await openSession(options);
+  const session = await openSession(options, process.env, mfaPrompt());
   try {
     const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
-    const result = options.parsedError ? { ...diagnosed, parsedError: options.parsedError } : diagnosed;
+    const printable = { ...diagnosed, fixes: fixesWithConnection(diagnosed.fixes, commandConnectionOf(session, diagnosed.facts)) };
+    const result = options.parsedError ? { ...printable, parsedError: options.parsedError } : printable;
     if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
     if (options.json) {
-      process.stdout.write(JSON.stringify(checkJson(result), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(jsonEnvelope(checkJson(result)), null, 2) + '\n');
     } else {
       process.stdout.write(humanReport(displaySafe(result), paint(colourWanted(process.stdout))));
     }
@@ -47,7 +43,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
   } catch (error) {
     if (error instanceof DiagnosisStopped) {
       const { message, exitCode } = stoppedReport(error);
-      throw new CheckFailure(message, exitCode);
+      throw new CheckFailure(message, exitCode, error.kind);
     }
     throw error;
   } finally {
@@ -56,7 +52,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
 }
 
 /** Writes the documents the fixes' commands read, so the printed aws CLI commands run as they are. */
-function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
+export function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
   const files = fixes.flatMap((fix) => fix.files);
   try {
     // New files only, never through a symlink; all or none (src/files/new-files.ts).
@@ -72,6 +68,8 @@ export class CheckFailure extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** What kind of failure, for the --json error document (credentials, network, non-aws, principal-not-found…). */
+    readonly kind?: string,
   ) {
     super(message);
     this.name = 'CheckFailure';

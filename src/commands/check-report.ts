@@ -56,10 +56,7 @@ export function paint(colour: boolean): Paint {
   return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), colour };
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function colourWanted(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '');
-}
+export { colourWanted } from '../colour-wanted.js';
 
 function describe<T>(observation: Observation<T>, known: (value: T) => string): string {
   switch (observation.status) {

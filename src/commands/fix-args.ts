@@ -1,7 +1,7 @@
 // The flags of `kms-doctor fix`: those of `check`, plus how to apply.
 import { resolve } from 'node:path';
 import { UsageError } from '../usage-error.js';
-import { checkOptionsOf, checkUsage, parseFlags, type CheckOptions } from './check-args.js';
+import { checkOptionsOf, checkUsage, parsedErrorOf, parseFlags, readStandardInput, type CheckOptions } from './check-args.js';
 
 export interface FixOptions extends CheckOptions {
   /** Print the plan and change nothing. */
@@ -31,20 +31,27 @@ failed, 130 cancelled.
 
 ${checkUsage.split('\n').slice(3).join('\n')}`;
 
-export function parseFixArgs(args: readonly string[]): FixOptions | 'help' {
+export const fixExamples = `Examples:
+  kms-doctor fix --key alias/orders-data --operation Decrypt --principal arn:aws:iam::111122223333:role/AppRole --dry-run
+  kms-doctor fix --error - --profile admin --as-profile app < error.txt
+  kms-doctor fix --key alias/orders-data --operation Decrypt --yes --json`;
+
+export async function parseFixArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<FixOptions | 'help'> {
   const values = parseFlags(args, {
     'dry-run': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     'backup-dir': { type: 'string' },
     'as-profile': { type: 'string' },
+    'fix-files': { type: 'string' },
   });
   if (values.help) return 'help';
   if (values['dry-run'] && values.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
   return {
-    ...checkOptionsOf(values),
+    ...checkOptionsOf(values, await parsedErrorOf(values.error, readStdin)),
     dryRun: values['dry-run'] ?? false,
     yes: values.yes ?? false,
     ...(values['backup-dir'] !== undefined ? { backupDir: resolve(values['backup-dir']) } : {}),
     ...(values['as-profile'] !== undefined ? { asProfile: values['as-profile'] } : {}),
+    ...(values['fix-files'] !== undefined ? { fixFilesDir: values['fix-files'] } : {}),
   };
 }

@@ -5,10 +5,13 @@ import { displaySafe, printableLine } from '../engine/display-text.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
-import { CheckFailure } from './check-command.js';
+import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
-import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
+import { fixExamples, fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
+import { jsonEnvelope } from './json-output.js';
+import { mfaPrompt } from './mfa-prompt.js';
+import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
 import { applyRemediation, planRemediation } from './remediate.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
@@ -32,9 +35,9 @@ export interface FixIo {
 const defaultIo: FixIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 
 export async function runFixCommand(args: readonly string[], io: FixIo = defaultIo): Promise<number> {
-  const options = parseFixArgs(args);
+  const options = await parseFixArgs(args);
   if (options === 'help') {
-    io.stdout.write(fixUsage + '\n');
+    io.stdout.write(`${fixUsage}\n\n${fixExamples}\n`);
     return 0;
   }
   // A backup directory that cannot be used is known before any AWS call, diagnosis or prompt.
@@ -46,14 +49,14 @@ export async function runFixCommand(args: readonly string[], io: FixIo = default
       throw new CheckFailure(`${options.backupDir !== undefined ? '--backup-dir ' : 'the backup directory '}${error instanceof Error ? error.message : String(error)}`, fixExitCodes.usage);
     }
   }
-  const session = await openSession(options, io.env);
+  const session = await openSession(options, io.env, mfaPrompt(io.stdin, io.stderr));
   const asPrincipal = options.asProfile ? await openSession({ ...options, profile: options.asProfile }, io.env) : undefined;
   try {
     return await fix(options, backupDir, session, asPrincipal, io);
   } catch (error) {
     if (error instanceof DiagnosisStopped) {
       const { message, exitCode } = stoppedReport(error);
-      throw new CheckFailure(message, exitCode === 2 ? fixExitCodes.usage : fixExitCodes.unknown);
+      throw new CheckFailure(message, exitCode === 2 ? fixExitCodes.usage : fixExitCodes.unknown, error.kind);
     }
     throw error;
   } finally {
@@ -98,20 +101,28 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   const p = paint(!options.json && colourWanted(io.stdout, io.env));
   const request = diagnosisRequest(options, session);
   const result = await runDiagnosis(session, request);
-  const json: Record<string, unknown> = { diagnosis: checkJson(result) };
+  // What is printed (and in the JSON) carries the profile, Region and endpoint of this run; what is applied is the plan itself.
+  const connection = commandConnectionOf(session, result.facts);
+  const printable = { ...result, fixes: fixesWithConnection(result.fixes, connection) };
+  if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
+  const json: Record<string, unknown> = { diagnosis: checkJson(printable) };
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
-    if (options.json) io.stdout.write(JSON.stringify({ ...json, ...extra, exitCode: code }, null, 2) + '\n');
+    if (options.json) io.stdout.write(JSON.stringify(jsonEnvelope({ ...json, ...extra, exitCode: code }), null, 2) + '\n');
     return code;
   };
   // Data from AWS is shown through displaySafe: control characters in it are escaped, never obeyed.
-  if (!options.json) io.stdout.write(humanReport(displaySafe(result), p));
+  if (!options.json) io.stdout.write(humanReport(displaySafe(printable), p));
   if (result.diagnosis.verdict === 'allowed') {
     if (!options.json) io.stdout.write('\nNothing to do: the call is already allowed.\n');
     return finish(fixExitCodes.done);
   }
   const plan = await planRemediation(session, result, request);
-  json.plan = plan;
-  if (!options.json) io.stdout.write('\n' + planText(displaySafe(plan), p));
+  const printablePlan = planWithConnection(plan, connection);
+  json.plan = printablePlan;
+  if (!options.json) io.stdout.write('\n' + planText(displaySafe(printablePlan), p));
+  if (!options.json && options.fixFilesDir === undefined && plan.steps.some((step) => step.command.includes('file://kms-doctor-'))) {
+    io.stdout.write(p.dim('The documents the aws CLI commands read (file://…): kms-doctor fix --fix-files DIR (or check --fix-files DIR) writes them into DIR.\n'));
+  }
   if (plan.steps.length === 0) {
     io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${printableLine(nothingToApply(result, plan))}\n`);
     return finish(fixExitCodes.unknown, { applied: false });
@@ -138,16 +149,17 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       signal: interruption.signal,
       ...(asPrincipal ? { asPrincipal } : {}),
       onProgress: (event) => {
-        const line = progressLine(displaySafe(event));
+        const line = progressLine(displaySafe(eventWithConnection(event, connection)));
         if (line && !options.json) io.stdout.write(`  ${line}\n`);
       },
     });
-    json.apply = outcome.report;
+    const report = reportWithConnection(outcome.report, connection);
+    json.apply = report;
     if (outcome.verification) {
       const { outcome: verified, message, dryRuns, diagnosis, notes } = outcome.verification;
       json.verification = { outcome: verified, message, dryRuns, verdict: diagnosis.verdict, causes: diagnosis.causes, ...(notes.length > 0 ? { notes } : {}) };
     }
-    if (!options.json) io.stdout.write(outcomeText(displaySafe(outcome.report), displaySafe(outcome.verification), p));
+    if (!options.json) io.stdout.write(outcomeText(displaySafe(report), displaySafe(outcome.verification), p));
     return finish(exitCodeFor(outcome.report.outcome, outcome.verification?.outcome), { applied: outcome.report.outcome.startsWith('applied') });
   } finally {
     interruption.release();

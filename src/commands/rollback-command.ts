@@ -5,10 +5,14 @@ import { BackupError, defaultBackupDir, prepareBackupDir, readBackup } from '../
 import { backupTrustProblems } from '../apply/backup-trust.js';
 import { restoreBackup } from '../apply/restore-backup.js';
 import { createTargetStore } from '../aws/target-store.js';
+import { runnableCommand } from '../engine/aws-cli.js';
 import { displaySafe, printable } from '../engine/display-text.js';
 import { UsageError } from '../usage-error.js';
-import { connectionFlags, connectionOptionsOf } from './check-args.js';
+import { connectionFlags, connectionOptionsOf, flagError } from './check-args.js';
 import { CheckFailure } from './check-command.js';
+import { jsonEnvelope } from './json-output.js';
+import { mfaPrompt } from './mfa-prompt.js';
+import { commandConnectionOf } from './printed-commands.js';
 import { openSession } from './run-diagnosis.js';
 
 export const rollbackUsage = `Usage: kms-doctor rollback BACKUP_FILE [--force] [--backup-dir DIR] [--json]
@@ -31,7 +35,7 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw flagError(error, [...Object.keys(connectionFlags), 'force', 'backup-dir', 'json', 'help']);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -54,18 +58,22 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
     throw error;
   }
   const trustProblems = await backupTrustProblems(backup);
-  const session = await openSession(connectionOptionsOf(values));
+  const session = await openSession(connectionOptionsOf(values), process.env, mfaPrompt());
   try {
     const report = await restoreBackup(backup, createTargetStore(session), {
       backupDir,
       trustProblems,
       ...(values.force ? { force: true } : {}),
     });
+    // A key in another account is restored with --key-profile (as the target store does), so its commands name that profile.
+    const keyTarget = backup.target.type === 'key-policy' || backup.target.type === 'key-state' || backup.target.type === 'grant';
+    const connection = { ...commandConnectionOf(session), ...(keyTarget && session.keyAccount ? { keyAccount: backup.target.accountId } : {}) };
+    const printed = report.restoreCommand !== undefined ? { ...report, restoreCommand: runnableCommand(report.restoreCommand, connection) } : report;
     // Text from AWS and from the backup file is shown escaped (displaySafe), never obeyed by the terminal.
-    const shown = displaySafe(report);
+    const shown = displaySafe(printed);
     // What an untrusted backup writes (or would write) is shown before anything else is said about it.
     if (!values.json && shown.diff) process.stdout.write(shown.diff.endsWith('\n') ? shown.diff : `${shown.diff}\n`);
-    if (values.json) process.stdout.write(JSON.stringify({ target: backup.target, ...report }, null, 2) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify(jsonEnvelope({ target: backup.target, ...printed }), null, 2) + '\n');
     const restored = report.outcome === 'restored' || report.outcome === 'already-restored' || report.outcome === 'restored-pending';
     if (!restored) {
       // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.

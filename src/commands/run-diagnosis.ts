@@ -3,6 +3,7 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import { factsOf, verdictTag, type DiagnosisContext } from '../../machines/diagnosis-machine.js';
 import { createAwsSession, type AwsSession } from '../aws/aws-session.js';
+import { debugLine, type AwsCallRecord } from '../aws/call-recorder.js';
 import { createFactSource, withKeyAttributes } from '../aws/fact-source.js';
 import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../engine/facts.js';
@@ -23,12 +24,14 @@ export class DiagnosisStopped extends Error {
   }
 }
 
-export async function openSession(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsSession> {
+export async function openSession(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env, prompts: { mfaCodeProvider?: (serial: string) => Promise<string> } = {}): Promise<AwsSession> {
   return createAwsSession({
+    ...prompts,
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.keyProfile !== undefined ? { keyProfile: options.keyProfile } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.debug ? { onCall: (record: AwsCallRecord) => process.stderr.write(`${debugLine(record)}\n`) } : {}),
     env,
   });
 }

@@ -1,4 +1,5 @@
 // The aws CLI command that reproduces a scenario's failing call, printed for trainees and run by tests.
+import { shellWord } from '../engine/aws-cli.js';
 import type { SandboxState, TrainingCall, TrainingState } from './state.js';
 
 /** Arguments after `aws` (without endpoint or profile) for a training call. */
@@ -29,9 +30,9 @@ export function trainingCallEndpoint(call: TrainingCall, endpoint: string): stri
   return call.viaService ? `${endpoint}/via/${call.viaService}` : endpoint;
 }
 
-/** Quotes an argument for a POSIX shell when it needs it. */
+/** Quotes an argument for a POSIX shell when it needs it: the one rule every printed aws command follows. */
 export function shellQuote(argument: string): string {
-  return /^[A-Za-z0-9_\-./:=@+,]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
+  return shellWord(argument);
 }
 
 /** Session name of the role session the printed guidance assumes. */

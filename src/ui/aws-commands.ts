@@ -2,7 +2,7 @@
 // Each names the profile and endpoint the wizard used (the sandbox's, in training).
 import type { WizardEnvironment } from '../../machines/wizard-types.js';
 import type { DiagnosisRequest, KeyFacts, PrincipalIdentity } from '../engine/facts.js';
-import { shellWord } from '../engine/fixes/cli-commands.js';
+import { accountOfArn, runnableCommand, shellWord, type CommandConnection } from '../engine/aws-cli.js';
 
 export interface CommandContext {
   readonly request: DiagnosisRequest;
@@ -14,11 +14,23 @@ export interface CommandContext {
 /** Which credentials a command needs: the caller's, or the key account's (--key-profile). */
 type Side = 'caller' | 'key';
 
-/** Appends the profile and endpoint the wizard used to an `aws …` command. */
+/** The wizard's connection as the one command builder takes it. */
+function connectionOf(environment: WizardEnvironment, keyAccount?: string): CommandConnection {
+  const endpoint = environment.endpointUrl;
+  return {
+    ...(environment.profile !== undefined ? { profile: environment.profile } : {}),
+    ...(environment.keyProfile !== undefined ? { keyProfile: environment.keyProfile } : {}),
+    ...(keyAccount !== undefined ? { keyAccount } : {}),
+    region: environment.region,
+    ...(endpoint ? { endpoints: { kms: endpoint, iam: endpoint, sts: endpoint } } : {}),
+  };
+}
+
+/** Appends the profile, Region and endpoint the wizard used to an `aws …` command. */
 export function withConnection(command: string, environment: WizardEnvironment | undefined, side: Side = 'caller'): string {
   if (!environment) return command;
-  const profile = side === 'key' ? (environment.keyProfile ?? environment.profile) : environment.profile;
-  return [command, ...(profile ? [`--profile ${shellWord(profile)}`] : []), ...(environment.endpointUrl ? [`--endpoint-url ${environment.endpointUrl}`] : [])].join(' ');
+  const connection = connectionOf(environment);
+  return runnableCommand(command, side === 'key' && environment.keyProfile ? { ...connection, profile: environment.keyProfile } : connection);
 }
 
 /** The key as commands should name it: its ARN once known (works across accounts), else as typed. */
@@ -64,7 +76,8 @@ export const grantsCommands = (c: CommandContext): string[] => [aws(c, `kms list
  * than the caller's is changed with the key account's (--key-profile), as the apply step does.
  */
 export function fixCommand(command: string, environment: WizardEnvironment | undefined, target: { readonly arn: string; readonly callerAccount?: string }): string {
-  const account = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(target.arn)?.[1];
-  const side: Side = environment?.keyProfile && account !== undefined && account !== target.callerAccount ? 'key' : 'caller';
-  return withConnection(command, environment, side);
+  if (!environment) return command;
+  const account = accountOfArn(target.arn);
+  const keyAccount = account !== undefined && account !== target.callerAccount && /^arn:aws[a-z-]*:kms:/.test(target.arn) ? account : undefined;
+  return runnableCommand(command, connectionOf(environment, keyAccount), account);
 }

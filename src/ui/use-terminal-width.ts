@@ -26,3 +26,23 @@ export function useTerminalWidth(): number {
 export function useTerminalRows(): number | undefined {
   return useTerminalSize((stdout) => (stdout.rows ? Math.max(10, stdout.rows) : undefined));
 }
+
+/**
+ * A terminal that reports 0 columns or rows (some pseudo-terminals, a serial console) is treated as
+ * 80x24: Ink would otherwise lay the wizard out one character per line. The stream's own values still
+ * win as soon as it reports them (a resize sets them through these accessors).
+ */
+export function withFallbackSize<T extends { columns?: number; rows?: number }>(stream: T, fallback = { columns: 80, rows: 24 }): T {
+  for (const name of ['columns', 'rows'] as const) {
+    let value = stream[name];
+    Object.defineProperty(stream, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => (value ? value : fallback[name]),
+      set: (next: number | undefined) => {
+        value = next;
+      },
+    });
+  }
+  return stream;
+}

@@ -184,7 +184,9 @@ describe('a --principal that does not exist', () => {
         const result = await runKmsDoctor([...command, ...flags, '--principal', principal], cliEnv(sandbox));
         const name = principal.split('/').pop();
         expect(result.stderr, command.join(' ')).toMatch(new RegExp(`^kms-doctor: no ${what} named ${name} in account 111122223333 [^\\n]*\\n$`));
-        expect(result.stdout, command.join(' ')).toBe('');
+        // With --json the same line is the error document on stdout (scripts read stdout); otherwise stdout stays empty.
+        if (command.includes('--json')) expect(JSON.parse(result.stdout).error).toEqual({ code: 'principal-not-found', message: result.stderr.slice('kms-doctor: '.length, -1) });
+        else expect(result.stdout, command.join(' ')).toBe('');
         expect(result.exitCode, command.join(' ')).toBe(2);
       }
     }

@@ -1,5 +1,6 @@
 // The writes a fix performs, each as the apply step runs it (a FixStep) and as a reviewer can run it
 // by hand (an aws CLI command reading a file:// document), plus the names of those files.
+import { fileArgument, shellWord } from '../aws-cli.js';
 import type { PrincipalIdentity } from '../facts.js';
 import type { FixStep } from '../fix.js';
 import type { KeyReference, Workspace } from './workspace.js';
@@ -10,10 +11,8 @@ export interface StepAndCommand {
   readonly command: string;
 }
 
-/** A word the shell passes through unchanged: IAM names and ARNs are, anything else gets quoted. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+// Quoting is the one rule of ../aws-cli.ts, which also adds profile, Region and endpoint when printed.
+export { shellWord };
 
 export const fileSafe = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');
 
@@ -28,7 +27,7 @@ export function uniqueFileName(workspace: Workspace, stem: string): string {
 export function putKeyPolicy(key: KeyReference, text: string, file: string): StepAndCommand {
   return {
     step: { kind: 'put-key-policy', keyArn: key.arn, policy: text },
-    command: `aws kms put-key-policy --key-id ${shellWord(key.arn)} --policy-name default --policy file://${file} --region ${shellWord(key.region)}`,
+    command: `aws kms put-key-policy --key-id ${shellWord(key.arn)} --policy-name default --policy ${fileArgument(file)} --region ${shellWord(key.region)}`,
   };
 }
 
@@ -38,18 +37,18 @@ export function putEntityPolicy(principal: PrincipalIdentity, policyName: string
   return principal.kind === 'role'
     ? {
         step: { kind: 'put-role-policy', roleName: principal.name, policyName, document: text },
-        command: `aws iam put-role-policy --role-name ${name} --policy-name ${policy} --policy-document file://${file}`,
+        command: `aws iam put-role-policy --role-name ${name} --policy-name ${policy} --policy-document ${fileArgument(file)}`,
       }
     : {
         step: { kind: 'put-user-policy', userName: principal.name, policyName, document: text },
-        command: `aws iam put-user-policy --user-name ${name} --policy-name ${policy} --policy-document file://${file}`,
+        command: `aws iam put-user-policy --user-name ${name} --policy-name ${policy} --policy-document ${fileArgument(file)}`,
       };
 }
 
 export function createPolicyVersion(policyArn: string, text: string, file: string): StepAndCommand {
   return {
     step: { kind: 'create-policy-version', policyArn, document: text },
-    command: `aws iam create-policy-version --policy-arn ${shellWord(policyArn)} --policy-document file://${file} --set-as-default`,
+    command: `aws iam create-policy-version --policy-arn ${shellWord(policyArn)} --policy-document ${fileArgument(file)} --set-as-default`,
   };
 }
 

@@ -1,4 +1,4 @@
-// A list to choose from with ↑ ↓ and Enter, showing the focused item's description under it. Its focus
+// A list to choose from with ↑ ↓ (or k j) and Enter, showing the focused item's description under it. Its focus
 // is a reducer applied at once: "↓ ↓ Enter" arriving together chooses the third item, as typed.
 import { Box, Text, useInput } from 'ink';
 import { useTheme } from '../theme.js';
@@ -27,8 +27,10 @@ export interface ChoiceListProps<Value> {
 export function ChoiceList<Value>({ choices, onChoose, limit = choices.length }: ChoiceListProps<Value>) {
   const theme = useTheme();
   const [focus, apply] = useImmediateReducer(focusReducer, 0);
-  useInput((_input, key) => {
-    if (key.upArrow || key.downArrow) apply({ type: 'move', by: key.upArrow ? -1 : 1, count: choices.length });
+  useInput((input, key) => {
+    // j/k as in less and vim: a list has no text to type, so the letters are free.
+    const up = key.upArrow || input === 'k';
+    if (up || key.downArrow || input === 'j') apply({ type: 'move', by: up ? -1 : 1, count: choices.length });
     else if (key.return) {
       const chosen = choices[apply({ type: 'move', by: 0, count: choices.length })];
       if (chosen) onChoose(chosen.value);

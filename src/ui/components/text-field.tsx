@@ -1,5 +1,5 @@
 // A one-line text field: typing, pasting (newlines inside a paste become spaces; one at the end
-// submits), ← → to move, backspace. Its state is a reducer applied at once, so a paste that ends in
+// submits), ← → to move, Home/End and Ctrl-A/E, backspace, Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
 // Enter submits exactly what was pasted.
 import { Text, useInput } from 'ink';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
@@ -9,7 +9,16 @@ interface FieldState {
   readonly cursor: number;
 }
 
-type FieldAction = { type: 'insert'; text: string } | { type: 'delete-back' } | { type: 'move'; by: number };
+type FieldAction =
+  | { type: 'insert'; text: string }
+  | { type: 'delete-back' }
+  | { type: 'move'; by: number }
+  | { type: 'home' }
+  | { type: 'end' }
+  /** Ctrl-U: everything before the cursor. */
+  | { type: 'delete-to-start' }
+  /** Ctrl-W: the word before the cursor, and the spaces after it. */
+  | { type: 'delete-word-back' };
 
 export function fieldReducer(state: FieldState, action: FieldAction): FieldState {
   switch (action.type) {
@@ -19,6 +28,16 @@ export function fieldReducer(state: FieldState, action: FieldAction): FieldState
       return state.cursor === 0 ? state : { value: state.value.slice(0, state.cursor - 1) + state.value.slice(state.cursor), cursor: state.cursor - 1 };
     case 'move':
       return { ...state, cursor: Math.min(state.value.length, Math.max(0, state.cursor + action.by)) };
+    case 'home':
+      return { ...state, cursor: 0 };
+    case 'end':
+      return { ...state, cursor: state.value.length };
+    case 'delete-to-start':
+      return { value: state.value.slice(state.cursor), cursor: 0 };
+    case 'delete-word-back': {
+      const start = state.value.slice(0, state.cursor).replace(/\S*\s*$/, '').length;
+      return { value: state.value.slice(0, start) + state.value.slice(state.cursor), cursor: start };
+    }
   }
 }
 
@@ -35,6 +54,11 @@ export function TextField({ defaultValue = '', placeholder = '', onSubmit }: Tex
     if (key.return) return onSubmit(apply({ type: 'move', by: 0 }).value);
     if (key.backspace || key.delete) return void apply({ type: 'delete-back' });
     if (key.leftArrow || key.rightArrow) return void apply({ type: 'move', by: key.leftArrow ? -1 : 1 });
+    // The readline keys every shell has: Home/End, Ctrl-A/E, Ctrl-U, Ctrl-W.
+    if (key.home || (key.ctrl && input === 'a')) return void apply({ type: 'home' });
+    if (key.end || (key.ctrl && input === 'e')) return void apply({ type: 'end' });
+    if (key.ctrl && input === 'u') return void apply({ type: 'delete-to-start' });
+    if (key.ctrl && input === 'w') return void apply({ type: 'delete-word-back' });
     if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || input === '') return;
     const submits = /[\r\n]$/.test(input);
     // eslint-disable-next-line no-control-regex

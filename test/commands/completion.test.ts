@@ -1,0 +1,44 @@
+// Shell completion: the bash script (zsh uses it through bashcompinit) completes commands, a command's
+// flags, --operation names and --profile names read from the config files at completion time. Run in a
+// real bash with `kms-doctor` on PATH.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot, runKmsDoctor } from '../helpers/sandbox-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kms-doctor-completion-'));
+writeFileSync(join(dir, 'kms-doctor'), `#!/bin/sh\ncd '${projectRoot}' && exec '${process.execPath}' --import tsx src/cli.tsx "$@"\n`);
+chmodSync(join(dir, 'kms-doctor'), 0o755);
+writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n[profile prod]\nregion = eu-west-1\n[profile dev]\nregion = eu-west-1\n[sso-session corp]\nsso_region = us-east-1\n');
+writeFileSync(join(dir, 'credentials'), '[ci]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The completions bash offers for the words typed so far (the last one is being completed). */
+function complete(words: readonly string[]): Promise<string[]> {
+  const script = `source <(kms-doctor completion bash)\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})\nCOMP_CWORD=${words.length - 1}\n_kms_doctor\nprintf '%s\\n' "\${COMPREPLY[@]}"`;
+  const env = { PATH: `${dir}:/usr/bin:/bin`, HOME: dir, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+  return new Promise((resolve, reject) =>
+    execFile('bash', ['-c', script], { env, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout.split('\n').filter(Boolean)))),
+  );
+}
+
+describe('kms-doctor completion', () => {
+  it('completes commands, flags, operations and profile names in bash', async () => {
+    expect(await complete(['kms-doctor', 'ch'])).toEqual(['check']);
+    expect(await complete(['kms-doctor', 'fix', '--dry'])).toEqual(['--dry-run']);
+    expect(await complete(['kms-doctor', 'check', '--dry'])).toEqual([]);
+    expect(await complete(['kms-doctor', 'check', '--operation', 's3:Get'])).toContain('s3:GetObject');
+    expect(await complete(['kms-doctor', 'check', '--profile', ''])).toEqual(['ci', 'default', 'dev', 'prod']);
+  });
+
+  it('prints zsh and fish scripts, and refuses another shell', async () => {
+    expect((await runKmsDoctor(['completion', 'zsh'])).stdout).toMatch(/^#compdef kms-doctor\n/);
+    const fish = (await runKmsDoctor(['completion', 'fish'])).stdout;
+    expect(fish).toContain("complete -c kms-doctor -n '__fish_seen_subcommand_from fix' -l dry-run");
+    const other = await runKmsDoctor(['completion', 'tcsh']);
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toBe("kms-doctor: completion needs a shell: bash, zsh or fish, not 'tcsh'\n");
+  });
+});

@@ -1,0 +1,52 @@
+// Terminal edges: a terminal that reports 0x0 is laid out as 80x24; lists move with j/k as with ↓/↑;
+// the text field has the readline keys (Home/End, Ctrl-A/E, Ctrl-U, Ctrl-W). Rendered by Ink with keys
+// sent as a terminal sends them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChoiceList } from '../../src/ui/components/choice-list.js';
+import { TextField } from '../../src/ui/components/text-field.js';
+import { withFallbackSize } from '../../src/ui/use-terminal-width.js';
+import { cleanupInk, keys, press, renderInk, waitForFrame } from './ink-helpers.js';
+
+afterEach(() => cleanupInk());
+
+describe('terminal edges', () => {
+  it('treats a terminal that reports 0 columns and rows as 80x24, until it reports a size', () => {
+    const stream = withFallbackSize({ columns: 0, rows: 0 });
+    expect([stream.columns, stream.rows]).toEqual([80, 24]);
+    stream.columns = 120;
+    stream.rows = 40;
+    expect([stream.columns, stream.rows]).toEqual([120, 40]);
+    const sized = withFallbackSize({ columns: 100, rows: 30 });
+    expect([sized.columns, sized.rows]).toEqual([100, 30]);
+  });
+
+  it('moves through a list with j and k', async () => {
+    let chosen: string | undefined;
+    const choices = ['first', 'second', 'third'].map((value) => ({ value, label: value }));
+    const harness = renderInk(<ChoiceList choices={choices} onChoose={(value) => (chosen = value)} />);
+    await waitForFrame(harness, '❯ first');
+    await press(harness, 'j', 'j', 'k');
+    await waitForFrame(harness, '❯ second');
+    await press(harness, keys.enter);
+    expect(chosen).toBe('second');
+  });
+
+  it('edits a text field with Home/End, Ctrl-A/E, Ctrl-U and Ctrl-W', async () => {
+    let submitted: string | undefined;
+    const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />);
+    await press(harness, 'alias/orders data');
+    await press(harness, '\u0017'); // Ctrl-W: the word before the cursor
+    await press(harness, '\u0001', 'x', '\u0005', '-key'); // Ctrl-A, type, Ctrl-E, type
+    await press(harness, keys.enter);
+    expect(submitted).toBe('xalias/orders -key');
+
+    submitted = undefined;
+    await press(harness, '\u001b[H', '#', '\u001b[F', '!'); // Home, End
+    await press(harness, keys.enter);
+    expect(submitted).toBe('#xalias/orders -key!');
+
+    await press(harness, '\u0015', 'alias/new'); // Ctrl-U clears what is before the cursor
+    await press(harness, keys.enter);
+    expect(submitted).toBe('alias/new');
+  });
+});
