@@ -299,10 +299,11 @@ describe('grants', () => {
     await sandbox.stop();
   });
 
+  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
+
   it('reads every page: 130 grants take two ListGrants calls of 100', async () => {
     const records: AwsCallRecord[] = [];
     const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
-    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
     const kms = session.kms('us-east-1');
     for (let batch = 0; batch < 13; batch++) {
       await Promise.all(
@@ -312,11 +313,49 @@ describe('grants', () => {
       );
     }
     records.length = 0;
-    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox)).grants());
+    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox, { principalArn: 'arn:aws:iam::111122223333:role/AppRole' })).grants());
     session.destroy();
     expect(grants).toHaveLength(130);
     expect(new Set(grants.map((g) => g.grantId)).size).toBe(130);
     expect(grants[0]).toMatchObject({ granteePrincipal: 'arn:aws:iam::111122223333:role/AppRole', operations: ['Decrypt'], issuingAccount: 'arn:aws:iam::111122223333:root' });
     expect(records.filter((r) => r.call === 'kms:ListGrants')).toHaveLength(2);
+  });
+
+  it("reads only the principal's grants: 250 grants for other principals cost no page", async () => {
+    const records: AwsCallRecord[] = [];
+    const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
+    const kms = session.kms('us-east-1');
+    for (let batch = 0; batch < 25; batch++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: 'arn:aws:iam::111122223333:role/ReportingRole', Operations: ['Decrypt'], Name: `other-${batch}-${i}` })),
+        ),
+      );
+    }
+    records.length = 0;
+    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox, { principalArn: 'arn:aws:iam::111122223333:user/app-deployer' })).grants());
+    session.destroy();
+    expect(grants).toEqual([]);
+    expect(records.filter((r) => r.call === 'kms:ListGrants')).toHaveLength(1);
+  });
+
+  it('a role session: the grants naming the session and those naming its role, not another role\'s', async () => {
+    const admin = await profileSession(sandbox, 'admin');
+    const role = await profileSession(sandbox, 'AppRole');
+    const sessionArn = valueOf(await createFactSource(role, trainingRequest(sandbox)).caller()).arn;
+    role.destroy();
+    expect(sessionArn).toMatch(/^arn:aws:sts::111122223333:assumed-role\/AppRole\/[\w+=,.@-]+$/);
+    const kms = admin.kms('us-east-1');
+    const grant = (GranteePrincipal: string, Name: string) => kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal, Operations: ['Decrypt'], Name }));
+    await grant(sessionArn, 'for-this-session');
+    await grant('arn:aws:sts::111122223333:assumed-role/AppRole/another-session', 'for-another-session');
+    await grant('arn:aws:iam::111122223333:role/ReportingRole', 'for-reporting');
+    // The administrator diagnosing the session (check --principal SESSION-ARN); AppRole already holds the 130 grants of the first test.
+    const names = valueOf(await createFactSource(admin, trainingRequest(sandbox, { principalArn: sessionArn })).grants()).map((g) => g.name);
+    admin.destroy();
+    expect(names).toContain('for-this-session');
+    expect(names.filter((n) => n?.startsWith('g-'))).toHaveLength(130);
+    expect(names).not.toContain('for-another-session');
+    expect(names).not.toContain('for-reporting');
   });
 });

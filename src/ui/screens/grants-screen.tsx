@@ -31,13 +31,13 @@ export function GrantsScreen({ context, screen, details }: ScreenProps) {
     <StepFrame
       title="Which grants does the key have?"
       intro="A grant gives a principal some operations on a key, next to the key policy. AWS services (EBS, RDS, Lambda…) create grants to use a key on your behalf, which is why they need kms:CreateGrant."
-      {...(screen.loading ? { loading: 'Listing the grants (kms:ListGrants)…' } : {})}
+      {...(screen.loading ? { loading: `Listing the grants that name ${who} (kms:ListGrants)…` } : {})}
       conclusion={conclusion}
       {...(commands ? { commands: grantsCommands(commands) } : {})}
       keys={stepKeys}
     >
       {grants && grants.status !== 'known' ? <ObservationNote observation={grants} /> : null}
-      {grants?.status === 'known' && list.length === 0 ? <Text dimColor>The key has no grants.</Text> : null}
+      {grants?.status === 'known' && list.length === 0 ? <Text dimColor>No grant on the key names {who} (only those are read: no other grant can allow its request).</Text> : null}
       {list.length > 0 ? (
         <Box flexDirection="column">
           <Text bold>
