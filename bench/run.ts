@@ -4,6 +4,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { measureCheckVsManual } from './check-vs-manual.js';
 import { measureDecryptThroughput } from './decrypt-throughput.js';
 import { measureFirstFrame } from './first-frame.js';
+import { measureScale } from './scale.js';
 
 const only = process.argv[2];
 
@@ -36,4 +37,18 @@ if (!only || only === 'first-frame') {
         ? `  aws --version (${r.awsVersion}), same run, median of ${r.runs}:                               ${r.medianAwsMs.toFixed(0)} ms  [${list(r.awsMs)}]`
         : '  aws --version: no aws CLI on the PATH'),
   );
+}
+
+if (!only || only === 'scale') {
+  const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
+  const cases = await measureScale(latencyMs, Number(process.env.BENCH_RUNS ?? 5));
+  const reference = cases[0]!;
+  console.log(`check at sandbox --latency ${latencyMs}, in process, median of ${reference.runsMs.length} [every run, ms]:`);
+  for (const c of cases) {
+    console.log(
+      `  ${c.label.padEnd(28)} ${c.medianMs.toFixed(0).padStart(5)} ms  ${(c.medianMs / reference.medianMs).toFixed(2)}x  ` +
+        `${c.roundTrips} sequential round trips (${c.roundTripsAfterCaller} after the caller is known), ${c.calls} calls, ${c.listGrantsCalls} ListGrants  ` +
+        `${c.verdict}${c.cause ? ` (${c.cause})` : ''}  [${c.runsMs.map((v) => v.toFixed(0)).join(' ')}]`,
+    );
+  }
 }
