@@ -4,6 +4,7 @@ import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from '@aw
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setAuthorizationCaching } from '../src/sandbox/authorization-cache.js';
 import { startSandbox } from '../src/sandbox/command.js';
 
 export interface DecryptThroughput {
@@ -20,7 +21,17 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-export async function measureDecryptThroughput(clients = 8, requestsPerClient = 500): Promise<DecryptThroughput> {
+/** `authorizationCache: false` measures the same-run reference: every authorization decision evaluated afresh. */
+export async function measureDecryptThroughput(clients = 8, requestsPerClient = 500, options: { authorizationCache?: boolean } = {}): Promise<DecryptThroughput> {
+  setAuthorizationCaching(options.authorizationCache ?? true);
+  try {
+    return await measure(clients, requestsPerClient);
+  } finally {
+    setAuthorizationCaching(true);
+  }
+}
+
+async function measure(clients: number, requestsPerClient: number): Promise<DecryptThroughput> {
   // The profiles hold the scenario's credentials: written to a directory of ours, removed afterwards.
   const configDir = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-'));
   let sandbox;
