@@ -52,7 +52,9 @@ if (!only || only === 'first-frame') {
   const r = await measureFirstFrame(Number(process.env.BENCH_RUNS ?? 9));
   const list = (values: readonly number[]) => values.map((v) => v.toFixed(0)).join(' ');
   console.log(
-    `wizard first frame (bundled dist/kms-doctor.mjs in a pseudo-terminal, no AWS credentials, median of ${r.runs}): ${r.medianWizardMs.toFixed(0)} ms  [${list(r.wizardMs)}]\n` +
+    `wizard first frame (bundled dist/kms-doctor.mjs in an 80x24 pseudo-terminal, no AWS credentials, median of ${r.runs}): ${r.medianWizardMs.toFixed(0)} ms  [${list(r.wizardMs)}]\n` +
+      `  node -e "console.log(…)" (the floor), same run and terminal, median of ${r.runs}:                     ${r.medianNodeFloorMs.toFixed(0)} ms  [${list(r.nodeFloorMs)}]\n` +
+      `  ratio first frame / floor: ${(r.medianWizardMs / r.medianNodeFloorMs).toFixed(2)}x\n` +
       (r.medianAwsMs !== undefined
         ? `  aws --version (${r.awsVersion}), same run, median of ${r.runs}:                               ${r.medianAwsMs.toFixed(0)} ms  [${list(r.awsMs)}]`
         : '  aws --version: no aws CLI on the PATH'),
