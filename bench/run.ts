@@ -69,7 +69,7 @@ if (!only || only === 'scale') {
   for (const c of cases) {
     console.log(
       `  ${c.label.padEnd(28)} ${c.medianMs.toFixed(0).padStart(5)} ms  ${(c.medianMs / reference.medianMs).toFixed(2)}x  ` +
-        `${c.roundTrips} sequential round trips (${c.roundTripsAfterCaller} after the caller is known), ${c.calls} calls, ${c.listGrantsCalls} ListGrants  ` +
+        `${c.roundTrips} sequential round trips (${c.roundTripsAfterCaller} after the caller is known; up to ${c.mostRoundTrips} counted under load), ${c.calls} calls, ${c.listGrantsCalls} ListGrants  ` +
         `${c.verdict}${c.cause ? ` (${c.cause})` : ''}  [${c.runsMs.map((v) => v.toFixed(0)).join(' ')}]`,
     );
   }
