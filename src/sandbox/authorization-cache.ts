@@ -3,8 +3,9 @@
 // session policy), the action, the resource, its resource policy and every context key. A state the
 // world made current never changes (every write makes a new one and bumps the revision), so a decision
 // cached for it is right until the next write, which starts an empty cache; a draft inside a write is
-// never cached. The key holds the request context whole, so a condition on any key — time included
-// (aws:CurrentTime is given to the second) — is evaluated afresh whenever its value differs.
+// never cached. The key holds the request context whole, so a condition on any key is evaluated afresh
+// whenever its value differs; the time keys (aws:CurrentTime, to the second, and aws:EpochTime) are
+// left out only when no policy in the state or the request names them.
 import type { EvaluationOutcome } from '../engine/policy-evaluation.js';
 import type { SandboxState } from './state.js';
 import { isCommittedState } from './world.js';
@@ -12,6 +13,8 @@ import { isCommittedState } from './world.js';
 interface StateCache {
   readonly revision: number;
   readonly decisions: Map<string, Promise<EvaluationOutcome>>;
+  /** Whether any policy of the state names aws:CurrentTime or aws:EpochTime; computed on first use. */
+  mentionsTime?: boolean;
 }
 
 /** Enough for every distinct request of a busy test or benchmark; past it the cache starts over. */
@@ -34,6 +37,26 @@ let caching = true;
  */
 export function setAuthorizationCaching(enabled: boolean): void {
   caching = enabled;
+}
+
+const timeKeys = /aws:(?:CurrentTime|EpochTime)/i;
+
+/** True when `text` (a policy document, or the state as JSON) names a context key whose value is the time of the request. */
+export function mentionsTime(text: string | undefined): boolean {
+  return text !== undefined && timeKeys.test(text);
+}
+
+/**
+ * Whether a policy anywhere in the state (identity, key, trust, session, boundary, SCP, RCP…) could
+ * read the time of the request, in a condition or a policy variable. When none can, the time keys
+ * are left out of the cache key: they cannot change the decision, and with them every second would
+ * start the cache over. The whole state is searched, so a policy kind added later is covered too.
+ */
+export function stateMentionsTime(state: SandboxState): boolean {
+  if (!isCommittedState(state)) return true;
+  const cache = cacheOf(state);
+  cache.mentionsTime ??= mentionsTime(JSON.stringify(state));
+  return cache.mentionsTime;
 }
 
 /** The decision for `key` (the whole request, serialised) on `state`: evaluated once per committed state. */

@@ -2,7 +2,7 @@
 // (IAM user guide, "Troubleshoot access denied error messages"), so the sandbox's errors are the same
 // text the diagnosis engine and the error-message parser meet in real accounts.
 import { evaluatePolicies, type Denial, type EvaluationOutcome, type NamedPolicy } from '../engine/policy-evaluation.js';
-import { cachedDecision, documentKey } from './authorization-cache.js';
+import { cachedDecision, documentKey, mentionsTime, stateMentionsTime } from './authorization-cache.js';
 import type { Caller } from './caller.js';
 import { policiesOfCaller, resourceControlPoliciesFor } from './principal-policies.js';
 import type { SandboxState } from './state.js';
@@ -32,9 +32,15 @@ export function principalContext(caller: Caller): Record<string, string> {
   };
 }
 
-/** Everything a decision depends on besides the state, as one string; the context's keys sorted. */
-function requestKey(caller: Caller, request: AuthorizationRequest, context: Readonly<Record<string, string | readonly string[]>>): string {
+/**
+ * Everything a decision depends on besides the state, as one string, the context's keys sorted. The
+ * time keys are left out when no policy that could apply names them (authorization-cache.ts).
+ */
+function requestKey(state: SandboxState, caller: Caller, request: AuthorizationRequest, context: Readonly<Record<string, string | readonly string[]>>): string {
   const { resourcePolicy } = request;
+  const policyKey = resourcePolicy ? documentKey(resourcePolicy.document) : null;
+  // A resource policy that is not the state's own (a proposed key policy) is a string here: searched as well.
+  const timeMatters = stateMentionsTime(state) || mentionsTime(caller.sessionPolicy) || (typeof policyKey === 'string' && mentionsTime(policyKey));
   return JSON.stringify([
     caller.arn,
     caller.principalArn,
@@ -43,16 +49,19 @@ function requestKey(caller: Caller, request: AuthorizationRequest, context: Read
     request.action,
     request.resourceArn,
     request.resourceAccount,
-    resourcePolicy ? [resourcePolicy.name, documentKey(resourcePolicy.document)] : null,
+    resourcePolicy ? [resourcePolicy.name, policyKey] : null,
     Object.keys(context)
+      .filter((key) => timeMatters || !timeContextKeys.has(key))
       .sort()
       .map((key) => [key, context[key]]),
   ]);
 }
 
+const timeContextKeys: ReadonlySet<string> = new Set(['aws:CurrentTime', 'aws:EpochTime']);
+
 export function authorize(state: SandboxState, caller: Caller, request: AuthorizationRequest): Promise<EvaluationOutcome> {
   const context = { ...principalContext(caller), ...request.context };
-  return cachedDecision(state, requestKey(caller, request, context), () => evaluate(state, caller, request, context));
+  return cachedDecision(state, requestKey(state, caller, request, context), () => evaluate(state, caller, request, context));
 }
 
 async function evaluate(state: SandboxState, caller: Caller, request: AuthorizationRequest, context: Record<string, string | readonly string[]>): Promise<EvaluationOutcome> {

@@ -66,4 +66,23 @@ describe('a policy change decides the very next request', () => {
     await adminIam.send(new DeleteUserPolicyCommand({ UserName: 'app-deployer', PolicyName: 'describe-orders-key' }));
     expect(await deployerDescribes()).toBe('AccessDeniedException');
   });
+
+  it('a policy that reads the time is evaluated at the time of each request', async () => {
+    // Allowed until a moment a few seconds ahead, then no longer: the decision must not outlive it.
+    const deadline = new Date(Date.now() + 3_000);
+    const untilDeadline = {
+      Sid: 'DeployerUntilDeadline',
+      Effect: 'Allow',
+      Principal: { AWS: deployerArn },
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+      Condition: { DateLessThan: { 'aws:CurrentTime': deadline.toISOString() } },
+    };
+    await adminKms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: keyPolicy(untilDeadline) }));
+    expect(await deployerDescribes()).toBe('allowed');
+    // Bounded: the wait ends a second past the deadline, whatever the machine's load.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline.getTime() - Date.now()) + 1_100));
+    expect(await deployerDescribes()).toBe('AccessDeniedException');
+  });
 });
+
