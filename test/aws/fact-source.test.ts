@@ -321,11 +321,12 @@ describe('grants', () => {
     expect(records.filter((r) => r.call === 'kms:ListGrants')).toHaveLength(2);
   });
 
-  it("reads only the principal's grants: 250 grants for other principals cost no page", async () => {
+  it("reads only the principal's grants: 230 grants for other principals cost no page", async () => {
     const records: AwsCallRecord[] = [];
     const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
     const kms = session.kms('us-east-1');
-    for (let batch = 0; batch < 25; batch++) {
+    // With AppRole's 130 grants from the test above, the key has 230 grants for others: three pages unfiltered.
+    for (let batch = 0; batch < 10; batch++) {
       await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: 'arn:aws:iam::111122223333:role/ReportingRole', Operations: ['Decrypt'], Name: `other-${batch}-${i}` })),

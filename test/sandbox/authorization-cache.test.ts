@@ -69,7 +69,7 @@ describe('a policy change decides the very next request', () => {
 
   it('a policy that reads the time is evaluated at the time of each request', async () => {
     // Allowed until a moment a few seconds ahead, then no longer: the decision must not outlive it.
-    const deadline = new Date(Date.now() + 3_000);
+    const deadline = new Date(Date.now() + 2_000);
     const untilDeadline = {
       Sid: 'DeployerUntilDeadline',
       Effect: 'Allow',
