@@ -2,7 +2,7 @@
 // a benchmark itself breaks (an error where none may happen).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { measureCheckVsManual } from './check-vs-manual.js';
-import { measureDecryptThroughput, type DecryptThroughput } from './decrypt-throughput.js';
+import { measureClientCeiling, measureDecryptThroughput, type DecryptThroughput } from './decrypt-throughput.js';
 import { measureFirstFrame } from './first-frame.js';
 import { measureScale } from './scale.js';
 
@@ -13,10 +13,11 @@ if (!only || only === 'decrypt') {
   const clients = Number(process.env.BENCH_CLIENTS ?? 8);
   const requests = Number(process.env.BENCH_REQUESTS ?? 500);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const runs: { cached: DecryptThroughput[]; uncached: DecryptThroughput[] } = { cached: [], uncached: [] };
+  const runs: { cached: DecryptThroughput[]; uncached: DecryptThroughput[]; ceiling: DecryptThroughput[] } = { cached: [], uncached: [], ceiling: [] };
   for (let i = 0; i < rounds; i++) {
     runs.uncached.push(await measureDecryptThroughput(clients, requests, { authorizationCache: false }));
     runs.cached.push(await measureDecryptThroughput(clients, requests));
+    runs.ceiling.push(await measureClientCeiling(clients, requests));
   }
   const line = (label: string, results: DecryptThroughput[]) => {
     const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
@@ -32,7 +33,10 @@ if (!only || only === 'decrypt') {
       line('authorization cache on: ', runs.cached) +
       '\n' +
       line('cache off (reference):  ', runs.uncached) +
-      `\n  ratio: ${(median(runs.cached) / median(runs.uncached)).toFixed(2)}x`,
+      '\n' +
+      line('clients alone (ceiling):', runs.ceiling) +
+      `\n  ratio cache on / off: ${(median(runs.cached) / median(runs.uncached)).toFixed(2)}x; sandbox / ceiling: ${(median(runs.cached) / median(runs.ceiling)).toFixed(2)}` +
+      '\n  (the clients, the sandbox and the ceiling server share one process: the ceiling is what the clients alone can send)',
   );
   if ([...runs.cached, ...runs.uncached].some((r) => r.errors > 0)) process.exitCode = 1;
 }
