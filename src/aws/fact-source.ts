@@ -208,7 +208,8 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
       cross && session.keyAccount ? listGrants(session.keyAccount, target.region, target.arn, grantee) : listGrants(session, target.region, cross ? target.arn : target.keyId, grantee);
     const grantees = granteeArnsBeforeGetRole(reference);
     const reads = grantees.map(read);
-    const identity = await entity();
+    // principal(), not the bare GetRole: a namesake in the credentials' account must not add its grants.
+    const identity = await principal();
     if (identity.status === 'known' && identity.value.entityArn && !grantees.includes(identity.value.entityArn)) reads.push(read(identity.value.entityArn));
     const observations = await Promise.all(reads);
     const failed = observations.find((o) => o.status !== 'known');

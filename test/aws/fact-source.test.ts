@@ -2,6 +2,7 @@
 // diagnosing the principal (everything readable), and as the principal itself (partial visibility,
 // which must come back as observations, never as a crash). Then the edges: keys in other accounts,
 // unknown keys, a role path and boundary, managed policies, and grants beyond one page.
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateGrantCommand, TagResourceCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosisFacts, DiagnosisRequest, Observation, PrincipalPolicyFacts } from '../../src/engine/facts.js';
@@ -207,6 +208,20 @@ describe('a key in another account', () => {
     expect(facts.principal).toMatchObject({ status: 'unreadable', reason: 'cross-account' });
     expect(facts.principalPolicies).toMatchObject({ status: 'unreadable', reason: 'cross-account' });
     expect(facts.simulation.status).toBe('skipped');
+  });
+
+  it("a namesake role in the credentials' account does not lend its grants to the principal of another account", async () => {
+    const session = await profileSession(sandbox, 'admin', { keyProfile: 'admin' });
+    // Taken before the namesake exists: the lookup by name would find it first afterwards.
+    const request = trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') });
+    expect(request.principalArn).toBe('arn:aws:iam::444455556666:role/PartnerRole');
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] });
+    const namesake = await session.iam().send(new CreateRoleCommand({ RoleName: 'PartnerRole', AssumeRolePolicyDocument: trust }));
+    const keyArn = valueOf(await createFactSource(session, request).key()).arn;
+    await session.kms('us-east-1').send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: namesake.Role!.Arn!, Operations: ['Decrypt'], Name: 'for-the-namesake' }));
+    const grants = await createFactSource(session, request).grants();
+    session.destroy();
+    expect(valueOf(grants).map((g) => g.name)).not.toContain('for-the-namesake');
   });
 });
 
