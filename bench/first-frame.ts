@@ -1,7 +1,8 @@
 // Time from process start to the wizard's first frame: the bundled program (dist/kms-doctor.mjs) runs
 // in a real pseudo-terminal (util-linux `script`), with no AWS credentials (empty HOME, no AWS_*
 // variables), and the clock stops when the start screen's text arrives on the terminal. Beside it, in
-// the same run, the time `aws --version` takes to print and exit, as a yardstick people know.
+// the same run and the same 80x24 pseudo-terminal, the floor of any Node program — `node -e` printing
+// one line — and the time `aws --version` takes to print and exit, as a yardstick people know.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,11 @@ export const bundle = join(root, 'dist', 'kms-doctor.mjs');
 export interface FirstFrameResult {
   readonly runs: number;
   readonly wizardMs: readonly number[];
+  /** `node -e "console.log(...)"` in the same pseudo-terminal: what no Node program can beat. */
+  readonly nodeFloorMs: readonly number[];
   readonly awsMs: readonly number[];
   readonly medianWizardMs: number;
+  readonly medianNodeFloorMs: number;
   readonly medianAwsMs: number | undefined;
   readonly awsVersion: string | undefined;
 }
@@ -33,8 +37,8 @@ const median = (values: readonly number[]): number => {
 function timeUntilText(command: string, text: string, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    // The pseudo-terminal has no size until told (its parent is no terminal): 100 x 40, like the tmux test.
-    const child = spawn('script', ['-qfec', `stty cols 100 rows 40; exec ${command}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The pseudo-terminal has no size until told (its parent is no terminal): 80 x 24, the classic terminal.
+    const child = spawn('script', ['-qfec', `stty cols 80 rows 24; exec ${command}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let done = false;
     const finish = (error?: Error) => {
@@ -82,19 +86,24 @@ export async function measureFirstFrame(runs: number): Promise<FirstFrameResult>
   const aws = spawnSync(awsCli, ['--version'], { env, encoding: 'utf8' });
   const awsVersion = aws.status === 0 ? `${aws.stdout}${aws.stderr}`.trim().split(/\s+/)[0] : undefined;
   const wizardMs: number[] = [];
+  const nodeFloorMs: number[] = [];
   const awsMs: number[] = [];
+  // The marker is printed by the program, never echoed by the terminal: the command line does not contain it whole.
+  const floor = () => timeUntilText(`${process.execPath} -e "console.log('first' + '-frame-floor')"`, 'first-frame-floor', env);
   try {
     // One unmeasured run of each warms the file cache, as on a machine where the tool is in use.
     await timeUntilText(`${process.execPath} ${bundle}`, 'Training scenarios', env);
+    await floor();
     if (awsVersion) await timeUntilExit(awsCli, ['--version'], env);
     for (let run = 0; run < runs; run += 1) {
       wizardMs.push(await timeUntilText(`${process.execPath} ${bundle}`, 'Training scenarios', env));
+      nodeFloorMs.push(await floor());
       if (awsVersion) awsMs.push(await timeUntilExit(awsCli, ['--version'], env));
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
-  return { runs, wizardMs, awsMs, medianWizardMs: median(wizardMs), medianAwsMs: awsMs.length > 0 ? median(awsMs) : undefined, awsVersion };
+  return { runs, wizardMs, nodeFloorMs, awsMs, medianWizardMs: median(wizardMs), medianNodeFloorMs: median(nodeFloorMs), medianAwsMs: awsMs.length > 0 ? median(awsMs) : undefined, awsVersion };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

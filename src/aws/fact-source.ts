@@ -1,7 +1,8 @@
 // The facts of one diagnosis, each read once and shared. Every fact awaits exactly what it needs and
 // nothing more, so calling them all at once (prefetchAll) sends each AWS call as soon as its inputs
 // are known: GetCallerIdentity ∥ DescribeKey (∥ the principal's name-only IAM reads when the
-// principal was given) → GetKeyPolicy ∥ ListAliases ∥ ListResourceTags ∥ ListGrants ∥ GetRole ∥
+// principal was given) → GetKeyPolicy ∥ ListAliases ∥ ListResourceTags ∥ ListGrants (the principal's
+// grants only) ∥ GetRole ∥
 // List*Policies → Get*Policy ∥ GetPolicy ∥ SimulatePrincipalPolicy → GetPolicyVersion for managed
 // policies only.
 // A refused read is a fact (an Observation); only credential, network and non-AWS answers reject.
@@ -58,6 +59,12 @@ const isNotKnown = (value: object): value is NotKnown => 'status' in value;
 
 function describeNotKnown(observation: NotKnown): string {
   return observation.status === 'skipped' ? observation.why : `${observation.call}: ${observation.message}`;
+}
+
+/** The ARNs a grant may name for this principal, as far as the ARN alone tells: a role session also by its role (without a path). */
+function granteeArnsBeforeGetRole(principal: PrincipalReference): string[] {
+  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\//.exec(principal.arn);
+  return session ? [principal.arn, `arn:${session[1]}:iam::${session[2]}:role/${principal.name}`] : [principal.arn];
 }
 
 export function createFactSource(session: AwsSession, request: DiagnosisRequest): FactSource {
@@ -133,14 +140,6 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
   const aliases = onKeyInItsAccount('kms:ListAliases', listKeyAliases);
   const tags = onKeyInItsAccount('kms:ListResourceTags', listKeyTags);
 
-  // ListGrants works across accounts with the key ARN, if the key policy allows it; key-account credentials are better when given.
-  const grants = memo(async (): Promise<Observation<readonly GrantFacts[]>> => {
-    const target = await keyTarget();
-    if (isNotKnown(target)) return target;
-    const { cross } = await crossAccount(target);
-    return cross && session.keyAccount ? listGrants(session.keyAccount, target.region, target.arn) : listGrants(session, target.region, cross ? target.arn : target.keyId);
-  });
-
   const principalReference = memo(async (): Promise<PrincipalReference | NotKnown> => {
     let arn = request.principalArn;
     if (arn === undefined) {
@@ -189,6 +188,36 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
       foreignPrincipal(reference, reference.kind === 'role' ? 'iam:ListRolePolicies' : 'iam:ListUserPolicies'),
     ]);
     return foreign ?? collected;
+  });
+
+  /**
+   * Only the grants that name the principal: the engine's grant rule (grant-match.ts) matches a grant's
+   * grantee against the principal's ARN and its IAM entity's ARN, and ListGrants filters by exact
+   * grantee, so the cost does not grow with the grants other principals hold. For a role session the
+   * role's ARN is first taken without a path (its usual form) so that read goes in the same round trip
+   * as the others; GetRole, answering meanwhile, says whether the role has a path and one more read is
+   * needed. ListGrants works across accounts with the key ARN, if the key policy allows it;
+   * key-account credentials are better when given.
+   */
+  const grants = memo(async (): Promise<Observation<readonly GrantFacts[]>> => {
+    const [target, reference] = await Promise.all([keyTarget(), principalReference()]);
+    if (isNotKnown(target)) return target;
+    if (isNotKnown(reference)) return skipped(`only the principal's grants are read, and the principal is unknown (${describeNotKnown(reference)})`);
+    const { cross } = await crossAccount(target);
+    const read = (grantee: string) =>
+      cross && session.keyAccount ? listGrants(session.keyAccount, target.region, target.arn, grantee) : listGrants(session, target.region, cross ? target.arn : target.keyId, grantee);
+    const grantees = granteeArnsBeforeGetRole(reference);
+    const reads = grantees.map(read);
+    // principal(), not the bare GetRole: a namesake in the credentials' account must not add its grants.
+    const identity = await principal();
+    if (identity.status === 'known' && identity.value.entityArn && !grantees.includes(identity.value.entityArn)) reads.push(read(identity.value.entityArn));
+    const observations = await Promise.all(reads);
+    const failed = observations.find((o) => o.status !== 'known');
+    if (failed) return failed;
+    // A grant is listed once per grantee it names, and names one: the union needs no more than a Map by ID.
+    const byId = new Map<string, GrantFacts>();
+    for (const observation of observations) if (observation.status === 'known') for (const grant of observation.value) byId.set(grant.grantId, grant);
+    return { status: 'known', value: [...byId.values()] };
   });
 
   const simulation = memo(async (): Promise<Observation<readonly SimulatorResult[]>> => {

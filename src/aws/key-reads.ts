@@ -113,11 +113,15 @@ function grantFactsFrom(grant: GrantListEntry): GrantFacts {
   };
 }
 
-/** Every grant of the key, all pages (100 per page, KMS's maximum, to keep round trips few). */
-export function listGrants(clients: AwsClientSet, region: string, keyId: string): Promise<Observation<readonly GrantFacts[]>> {
+/**
+ * The key's grants whose grantee is `granteePrincipal` (KMS filters by exact grantee ARN), all pages
+ * (100 per page, KMS's maximum, to keep round trips few). Only these can decide the principal's
+ * request, so a key with thousands of grants for others costs one round trip, not one per 100 grants.
+ */
+export function listGrants(clients: AwsClientSet, region: string, keyId: string, granteePrincipal: string): Promise<Observation<readonly GrantFacts[]>> {
   return readCall({ call: 'kms:ListGrants', endpoint: clients.endpoint('kms', region) }, async () => {
     const grants: GrantFacts[] = [];
-    for await (const page of paginateListGrants({ client: clients.kms(region), pageSize: 100 }, { KeyId: keyId })) {
+    for await (const page of paginateListGrants({ client: clients.kms(region), pageSize: 100 }, { KeyId: keyId, GranteePrincipal: granteePrincipal })) {
       grants.push(...(page.Grants ?? []).map(grantFactsFrom));
     }
     return grants;

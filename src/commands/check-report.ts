@@ -97,7 +97,7 @@ export function humanReport(result: CheckResult, p: Paint): string {
       return `${inline} inline, ${managed} managed; boundary: ${pp.permissionsBoundary ? pp.permissionsBoundary.name : 'none'}`;
     }),
   );
-  row('grants', describe(facts.grants, (g) => `${g.length}`));
+  row('grants', describe(facts.grants, (g) => `${g.length} naming the principal (only these can allow its request, so only these are read)`));
   row('IAM simulator', describe(facts.simulation, (results) => results.map((r) => `${r.action} ${r.decision}`).join(', ') || 'no result'));
 
   out.push('', `${p.bold('Verdict:')} ${verdictText(diagnosis.verdict, p)}`);

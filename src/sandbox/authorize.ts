@@ -2,6 +2,7 @@
 // (IAM user guide, "Troubleshoot access denied error messages"), so the sandbox's errors are the same
 // text the diagnosis engine and the error-message parser meet in real accounts.
 import { evaluatePolicies, type Denial, type EvaluationOutcome, type NamedPolicy } from '../engine/policy-evaluation.js';
+import { cachedDecision, documentKey, mentionsTime, stateMentionsTime } from './authorization-cache.js';
 import type { Caller } from './caller.js';
 import { policiesOfCaller, resourceControlPoliciesFor } from './principal-policies.js';
 import type { SandboxState } from './state.js';
@@ -17,19 +18,53 @@ export interface AuthorizationRequest {
 
 /** The context keys AWS sets for every request of a principal. */
 export function principalContext(caller: Caller): Record<string, string> {
+  // To the second, as AWS gives it (and so that one second's requests share their cached decisions).
+  const now = Math.floor(Date.now() / 1000);
   return {
     'aws:PrincipalArn': caller.principalArn,
     'aws:PrincipalAccount': caller.accountId,
     'aws:userid': caller.userId,
     'aws:PrincipalType': caller.kind === 'user' ? 'User' : 'AssumedRole',
     'aws:SecureTransport': 'true',
-    'aws:CurrentTime': new Date().toISOString(),
-    'aws:EpochTime': String(Math.floor(Date.now() / 1000)),
+    'aws:CurrentTime': new Date(now * 1000).toISOString(),
+    'aws:EpochTime': String(now),
     ...(caller.kind === 'user' ? { 'aws:username': caller.name } : {}),
   };
 }
 
-export async function authorize(state: SandboxState, caller: Caller, request: AuthorizationRequest): Promise<EvaluationOutcome> {
+/**
+ * Everything a decision depends on besides the state, as one string, the context's keys sorted. The
+ * time keys are left out when no policy that could apply names them (authorization-cache.ts).
+ */
+function requestKey(state: SandboxState, caller: Caller, request: AuthorizationRequest, context: Readonly<Record<string, string | readonly string[]>>): string {
+  const { resourcePolicy } = request;
+  const policyKey = resourcePolicy ? documentKey(resourcePolicy.document) : null;
+  // A resource policy that is not the state's own (a proposed key policy) is a string here: searched as well.
+  const timeMatters = stateMentionsTime(state) || mentionsTime(caller.sessionPolicy) || (typeof policyKey === 'string' && mentionsTime(policyKey));
+  return JSON.stringify([
+    caller.arn,
+    caller.principalArn,
+    caller.accountId,
+    caller.sessionPolicy ?? null,
+    request.action,
+    request.resourceArn,
+    request.resourceAccount,
+    resourcePolicy ? [resourcePolicy.name, policyKey] : null,
+    Object.keys(context)
+      .filter((key) => timeMatters || !timeContextKeys.has(key))
+      .sort()
+      .map((key) => [key, context[key]]),
+  ]);
+}
+
+const timeContextKeys: ReadonlySet<string> = new Set(['aws:CurrentTime', 'aws:EpochTime']);
+
+export function authorize(state: SandboxState, caller: Caller, request: AuthorizationRequest): Promise<EvaluationOutcome> {
+  const context = { ...principalContext(caller), ...request.context };
+  return cachedDecision(state, requestKey(state, caller, request, context), () => evaluate(state, caller, request, context));
+}
+
+async function evaluate(state: SandboxState, caller: Caller, request: AuthorizationRequest, context: Record<string, string | readonly string[]>): Promise<EvaluationOutcome> {
   const policies = policiesOfCaller(state, caller);
   const rcps = resourceControlPoliciesFor(state, request.resourceAccount);
   return evaluatePolicies({
@@ -37,7 +72,7 @@ export async function authorize(state: SandboxState, caller: Caller, request: Au
     action: request.action,
     resourceArn: request.resourceArn,
     resourceAccount: request.resourceAccount,
-    context: { ...principalContext(caller), ...request.context },
+    context,
     identityPolicies: policies.identityPolicies,
     ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
     ...(policies.permissionsBoundary ? { permissionsBoundary: policies.permissionsBoundary } : {}),

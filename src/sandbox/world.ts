@@ -5,6 +5,14 @@ import type { SandboxState } from './state.js';
 
 export type Persist = (state: SandboxState) => void;
 
+/** States a world has made current: never changed again (a write replaces them), so what is derived from one may be kept. */
+const committedStates = new WeakSet<SandboxState>();
+
+/** True for a state a world made current, false for a draft inside `mutate` (which may still change). */
+export function isCommittedState(state: SandboxState): boolean {
+  return committedStates.has(state);
+}
+
 export class SandboxWorld {
   #state: SandboxState;
   readonly #persist: Persist | undefined;
@@ -14,6 +22,7 @@ export class SandboxWorld {
   constructor(state: SandboxState, persist?: Persist) {
     this.#state = state;
     this.#persist = persist;
+    committedStates.add(state);
   }
 
   /** The current state. Read-only by convention: change it only inside `mutate`. */
@@ -28,6 +37,7 @@ export class SandboxWorld {
       const result = await change(draft);
       draft.revision += 1;
       this.#persist?.(draft);
+      committedStates.add(draft);
       this.#state = draft;
       return result;
     };

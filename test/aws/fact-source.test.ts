@@ -2,6 +2,7 @@
 // diagnosing the principal (everything readable), and as the principal itself (partial visibility,
 // which must come back as observations, never as a crash). Then the edges: keys in other accounts,
 // unknown keys, a role path and boundary, managed policies, and grants beyond one page.
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateGrantCommand, TagResourceCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosisFacts, DiagnosisRequest, Observation, PrincipalPolicyFacts } from '../../src/engine/facts.js';
@@ -208,6 +209,20 @@ describe('a key in another account', () => {
     expect(facts.principalPolicies).toMatchObject({ status: 'unreadable', reason: 'cross-account' });
     expect(facts.simulation.status).toBe('skipped');
   });
+
+  it("a namesake role in the credentials' account does not lend its grants to the principal of another account", async () => {
+    const session = await profileSession(sandbox, 'admin', { keyProfile: 'admin' });
+    // Taken before the namesake exists: the lookup by name would find it first afterwards.
+    const request = trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') });
+    expect(request.principalArn).toBe('arn:aws:iam::444455556666:role/PartnerRole');
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] });
+    const namesake = await session.iam().send(new CreateRoleCommand({ RoleName: 'PartnerRole', AssumeRolePolicyDocument: trust }));
+    const keyArn = valueOf(await createFactSource(session, request).key()).arn;
+    await session.kms('us-east-1').send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: namesake.Role!.Arn!, Operations: ['Decrypt'], Name: 'for-the-namesake' }));
+    const grants = await createFactSource(session, request).grants();
+    session.destroy();
+    expect(valueOf(grants).map((g) => g.name)).not.toContain('for-the-namesake');
+  });
 });
 
 describe('roles with a path, a boundary and managed policies; users and their groups', () => {
@@ -299,10 +314,11 @@ describe('grants', () => {
     await sandbox.stop();
   });
 
+  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
+
   it('reads every page: 130 grants take two ListGrants calls of 100', async () => {
     const records: AwsCallRecord[] = [];
     const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
-    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
     const kms = session.kms('us-east-1');
     for (let batch = 0; batch < 13; batch++) {
       await Promise.all(
@@ -312,11 +328,50 @@ describe('grants', () => {
       );
     }
     records.length = 0;
-    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox)).grants());
+    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox, { principalArn: 'arn:aws:iam::111122223333:role/AppRole' })).grants());
     session.destroy();
     expect(grants).toHaveLength(130);
     expect(new Set(grants.map((g) => g.grantId)).size).toBe(130);
     expect(grants[0]).toMatchObject({ granteePrincipal: 'arn:aws:iam::111122223333:role/AppRole', operations: ['Decrypt'], issuingAccount: 'arn:aws:iam::111122223333:root' });
     expect(records.filter((r) => r.call === 'kms:ListGrants')).toHaveLength(2);
+  });
+
+  it("reads only the principal's grants: 230 grants for other principals cost no page", async () => {
+    const records: AwsCallRecord[] = [];
+    const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
+    const kms = session.kms('us-east-1');
+    // With AppRole's 130 grants from the test above, the key has 230 grants for others: three pages unfiltered.
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: 'arn:aws:iam::111122223333:role/ReportingRole', Operations: ['Decrypt'], Name: `other-${batch}-${i}` })),
+        ),
+      );
+    }
+    records.length = 0;
+    const grants = valueOf(await createFactSource(session, trainingRequest(sandbox, { principalArn: 'arn:aws:iam::111122223333:user/app-deployer' })).grants());
+    session.destroy();
+    expect(grants).toEqual([]);
+    expect(records.filter((r) => r.call === 'kms:ListGrants')).toHaveLength(1);
+  });
+
+  it('a role session: the grants naming the session and those naming its role, not another role\'s', async () => {
+    const admin = await profileSession(sandbox, 'admin');
+    const role = await profileSession(sandbox, 'AppRole');
+    const sessionArn = valueOf(await createFactSource(role, trainingRequest(sandbox)).caller()).arn;
+    role.destroy();
+    expect(sessionArn).toMatch(/^arn:aws:sts::111122223333:assumed-role\/AppRole\/[\w+=,.@-]+$/);
+    const kms = admin.kms('us-east-1');
+    const grant = (GranteePrincipal: string, Name: string) => kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal, Operations: ['Decrypt'], Name }));
+    await grant(sessionArn, 'for-this-session');
+    await grant('arn:aws:sts::111122223333:assumed-role/AppRole/another-session', 'for-another-session');
+    await grant('arn:aws:iam::111122223333:role/ReportingRole', 'for-reporting');
+    // The administrator diagnosing the session (check --principal SESSION-ARN); AppRole already holds the 130 grants of the first test.
+    const names = valueOf(await createFactSource(admin, trainingRequest(sandbox, { principalArn: sessionArn })).grants()).map((g) => g.name);
+    admin.destroy();
+    expect(names).toContain('for-this-session');
+    expect(names.filter((n) => n?.startsWith('g-'))).toHaveLength(130);
+    expect(names).not.toContain('for-another-session');
+    expect(names).not.toContain('for-reporting');
   });
 });

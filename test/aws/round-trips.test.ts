@@ -39,7 +39,8 @@ describe('an inline-policy role diagnosing itself', () => {
       ['sts:AssumeRole'],
       ['kms:DescribeKey', 'sts:GetCallerIdentity'],
       // The key's aliases and tags (ABAC condition keys) ride in the key policy's round trip.
-      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListResourceTags'],
+      // The grants naming the session and its role taken without a path, each read filtered by grantee.
+      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListGrants', 'kms:ListResourceTags'],
       ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy'],
     ]);
     // 4 × 50 ms of latency; the rest is generous room for a loaded machine.
@@ -49,7 +50,8 @@ describe('an inline-policy role diagnosing itself', () => {
   it('adds GetPolicy and GetPolicyVersion waves only for managed policies and the boundary', async () => {
     const measured = await measure(sandbox, 'PaymentsRole', request());
     expect(measured.waves.slice(3)).toEqual([
-      ['iam:GetPolicy', 'iam:GetPolicy', 'iam:GetPolicy', 'iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy'],
+      // PaymentsRole has a path (/teams/payments/), which GetRole showed: the grants naming that ARN ride along.
+      ['iam:GetPolicy', 'iam:GetPolicy', 'iam:GetPolicy', 'iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy', 'kms:ListGrants'],
       ['iam:GetPolicyVersion', 'iam:GetPolicyVersion', 'iam:GetPolicyVersion'],
     ]);
   });

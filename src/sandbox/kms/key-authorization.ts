@@ -6,6 +6,7 @@
 import { grantAllows, type ChildGrant } from '../../engine/grant-match.js';
 import { kmsKeyRequestContext } from '../../engine/kms-request-context.js';
 import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
+import { parsedPolicyDocument } from '../authorization-cache.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import type { GrantState, KeyState, KeyStateName, SandboxState } from '../state.js';
@@ -189,7 +190,7 @@ export async function authorizeKeyUse(call: KmsCall, use: KeyUse): Promise<Autho
     action: use.action,
     resourceArn: key.arn,
     resourceAccount: key.accountId,
-    resourcePolicy: { name: 'default', document: JSON.parse(key.policy) as unknown },
+    resourcePolicy: { name: 'default', document: parsedPolicyDocument(key.policy) },
     context: keyRequestContext(call, resolved, use),
   });
   // AWS managed keys serve only their own account, whatever their policy says.
