@@ -1,0 +1,119 @@
+// Fixes proved by evaluation (issue 8, items 3 and 4): from hand-built facts, the real diagnosis finds
+// the causes; the proposal keeps only the fixes the request needs (dropping any kept one leaves it
+// refused, applying them all allows it), and each fix's blast radius names what it newly allows.
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/engine/diagnose.js';
+import { known, type DiagnosisFacts, type PolicyDocumentFacts, type PrincipalIdentity } from '../../src/engine/facts.js';
+import { factsAfterFixes } from '../../src/engine/fix-effects.js';
+import { proposeProvenFixes } from '../../src/engine/fix-proposal.js';
+import type { Fix } from '../../src/engine/fix.js';
+import { findOperation } from '../../src/engine/operations.js';
+
+const account = '111122223333';
+const otherAccount = '444455556666';
+const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const keyArn = `arn:aws:kms:us-east-1:${account}:key/${keyId}`;
+
+const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+const rootStatement = { Sid: 'EnableIAM', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' };
+const adminStatement = { Sid: 'KeyAdmin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:user/admin` }, Action: 'kms:*', Resource: '*' };
+
+const roleIn = (accountId: string, name = 'App'): PrincipalIdentity => ({
+  arn: `arn:aws:sts::${accountId}:assumed-role/${name}/s1`,
+  entityArn: `arn:aws:iam::${accountId}:role/${name}`,
+  kind: 'role',
+  name,
+  accountId,
+});
+const inline = (name: string, document: object): PolicyDocumentFacts => ({ name, kind: 'inline', text: JSON.stringify(document), document });
+
+interface World {
+  readonly operation?: string;
+  readonly keyPolicy: object;
+  readonly principal?: PrincipalIdentity;
+  readonly policies?: readonly PolicyDocumentFacts[];
+  readonly encryptionContext?: Record<string, string>;
+}
+
+function factsFor(world: World): DiagnosisFacts {
+  const principal = world.principal ?? roleIn(account);
+  return {
+    request: {
+      operation: findOperation(world.operation ?? 'Decrypt')!,
+      keyInput: keyArn,
+      region: 'us-east-1',
+      ...(world.encryptionContext ? { encryptionContext: world.encryptionContext } : {}),
+    },
+    caller: known({ arn: principal.arn, accountId: principal.accountId, userId: 'AROAEXAMPLE:s1' }),
+    principal: known(principal),
+    key: known({ arn: keyArn, keyId, accountId: account, region: 'us-east-1', state: 'Enabled', enabled: true, manager: 'CUSTOMER', spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', multiRegion: false, description: '' }),
+    keyPolicy: known({ text: JSON.stringify(world.keyPolicy), document: world.keyPolicy }),
+    grants: known([]),
+    principalPolicies: known({ policies: world.policies ?? [] }),
+    simulation: { status: 'skipped', why: 'not needed here' },
+  };
+}
+
+const evaluate = (facts: DiagnosisFacts) => diagnose(facts);
+
+async function proposal(facts: DiagnosisFacts) {
+  const diagnosis = await diagnose(facts);
+  return { diagnosis, ...(await proposeProvenFixes(facts, diagnosis, evaluate)) };
+}
+
+/** The proof itself, independent of how the proposal was reached: all fixes allow, and each one is needed. */
+async function expectMinimalAndSufficient(facts: DiagnosisFacts, fixes: readonly Fix[]) {
+  const acting = fixes.filter((f) => f.blockedBy === undefined && (f.steps.length > 0 || f.requestChange !== undefined));
+  expect((await evaluate(factsAfterFixes(facts, acting))).verdict).toBe('allowed');
+  for (const dropped of acting) {
+    expect((await evaluate(factsAfterFixes(facts, acting.filter((f) => f !== dropped)))).verdict, `without ${dropped.title}`).not.toBe('allowed');
+  }
+}
+
+describe('least privilege, proven by evaluation', () => {
+  it('proposes only the key-policy statement when it is enough by itself, not also an IAM policy', async () => {
+    // The key policy neither delegates to IAM nor names App, and App has no IAM policy: two causes.
+    const facts = factsFor({ keyPolicy: policy(adminStatement) });
+    const { diagnosis, fixes, notes } = await proposal(facts);
+    expect(diagnosis.causes.map((c) => c.code)).toEqual(['key-policy-no-iam-delegation', 'identity-policy-missing-actions']);
+    expect(fixes.map((f) => f.target.type)).toEqual(['key-policy']);
+    expect(notes.join('\n')).toMatch(/No separate fix for identity-policy-missing-actions/);
+    expect(notes.join('\n')).toMatch(/the evaluation allows kms:Decrypt/);
+    await expectMinimalAndSufficient(facts, fixes);
+  });
+
+  it('keeps both sides across accounts, where each alone leaves the call refused', async () => {
+    const facts = factsFor({ keyPolicy: policy(rootStatement), principal: roleIn(otherAccount) });
+    const { fixes } = await proposal(facts);
+    expect(fixes.map((f) => `${f.cause}:${f.target.type}`)).toEqual(['cross-account-key-policy:key-policy', 'cross-account-identity-policy:identity-policy']);
+    await expectMinimalAndSufficient(facts, fixes);
+  });
+
+  it('keeps the IAM fix when the key policy delegates to IAM (the key policy needs no change)', async () => {
+    const facts = factsFor({ keyPolicy: policy(rootStatement, adminStatement) });
+    const { fixes } = await proposal(facts);
+    expect(fixes.map((f) => f.cause)).toEqual(['identity-policy-missing-actions']);
+    await expectMinimalAndSufficient(facts, fixes);
+  });
+});
+
+describe('blast radius', () => {
+  it('is empty for a key-policy statement naming only the principal, for exactly the missing action', async () => {
+    const { fixes } = await proposal(factsFor({ keyPolicy: policy(adminStatement) }));
+    expect(fixes[0]!.newlyAllows).toEqual([]);
+  });
+
+  it('names every other principal a Deny narrowed for everyone lets in', async () => {
+    const keyPolicy = policy(rootStatement, adminStatement, { Sid: 'NoDecryptForAnyone', Effect: 'Deny', Principal: '*', Action: ['kms:Decrypt', 'kms:ScheduleKeyDeletion'], Resource: '*' });
+    const facts = factsFor({ keyPolicy, policies: [inline('use', policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }))] });
+    const { fixes } = await proposal(facts);
+    const narrowing = [fixes[0]!, ...(fixes[0]!.alternatives ?? [])].find((f) => /Narrow the Deny/.test(f.title))!;
+    expect(narrowing.newlyAllows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ probe: 'other-principal', action: 'kms:Decrypt', principal: `arn:aws:iam::${account}:role/kms-doctor-probe-other-principal` }),
+      ]),
+    );
+    // The request's own principal and action are the point of the fix, not its blast radius.
+    expect(narrowing.newlyAllows!.some((n) => n.principal === roleIn(account).entityArn && n.action === 'kms:Decrypt')).toBe(false);
+  });
+});
