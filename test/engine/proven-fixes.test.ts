@@ -117,3 +117,61 @@ describe('blast radius', () => {
     expect(narrowing.newlyAllows!.some((n) => n.principal === roleIn(account).entityArn && n.action === 'kms:Decrypt')).toBe(false);
   });
 });
+
+describe('a Deny that guards an encryption context', () => {
+  const requireFinance = {
+    Sid: 'RequireFinanceContext',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+    Resource: '*',
+    Condition: { StringNotEquals: { 'kms:EncryptionContext:Department': 'Finance' } },
+  };
+  const world = (encryptionContext?: Record<string, string>) =>
+    factsFor({
+      keyPolicy: policy(rootStatement, adminStatement, requireFinance),
+      policies: [inline('use', policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }))],
+      ...(encryptionContext ? { encryptionContext } : {}),
+    });
+
+  it('is answered first by sending the context it requires, which weakens nothing and makes the call allowed', async () => {
+    const facts = world({ Department: 'Marketing' });
+    const { diagnosis, fixes } = await proposal(facts);
+    expect(diagnosis.causes.map((c) => c.code)).toEqual(['explicit-deny']);
+    const [lead] = fixes;
+    expect(lead!.requestChange).toEqual({ encryptionContext: { Department: 'Finance' } });
+    expect(lead!.steps).toEqual([]);
+    expect(lead!.newlyAllows).toEqual([]);
+    expect(lead!.explanation).toMatch(/--encryption-context Department=Finance/);
+    await expectMinimalAndSufficient(facts, fixes);
+  });
+
+  it('offers the exception for this principal before narrowing the Deny for everyone, and each says what it lets in', async () => {
+    const { fixes } = await proposal(world());
+    const [exception, narrowing] = fixes[0]!.alternatives!;
+    expect(exception!.title).toMatch(/^Except arn:aws:iam::111122223333:role\/App from the Deny "RequireFinanceContext"/);
+    // The exception lets App decrypt with any context: that is its blast radius, and nobody else gains.
+    expect(exception!.newlyAllows!.map((n) => `${n.probe}:${n.action}`)).toEqual(['other-encryption-context:kms:Decrypt']);
+    // Narrowing lets every principal the key policy allows (through IAM) decrypt with any context.
+    expect(narrowing!.title).toMatch(/^Narrow the Deny/);
+    expect(narrowing!.newlyAllows!.map((n) => n.probe)).toEqual(expect.arrayContaining(['other-principal', 'other-encryption-context']));
+    for (const alternative of [exception!, narrowing!]) {
+      expect((await evaluate(factsAfterFixes(world(), [alternative]))).verdict).toBe('allowed');
+    }
+  });
+});
+
+describe('a data-perimeter Deny', () => {
+  it('is answered first by calling from inside the perimeter, with the policy changes only as alternatives', async () => {
+    const perimeter = { Sid: 'OnlyFromOurEndpoint', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-0abc' } } };
+    const facts = factsFor({ keyPolicy: policy(rootStatement, adminStatement, perimeter), policies: [inline('use', policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }))] });
+    const { diagnosis, fixes } = await proposal(facts);
+    // Today's diagnosis treats the unknown endpoint as absent (issue 8 item 2 is i8-layers'): the fix must still not weaken the perimeter by default.
+    expect(diagnosis.causes.map((c) => c.code)).toEqual(['explicit-deny']);
+    const lead = fixes[0]!;
+    expect(lead.steps).toEqual([]);
+    expect(lead.explanation).toMatch(/through the VPC endpoint vpce-0abc/);
+    // kms:* cannot be narrowed exactly, so the exception for App is the one change offered.
+    expect(lead.alternatives!.map((a) => a.title)).toEqual([expect.stringMatching(/^Except arn:aws:iam::111122223333:role\/App/)]);
+  });
+});
