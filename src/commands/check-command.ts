@@ -48,7 +48,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
 
 /** Writes the documents the fixes' commands read, so the printed aws CLI commands run as they are. */
 function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
-  const files = fixes.flatMap((fix) => fix.files);
+  const files = fixes.flatMap((fix) => [fix, ...(fix.alternatives ?? [])]).flatMap((fix) => fix.files);
   try {
     mkdirSync(dir, { recursive: true });
     for (const file of files) writeFileSync(join(dir, basename(file.path)), file.content);

@@ -11,15 +11,20 @@ export interface FixOptions extends CheckOptions {
   readonly backupDir?: string;
   /** Credentials of the affected principal, to prove the fix with a KMS dry run as that principal. */
   readonly asProfile?: string;
+  /** With --yes: apply even though the plan newly allows more than the request (its blast radius). */
+  readonly acceptBlastRadius: boolean;
 }
 
-export const fixUsage = `Usage: kms-doctor fix [check's flags] [--dry-run] [--yes] [--backup-dir DIR] [--as-profile P]
+export const fixUsage = `Usage: kms-doctor fix [check's flags] [--dry-run] [--yes [--accept-blast-radius]] [--backup-dir DIR] [--as-profile P]
 
 Diagnoses like check, then applies the proposed fixes after confirmation: re-reads each target right
 before writing (stale check), backs up the previous document, refuses changes that would lock anyone
 out of a key, waits until the change is visible, verifies, and rolls back every step if one fails.
   --dry-run          print the plan, change nothing (exit 0: nothing to do, 1: the plan has changes)
   --yes              apply without the prompt (without a terminal, fix only applies with --yes)
+  --accept-blast-radius
+                     with --yes: apply even when the plan newly allows more than the failing call
+                     (listed under "Blast radius"); on a terminal you type "accept" instead of "yes"
   --backup-dir DIR   where backups go (default: $XDG_STATE_HOME/kms-doctor/backups)
   --as-profile P     the affected principal's credentials, to verify with a KMS dry run as it
                      (checked to be that principal; without --principal, the caller's own are used)
@@ -37,13 +42,16 @@ export function parseFixArgs(args: readonly string[]): FixOptions | 'help' {
     yes: { type: 'boolean', short: 'y' },
     'backup-dir': { type: 'string' },
     'as-profile': { type: 'string' },
+    'accept-blast-radius': { type: 'boolean' },
   });
   if (values.help) return 'help';
   if (values['dry-run'] && values.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  if (values['accept-blast-radius'] && !values.yes) throw new UsageError('--accept-blast-radius goes with --yes (on a terminal, the prompt asks for it)');
   return {
     ...checkOptionsOf(values),
     dryRun: values['dry-run'] ?? false,
     yes: values.yes ?? false,
+    acceptBlastRadius: values['accept-blast-radius'] ?? false,
     ...(values['backup-dir'] !== undefined ? { backupDir: resolve(values['backup-dir']) } : {}),
     ...(values['as-profile'] !== undefined ? { asProfile: values['as-profile'] } : {}),
   };

@@ -3,7 +3,10 @@
 import { defaultBackupDir, prepareBackupDir } from '../apply/backup.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
-import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
+import { newlyAllowedLines } from '../engine/blast-radius.js';
+import { requestChangeWords } from '../engine/fixes/deny-guards.js';
+import type { NewlyAllowed } from '../engine/fix.js';
+import { checkJson, colourWanted, humanReport, paint, type CheckResult, type Paint } from './check-report.js';
 import { CheckFailure } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
@@ -67,6 +70,9 @@ function nothingToApply(result: CheckResult, plan: Plan): string {
   const [first, ...others] = plan.skipped;
   if (first === undefined) return 'no fix was proposed for this refusal (see the notes)';
   const more = others.length > 0 ? ` (and ${others.length} more, listed under 'Not planned')` : '';
+  // A fix that changes the call, not a policy, is the answer, not a dead end: say what to change.
+  const fix = result.fixes[first.fixIndex];
+  if (fix?.requestChange !== undefined) return `${first.cause}: change the call, not a policy: ${fix.title.charAt(0).toLowerCase()}${fix.title.slice(1)} (${requestChangeWords(fix.requestChange).join('; ')})${more}`;
   return `${first.cause}: ${first.reason.split('\n')[0]}${more}`;
 }
 
@@ -114,7 +120,14 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
     io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${nothingToApply(result, plan)}\n`);
     return finish(fixExitCodes.unknown, { applied: false });
   }
+  const blastRadius = planBlastRadius(result, plan);
+  json.blastRadius = blastRadius;
+  if (!options.json && blastRadius.length > 0) io.stdout.write('\n' + blastRadiusText(blastRadius, p));
   if (options.dryRun) return finish(fixExitCodes.planHasChanges, { applied: false });
+  if (options.yes && blastRadius.length > 0 && !options.acceptBlastRadius) {
+    io.stderr.write('kms-doctor: not applied: the plan newly allows more than the failing call (see "Blast radius"); review it, then add --accept-blast-radius to --yes to apply anyway\n');
+    return finish(fixExitCodes.planHasChanges, { applied: false });
+  }
   if (!options.yes) {
     const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !options.json;
     if (!interactive) {
@@ -122,9 +135,15 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
     const targets = [...new Set(plan.steps.map((step) => `${step.target.arn} (account ${step.target.accountId})`))];
-    const approved = await confirmWithYes(`\nApply ${plan.steps.length} change(s) to:\n${targets.map((t) => `  ${t}`).join('\n')}\n?`, io.stdin, io.stderr);
+    const acknowledge = blastRadius.length > 0 ? `\nThe plan also newly allows what is listed under "Blast radius"; type accept to acknowledge it and apply.` : '';
+    const approved = await confirmWithYes(
+      `\nApply ${plan.steps.length} change(s) to:\n${targets.map((t) => `  ${t}`).join('\n')}\n?${acknowledge}`,
+      io.stdin,
+      io.stderr,
+      blastRadius.length > 0 ? 'accept' : 'yes',
+    );
     if (!approved) {
-      io.stderr.write('kms-doctor: not applied: the answer was not yes\n');
+      io.stderr.write(`kms-doctor: not applied: the answer was not ${blastRadius.length > 0 ? 'accept' : 'yes'}\n`);
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
   }
@@ -150,6 +169,16 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   } finally {
     interruption.release();
   }
+}
+
+/** What the planned fixes newly allow beyond the failing call (each fix's blast radius, computed before the plan). */
+function planBlastRadius(result: CheckResult, plan: Plan): NewlyAllowed[] {
+  const planned = [...new Set(plan.steps.map((step) => step.fixIndex))];
+  return planned.flatMap((index) => result.fixes[index]?.newlyAllows ?? []);
+}
+
+function blastRadiusText(newlyAllows: readonly NewlyAllowed[], p: Paint): string {
+  return [p.yellow(p.bold('Blast radius: the plan also newly allows')), ...newlyAllowedLines(newlyAllows).map((line) => p.yellow(`  - ${line}`))].join('\n') + '\n';
 }
 
 function exitCodeFor(applyOutcome: string, verification: string | undefined): number {
