@@ -3,56 +3,11 @@
 // refused, applying them all allows it), and each fix's blast radius names what it newly allows.
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { known, type DiagnosisFacts, type PolicyDocumentFacts, type PrincipalIdentity } from '../../src/engine/facts.js';
+import type { DiagnosisFacts } from '../../src/engine/facts.js';
 import { factsAfterFixes } from '../../src/engine/fix-effects.js';
 import { proposeProvenFixes } from '../../src/engine/fix-proposal.js';
 import type { Fix } from '../../src/engine/fix.js';
-import { findOperation } from '../../src/engine/operations.js';
-
-const account = '111122223333';
-const otherAccount = '444455556666';
-const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
-const keyArn = `arn:aws:kms:us-east-1:${account}:key/${keyId}`;
-
-const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
-const rootStatement = { Sid: 'EnableIAM', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' };
-const adminStatement = { Sid: 'KeyAdmin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:user/admin` }, Action: 'kms:*', Resource: '*' };
-
-const roleIn = (accountId: string, name = 'App'): PrincipalIdentity => ({
-  arn: `arn:aws:sts::${accountId}:assumed-role/${name}/s1`,
-  entityArn: `arn:aws:iam::${accountId}:role/${name}`,
-  kind: 'role',
-  name,
-  accountId,
-});
-const inline = (name: string, document: object): PolicyDocumentFacts => ({ name, kind: 'inline', text: JSON.stringify(document), document });
-
-interface World {
-  readonly operation?: string;
-  readonly keyPolicy: object;
-  readonly principal?: PrincipalIdentity;
-  readonly policies?: readonly PolicyDocumentFacts[];
-  readonly encryptionContext?: Record<string, string>;
-}
-
-function factsFor(world: World): DiagnosisFacts {
-  const principal = world.principal ?? roleIn(account);
-  return {
-    request: {
-      operation: findOperation(world.operation ?? 'Decrypt')!,
-      keyInput: keyArn,
-      region: 'us-east-1',
-      ...(world.encryptionContext ? { encryptionContext: world.encryptionContext } : {}),
-    },
-    caller: known({ arn: principal.arn, accountId: principal.accountId, userId: 'AROAEXAMPLE:s1' }),
-    principal: known(principal),
-    key: known({ arn: keyArn, keyId, accountId: account, region: 'us-east-1', state: 'Enabled', enabled: true, manager: 'CUSTOMER', spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', multiRegion: false, description: '' }),
-    keyPolicy: known({ text: JSON.stringify(world.keyPolicy), document: world.keyPolicy }),
-    grants: known([]),
-    principalPolicies: known({ policies: world.policies ?? [] }),
-    simulation: { status: 'skipped', why: 'not needed here' },
-  };
-}
+import { account, adminStatement, factsFor, inline, keyArn, otherAccount, policy, roleIn, rootStatement } from '../helpers/engine-facts.js';
 
 const evaluate = (facts: DiagnosisFacts) => diagnose(facts);
 
