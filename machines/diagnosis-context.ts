@@ -16,7 +16,8 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../src/engine/facts.js';
-import type { Fix } from '../src/engine/fix.js';
+import { planNewlyAllows } from '../src/engine/blast-radius.js';
+import type { Fix, NewlyAllowed } from '../src/engine/fix.js';
 import type { ApplyOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
 
 export interface IdentifyOutput {
@@ -135,6 +136,10 @@ export function factsOf(context: DiagnosisContext): DiagnosisFacts {
 export const causeLeaf = (code: CauseCode): string => code.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 export const primaryCause = (context: DiagnosisContext): CauseCode | undefined => context.result?.diagnosis.causes[0]?.code;
+
+/** What the planned fixes newly allow beyond the request (their blast radius, from the engine). */
+export const planBlastRadius = (context: DiagnosisContext): NewlyAllowed[] =>
+  planNewlyAllows(context.result?.fixes ?? [], (context.plan?.steps ?? []).map((step) => step.fixIndex));
 
 /** Tag carried by every verdict leaf: the diagnosis is complete there. */
 export const verdictTag = 'verdict';

@@ -172,3 +172,13 @@ export function newlyAllowedLines(newlyAllows: readonly NewlyAllowed[]): string[
   for (const item of newlyAllows) byProbe.set(item.description, [...(byProbe.get(item.description) ?? []), item.action]);
   return [...byProbe].map(([description, actions]) => `${description}: ${actions.join(', ')}`);
 }
+
+/** What the planned fixes newly allow together: the blast radius a user must acknowledge before applying. */
+export function planNewlyAllows(fixes: readonly Fix[], plannedFixIndexes: Iterable<number>): NewlyAllowed[] {
+  return [...new Set(plannedFixIndexes)].flatMap((index) => fixes[index]?.newlyAllows ?? []);
+}
+
+/** The word that approves applying: "yes", or "accept" when the plan newly allows more than the request. */
+export function confirmationWord(newlyAllows: readonly NewlyAllowed[]): 'yes' | 'accept' {
+  return newlyAllows.length > 0 ? 'accept' : 'yes';
+}
