@@ -33,7 +33,7 @@ async function ok(args: string[], options?: CliOptions) {
 /** A user of account A whose IAM policy allows these KMS actions on every key, with its access key. */
 async function userWith(name: string, actions: string[]): Promise<Credentials> {
   await ok(['iam', 'create-user', '--user-name', name]);
-  await ok(['iam', 'put-user-policy', '--user-name', name, '--policy-name', 'kms', '--policy-document', policy({ Effect: 'Allow', Action: actions, Resource: '*' })]);
+  if (actions.length > 0) await ok(['iam', 'put-user-policy', '--user-name', name, '--policy-name', 'kms', '--policy-document', policy({ Effect: 'Allow', Action: actions, Resource: '*' })]);
   return (await ok(['iam', 'create-access-key', '--user-name', name])).AccessKey;
 }
 
@@ -116,6 +116,32 @@ describe('a key-policy Deny that requires an encryption context', () => {
     expect((await decrypt(marketing, 'Marketing', bystander)).stderr).toContain('An error occurred (AccessDeniedException)');
     expect((await decrypt(marketing, 'Marketing', { profile: 'admin-b' })).stderr).toContain('An error occurred (AccessDeniedException)');
     expect((await check([...args, '--encryption-context', '{"Department":"Marketing"}'])).json.verdict).toBe('allowed');
+  }, 240_000);
+});
+
+describe('least privilege, through check --json', () => {
+  it('proposes only the key-policy statement when it is enough, not also an IAM policy, and it is enough', async () => {
+    const adminOnly = { Sid: 'KeyAdmin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountA}:user/admin` }, Action: 'kms:*', Resource: '*' };
+    const keyArn = (await ok(['kms', 'create-key', '--policy', policy(adminOnly)])).KeyMetadata.Arn as string;
+    const solo = await userWith('solo', []);
+    const other = await userWith('other', ['kms:Decrypt']);
+    const blob = (await ok(['kms', 'encrypt', '--key-id', keyArn, '--plaintext', 'c2VjcmV0'])).CiphertextBlob as string;
+    const decryptAs = (as: Credentials) => cli(['kms', 'decrypt', '--ciphertext-blob', blob], { credentials: as });
+    expect((await decryptAs(solo)).stderr).toContain('An error occurred (AccessDeniedException)');
+
+    const fixFiles = mkdtempSync(join(tmpdir(), 'kms-doctor-minimal-'));
+    workDirs.push(fixFiles);
+    const { json } = await check(['--principal', userArn('solo'), '--key', keyArn, '--operation', 'Decrypt', '--fix-files', fixFiles]);
+    // Two layers refuse (no delegation, no IAM allow), but one change is enough: the key policy naming solo.
+    expect(json.causes.map((c: { code: string }) => c.code)).toEqual(['key-policy-no-iam-delegation', 'identity-policy-missing-actions']);
+    expect(json.fixes.map((f: { target: { type: string } }) => f.target.type)).toEqual(['key-policy']);
+    expect(json.notes.join('\n')).toMatch(/No separate fix for identity-policy-missing-actions/);
+    expect(json.fixes[0].newlyAllows).toEqual([]);
+
+    await runCommands(fixFiles, json.fixes[0].commands);
+    expect((await decryptAs(solo)).stderr).toBe('');
+    // other's IAM allow still counts for nothing: the key policy does not delegate to IAM.
+    expect((await decryptAs(other)).stderr).toContain('An error occurred (AccessDeniedException)');
   }, 240_000);
 });
 
