@@ -130,3 +130,17 @@ describe('a data-perimeter Deny', () => {
     expect(lead.alternatives!.map((a) => a.title)).toEqual([expect.stringMatching(/^Except arn:aws:iam::111122223333:role\/App/)]);
   });
 });
+
+describe('the exception for one principal', () => {
+  it('joins an exception list the Deny already has, instead of adding a second condition', async () => {
+    const { exceptPrincipal } = await import('../../src/engine/fixes/deny-narrowing.js');
+    const admins = { Sid: 'OnlyAdmins', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/Admin' } } };
+    const result = exceptPrincipal(policy(rootStatement, admins), { statementId: 'OnlyAdmins', statementIndex: 1 }, roleIn(account).entityArn);
+    expect(result.ok && (result.after as { Statement: object[] }).Statement[1]).toEqual({
+      ...admins,
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/Admin', roleIn(account).entityArn] } },
+    });
+    const again = exceptPrincipal(result.ok ? result.after : undefined, { statementId: 'OnlyAdmins' }, roleIn(account).entityArn);
+    expect(again).toEqual({ ok: false, reason: `The Deny already excepts ${roleIn(account).entityArn}.` });
+  });
+});

@@ -93,6 +93,13 @@ export function VerdictScreen({ context, screen, details }: ScreenProps) {
                   {line}
                 </Text>
               ))}
+              {(fix.alternatives ?? []).map((alternative) => (
+                <Text key={alternative.title} dimColor>
+                  {'    otherwise: '}
+                  {alternative.title}
+                  {(alternative.newlyAllows ?? []).length > 0 ? ` (also newly allows ${newlyAllowedLines(alternative.newlyAllows ?? []).join('; ')})` : ''}
+                </Text>
+              ))}
             </Box>
           ))}
           <CommandList title="By hand, that would be:" commands={result.fixes.flatMap((fix) => fix.commands.map((c) => fixCommand(c, context.environment, { arn: fix.target.arn, callerAccount })))} />
