@@ -102,13 +102,14 @@ function interruptions(io: FixIo): { readonly signal: AbortSignal; release(): vo
 async function fix(options: FixOptions, backupDir: string, session: AwsSession, asPrincipal: AwsSession | undefined, io: FixIo): Promise<number> {
   const p = paint(!options.json && colourWanted(io.stdout, io.env));
   const request = diagnosisRequest(options, session);
-  const result = await runDiagnosis(session, request);
-  const json: Record<string, unknown> = { diagnosis: checkJson(result) };
+  const diagnosed = await runDiagnosis(session, request);
+  const json: Record<string, unknown> = { diagnosis: checkJson(diagnosed) };
+  const result = options.alternative === undefined || diagnosed.diagnosis.verdict === 'allowed' ? diagnosed : withAlternative(diagnosed, options.alternative);
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
     if (options.json) io.stdout.write(JSON.stringify({ ...json, ...extra, exitCode: code }, null, 2) + '\n');
     return code;
   };
-  if (!options.json) io.stdout.write(humanReport(result, p));
+  if (!options.json) io.stdout.write(humanReport(diagnosed, p));
   if (result.diagnosis.verdict === 'allowed') {
     if (!options.json) io.stdout.write('\nNothing to do: the call is already allowed.\n');
     return finish(fixExitCodes.done);
@@ -169,6 +170,14 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   } finally {
     interruption.release();
   }
+}
+
+/** The fixes with their Nth alternative in their place, as --alternative N asks; a usage error when none has one. */
+function withAlternative(result: CheckResult, n: number): CheckResult {
+  if (!result.fixes.some((fix) => fix.alternatives?.[n - 1] !== undefined)) {
+    throw new CheckFailure(`--alternative ${n}: no proposed fix has an alternative ${n} (check lists them under "Otherwise (N)")`, fixExitCodes.usage);
+  }
+  return { ...result, fixes: result.fixes.map((fix) => fix.alternatives?.[n - 1] ?? fix) };
 }
 
 /** What the planned fixes newly allow beyond the failing call (each fix's blast radius, computed before the plan). */

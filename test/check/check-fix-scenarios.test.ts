@@ -66,6 +66,36 @@ describe('finance-export-context: a Deny that guards an encryption context', () 
     expect((await runTrainingCall(sandbox, t.call, unrelated)).stderr).toContain('An error occurred (AccessDeniedException)');
     expect((await runTrainingCall(sandbox, { ...t.call, encryptionContext: { department: 'marketing' } }, exportRole)).stderr).toContain('An error occurred (AccessDeniedException)');
   }, 240_000);
+
+  it('applies the exception for ExportRole only when asked (fix --alternative 1) and its blast radius is acknowledged', async () => {
+    sandbox = await startTestSandbox('finance-export-context');
+    const t = sandbox.world.state.training!;
+    const role = principalOf(sandbox.world.state, t.principal);
+    const backupDir = mkdtempSync(join(tmpdir(), 'kms-doctor-backups-'));
+    const args = ['--key', t.call.key, '--operation', t.call.operation, '--principal', role.arn, '--profile', 'admin', '--endpoint-url', sandbox.endpoint, '--encryption-context', JSON.stringify(t.call.encryptionContext), '--backup-dir', backupDir];
+    try {
+      // The exception and the narrowed Deny are alternatives 1 and 2; there is no third.
+      const missing = await runKmsDoctor(['fix', '--yes', '--alternative', '3', ...args], cliEnv(sandbox));
+      expect(missing.stderr).toMatch(/^kms-doctor: --alternative 3: no proposed fix has an alternative 3/);
+      expect(missing.exitCode).toBe(2);
+      const unacknowledged = await runKmsDoctor(['fix', '--yes', '--alternative', '1', '--json', ...args], cliEnv(sandbox));
+      expect(unacknowledged.exitCode).toBe(1);
+      expect(unacknowledged.stderr).toMatch(/--accept-blast-radius/);
+      const json = JSON.parse(unacknowledged.stdout);
+      expect(json.blastRadius.map((n: { probe: string }) => n.probe)).toContain('other-encryption-context');
+
+      const applied = await runKmsDoctor(['fix', '--yes', '--alternative', '1', '--accept-blast-radius', '--json', ...args], cliEnv(sandbox));
+      expect(JSON.parse(applied.stdout).apply.outcome).toBe('applied');
+      const exportRole = await cliIdentity(sandbox, sandbox.world.state, t.principal);
+      expect((await runTrainingCall(sandbox, t.call, exportRole)).stderr).toBe('');
+      // Only ExportRole is excepted: MarketingRole is still refused with the same context.
+      const unrelated = await cliIdentity(sandbox, sandbox.world.state, t.unrelatedPrincipal!);
+      expect((await runTrainingCall(sandbox, t.call, unrelated)).stderr).toContain('An error occurred (AccessDeniedException)');
+
+    } finally {
+      rmSync(backupDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
 
 describe('the policy-writing scenarios of the family: minimal fixes with no blast radius', () => {
