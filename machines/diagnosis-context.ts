@@ -17,6 +17,8 @@ import type {
   SimulatorResult,
 } from '../src/engine/facts.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
+import { planNewlyAllows } from '../src/engine/blast-radius.js';
+import type { Fix, NewlyAllowed } from '../src/engine/fix.js';
 import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
 
 export type { EvaluateOutput } from './wizard-types.js';
@@ -149,6 +151,10 @@ export function factsSoFar(context: DiagnosisContext): FactsSoFar {
 export const causeLeaf = (code: CauseCode): string => code.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 export const primaryCause = (context: DiagnosisContext): CauseCode | undefined => context.result?.diagnosis.causes[0]?.code;
+
+/** What the planned fixes newly allow beyond the request (their blast radius, from the engine). */
+export const planBlastRadius = (context: DiagnosisContext): NewlyAllowed[] =>
+  planNewlyAllows(context.result?.fixes ?? [], (context.plan?.steps ?? []).map((step) => step.fixIndex));
 
 /** Tag carried by every verdict leaf: the diagnosis is complete there. */
 export const verdictTag = 'verdict';

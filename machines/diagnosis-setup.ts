@@ -4,12 +4,14 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { Plan } from '../src/apply/plan-types.js';
 import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
+import { confirmationWord } from '../src/engine/blast-radius.js';
 import { parseKmsError } from '../src/engine/error-message-parser.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { findOperation } from '../src/engine/operations.js';
 import {
+  planBlastRadius,
   primaryCause,
   type DiagnosisContext,
   type DiagnosisEvent,
@@ -117,6 +119,8 @@ export const diagnosisSetup = setup({
     // Remediation
     planHasSteps: ({ context }) => (context.plan?.steps.length ?? 0) > 0,
     typedYes: (_, params: { text: string }) => params.text.trim() === 'yes',
+    /** "yes", or "accept" when the plan newly allows more than the request: the user acknowledges its blast radius. */
+    typedConfirmation: ({ context }, params: { text: string }) => params.text.trim() === confirmationWord(planBlastRadius(context)),
     remedyResultIs: ({ context }, params: { result: RemedyResult }) => remedyResultOf(context.remedy) === params.result,
   },
 });

@@ -1,7 +1,7 @@
 // Remediation (the wizard only): from a denied verdict to the planned, confirmed, applied and verified fix.
 import type { ApplyEvent } from '../src/apply/apply-report.js';
 import { assign } from 'xstate';
-import { factsOf, failureOf } from './diagnosis-context.js';
+import { factsOf, failureOf, planBlastRadius } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
 
 /** The wizard only: from a denied verdict to the applied and verified fix. */
@@ -23,12 +23,19 @@ export const remedyState = diagnosisSetup.createStateConfig({
     review: {
       on: { CONTINUE: { guard: 'planHasSteps', target: 'confirm' }, BACK: '#diagnosis.verdict' },
     },
-    /** Names the exact targets and accounts; only a typed `yes` applies. */
+    /** Names the exact targets and accounts; only a typed `yes` applies (`accept` when the plan has a blast radius). */
     confirm: {
       on: {
         CONFIRM_TEXT: [
-          { guard: { type: 'typedYes', params: ({ event }) => ({ text: event.text }) }, target: 'applying' },
-          { actions: assign({ confirmError: "Only 'yes' applies the change; Esc goes back to the plan." }) },
+          { guard: { type: 'typedConfirmation', params: ({ event }) => ({ text: event.text }) }, target: 'applying' },
+          {
+            actions: assign({
+              confirmError: ({ context }) =>
+                planBlastRadius(context).length > 0
+                  ? "Only 'accept' applies: the change also newly allows what is listed above. Esc goes back to the plan."
+                  : "Only 'yes' applies the change; Esc goes back to the plan.",
+            }),
+          },
         ],
         BACK: 'review',
       },

@@ -53,7 +53,7 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
 
 /** Writes the documents the fixes' commands read, so the printed aws CLI commands run as they are. */
 export function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean): void {
-  const files = fixes.flatMap((fix) => fix.files);
+  const files = fixes.flatMap((fix) => [fix, ...(fix.alternatives ?? [])]).flatMap((fix) => fix.files);
   try {
     // New files only, never through a symlink; all or none (src/files/new-files.ts).
     createNewFiles(dir, files.map((file) => ({ name: basename(file.path), content: file.content })));

@@ -3,6 +3,7 @@
 // fix with its diff and commands.
 import type { Diagnosis } from '../engine/cause.js';
 import type { ParsedError } from '../engine/error-message-parser.js';
+import { newlyAllowedLines } from '../engine/blast-radius.js';
 import { colorizeDiff } from '../engine/diff-view.js';
 import { evidenceValueText } from '../engine/evidence-text.js';
 import type { DiagnosisFacts, Observation } from '../engine/facts.js';
@@ -26,19 +27,26 @@ export function checkJson(result: CheckResult): Record<string, unknown> {
     requiredActions: diagnosis.requiredActions,
     actionResults: diagnosis.actionResults,
     causes: diagnosis.causes,
-    fixes: result.fixes.map((fix) => ({
-      cause: fix.cause,
-      title: fix.title,
-      explanation: fix.explanation,
-      target: fix.target,
-      ...(fix.diff !== undefined ? { diff: fix.diff } : {}),
-      commands: fix.commands,
-      files: fix.files,
-      ...(fix.blockedBy !== undefined ? { blockedBy: fix.blockedBy } : {}),
-    })),
+    fixes: result.fixes.map(fixJson),
     unverified: diagnosis.unverified,
     notes: diagnosis.notes,
     ...(result.parsedError ? { parsedError: result.parsedError } : {}),
+  };
+}
+
+function fixJson(fix: Fix): Record<string, unknown> {
+  return {
+    cause: fix.cause,
+    title: fix.title,
+    explanation: fix.explanation,
+    target: fix.target,
+    ...(fix.diff !== undefined ? { diff: fix.diff } : {}),
+    commands: fix.commands,
+    files: fix.files,
+    ...(fix.blockedBy !== undefined ? { blockedBy: fix.blockedBy } : {}),
+    ...(fix.requestChange !== undefined ? { requestChange: fix.requestChange } : {}),
+    ...(fix.newlyAllows !== undefined ? { newlyAllows: fix.newlyAllows } : {}),
+    ...(fix.alternatives !== undefined ? { alternatives: fix.alternatives.map(fixJson) } : {}),
   };
 }
 
@@ -114,13 +122,13 @@ export function humanReport(result: CheckResult, p: Paint): string {
     }
   }
   for (const fix of fixes) {
-    out.push('', `${p.bold('Fix:')} ${fix.title}`, `  ${fix.explanation}`);
-    if (fix.blockedBy) out.push(p.yellow(`  Not proposed: ${fix.blockedBy}`));
-    if (fix.diff) out.push('', indent(p.colour ? colorizeDiff(fix.diff) : fix.diff, '  '));
-    if (fix.commands.length > 0) {
-      out.push('', '  With the aws CLI:');
-      for (const file of fix.files) out.push(`    # ${file.path}: the edited document (written by check --fix-files DIR, or applied by kms-doctor fix)`);
-      for (const command of fix.commands) out.push(`    ${command}`);
+    out.push('', `${p.bold('Fix:')} ${fix.title}`);
+    fixLines(fix, p, out);
+    for (const [index, alternative] of (fix.alternatives ?? []).entries()) {
+      out.push('', `  ${p.bold(`Otherwise (${index + 1}):`)} ${alternative.title}`);
+      const lines: string[] = [];
+      fixLines(alternative, p, lines);
+      out.push(...lines.map((line) => (line ? `  ${line}` : line)));
     }
   }
   if (diagnosis.unverified.length > 0) {
@@ -132,6 +140,24 @@ export function humanReport(result: CheckResult, p: Paint): string {
     for (const note of diagnosis.notes) out.push(`  - ${note}`);
   }
   return out.join('\n') + '\n';
+}
+
+function fixLines(fix: Fix, p: Paint, out: string[]): void {
+  out.push(`  ${fix.explanation}`);
+  if (fix.blockedBy) out.push(p.yellow(`  Not proposed: ${fix.blockedBy}`));
+  if (fix.diff) out.push('', indent(p.colour ? colorizeDiff(fix.diff) : fix.diff, '  '));
+  if (fix.commands.length > 0) {
+    out.push('', '  With the aws CLI:');
+    for (const file of fix.files) out.push(`    # ${file.path}: the edited document (written by check --fix-files DIR, or applied by kms-doctor fix)`);
+    for (const command of fix.commands) out.push(`    ${command}`);
+  }
+  if (fix.newlyAllows !== undefined && fix.steps.length > 0 && fix.blockedBy === undefined) {
+    if (fix.newlyAllows.length === 0) out.push(p.dim('  Blast radius: nothing else newly allowed (other principals, another account, other actions, checked by evaluation).'));
+    else {
+      out.push(p.yellow('  Blast radius: this change also newly allows'));
+      for (const line of newlyAllowedLines(fix.newlyAllows)) out.push(p.yellow(`    - ${line}`));
+    }
+  }
 }
 
 function verdictText(verdict: Diagnosis['verdict'], p: Paint): string {

@@ -6,12 +6,15 @@ import { diagnosisMachine, type EvaluateOutput, type IdentifyOutput, type Identi
 import { withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import { diagnose } from '../engine/diagnose.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
-import { proposeFixes } from '../engine/propose-fixes.js';
+import { proposeProvenFixes } from '../engine/fix-proposal.js';
 import { findSteps, type FactsSoFar, type StepFindings } from '../engine/step-findings.js';
 
 export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutput> {
-  const diagnosis = await diagnose(facts);
-  return { diagnosis, fixes: proposeFixes(facts, diagnosis) };
+  const evaluate = (changed: DiagnosisFacts) => diagnose(changed);
+  const diagnosis = await evaluate(facts);
+  // Fixes are proved by the same evaluation: minimal, and with what each newly allows.
+  const { fixes, notes } = await proposeProvenFixes(facts, diagnosis, evaluate);
+  return { diagnosis: notes.length > 0 ? { ...diagnosis, notes: [...diagnosis.notes, ...notes] } : diagnosis, fixes };
 }
 
 /** The identify step's reads: the caller, the principal and the key. */

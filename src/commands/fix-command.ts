@@ -4,7 +4,10 @@ import { defaultBackupDir, prepareBackupDir } from '../apply/backup.js';
 import { displaySafe, printableLine } from '../engine/display-text.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
-import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
+import { newlyAllowedLines } from '../engine/blast-radius.js';
+import { requestChangeWords } from '../engine/fixes/deny-guards.js';
+import type { NewlyAllowed } from '../engine/fix.js';
+import { checkJson, colourWanted, humanReport, paint, type CheckResult, type Paint } from './check-report.js';
 import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixExamples, fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
@@ -71,6 +74,9 @@ function nothingToApply(result: CheckResult, plan: Plan): string {
   const [first, ...others] = plan.skipped;
   if (first === undefined) return 'no fix was proposed for this refusal (see the notes)';
   const more = others.length > 0 ? ` (and ${others.length} more, listed under 'Not planned')` : '';
+  // A fix that changes the call, not a policy, is the answer, not a dead end: say what to change.
+  const fix = result.fixes[first.fixIndex];
+  if (fix?.requestChange !== undefined) return `${first.cause}: change the call, not a policy: ${fix.title.charAt(0).toLowerCase()}${fix.title.slice(1)} (${requestChangeWords(fix.requestChange).join('; ')})${more}`;
   return `${first.cause}: ${first.reason.split('\n')[0]}${more}`;
 }
 
@@ -100,12 +106,13 @@ function interruptions(io: FixIo): { readonly signal: AbortSignal; release(): vo
 async function fix(options: FixOptions, backupDir: string, session: AwsSession, asPrincipal: AwsSession | undefined, io: FixIo): Promise<number> {
   const p = paint(!options.json && colourWanted(io.stdout, io.env));
   const request = diagnosisRequest(options, session);
-  const result = await runDiagnosis(session, request);
+  const diagnosed = await runDiagnosis(session, request);
   // What is printed (and in the JSON) carries the profile, Region and endpoint of this run; what is applied is the plan itself.
-  const connection = commandConnectionOf(session, result.facts);
-  const printable = { ...result, fixes: fixesWithConnection(result.fixes, connection) };
-  if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
+  const connection = commandConnectionOf(session, diagnosed.facts);
+  const printable = { ...diagnosed, fixes: fixesWithConnection(diagnosed.fixes, connection) };
+  if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, diagnosed.fixes, options.json);
   const json: Record<string, unknown> = { diagnosis: checkJson(printable) };
+  const result = options.alternative === undefined || diagnosed.diagnosis.verdict === 'allowed' ? diagnosed : withAlternative(diagnosed, options.alternative);
   const finish = (code: number, extra: Record<string, unknown> = {}) => {
     if (options.json) io.stdout.write(JSON.stringify(jsonEnvelope({ ...json, ...extra, exitCode: code }), null, 2) + '\n');
     return code;
@@ -127,7 +134,14 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
     io.stderr.write(`kms-doctor: nothing kms-doctor can apply: ${printableLine(nothingToApply(result, plan))}\n`);
     return finish(fixExitCodes.unknown, { applied: false });
   }
+  const blastRadius = planBlastRadius(result, plan);
+  json.blastRadius = blastRadius;
+  if (!options.json && blastRadius.length > 0) io.stdout.write('\n' + blastRadiusText(blastRadius, p));
   if (options.dryRun) return finish(fixExitCodes.planHasChanges, { applied: false });
+  if (options.yes && blastRadius.length > 0 && !options.acceptBlastRadius) {
+    io.stderr.write('kms-doctor: not applied: the plan newly allows more than the failing call (see "Blast radius"); review it, then add --accept-blast-radius to --yes to apply anyway\n');
+    return finish(fixExitCodes.planHasChanges, { applied: false });
+  }
   if (!options.yes) {
     const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !options.json;
     if (!interactive) {
@@ -135,9 +149,15 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
     const targets = [...new Set(plan.steps.map((step) => printableLine(`${step.target.arn} (account ${step.target.accountId})`)))];
-    const approved = await confirmWithYes(`\nApply ${plan.steps.length} change(s) to:\n${targets.map((t) => `  ${t}`).join('\n')}\n?`, io.stdin, io.stderr);
+    const acknowledge = blastRadius.length > 0 ? `\nThe plan also newly allows what is listed under "Blast radius"; type accept to acknowledge it and apply.` : '';
+    const approved = await confirmWithYes(
+      `\nApply ${plan.steps.length} change(s) to:\n${targets.map((t) => `  ${t}`).join('\n')}\n?${acknowledge}`,
+      io.stdin,
+      io.stderr,
+      blastRadius.length > 0 ? 'accept' : 'yes',
+    );
     if (!approved) {
-      io.stderr.write('kms-doctor: not applied: the answer was not yes\n');
+      io.stderr.write(`kms-doctor: not applied: the answer was not ${blastRadius.length > 0 ? 'accept' : 'yes'}\n`);
       return finish(fixExitCodes.planHasChanges, { applied: false });
     }
   }
@@ -164,6 +184,24 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
   } finally {
     interruption.release();
   }
+}
+
+/** The fixes with their Nth alternative in their place, as --alternative N asks; a usage error when none has one. */
+function withAlternative(result: CheckResult, n: number): CheckResult {
+  if (!result.fixes.some((fix) => fix.alternatives?.[n - 1] !== undefined)) {
+    throw new CheckFailure(`--alternative ${n}: no proposed fix has an alternative ${n} (check lists them under "Otherwise (N)")`, fixExitCodes.usage);
+  }
+  return { ...result, fixes: result.fixes.map((fix) => fix.alternatives?.[n - 1] ?? fix) };
+}
+
+/** What the planned fixes newly allow beyond the failing call (each fix's blast radius, computed before the plan). */
+function planBlastRadius(result: CheckResult, plan: Plan): NewlyAllowed[] {
+  const planned = [...new Set(plan.steps.map((step) => step.fixIndex))];
+  return planned.flatMap((index) => result.fixes[index]?.newlyAllows ?? []);
+}
+
+function blastRadiusText(newlyAllows: readonly NewlyAllowed[], p: Paint): string {
+  return [p.yellow(p.bold('Blast radius: the plan also newly allows')), ...newlyAllowedLines(newlyAllows).map((line) => p.yellow(`  - ${line}`))].join('\n') + '\n';
 }
 
 function exitCodeFor(applyOutcome: string, verification: string | undefined): number {

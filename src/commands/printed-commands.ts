@@ -28,7 +28,12 @@ export function commandConnectionOf(session: Pick<AwsSession, 'profile' | 'regio
 }
 
 export function fixesWithConnection(fixes: readonly Fix[], connection: CommandConnection): Fix[] {
-  return fixes.map((fix) => ({ ...fix, commands: fix.commands.map((command) => runnableCommand(command, connection)) }));
+  // A fix's alternatives are printed (and applied with --alternative) too: their commands get the same connection.
+  return fixes.map((fix) => ({
+    ...fix,
+    commands: fix.commands.map((command) => runnableCommand(command, connection)),
+    ...(fix.alternatives ? { alternatives: fixesWithConnection(fix.alternatives, connection) } : {}),
+  }));
 }
 
 export function planWithConnection(plan: Plan, connection: CommandConnection): Plan {

@@ -24,6 +24,25 @@ export type FixStep =
       readonly name?: string;
     };
 
+/**
+ * A change to the call itself instead of any policy: send this encryption context, or call through this
+ * service. Offered first when a Deny guards something, because it weakens nothing.
+ */
+export interface RequestChange {
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** The service to call through, as kms:ViaService names it (s3.us-east-1.amazonaws.com). */
+  readonly viaService?: string;
+}
+
+/** One probe the fix would newly allow: who, what, and how it differs from the diagnosed request. */
+export interface NewlyAllowed {
+  readonly probe: 'other-principal' | 'other-account' | 'other-encryption-context' | 'direct-call' | 'other-action';
+  readonly principal: string;
+  readonly action: string;
+  /** In plain words: "any other role or user of account 111122223333 whose IAM policies allow it". */
+  readonly description: string;
+}
+
 export interface Fix {
   readonly cause: CauseCode;
   readonly title: string;
@@ -46,4 +65,16 @@ export interface Fix {
   readonly notes?: readonly string[];
   /** The statements to add (pretty-printed JSON) when the whole document could not be proposed. */
   readonly snippet?: string;
+  /** Set for a fix that changes the call, not a policy: it has no steps, and weakens nothing. */
+  readonly requestChange?: RequestChange;
+  /**
+   * Other ways to fix the same cause, in the order they are offered (narrowest first); never applied by
+   * `fix`. Each says what it lets in.
+   */
+  readonly alternatives?: readonly Fix[];
+  /**
+   * The blast radius: what this fix allows, beyond the diagnosed request, that was refused before it
+   * (evaluated before anything is applied). Empty when nothing; absent when it was not computed.
+   */
+  readonly newlyAllows?: readonly NewlyAllowed[];
 }

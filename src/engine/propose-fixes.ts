@@ -12,7 +12,7 @@
 // - Nothing is written that would exceed a size limit; a fix that would is blocked, with the sizes.
 // - Fixes that touch the same document chain: each one's `before` is the previous one's `after`, so
 //   applying the list in order never loses a change (and a stale-plan check catches a skipped one).
-import type { Cause, Diagnosis } from './cause.js';
+import type { Cause, CauseCode, Diagnosis } from './cause.js';
 import type { DiagnosisFacts } from './facts.js';
 import type { Fix } from './fix.js';
 import { boundaryFix } from './fixes/boundary-fixes.js';
@@ -34,7 +34,31 @@ export { policySizeLimits } from './fixes/policy-documents.js';
  */
 export function proposeFixes(facts: DiagnosisFacts, diagnosis: Diagnosis): Fix[] {
   const workspace = createWorkspace(facts, diagnosis);
-  return diagnosis.causes.map((cause) => fixFor(workspace, cause));
+  const fixes = diagnosis.causes.map((cause) => fixFor(workspace, cause));
+  return withoutFutileFixes(diagnosis, fixes);
+}
+
+/**
+ * Causes no policy change can get past: an operation KMS never allows across accounts, an AWS managed
+ * key (its policy cannot change, it refuses other accounts and direct use). A policy fix for the same
+ * actions cannot work, so it is not proposed: blocked, saying why.
+ */
+const futileCauses: Partial<Record<CauseCode, string>> = {
+  'operation-not-cross-account': 'KMS never allows this operation from another account, so no policy change can make the call work',
+  'aws-managed-key-cross-account': 'the key is an AWS managed key, which no other account may use whatever the policies say',
+  'aws-managed-key-direct-use': 'the key is an AWS managed key, which only its AWS service may use, whatever other policies say',
+};
+
+function withoutFutileFixes(diagnosis: Diagnosis, fixes: Fix[]): Fix[] {
+  const futile = diagnosis.causes.flatMap((cause) => (futileCauses[cause.code] ? [cause] : []));
+  if (futile.length === 0) return fixes;
+  return fixes.map((fix, index) => {
+    const cause = diagnosis.causes[index]!;
+    if (futileCauses[cause.code] || fix.steps.length === 0) return fix;
+    const blocker = futile.find((f) => f.actions.length === 0 || cause.actions.some((a) => f.actions.includes(a)));
+    if (!blocker) return fix;
+    return { ...fix, commands: [], files: [], steps: [], blockedBy: `Not proposed: ${futileCauses[blocker.code]!} (${blocker.code}).` };
+  });
 }
 
 function fixFor(workspace: Workspace, cause: Cause): Fix {
@@ -60,7 +84,7 @@ function fixFor(workspace: Workspace, cause: Cause): Fix {
     case 'session-policy':
     case 'aws-managed-key-cross-account':
       return guidanceFix(workspace, cause);
-    // Issue 8's causes: guidance until each has its own least-privilege fix.
+    // Issue 8's causes: exact guidance, or a change to the request (proved like any fix).
     case 'scp':
     case 'rcp':
     case 'vpc-endpoint-policy':

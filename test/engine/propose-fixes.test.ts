@@ -501,9 +501,15 @@ describe('explicit deny', () => {
   const denied = (extra: Partial<NonNullable<Cause['deniedBy']>> = {}) =>
     cause('explicit-deny', ['kms:Decrypt'], { deniedBy: { layer: 'identity-policy', policyName: 'guardrails', statementId: 'NoKeyUse', statementIndex: 1, ...extra } });
 
-  it('removes only the denied action from the Deny, keeping everything else, and it works', async () => {
+  it('offers the request the Deny lets through first (MFA), then removes only the denied action from the Deny, keeping everything else, and it works', async () => {
     const allowKey = inline('use-key', policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }));
-    const fix = only(propose(factsFor({ policies: [quarantine, allowKey] }), denied()));
+    const lead = only(propose(factsFor({ policies: [quarantine, allowKey] }), denied()));
+    expect(lead.title).toMatch(/lets through/);
+    expect(lead.explanation).toMatch(/with credentials signed in with MFA/);
+    expect(lead.steps).toEqual([]);
+    expect(lead.alternatives).toHaveLength(1);
+    const fix = lead.alternatives![0]!;
+    expect(leastPrivilegeProblems(fix)).toEqual([]);
     expect(fix.blockedBy).toBeUndefined();
     const [allow, deny] = statementsIn(fix.after);
     expect(JSON.stringify(allow)).toBe(JSON.stringify(readBucket));
@@ -520,9 +526,21 @@ describe('explicit deny', () => {
     );
   });
 
-  it('narrows a Deny in the key policy and leaves the other statements byte-identical', () => {
+  it('excepts only the principal from a key-policy Deny by default; narrowing it for everyone is only an alternative; both leave the other statements byte-identical', async () => {
     const keyPolicy = policy(rootStatement, { Sid: 'DenyDecryptAndSign', Effect: 'Deny', Principal: '*', Action: ['kms:Decrypt', 'kms:Sign'], Resource: '*' });
-    const fix = only(propose(factsFor({ keyPolicy }), cause('explicit-deny', ['kms:Decrypt'], { layer: 'key-policy', deniedBy: { layer: 'key-policy', statementId: 'DenyDecryptAndSign', statementIndex: 1 } })));
+    const lead = only(propose(factsFor({ keyPolicy }), cause('explicit-deny', ['kms:Decrypt'], { layer: 'key-policy', deniedBy: { layer: 'key-policy', statementId: 'DenyDecryptAndSign', statementIndex: 1 } })));
+    const excepted = statementsIn(lead.after);
+    expect(JSON.stringify(excepted[0])).toBe(JSON.stringify(rootStatement));
+    expect(excepted[1]).toEqual({ Sid: 'DenyDecryptAndSign', Effect: 'Deny', Principal: '*', Action: ['kms:Decrypt', 'kms:Sign'], Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } } });
+    expect(lead.steps[0]?.kind).toBe('put-key-policy');
+    const identity = [policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn })];
+    expect(await decision({ action: 'kms:Decrypt', keyPolicy, identity })).toBe('ExplicitlyDenied');
+    expect(await decision({ action: 'kms:Decrypt', keyPolicy: afterDocument(lead), identity })).toBe('Allowed');
+    const other = { principalArn: `arn:aws:sts::${account}:assumed-role/Other/s`, entityArn: `arn:aws:iam::${account}:role/Other` };
+    expect(await decision({ action: 'kms:Decrypt', keyPolicy: afterDocument(lead), identity, ...other })).toBe('ExplicitlyDenied');
+
+    const fix = lead.alternatives![0]!;
+    expect(fix.explanation).toMatch(/no longer refuses kms:Decrypt to anyone it covers/);
     const statements = statementsIn(fix.after);
     expect(JSON.stringify(statements[0])).toBe(JSON.stringify(rootStatement));
     expect(statements[1]).toEqual({ Sid: 'DenyDecryptAndSign', Effect: 'Deny', Principal: '*', Action: ['kms:Sign'], Resource: '*' });

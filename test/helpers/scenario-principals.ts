@@ -41,6 +41,8 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'key-disabled': 'Encrypt',
   'key-pending-deletion': 'GenerateDataKey',
   'ebs-grant-denied': 'ec2:RunInstances',
+  'boundary-leaves-out-kms': 'Decrypt',
+  'cross-account-caller-side': 'Decrypt',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */

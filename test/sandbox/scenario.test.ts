@@ -73,6 +73,9 @@ describe('built-in scenarios', () => {
       'key-disabled',
       'key-pending-deletion',
       'ebs-grant-denied',
+      'boundary-leaves-out-kms',
+      'cross-account-caller-side',
+      'finance-export-context',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);

@@ -1,8 +1,10 @@
-// Causes kms-doctor does not repair (a missing key, key material, a custom key store, a session policy,
-// an AWS managed key shared across accounts): a blocked Fix that says what a human should do.
+// Causes kms-doctor does not repair by writing a policy (a missing key, key material, a custom key store,
+// a session policy, an AWS managed key shared across accounts): a Fix that says what a human should do.
+// Issue 8's causes (organization policies, grants, the Region, the ciphertext…) are in cause-guidance.ts.
 import type { Cause } from '../cause.js';
 import type { Fix } from '../fix.js';
 import { blockedFix } from './blocked-fixes.js';
+import { causeGuidance, transientStateFix } from './cause-guidance.js';
 import { pretty } from './policy-documents.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, parseKeyArn, type Workspace } from './workspace.js';
 
@@ -20,6 +22,9 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
         `The key was created without key material (origin EXTERNAL), or its imported material expired or was deleted. Import the same material again: \`aws kms get-parameters-for-import\`, wrap it with the public key, then \`aws kms import-key-material\`. kms-doctor never handles key material; ciphertext made with other material cannot be decrypted with this key.`,
       );
     case 'key-unavailable':
+      if (workspace.facts.key.status === 'known' && (workspace.facts.key.value.state === 'Creating' || workspace.facts.key.value.state === 'Updating')) {
+        return transientStateFix(workspace, cause);
+      }
       return blockedFix(
         cause,
         keyTarget,
@@ -46,7 +51,7 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
       );
     }
     default:
-      return blockedFix(cause, keyTarget, cause.summary, 'kms-doctor has no automatic fix for this cause.');
+      return causeGuidance(workspace, cause) ?? blockedFix(cause, keyTarget, cause.summary, 'kms-doctor has no automatic fix for this cause.');
   }
 }
 

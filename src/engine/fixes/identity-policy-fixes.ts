@@ -2,6 +2,7 @@
 // statement in it when it exists already. Its Resource is the key ARN, never `*` or an alias.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
+import { viaServiceFor } from '../operations.js';
 import { blockedFixFor, keyUnknown, principalUnknown } from './blocked-fixes.js';
 import { fileSafe, shellWord } from './cli-commands.js';
 import { inlinePolicyDestination } from './document-destinations.js';
@@ -89,8 +90,19 @@ function identityStatements(
       explanation: `${lead} letting ${who} call kms:CreateGrant on key ${key.arn} ${grant.explanation}.${othersSentence(others)}`,
     };
   }
+  const statement = allow(`AllowUseOfKey${short}`, actions);
+  const { operation } = workspace.facts.request;
+  const viaService = viaServiceFor(operation, key.region);
+  if (viaService === undefined) {
+    return {
+      added: [statement],
+      explanation: `${lead} letting ${who} call ${actions.join(', ')} on key ${key.arn} (the key ARN, not an alias: IAM matches aliases as separate resources).`,
+    };
+  }
+  // As in the key policy: the service always sets kms:ViaService, so requiring it keeps direct KMS
+  // calls out of the new permission (they are not what failed).
   return {
-    added: [allow(`AllowUseOfKey${short}`, actions)],
-    explanation: `${lead} letting ${who} call ${actions.join(', ')} on key ${key.arn} (the key ARN, not an alias: IAM matches aliases as separate resources).`,
+    added: [{ ...statement, Condition: { StringEquals: { 'kms:ViaService': viaService } } }],
+    explanation: `${lead} letting ${who} call ${actions.join(', ')} on key ${key.arn} (the key ARN, not an alias: IAM matches aliases as separate resources), only through ${viaService} (the kms:ViaService condition), which is how ${operation.name} reaches KMS. Direct KMS calls by ${who} are not allowed by it; remove the Condition if it also calls KMS itself.`,
   };
 }

@@ -1,5 +1,6 @@
 // Step 7: the verdict. The causes in plain words with their evidence, and the fixes proposed.
 import { evidenceValueText } from '../../engine/evidence-text.js';
+import { newlyAllowedLines } from '../../engine/blast-radius.js';
 import { Box, Text } from 'ink';
 import type { Evidence } from '../../engine/cause.js';
 import { fixCommand } from '../aws-commands.js';
@@ -82,11 +83,26 @@ export function VerdictScreen({ context, screen, details }: ScreenProps) {
         <Box flexDirection="column" marginTop={1}>
           <Text bold>The fix{result.fixes.length > 1 ? 'es' : ''}:</Text>
           {result.fixes.map((fix) => (
-            <Text key={fix.title}>
-              {'  • '}
-              {fix.title}
-              {fix.blockedBy ? ` (blocked: ${fix.blockedBy})` : ''}
-            </Text>
+            <Box key={fix.title} flexDirection="column">
+              <Text>
+                {'  • '}
+                {fix.title}
+                {fix.blockedBy ? ` (blocked: ${fix.blockedBy})` : ''}
+              </Text>
+              {newlyAllowedLines(fix.newlyAllows ?? []).map((line) => (
+                <Text key={line} color={theme.colourOf('warn')}>
+                  {'    also newly allows '}
+                  {line}
+                </Text>
+              ))}
+              {(fix.alternatives ?? []).map((alternative) => (
+                <Text key={alternative.title} dimColor>
+                  {'    otherwise: '}
+                  {alternative.title}
+                  {(alternative.newlyAllows ?? []).length > 0 ? ` (also newly allows ${newlyAllowedLines(alternative.newlyAllows ?? []).join('; ')})` : ''}
+                </Text>
+              ))}
+            </Box>
           ))}
           <CommandList title="By hand, that would be:" commands={result.fixes.flatMap((fix) => fix.commands.map((c) => fixCommand(c, context.environment, { arn: fix.target.arn, callerAccount })))} />
         </Box>

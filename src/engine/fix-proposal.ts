@@ -1,0 +1,32 @@
+// The fixes as they are shown and applied: proposed per cause, reduced to the minimal set the request
+// needs (minimal-fixes.ts), each with its blast radius (blast-radius.ts), and the sentences that state
+// the proof. `check`, `fix` and the wizard all get their fixes from here.
+import type { Diagnosis } from './cause.js';
+import { withBlastRadius } from './blast-radius.js';
+import { list } from './diagnosis-scope.js';
+import type { DiagnosisFacts } from './facts.js';
+import type { Fix } from './fix.js';
+import { proposeMinimalFixes, type Evaluate } from './minimal-fixes.js';
+
+export interface FixProposal {
+  readonly fixes: Fix[];
+  /** For the report: the causes that need no fix of their own, and what the fixes together achieve. */
+  readonly notes: string[];
+}
+
+export async function proposeProvenFixes(facts: DiagnosisFacts, diagnosis: Diagnosis, evaluate: Evaluate): Promise<FixProposal> {
+  if (diagnosis.verdict === 'allowed') return { fixes: [], notes: [] };
+  const proven = await proposeMinimalFixes(facts, diagnosis, evaluate);
+  const fixes = await withBlastRadius(facts, proven.fixes, evaluate);
+  const notes = proven.unneeded.map((u) => u.why);
+  const changing = fixes.filter((f) => f.blockedBy === undefined && (f.steps.length > 0 || f.requestChange !== undefined));
+  if (changing.length > 0) {
+    const refused = proven.after.actionResults.filter((r) => r.decision !== 'allowed').map((r) => r.action);
+    notes.push(
+      refused.length === 0
+        ? `With the proposed change${changing.length === 1 ? '' : 's'} made, the evaluation allows ${list([...diagnosis.requiredActions])}${changing.length > 1 ? ', and leaving out any one of them leaves the call refused' : ''}.`
+        : `Even with the proposed changes made, the evaluation still does not allow ${list(refused)}: the rest needs what kms-doctor cannot change (see the fixes marked "Not proposed").`,
+    );
+  }
+  return { fixes, notes };
+}
