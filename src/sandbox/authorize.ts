@@ -3,7 +3,7 @@
 // text the diagnosis engine and the error-message parser meet in real accounts.
 import { evaluatePolicies, type Denial, type EvaluationOutcome, type NamedPolicy } from '../engine/policy-evaluation.js';
 import type { Caller } from './caller.js';
-import { policiesOfCaller, resourceControlPoliciesFor } from './principal-policies.js';
+import { findPrincipal, organizationRootId, policiesOfCaller, resourceControlPoliciesFor } from './principal-policies.js';
 import type { SandboxState } from './state.js';
 
 export interface AuthorizationRequest {
@@ -16,8 +16,16 @@ export interface AuthorizationRequest {
 }
 
 /** The context keys AWS sets for every request of a principal. */
-export function principalContext(caller: Caller): Record<string, string> {
+export function principalContext(caller: Caller, state?: SandboxState): Record<string, string | readonly string[]> {
+  const organization = state?.organization;
+  const inOrganization = organization !== undefined && state?.accounts[caller.accountId] !== undefined;
+  const tags = state ? (findPrincipal(state, caller.principalArn)?.principal.tags ?? {}) : {};
   return {
+    'aws:PrincipalIsAWSService': 'false',
+    ...(inOrganization
+      ? { 'aws:PrincipalOrgID': organization.id, 'aws:PrincipalOrgPaths': [`${organization.id}/${organizationRootId(organization)}/`] }
+      : {}),
+    ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:PrincipalTag/${key}`, value])),
     'aws:PrincipalArn': caller.principalArn,
     'aws:PrincipalAccount': caller.accountId,
     'aws:userid': caller.userId,
@@ -37,7 +45,7 @@ export async function authorize(state: SandboxState, caller: Caller, request: Au
     action: request.action,
     resourceArn: request.resourceArn,
     resourceAccount: request.resourceAccount,
-    context: { ...principalContext(caller), ...request.context },
+    context: { ...principalContext(caller, state), ...request.context },
     identityPolicies: policies.identityPolicies,
     ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
     ...(policies.permissionsBoundary ? { permissionsBoundary: policies.permissionsBoundary } : {}),

@@ -8,6 +8,7 @@ import { AwsError } from './errors.js';
 import { newRequestId } from './ids.js';
 import { handleKmsRequest } from './kms/kms-protocol.js';
 import { handleIamRequest, handleStsRequest } from './iam/query-services.js';
+import { handleOrganizationsRequest, organizationsTargetPrefix } from './organizations/organizations-protocol.js';
 import { errorXml } from './query-protocol.js';
 import {
   clockSkewProblem,
@@ -28,7 +29,7 @@ const maxClockSkewMs = 15 * 60 * 1000;
 export const defaultRequestTimeoutMs = 30_000;
 export const defaultHeadersTimeoutMs = 20_000;
 
-export type ServiceName = 'kms' | 'iam' | 'sts';
+export type ServiceName = 'kms' | 'iam' | 'sts' | 'organizations';
 
 export interface IncomingCall {
   readonly service: ServiceName;
@@ -45,6 +46,8 @@ export interface IncomingCall {
    * the caller's behalf: kms:ViaService, aws:ViaAWSService and kms:GrantIsForAWSResource are set.
    */
   readonly viaService?: string;
+  /** The client's address (aws:SourceIp of a direct call); IPv4-mapped IPv6 written as IPv4. */
+  readonly sourceIp?: string;
 }
 
 export interface ServiceResponse {
@@ -85,12 +88,14 @@ const jsonContentType = 'application/x-amz-json-1.1';
 const xmlContentType = 'text/xml';
 
 const isKmsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.');
-const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts';
+const isOrganizationsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(organizationsTargetPrefix);
+const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts' || name === 'organizations';
 const stsActions = ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'DecodeAuthorizationMessage', 'GetAccessKeyInfo', 'GetFederationToken'];
 
 /** The service a request is meant for, judged from the request itself (the body, when it has been read). */
 function serviceFromRequestShape(req: IncomingMessage, body?: Buffer): ServiceName {
   if (isKmsTarget(req)) return 'kms';
+  if (isOrganizationsTarget(req)) return 'organizations';
   const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
   const action = new URLSearchParams(query).get('Action') ?? (body ? new URLSearchParams(body.toString('utf8')).get('Action') : null) ?? '';
   return stsActions.includes(action) ? 'sts' : 'iam';
@@ -106,12 +111,12 @@ function serviceOf(req: IncomingMessage, auth: ParsedAuthorization | undefined, 
 
 /** IncompleteSignature(Exception): the Authorization lacks something SigV4 requires. */
 function incompleteSignature(service: ServiceName, message: string): AwsError {
-  return service === 'kms' ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
+  return service === 'kms' || service === 'organizations' ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
 }
 
 /** The service's signature error, with a message of AWS's for what exactly did not match. */
 function signatureMismatch(service: ServiceName, message: string): AwsError {
-  return service === 'kms' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
+  return service === 'kms' || service === 'organizations' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
 }
 
 /** Renders an authentication failure the way the service in question does. */
@@ -119,7 +124,7 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
   const invalidToken = 'The security token included in the request is invalid.';
   const badSignature =
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-  if (service === 'kms') {
+  if (service === 'kms' || service === 'organizations') {
     switch (kind) {
       case 'missing':
         return new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
@@ -144,7 +149,7 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
 }
 
 export function renderError(service: ServiceName, error: AwsError, requestId: string): ServiceResponse {
-  if (service === 'kms') {
+  if (service === 'kms' || service === 'organizations') {
     return {
       status: error.status,
       contentType: jsonContentType,
@@ -190,7 +195,7 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
   }
   // A call signed for a service not ours, or a KMS call (by its X-Amz-Target) signed for IAM or STS:
   // answered by the service the request was for, in that service's shape.
-  const intended = isKmsTarget(req) ? 'kms' : service;
+  const intended = isKmsTarget(req) ? 'kms' : isOrganizationsTarget(req) ? 'organizations' : service;
   if (auth.service !== intended) {
     return renderError(intended, signatureMismatch(intended, `Credential should be scoped to correct service: '${intended}'.`), requestId);
   }
@@ -227,8 +232,9 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
     rawQuery: rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '',
     world,
     ...(viaService ? { viaService } : {}),
+    ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress.replace(/^::ffff:/, '') } : {}),
   };
-  const handler = service === 'kms' ? handleKmsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
+  const handler = service === 'kms' ? handleKmsRequest : service === 'organizations' ? handleOrganizationsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
   return { ...(await handler(call)), caller: caller.arn };
 }
 
