@@ -24,7 +24,7 @@ import type { AwsClientSet, AwsSession } from './aws-session.js';
 import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags, parseKeyInput } from './key-reads.js';
 import { collectPrincipalPolicies } from './principal-policies.js';
 import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readEntity, type PrincipalReference } from './principal-reads.js';
-import { readOrganization } from './organization-reads.js';
+import { describeOrganization, readOrganization } from './organization-reads.js';
 import { simulate } from './simulation.js';
 
 export interface FactSource {
@@ -202,11 +202,14 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return simulate(session, request, { entityArn: who.value.entityArn, principalAccount: who.value.accountId, keyArn: target.arn, keyRegion: target.region });
   });
 
+  // DescribeOrganization needs nothing else, so it rides in the first round trip; the policy reads
+  // (only for an account in an organization) wait for the principal's and the key's accounts.
+  const described = memo(() => describeOrganization(session));
   const organization = memo(async (): Promise<Observation<OrganizationFacts>> => {
-    const [reference, target] = await Promise.all([principalReference(), keyTarget()]);
+    const [membership, reference, target] = await Promise.all([described(), principalReference(), keyTarget()]);
     if (isNotKnown(reference)) return reference;
     const keyAccount = isNotKnown(target) ? undefined : target.accountId;
-    return readOrganization(session, session.orgAccount ?? session, reference.accountId, keyAccount);
+    return readOrganization(membership, session.orgAccount ?? session, reference.accountId, keyAccount);
   });
 
   const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags(), organization()] as const;

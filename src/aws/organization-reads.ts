@@ -20,7 +20,7 @@ const maxDepth = 8;
 
 const organizationsCall = (clients: AwsClientSet, action: string) => ({ call: `organizations:${action}`, endpoint: clients.endpoint('organizations') });
 
-type Described = { readonly inOrganization: false } | { readonly inOrganization: true; readonly id: string; readonly managementAccountId: string };
+export type Described = { readonly inOrganization: false } | { readonly inOrganization: true; readonly id: string; readonly managementAccountId: string };
 
 /** DescribeOrganization from the principal's account: which organization, and its management account. */
 export function describeOrganization(clients: AwsClientSet): Promise<Observation<Described>> {
@@ -82,12 +82,11 @@ const organizationReadersHint = (managementAccountId: string) =>
  * credentials, else the caller's own (which AWS refuses unless they are the management account's).
  */
 export async function readOrganization(
-  principalClients: AwsClientSet,
+  described: Observation<Described>,
   orgClients: AwsClientSet,
   principalAccount: string,
   keyAccount: string | undefined,
 ): Promise<Observation<OrganizationFacts>> {
-  const described = await describeOrganization(principalClients);
   if (described.status !== 'known') return described;
   const organization = described.value;
   if (!organization.inOrganization) return { status: 'known', value: { inOrganization: false } };
