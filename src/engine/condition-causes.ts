@@ -149,12 +149,18 @@ export async function conditionNotMet(
   evaluate: EvaluateWithDocument,
 ): Promise<ConditionNotMet | undefined> {
   if (layer !== 'key-policy' && layer !== 'identity-policy') return undefined;
-  const sources = layer === 'key-policy' ? (scope.keyPolicy ? [scope.keyPolicy] : []) : (scope.identityPolicies ?? []);
-  for (const policy of sources) {
+  // A key-policy statement naming the principal allows without any IAM policy: it can lift an IAM-side refusal too.
+  const sources: { layer: 'key-policy' | 'identity-policy'; policy: { name: string; document: unknown } }[] = [
+    ...(scope.keyPolicy ? [{ layer: 'key-policy' as const, policy: scope.keyPolicy }] : []),
+    ...(layer === 'identity-policy' ? (scope.identityPolicies ?? []).map((policy) => ({ layer: 'identity-policy' as const, policy })) : []),
+  ];
+  // The refusal by `layer` is lifted: the call is allowed, or that layer no longer refuses it.
+  const lifted = (outcome: EvaluationOutcome) => outcome.decision === 'Allowed' || (outcome.layers[layer]?.decision === 'Allowed' && !outcome.denials.some((d) => d.layer === layer));
+  for (const { layer: sourceLayer, policy } of sources) {
     for (const statement of statementsOf(policy.document)) {
       if (statement.effect !== 'Allow' || statement.condition === undefined || !statementCoversAction(statement, evaluation.action)) continue;
-      const without = await evaluate(layer, policy.name, withCondition(policy.document, statement.index, undefined));
-      if (without.layers[layer]?.decision !== 'Allowed') continue;
+      const without = await evaluate(sourceLayer, policy.name, withCondition(policy.document, statement.index, undefined));
+      if (!lifted(without)) continue;
       const failing: ConditionClause[] = [];
       const clauses = clausesOf(statement);
       for (const clause of clauses) {
@@ -162,10 +168,10 @@ export async function conditionNotMet(
           failing.push(clause);
           break;
         }
-        const outcome = await evaluate(layer, policy.name, withCondition(policy.document, statement.index, conditionWithout(statement, clause)));
-        if (outcome.layers[layer]?.decision === 'Allowed') failing.push(clause);
+        const outcome = await evaluate(sourceLayer, policy.name, withCondition(policy.document, statement.index, conditionWithout(statement, clause)));
+        if (lifted(outcome)) failing.push(clause);
       }
-      return { layer, policyName: layer === 'key-policy' ? 'default' : policy.name, statement, failing: failing.length > 0 ? failing : clauses };
+      return { layer: sourceLayer, policyName: sourceLayer === 'key-policy' ? 'default' : policy.name, statement, failing: failing.length > 0 ? failing : clauses };
     }
   }
   return undefined;
