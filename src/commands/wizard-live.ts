@@ -90,7 +90,10 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
     current.connection ??= current.sandbox.then(async (sandbox) => {
       const common = { endpointUrl: sandbox.info.endpoint, region: sandbox.region };
       const [session, asPrincipal] = await Promise.all([
-        openSession({ ...common, profile: sandbox.adminProfile, ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}) }, sandbox.env),
+        openSession(
+          { ...common, profile: sandbox.adminProfile, ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}), ...(sandbox.orgProfile ? { orgProfile: sandbox.orgProfile } : {}) },
+          sandbox.env,
+        ),
         openSession({ ...common, profile: sandbox.principalProfile }, sandbox.env),
       ]);
       return {

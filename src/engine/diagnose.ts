@@ -350,6 +350,8 @@ function simulatorNotes(scope: Scope, evaluations: ReadonlyMap<string, ActionEva
     }
     const local = localIdentitySide(evaluation);
     if (local === undefined || local === result.decision) continue;
+    // IAM's simulator counts SCPs too: a refusal there that the SCP layer explains is no disagreement.
+    if (result.allowedByOrganizations === false && evaluation.outcome.layers.scp !== undefined && evaluation.outcome.layers.scp.decision !== 'Allowed') continue;
     notes.push(
       `IAM's policy simulator says ${name}'s IAM policies leave ${action} ${decisionWords[result.decision]}, but kms-doctor's evaluation of the same policies says ${decisionWords[local]}${missing}. ` +
         'The simulator knows nothing of key policies, grants or KMS context keys; the verdict above comes from kms-doctor\'s evaluation.',

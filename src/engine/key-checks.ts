@@ -89,7 +89,7 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
     const keyArnOnly = actions.filter((a) => crossAccountByKeyArnOnly.has(a.toLowerCase()));
     if (reference.form === 'alias-arn' && keyArnOnly.length > 0) {
       return make(
-        `${list(keyArnOnly)} on a key in another account accept only the key ARN, not an alias ARN, so KMS answers that the alias is not found.`,
+        `${list(keyArnOnly)} on a key in another account accept only the key ARN: KMS refuses an alias ARN for them (InvalidArnException or NotFoundException), even though the cryptographic operations accept it.`,
         [{ what: 'Account of the key', value: ownerAccount }, { what: 'Account of the caller', value: callerAccount }, ...(key ? [{ what: 'Key ARN to use', value: key.arn }] : [])],
         'alias-cross-account',
       );

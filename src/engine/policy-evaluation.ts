@@ -254,7 +254,10 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
       },
       identityPolicies: toSimulatorPolicies(request.identityPolicies),
       serviceControlPolicies: toSimulatorOrganizationPolicies(request.serviceControlPolicies),
-      resourceControlPolicies: toSimulatorOrganizationPolicies(request.resourceControlPolicies),
+      // The simulator adds RCPFullAWSAccess itself, and refuses its text (an Allow) as an RCP it is given.
+      resourceControlPolicies: toSimulatorOrganizationPolicies(
+        request.resourceControlPolicies?.map((level) => ({ ...level, policies: level.policies.filter((p) => !/(^|\/)p-RCPFullAWSAccess$|^RCPFullAWSAccess$/.test(p.name)) })),
+      ),
       ...(request.resourcePolicy ? { resourcePolicy: withStandInKeys(request.resourcePolicy.document) } : {}),
       ...(request.permissionsBoundary
         ? { permissionBoundaryPolicies: toSimulatorPolicies([request.permissionsBoundary]) }
@@ -275,10 +278,13 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
     if (first) throw new InvalidPolicyError(first[0], first[1].map((e) => e.message));
     throw new InvalidPolicyError('request', [errors.message]);
   }
-  if (result.resultType !== 'single') {
+  // "*" for an action with several resource types is simulated once per type: they agree for a request
+  // about no resource in particular (Organizations' ListParents), so the first one stands for all.
+  const simulated = result.resultType === 'single' ? result.result : result.results[0];
+  if (simulated === undefined || (result.resultType !== 'single' && request.resourceArn !== '*')) {
     throw new Error(`expected one resource to be simulated for ${request.resourceArn}`);
   }
-  const analysis = result.result.analysis;
+  const analysis = simulated.analysis;
   const layers: Partial<Record<PolicyLayer, LayerOutcome>> = {};
   const put = (layer: PolicyLayer, outcome: LayerOutcome | undefined) => {
     if (outcome) layers[layer] = outcome;
@@ -295,7 +301,7 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
     sameAccount: analysis.sameAccount,
     denials: denialsOf(analysis),
     layers,
-    ignoredContextKeys: (result.result.ignoredContextKeys ?? []).map(originalKeyFor),
+    ignoredContextKeys: (simulated.ignoredContextKeys ?? []).map(originalKeyFor),
   };
 }
 

@@ -73,6 +73,14 @@ describe('built-in scenarios', () => {
       'key-disabled',
       'key-pending-deletion',
       'ebs-grant-denied',
+      'wrong-region',
+      'key-usage-mismatch',
+      'key-updating',
+      'alias-cross-account',
+      'encryption-context-condition',
+      'source-ip-perimeter',
+      'scp-allow-list',
+      'rcp-tag-perimeter',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);

@@ -4,6 +4,7 @@
 // organization, but only the management account may read the tree and its policies (a delegated
 // administrator is not modelled). An account outside the organization gets
 // AWSOrganizationsNotInUseException, as AWS answers it.
+import { InvalidPolicyError } from '../../engine/policy-evaluation.js';
 import { authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import { attachedOrganizationPolicies, organizationRootId, type AttachedOrganizationPolicy } from '../principal-policies.js';
@@ -81,6 +82,25 @@ const operations: Readonly<Record<string, Operation>> = {
   },
 };
 
+/** The resource IAM authorizes an operation on, as the Service Authorization Reference names it. */
+function resourceOf(call: IncomingCall, organization: OrganizationState, operation: string, input: Readonly<Record<string, unknown>>): string {
+  const prefix = `arn:aws:organizations::${organization.managementAccountId}`;
+  const target = String(input.TargetId ?? input.ChildId ?? '');
+  const targetArn = target.startsWith('r-') ? `${prefix}:root/${organization.id}/${target}` : `${prefix}:account/${organization.id}/${target || call.caller.accountId}`;
+  switch (operation) {
+    case 'ListPoliciesForTarget':
+      return targetArn;
+    case 'DescribePolicy': {
+      const id = String(input.PolicyId ?? '');
+      const policy = allPolicies(call, organization).find((p) => p.id === id);
+      return policy?.arn ?? `${prefix}:policy/${organization.id}/service_control_policy/${id || 'p-unknown'}`;
+    }
+    default:
+      // DescribeOrganization and ListParents take no resource: "*" only.
+      return '*';
+  }
+}
+
 export async function handleOrganizationsRequest(call: IncomingCall): Promise<ServiceResponse> {
   const target = String(call.headers['x-amz-target'] ?? '');
   const operation = target.startsWith(organizationsTargetPrefix) ? target.slice(organizationsTargetPrefix.length) : '';
@@ -101,10 +121,12 @@ export async function handleOrganizationsRequest(call: IncomingCall): Promise<Se
     const { caller } = call;
     if (!organization || !call.world.state.accounts[caller.accountId]) throw notInUse();
     // The caller's own IAM policies (and SCPs, which never bind the management account) must allow the action.
-    const outcome = await authorize(call.world.state, caller, {
-      action: `organizations:${operation}`,
-      resourceArn: `arn:aws:organizations::${organization.managementAccountId}:organization/${organization.id}`,
-      resourceAccount: organization.managementAccountId,
+    const authorizeOn = (resourceArn: string) =>
+      authorize(call.world.state, caller, { action: `organizations:${operation}`, resourceArn, resourceAccount: organization.managementAccountId });
+    // An ARN the action catalogue does not know (AWS managed policies' arn:aws:organizations::aws:…) is authorized on "*".
+    const outcome = await authorizeOn(resourceOf(call, organization, operation, input as Record<string, unknown>)).catch((error: unknown) => {
+      if (error instanceof InvalidPolicyError) return authorizeOn('*');
+      throw error;
     });
     const identityAllows = outcome.layers['identity-policy']?.decision === 'Allowed' && !outcome.denials.some((d) => d.explicit);
     if (!identityAllows) throw accessDenied();
