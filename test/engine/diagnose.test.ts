@@ -13,6 +13,7 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../../src/engine/facts.js';
+import { parseKmsError } from '../../src/engine/error-message-parser.js';
 import { kmsRequestContext } from '../../src/engine/kms-request-context.js';
 import { findOperation } from '../../src/engine/operations.js';
 
@@ -669,5 +670,98 @@ describe('request context', () => {
     expect(context['kms:ViaService']).toBeUndefined();
     expect(context['aws:PrincipalType']).toBe('User');
     expect(context['aws:username']).toBe('alice');
+  });
+});
+
+describe('every layer read, or the verdict says it was not (issue 8)', () => {
+  const scpLevels = (document: object) => ({ status: 'known' as const, value: [{ level: 'r-abcd', policies: [{ name: 'Guard', arn: 'arn:aws:organizations::999999999999:policy/o-abcdefghij/service_control_policy/p-guard', document }] }] });
+  const member = (overrides: object = {}): DiagnosisFacts['organization'] => ({
+    status: 'known',
+    value: {
+      inOrganization: true,
+      id: 'o-abcdefghij',
+      managementAccountId: '999999999999',
+      principalOrgPaths: ['o-abcdefghij/r-abcd/'],
+      serviceControlPolicies: scpLevels(document({ Effect: 'Allow', Action: '*', Resource: '*' })),
+      resourceControlPolicies: { status: 'known', value: [] },
+      ...overrides,
+    },
+  });
+  const refused = { status: 'unreadable' as const, reason: 'access-denied' as const, call: 'organizations:ListPoliciesForTarget', message: "You don't have permissions to access this resource." };
+
+  it('an organization whose SCPs could not be read: unknown, never allowed, naming who can read them', async () => {
+    const diagnosis = await diagnose(facts({ organization: member({ serviceControlPolicies: refused }) }));
+    expect(diagnosis.verdict).toBe('unknown');
+    const entry = diagnosis.unverified.find((u) => u.what.includes('service control policies'))!;
+    expect(entry.howToVerify).toContain('management account (999999999999)');
+    expect(entry.howToVerify).toContain('--org-profile');
+    // Outside any organization, nothing is missing.
+    expect((await diagnose(facts({ organization: { status: 'known', value: { inOrganization: false } } }))).verdict).toBe('allowed');
+  });
+
+  it('SCPs read from the organization refuse as they say, and fill aws:PrincipalOrgID for a data perimeter', async () => {
+    const deny = scpLevels(document({ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoDecrypt', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }));
+    const byScp = await diagnose(facts({ organization: member({ serviceControlPolicies: deny }) }));
+    expect(byScp.causes[0]).toMatchObject({ code: 'explicit-deny', layer: 'scp', deniedBy: { layer: 'scp', statementId: 'NoDecrypt' } });
+    const perimeter = document(rootStatement(A), { Sid: 'OrgOnly', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } });
+    // A member of the organization is not refused by the perimeter (the false explicit deny of issue 8).
+    expect((await diagnose(facts({ keyPolicy: perimeter, organization: member() }))).verdict).toBe('allowed');
+  });
+
+  it('AWS blamed a layer the evaluation found allowing: unknown, and the disagreement is stated as evidence', async () => {
+    const reportedError = parseKmsError(
+      `An error occurred (AccessDeniedException) when calling the Decrypt operation: User: ${sessionArn(A)} is not authorized to perform: kms:Decrypt on resource: ${keyArn} because no identity-based policy allows the kms:Decrypt action`,
+    )!;
+    const diagnosis = await diagnose(facts({ reportedError }));
+    expect(diagnosis.verdict).toBe('unknown');
+    expect(diagnosis.notes.join(' ')).toContain('Reported denied but evaluates allowed');
+    expect(diagnosis.unverified.some((u) => u.why.includes("AWS's error says"))).toBe(true);
+  });
+
+  it('InvalidCiphertextException and IncorrectKeyException are look-alikes of a denial', async () => {
+    const invalid = parseKmsError('An error occurred (InvalidCiphertextException) when calling the Decrypt operation: ')!;
+    expect(codes(await diagnose(facts({ reportedError: invalid })))).toEqual(['encryption-context-mismatch']);
+    const incorrect = parseKmsError('An error occurred (IncorrectKeyException) when calling the Decrypt operation: The key ID in the request does not identify a CMK that can perform this operation.')!;
+    expect(codes(await diagnose(facts({ reportedError: incorrect })))).toEqual(['incorrect-key']);
+  });
+});
+
+describe('causes of issue 8 found in the key and its grants', () => {
+  it('aws-managed-key-direct-use: an AWS managed key called directly', async () => {
+    const diagnosis = await diagnose(facts({ key: { manager: 'AWS' }, keyInput: 'alias/aws/s3' }));
+    expect(diagnosis.causes[0]?.code).toBe('aws-managed-key-direct-use');
+    // Through its service it is not that cause.
+    expect(codes(await diagnose(facts({ key: { manager: 'AWS' }, operation: 's3:GetObject' })))).not.toContain('aws-managed-key-direct-use');
+  });
+
+  it('key-state-transient: Updating means wait, not reconnect a key store', async () => {
+    const diagnosis = await diagnose(facts({ key: { state: 'Updating', enabled: true, multiRegion: true } }));
+    expect(codes(diagnosis)).toEqual(['key-state-transient']);
+    expect(diagnosis.causes[0]!.summary).toContain('wait');
+    expect(diagnosis.causes[0]!.summary).not.toContain('key store');
+  });
+
+  it('key-usage-mismatch: a SIGN_VERIFY key cannot encrypt', async () => {
+    const diagnosis = await diagnose(facts({ operation: 'Encrypt', key: { usage: 'SIGN_VERIFY', spec: 'ECC_NIST_P256' } }));
+    expect(codes(diagnosis)).toEqual(['key-usage-mismatch']);
+  });
+
+  it('principal-recreated: the key policy names a unique ID where the role ARN stood', async () => {
+    const keyPolicy = document(adminStatement, { Sid: 'App', Effect: 'Allow', Principal: { AWS: 'AROAEXAMPLEOLDROLEID1' }, Action: 'kms:Decrypt', Resource: '*' });
+    const diagnosis = await diagnose(facts({ keyPolicy, identity: {} }));
+    expect(codes(diagnosis)).toContain('principal-recreated');
+    expect(evidenceText(causeOf(diagnosis, 'principal-recreated'))).toContain('AROAEXAMPLEOLDROLEID1');
+  });
+
+  it('grant-recently-created: a minutes-old grant and a reported denial mean wait or use the grant token', async () => {
+    const reportedError = parseKmsError(
+      `An error occurred (AccessDeniedException) when calling the Decrypt operation: User: ${sessionArn(A)} is not authorized to perform: kms:Decrypt on resource: ${keyArn} because no resource-based policy allows the kms:Decrypt action`,
+    )!;
+    const fresh: GrantFacts = { grantId: 'g-new', granteePrincipal: roleArn(A), operations: ['Decrypt'], creationDate: new Date(Date.now() - 30_000).toISOString() };
+    const diagnosis = await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [fresh], reportedError }));
+    expect(codes(diagnosis)).toEqual(['grant-recently-created']);
+    // An old grant that allows it: allowed, AWS's report notwithstanding is a disagreement, not this cause.
+    const old = { ...fresh, creationDate: '2020-01-01T00:00:00.000Z' };
+    expect(codes(await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [old], reportedError })))).not.toContain('grant-recently-created');
   });
 });
