@@ -151,7 +151,8 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(used.principal ? { principal: used.principal } : {}),
         ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
       });
-      const request = diagnosisRequest(options, connection.session);
+      // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
+      const request = { ...diagnosisRequest(options, connection.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
       run = { connection, request };
       return { request, environment: { ...connection.environment, region: request.region }, answers: { ...answers, ...used } };
     },
