@@ -82,7 +82,7 @@ function conditionUnknownCause(scope: Scope, finding: UnknownKeyEntry, actions: 
     layer,
     summary:
       `Whether ${list(actions)} is allowed for ${who(scope)} depends on ${finding.key}, which kms-doctor cannot read from here: ` +
-      `${where} (${statement?.sid !== undefined ? `statement "${statement.sid}"` : `statement ${(ref.statementIndex ?? 0) + 1}`}) lets it through with ${passing}. ` +
+      `${where} (${statement?.sid !== undefined ? `statement "${statement.sid}"` : `statement ${(ref.statementIndex ?? 0) + 1}`}) lets it through when it is, for example, ${passing}. ` +
       `Give the value the real request carries with --context ${finding.key}=VALUE.`,
     actions,
     evidence,

@@ -72,14 +72,18 @@ function keyAttributes(facts: DiagnosisFacts): { aliases?: readonly string[]; ta
 function requestContextFor(scope: Scope, subject: Subject, action: string): RequestContext {
   const { key, reference, facts } = scope;
   const principal = known(facts.principal);
-  const tags = principal !== undefined && principal.entityArn === subject.entityArn ? principal.tags : undefined;
+  const same = principal !== undefined && principal.entityArn === subject.entityArn;
+  const tags = same ? principal.tags : undefined;
+  // aws:userid from the entity's unique ID: AIDA… for a user, AROA…:SESSION for a role session.
+  const session = /:assumed-role\/[^/]+\/(.+)$/.exec(subject.arn)?.[1];
+  const userId = subject.userId ?? (same && principal.uniqueId !== undefined ? (subject.kind === 'user' ? principal.uniqueId : session !== undefined ? `${principal.uniqueId}:${session}` : undefined) : undefined);
   const context = kmsRequestContext(
     {
       entityArn: subject.entityArn,
       accountId: subject.accountId,
       kind: subject.kind,
       name: subject.name,
-      ...(subject.userId !== undefined ? { userId: subject.userId } : {}),
+      ...(userId !== undefined ? { userId } : {}),
       ...(scope.organizationId !== undefined ? { organizationId: scope.organizationId } : {}),
       ...(scope.organizationPaths !== undefined ? { organizationPaths: scope.organizationPaths } : {}),
       ...(tags !== undefined ? { tags } : {}),
