@@ -27,6 +27,9 @@ describe('AWS Organizations in the sandbox', () => {
     const listed = await aws(sandbox, ['organizations', 'list-policies-for-target', '--target-id', '111122223333', '--filter', 'SERVICE_CONTROL_POLICY'], { profile: 'admin' });
     expect(listed.exitCode).not.toBe(0);
     expect(listed.stderr).toContain("An error occurred (AccessDeniedException) when calling the ListPoliciesForTarget operation: You don't have permissions to access this resource.");
+    // Refused at once, as AWS does: never a server error the CLI would retry.
+    const parents = await aws(sandbox, ['organizations', 'list-parents', '--child-id', '111122223333'], { profile: 'admin' });
+    expect(parents.stderr).toContain("An error occurred (AccessDeniedException) when calling the ListParents operation: You don't have permissions to access this resource.");
   });
 
   it('the management account walks the tree and reads each policy', async () => {

@@ -123,12 +123,15 @@ export async function handleOrganizationsRequest(call: IncomingCall): Promise<Se
     // The caller's own IAM policies (and SCPs, which never bind the management account) must allow the action.
     const authorizeOn = (resourceArn: string) =>
       authorize(call.world.state, caller, { action: `organizations:${operation}`, resourceArn, resourceAccount: organization.managementAccountId });
-    // An ARN the action catalogue does not know (AWS managed policies' arn:aws:organizations::aws:…) is authorized on "*".
-    const outcome = await authorizeOn(resourceOf(call, organization, operation, input as Record<string, unknown>)).catch((error: unknown) => {
-      if (error instanceof InvalidPolicyError) return authorizeOn('*');
-      throw error;
-    });
-    const identityAllows = outcome.layers['identity-policy']?.decision === 'Allowed' && !outcome.denials.some((d) => d.explicit);
+    // An ARN the action catalogue does not know (AWS managed policies' arn:aws:organizations::aws:…) is
+    // authorized on "*"; a request the evaluator cannot simulate at all is refused, never a 500.
+    const outcome = await authorizeOn(resourceOf(call, organization, operation, input as Record<string, unknown>))
+      .catch((error: unknown) => {
+        if (error instanceof InvalidPolicyError) return authorizeOn('*');
+        throw error;
+      })
+      .catch(() => undefined);
+    const identityAllows = outcome !== undefined && outcome.layers['identity-policy']?.decision === 'Allowed' && !outcome.denials.some((d) => d.explicit);
     if (!identityAllows) throw accessDenied();
     // Only the management account reads the organization's structure and policies.
     if (operation !== 'DescribeOrganization' && caller.accountId !== organization.managementAccountId) throw accessDenied();
