@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { getHomeDir, loadSharedConfigFiles } from '@smithy/core/config';
 import { AwsCallError } from './aws-errors.js';
 
-export type AwsServiceName = 'kms' | 'iam' | 'sts';
-export const awsServices: readonly AwsServiceName[] = ['kms', 'iam', 'sts'];
+export type AwsServiceName = 'kms' | 'iam' | 'sts' | 'organizations';
+export const awsServices: readonly AwsServiceName[] = ['kms', 'iam', 'sts', 'organizations'];
 
 export interface SharedFilePaths {
   readonly configFile: string;
@@ -121,5 +121,6 @@ export function resolveRegion(flag: string | undefined, env: NodeJS.ProcessEnv, 
 /** AWS's own endpoint for a service, named in messages when nothing else was configured. */
 export function defaultEndpoint(service: AwsServiceName, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  if (service === 'organizations') return `https://organizations.us-east-1.${suffix}`;
   return service === 'iam' ? `https://iam.${suffix}` : `https://${service}.${region}.${suffix}`;
 }

@@ -4,6 +4,7 @@
 // key ARN's Region decides where KMS calls go.
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromProcess, fromTokenFile } from '@aws-sdk/credential-providers';
 import { CredentialsProviderError, memoize } from '@smithy/core/config';
@@ -21,6 +22,8 @@ export interface AwsSessionOptions {
   readonly profile?: string;
   /** `--key-profile`: credentials in the key's account, for its key policy and grants. */
   readonly keyProfile?: string;
+  /** `--org-profile`: credentials in the organization's management account (or a delegated administrator), for SCPs and RCPs. */
+  readonly orgProfile?: string;
   readonly region?: string;
   /** `--endpoint-url`: every client of the session, the key account's included, goes there. */
   readonly endpointUrl?: string;
@@ -53,6 +56,8 @@ export interface AwsClientSet {
   /** IAM is global, but the SDK still wants a Region: the session's, else us-east-1. */
   iam(): IAMClient;
   sts(): STSClient;
+  /** AWS Organizations (global: its calls go to us-east-1). */
+  organizations(): OrganizationsClient;
   /** Where a service's calls go, for messages: the configured endpoint, else AWS's own. */
   endpoint(service: AwsServiceName, region?: string): string;
   /** The endpoints configured (--endpoint-url, AWS_ENDPOINT_URL*, the profile): printed commands must name them. */
@@ -62,6 +67,8 @@ export interface AwsClientSet {
 export interface AwsSession extends AwsClientSet {
   /** Present when a keyProfile was given. */
   readonly keyAccount: AwsClientSet | undefined;
+  /** Present when an orgProfile was given. */
+  readonly orgAccount: AwsClientSet | undefined;
   /**
    * Where the credential chain may look, in order. A session whose endpoints are all on this machine
    * never includes the container endpoint or the instance metadata service (169.254.169.254).
@@ -242,6 +249,7 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
   const kmsClients = new Map<string, KMSClient>();
   let iamClient: IAMClient | undefined;
   let stsClient: STSClient | undefined;
+  let organizationsClient: OrganizationsClient | undefined;
   const globalRegion = setup.region ?? fallbackRegion;
   const endpointOf = (service: AwsServiceName) => endpointUrl ?? settings.endpoints[service];
   const common = (service: AwsServiceName, region: string) => {
@@ -283,6 +291,13 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
       return stsClient;
     },
     configuredEndpoints: Object.fromEntries(awsServices.flatMap((service) => (endpointOf(service) ? [[service, endpointOf(service)]] : []))),
+    organizations() {
+      if (!organizationsClient) {
+        organizationsClient = new OrganizationsClient(common('organizations', fallbackRegion));
+        if (onCall) organizationsClient.middlewareStack.use(callRecorderPlugin(onCall, fallbackRegion));
+      }
+      return organizationsClient;
+    },
     endpoint(service, region) {
       return endpointOf(service) ?? defaultEndpoint(service, region ?? globalRegion);
     },
@@ -290,6 +305,7 @@ function clientSet(setup: ClientSetup): AwsClientSet & { destroy(): void } {
       for (const client of kmsClients.values()) client.destroy();
       iamClient?.destroy();
       stsClient?.destroy();
+      organizationsClient?.destroy();
     },
   };
 }
@@ -323,17 +339,20 @@ export async function createAwsSession(options: AwsSessionOptions = {}): Promise
     });
     return { set, sources };
   };
-  const [main, keyAccount] = await Promise.all([
+  const [main, keyAccount, orgAccount] = await Promise.all([
     prepare(options.profile || env.AWS_PROFILE || undefined),
     options.keyProfile ? prepare(options.keyProfile) : Promise.resolve(undefined),
+    options.orgProfile ? prepare(options.orgProfile) : Promise.resolve(undefined),
   ]);
   return {
     ...main.set,
     keyAccount: keyAccount?.set,
+    orgAccount: orgAccount?.set,
     credentialSources: main.sources,
     destroy() {
       main.set.destroy();
       keyAccount?.set.destroy();
+      orgAccount?.set.destroy();
     },
   };
 }

@@ -15,6 +15,7 @@ import type {
   KeyFacts,
   KeyPolicyFacts,
   Observation,
+  OrganizationFacts,
   PrincipalIdentity,
   PrincipalPolicyFacts,
   SimulatorResult,
@@ -24,6 +25,7 @@ import type { AwsClientSet, AwsSession } from './aws-session.js';
 import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags, parseKeyInput } from './key-reads.js';
 import { collectPrincipalPolicies } from './principal-policies.js';
 import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readEntity, type PrincipalReference } from './principal-reads.js';
+import { describeOrganization, readOrganization } from './organization-reads.js';
 import { simulate } from './simulation.js';
 
 export interface FactSource {
@@ -38,6 +40,8 @@ export interface FactSource {
   aliases(): Promise<Observation<readonly string[]>>;
   /** The key's tags (aws:ResourceTag/…), read with the key policy. */
   tags(): Promise<Observation<Readonly<Record<string, string>>>>;
+  /** The principal's organization, its SCPs and the key account's RCPs (--org-profile reads them). */
+  organization(): Promise<Observation<OrganizationFacts>>;
   /** Starts every read now; the facts' promises then resolve in the fewest sequential round trips. */
   prefetchAll(): void;
   /** prefetchAll, then every fact. Rejects (AwsCallError) only for credential or network failures. */
@@ -227,7 +231,17 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return simulate(session, request, { entityArn: who.value.entityArn, principalAccount: who.value.accountId, keyArn: target.arn, keyRegion: target.region });
   });
 
-  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags()] as const;
+  // DescribeOrganization needs nothing else, so it rides in the first round trip; the policy reads
+  // (only for an account in an organization) wait for the principal's and the key's accounts.
+  const described = memo(() => describeOrganization(session));
+  const organization = memo(async (): Promise<Observation<OrganizationFacts>> => {
+    const [membership, reference, target] = await Promise.all([described(), principalReference(), keyTarget()]);
+    if (isNotKnown(reference)) return reference;
+    const keyAccount = isNotKnown(target) ? undefined : target.accountId;
+    return readOrganization(membership, session.orgAccount ?? session, reference.accountId, keyAccount);
+  });
+
+  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags(), organization()] as const;
 
   return {
     caller,
@@ -239,11 +253,12 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     simulation,
     aliases,
     tags,
+    organization,
     prefetchAll() {
       everything();
     },
     async readAll() {
-      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts, aliasFacts, tagFacts] = await Promise.all(everything());
+      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts, aliasFacts, tagFacts, organizationFacts] = await Promise.all(everything());
       return {
         request,
         caller: callerFacts,
@@ -255,6 +270,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
         simulation: simulationFacts,
         aliases: aliasFacts,
         tags: tagFacts,
+        organization: organizationFacts,
       };
     },
   };
@@ -264,7 +280,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
  * The facts the decision machine assembles step by step lack the key's aliases and tags (its steps are
  * the wizard's screens); they are read with the key policy and added here, right before evaluating.
  */
-export async function withKeyAttributes(facts: DiagnosisFacts, source: Pick<FactSource, 'aliases' | 'tags'>): Promise<DiagnosisFacts> {
-  const [aliases, tags] = await Promise.all([facts.aliases ?? source.aliases(), facts.tags ?? source.tags()]);
-  return { ...facts, aliases, tags };
+export async function withKeyAttributes(facts: DiagnosisFacts, source: Pick<FactSource, 'aliases' | 'tags' | 'organization'>): Promise<DiagnosisFacts> {
+  const [aliases, tags, organization] = await Promise.all([facts.aliases ?? source.aliases(), facts.tags ?? source.tags(), facts.organization ?? source.organization()]);
+  return { ...facts, aliases, tags, organization };
 }

@@ -54,7 +54,11 @@ export function readEntity(clients: AwsClientSet, principal: PrincipalReference)
         : (await clients.iam().send(new GetUserCommand({ UserName: principal.name }))).User;
     const boundary = entity?.PermissionsBoundary?.PermissionsBoundaryArn;
     const entityArn = entity?.Arn ?? '';
+    const uniqueId = entity && 'RoleId' in entity ? entity.RoleId : entity && 'UserId' in entity ? entity.UserId : undefined;
+    const tags = Object.fromEntries((entity?.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
     return {
+      ...(uniqueId ? { uniqueId } : {}),
+      tags,
       arn: principal.arn,
       entityArn,
       kind: principal.kind,

@@ -11,6 +11,8 @@ import { UsageError } from '../usage-error.js';
 export interface ConnectionOptions {
   readonly profile?: string;
   readonly keyProfile?: string;
+  /** Credentials in the organization's management account (or a delegated administrator), for SCPs and RCPs. */
+  readonly orgProfile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
   /** --debug: one line per AWS call on stderr. */
@@ -22,6 +24,8 @@ export interface CheckOptions extends ConnectionOptions {
   readonly operation: OperationRequirement;
   readonly principal?: string;
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** --context KEY=VALUE: condition-key values kms-doctor cannot read (aws:SourceIp, aws:SourceVpce…). */
+  readonly givenContext?: Readonly<Record<string, string>>;
   readonly json: boolean;
   /** What a pasted error message (--error) said; it pre-fills key, operation and principal. */
   readonly parsedError?: ParsedError;
@@ -45,7 +49,8 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
+                       [--context KEY=VALUE]... [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P]
+                       [--org-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -53,10 +58,14 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
                          kms-doctor operations lists them
   --principal ARN        diagnose for this user, role or role session instead of the caller
   --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
+  --context KEY=VALUE    a condition-key value kms-doctor cannot read (aws:SourceIp=203.0.113.5,
+                         aws:SourceVpce=vpce-…); repeatable. Without it such keys are evaluated both ways
   --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal
   --fix-files DIR        write the documents the fixes' aws CLI commands read (file://…) into DIR
   --profile P            AWS profile for the calls (default: the standard credential chain)
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
+  --org-profile P        credentials in the organization's management account (or a delegated
+                         administrator), to read the SCPs and RCPs that apply
   --region R             Region (a key ARN's Region wins)
   --endpoint-url URL     send every AWS call to URL (e.g. a kms-doctor sandbox)
   --debug                one line per AWS call on stderr (service, operation, Region, endpoint, status,
@@ -76,6 +85,7 @@ export { isKeyIdentifier, isPrincipalArn, regionOfKeyArn } from '../engine/ident
 export const connectionFlags = {
   profile: { type: 'string' },
   'key-profile': { type: 'string' },
+  'org-profile': { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
   debug: { type: 'boolean' },
@@ -87,12 +97,13 @@ const diagnosisFlags = {
   operation: { type: 'string' },
   principal: { type: 'string' },
   'encryption-context': { type: 'string' },
+  context: { type: 'string', multiple: true },
   error: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /** Parses flags strictly; a mistake becomes a one-line UsageError. */
 export function parseFlags<T extends FlagSpec>(args: readonly string[], extra: T) {
@@ -163,9 +174,11 @@ export function checkOptionsOf(
   operation?: string;
   principal?: string;
   'encryption-context'?: string;
+  context?: string[];
   json?: boolean;
   profile?: string;
   'key-profile'?: string;
+  'org-profile'?: string;
   region?: string;
   'endpoint-url'?: string;
   debug?: boolean;
@@ -196,11 +209,12 @@ export function checkOptionsOf(
     ...(parsedError ? { parsedError } : {}),
     ...(values.principal !== undefined ? { principal: values.principal } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: parseEncryptionContext(values['encryption-context']) } : {}),
+    ...(values.context !== undefined && values.context.length > 0 ? { givenContext: parseGivenContext(values.context) } : {}),
     ...connectionOptionsOf(values),
   };
 }
 
-export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; region?: string; 'endpoint-url'?: string; debug?: boolean }): ConnectionOptions {
+export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: string; 'org-profile'?: string; region?: string; 'endpoint-url'?: string; debug?: boolean }): ConnectionOptions {
   const endpointUrl = values['endpoint-url'];
   if (endpointUrl !== undefined && !isHttpUrl(endpointUrl)) {
     throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http(s) URL`);
@@ -211,6 +225,7 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
   return {
     ...(values.profile !== undefined ? { profile: values.profile } : {}),
     ...(values['key-profile'] !== undefined ? { keyProfile: values['key-profile'] } : {}),
+    ...(values['org-profile'] !== undefined ? { orgProfile: values['org-profile'] } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
     ...(values.debug ? { debug: true } : {}),
@@ -253,4 +268,22 @@ function parseEncryptionContext(text: string): Record<string, string> {
     throw new UsageError('--encryption-context must be a JSON object of string values, e.g. {"purpose":"backup"}');
   }
   return parsed as Record<string, string>;
+}
+
+/** A condition key as IAM spells one: service prefix, colon, name (with /tag-key for tag keys). */
+const conditionKeyPattern = /^[a-zA-Z0-9-]+:[a-zA-Z0-9_.:/@+=-]+$/;
+
+/** --context KEY=VALUE, repeated: the values of condition keys that kms-doctor cannot read. */
+function parseGivenContext(entries: readonly string[]): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    const key = at > 0 ? entry.slice(0, at).trim() : '';
+    if (!conditionKeyPattern.test(key)) {
+      throw new UsageError(`--context '${entry}' is not KEY=VALUE with a condition key such as aws:SourceIp=203.0.113.5`);
+    }
+    if (Object.keys(context).some((k) => k.toLowerCase() === key.toLowerCase())) throw new UsageError(`--context gives ${key} twice`);
+    Object.defineProperty(context, key, { value: entry.slice(at + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return context;
 }

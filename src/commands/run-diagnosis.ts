@@ -29,6 +29,7 @@ export async function openSession(options: ConnectionOptions, env: NodeJS.Proces
     ...prompts,
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.keyProfile !== undefined ? { keyProfile: options.keyProfile } : {}),
+    ...(options.orgProfile !== undefined ? { orgProfile: options.orgProfile } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),
     ...(options.debug ? { onCall: (record: AwsCallRecord) => process.stderr.write(`${debugLine(record)}\n`) } : {}),
@@ -36,10 +37,19 @@ export async function openSession(options: ConnectionOptions, env: NodeJS.Proces
   });
 }
 
-/** The request as the machine takes it: the key ARN's Region wins over the session's. */
-export function diagnosisRequest(options: Pick<CheckOptions, 'key' | 'operation' | 'principal' | 'encryptionContext'>, session: AwsSession): DiagnosisRequest {
-  const region = regionOfKeyArn(options.key) ?? session.region ?? 'us-east-1';
+/**
+ * The request as the machine takes it. The Region is where the call is made: the session's (--region,
+ * the environment, the profile) when one is set, since a key ARN of another Region is exactly the
+ * mistake to report (wrong-region); the key ARN's Region otherwise.
+ */
+export function diagnosisRequest(
+  options: Pick<CheckOptions, 'key' | 'operation' | 'principal' | 'encryptionContext' | 'givenContext' | 'parsedError'>,
+  session: AwsSession,
+): DiagnosisRequest {
+  const region = session.region ?? regionOfKeyArn(options.key) ?? 'us-east-1';
   return {
+    ...(options.givenContext !== undefined ? { givenContext: options.givenContext } : {}),
+    ...(options.parsedError !== undefined ? { reportedError: options.parsedError } : {}),
     operation: options.operation,
     keyInput: options.key,
     region,

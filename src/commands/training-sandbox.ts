@@ -20,6 +20,8 @@ export interface TrainingSandbox {
   readonly adminProfile: string;
   /** The administrator of the key's account, when the key is in another account. */
   readonly keyProfile?: string;
+  /** The administrator of the organization's management account, who may read its SCPs and RCPs. */
+  readonly orgProfile?: string;
   /** The principal in trouble's own profile: the fix is proven with a dry run as it. */
   readonly principalProfile: string;
   readonly answers: StartAnswers;
@@ -141,6 +143,7 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     region: state.defaultRegion,
     adminProfile: administratorOf(state, principal.accountId),
     ...(keyAccount !== principal.accountId ? { keyProfile: administratorOf(state, keyAccount) } : {}),
+    ...(state.organization ? { orgProfile: administratorOf(state, state.organization.managementAccountId) } : {}),
     principalProfile: training.principal,
     answers: {
       mode: 'training',

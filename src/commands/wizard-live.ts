@@ -92,7 +92,10 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
     current.connection ??= current.sandbox.then(async (sandbox) => {
       const common = { endpointUrl: sandbox.info.endpoint, region: sandbox.region };
       const [session, asPrincipal] = await Promise.all([
-        openSession({ ...common, profile: sandbox.adminProfile, ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}) }, sandbox.env),
+        openSession(
+          { ...common, profile: sandbox.adminProfile, ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}), ...(sandbox.orgProfile ? { orgProfile: sandbox.orgProfile } : {}) },
+          sandbox.env,
+        ),
         openSession({ ...common, profile: sandbox.principalProfile }, sandbox.env),
       ]);
       return {
@@ -150,7 +153,8 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(used.principal ? { principal: used.principal } : {}),
         ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
       });
-      const request = diagnosisRequest(options, connection.session);
+      // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
+      const request = { ...diagnosisRequest(options, connection.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
       run = { connection, request };
       return { request, environment: { ...connection.environment, region: request.region }, answers: { ...answers, ...used } };
     },

@@ -5,25 +5,44 @@
 // same one the sandbox authorizes with), then grants. Pure: no I/O; whatever could not be read is
 // reported as unverified, with the way to read it.
 import type { ActionResult, Cause, CauseCode, Diagnosis, Unverified } from './cause.js';
-import { known, sameAccount, scopeOf, who, type ActionEvaluation, type DiagnoseOptions, type Scope, type Subject } from './diagnosis-scope.js';
+import { known, sameAccount, scopeOf, who, type ActionEvaluation, type DiagnoseOptions, type Scope, type Subject, type UnknownKeyFinding } from './diagnosis-scope.js';
 import type { DiagnosisFacts, GrantFacts, Observation } from './facts.js';
 import { grantAllows, grantOperationFor } from './grant-match.js';
-import { awsManagedCrossAccountCause, keyNotFoundCause, keyStateCause } from './key-checks.js';
+import { conditionNotMet, conditionNotMetCause, UnknownConditionCauses, type ConditionNotMet } from './condition-causes.js';
+import { grantConsistencyMs, grantConstraintCause, grantRecentlyCreatedCause, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
+import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManagedDirectUseCause, keyNotFoundCause, keyStateCause, keyUsageCause } from './key-checks.js';
+import { reportedErrorFindings, unreadOrganizationLayers } from './layer-visibility.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
 import { CauseDrafts, causeFromDraft, causeLayerOf, implicitCause } from './policy-causes.js';
-import { evaluatePolicies, InvalidPolicyError, type Denial } from './policy-evaluation.js';
+import { evaluatePolicies, InvalidPolicyError, type Denial, type EvaluationOutcome, type StatementReference } from './policy-evaluation.js';
+import { contextValue, unknownConditionKeys } from './unknown-condition-keys.js';
 
 export type { DiagnoseOptions } from './diagnosis-scope.js';
 
 /** The order causes are reported in: the order KMS decides in, explicit denies before missing allows. */
 const causeOrder: readonly CauseCode[] = [
+  'wrong-region',
   'key-not-found',
+  'alias-cross-account',
+  'operation-not-cross-account',
   'aws-managed-key-cross-account',
+  'aws-managed-key-direct-use',
+  'key-usage-mismatch',
   'key-disabled',
   'key-pending-deletion',
   'key-pending-import',
   'key-unavailable',
+  'key-state-transient',
+  'incorrect-key',
+  'encryption-context-mismatch',
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
   'explicit-deny',
+  'principal-recreated',
+  'condition-not-met',
+  'grant-constraint-mismatch',
+  'grant-recently-created',
   'key-policy-no-iam-delegation',
   'cross-account-key-policy',
   'identity-policy-missing-actions',
@@ -31,6 +50,7 @@ const causeOrder: readonly CauseCode[] = [
   'grant-creation-denied',
   'permissions-boundary',
   'session-policy',
+  'condition-unknown',
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -51,23 +71,68 @@ function keyAttributes(facts: DiagnosisFacts): { aliases?: readonly string[]; ta
 
 function requestContextFor(scope: Scope, subject: Subject, action: string): RequestContext {
   const { key, reference, facts } = scope;
-  return kmsRequestContext(
-    { entityArn: subject.entityArn, accountId: subject.accountId, kind: subject.kind, name: subject.name, ...(subject.userId !== undefined ? { userId: subject.userId } : {}) },
+  const principal = known(facts.principal);
+  const same = principal !== undefined && principal.entityArn === subject.entityArn;
+  const tags = same ? principal.tags : undefined;
+  // aws:userid from the entity's unique ID: AIDA… for a user, AROA…:SESSION for a role session.
+  const session = /:assumed-role\/[^/]+\/(.+)$/.exec(subject.arn)?.[1];
+  const userId = subject.userId ?? (same && principal.uniqueId !== undefined ? (subject.kind === 'user' ? principal.uniqueId : session !== undefined ? `${principal.uniqueId}:${session}` : undefined) : undefined);
+  const context = kmsRequestContext(
+    {
+      entityArn: subject.entityArn,
+      accountId: subject.accountId,
+      kind: subject.kind,
+      name: subject.name,
+      ...(userId !== undefined ? { userId } : {}),
+      ...(scope.organizationId !== undefined ? { organizationId: scope.organizationId } : {}),
+      ...(scope.organizationPaths !== undefined ? { organizationPaths: scope.organizationPaths } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+    },
     {
       action,
+      region: facts.request.region,
       ...(key ? { key: { spec: key.spec, usage: key.usage, origin: key.origin, multiRegion: key.multiRegion, ...keyAttributes(facts) } } : {}),
       ...(scope.viaService !== undefined ? { viaService: scope.viaService } : {}),
       ...(facts.request.encryptionContext !== undefined ? { encryptionContext: facts.request.encryptionContext } : {}),
       ...(reference.aliasName !== undefined ? { requestAlias: reference.aliasName } : {}),
     },
   );
+  // What the user gave with --context wins: it is what the real request carries.
+  for (const [name, value] of Object.entries(facts.request.givenContext ?? {})) {
+    for (const existing of Object.keys(context)) if (existing.toLowerCase() === name.toLowerCase()) delete context[existing];
+    context[name] = contextValue(name, value);
+  }
+  return context;
 }
 
-/** One action against every policy layer known: the evaluation the verdict and the step findings share. */
-export async function evaluateAction(scope: Scope, subject: Subject, keyArn: string, keyAccount: string, action: string): Promise<ActionEvaluation> {
-  const context = requestContextFor(scope, subject, action);
+/** Keys that are absent because the fact behind them was read and has no value for them. */
+function knownAbsence(scope: Scope, subject: Subject): (key: string) => boolean {
+  const { facts } = scope;
+  const principal = known(facts.principal);
+  return (key) => {
+    if (key.startsWith('aws:principalorg')) return scope.outsideOrganization;
+    if (key.startsWith('aws:principaltag/')) return principal?.tags !== undefined && principal.entityArn === subject.entityArn;
+    if (key.startsWith('aws:resourcetag/')) return facts.tags?.status === 'known';
+    if (key === 'kms:resourcealiases') return facts.aliases?.status === 'known';
+    if (key.startsWith('kms:encryptioncontext')) return facts.request.encryptionContext !== undefined;
+    return false;
+  };
+}
+
+function policyDocuments(scope: Scope): unknown[] {
+  const levels = [...(scope.serviceControlPolicies ?? []), ...(scope.resourceControlPolicies ?? [])].flatMap((l) => l.policies.map((p) => p.document));
+  return [
+    scope.keyPolicy?.document,
+    ...(scope.identityPolicies ?? []).map((p) => p.document),
+    scope.boundary?.document,
+    scope.options.sessionPolicy?.document,
+    ...levels,
+  ].filter((d) => d !== undefined);
+}
+
+async function evaluateWith(scope: Scope, subject: Subject, keyArn: string, keyAccount: string, action: string, context: RequestContext): Promise<EvaluationOutcome> {
   const { options } = scope;
-  const outcome = await evaluatePolicies({
+  return evaluatePolicies({
     principalArn: subject.arn,
     action,
     resourceArn: keyArn,
@@ -77,11 +142,67 @@ export async function evaluateAction(scope: Scope, subject: Subject, keyArn: str
     ...(scope.keyPolicy ? { resourcePolicy: scope.keyPolicy } : {}),
     ...(scope.boundary ? { permissionsBoundary: scope.boundary } : {}),
     ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
-    ...(options.serviceControlPolicies ? { serviceControlPolicies: options.serviceControlPolicies } : {}),
+    ...(scope.serviceControlPolicies ? { serviceControlPolicies: scope.serviceControlPolicies } : {}),
     // RCPs do not apply to AWS managed keys (KMS developer guide, "Resource control policies").
-    ...(options.resourceControlPolicies && scope.key?.manager !== 'AWS' ? { resourceControlPolicies: options.resourceControlPolicies } : {}),
+    ...(scope.resourceControlPolicies && scope.key?.manager !== 'AWS' ? { resourceControlPolicies: scope.resourceControlPolicies } : {}),
   });
-  return { action, context, outcome };
+}
+
+const explicitIds = (outcome: EvaluationOutcome): Set<string> =>
+  new Set(outcome.denials.filter((d) => d.explicit).map((d) => `${d.layer}|${d.policyName ?? ''}|${d.statementIndex ?? ''}`));
+const statementIds = (outcome: EvaluationOutcome, kind: 'allowStatements' | 'denyStatements'): Map<string, StatementReference> =>
+  new Map(
+    Object.values(outcome.layers).flatMap((layer) => (layer ? layer[kind] : [])).map((s) => [`${s.layer}|${s.policyName ?? ''}|${s.statementIndex ?? ''}`, s] as const),
+  );
+const notSet = '(not set)';
+
+/**
+ * Evaluates one action. When the policies test condition keys nobody knows here, each is tried absent
+ * and with the values the policies name: an outcome that changes with one is reported through
+ * `dependsOn`, and the evaluation kept is the one where those keys take a passing value, so that what
+ * is still refused then is refused whatever their values. The verdict and the step findings share it.
+ */
+export async function evaluateAction(scope: Scope, subject: Subject, keyArn: string, keyAccount: string, action: string): Promise<ActionEvaluation> {
+  const context = requestContextFor(scope, subject, action);
+  const base = await evaluateWith(scope, subject, keyArn, keyAccount, action, context);
+  const unknowns = unknownConditionKeys(policyDocuments(scope), context, knownAbsence(scope, subject));
+  if (unknowns.length === 0) return { action, context, outcome: base };
+  const baseAllowed = base.decision === 'Allowed';
+  const baseExplicit = explicitIds(base);
+  const findings: UnknownKeyFinding[] = [];
+  const optimistic: RequestContext = { ...context };
+  for (const unknown of unknowns) {
+    const passing: string[] = baseAllowed ? [notSet] : [];
+    const failing: string[] = baseAllowed ? [] : [notSet];
+    const statements = new Map<string, StatementReference>();
+    for (const candidate of unknown.candidates) {
+      const outcome = await evaluateWith(scope, subject, keyArn, keyAccount, action, { ...context, [unknown.key]: contextValue(unknown.key, candidate) });
+      const allowed = outcome.decision === 'Allowed';
+      const explicit = explicitIds(outcome);
+      const fewerDenies = [...baseExplicit].some((id) => !explicit.has(id));
+      if (allowed || fewerDenies) passing.push(candidate);
+      else failing.push(candidate);
+      // The statements that decide differently with this value than without it.
+      const [before, after] = [base, outcome].map((o) => ({ allow: statementIds(o, 'allowStatements'), deny: statementIds(o, 'denyStatements') })) as [
+        { allow: Map<string, StatementReference>; deny: Map<string, StatementReference> },
+        { allow: Map<string, StatementReference>; deny: Map<string, StatementReference> },
+      ];
+      for (const [id, ref] of before.deny) if (!after.deny.has(id)) statements.set(id, ref);
+      for (const [id, ref] of after.deny) if (!before.deny.has(id)) statements.set(id, ref);
+      if (allowed !== baseAllowed) {
+        for (const [id, ref] of after.allow) if (!before.allow.has(id)) statements.set(id, ref);
+        for (const [id, ref] of before.allow) if (!after.allow.has(id)) statements.set(id, ref);
+      }
+    }
+    const matters = passing.length > 0 && failing.length > 0 && statements.size > 0;
+    if (!matters) continue;
+    findings.push({ key: unknown.key, passing, failing, statements: [...statements.values()] });
+    const value = passing.find((p) => p !== notSet);
+    if (!baseAllowed && value !== undefined) optimistic[unknown.key] = contextValue(unknown.key, value);
+  }
+  if (findings.length === 0) return { action, context, outcome: base };
+  const outcome = baseAllowed ? base : await evaluateWith(scope, subject, keyArn, keyAccount, action, optimistic);
+  return { action, context: baseAllowed ? context : optimistic, outcome, dependsOn: findings };
 }
 
 export function policyVerdict(scope: Scope, evaluation: ActionEvaluation): PolicyVerdict {
@@ -244,6 +365,8 @@ function simulatorNotes(scope: Scope, evaluations: ReadonlyMap<string, ActionEva
     }
     const local = localIdentitySide(evaluation);
     if (local === undefined || local === result.decision) continue;
+    // IAM's simulator counts SCPs too: a refusal there that the SCP layer explains is no disagreement.
+    if (result.allowedByOrganizations === false && evaluation.outcome.layers.scp !== undefined && evaluation.outcome.layers.scp.decision !== 'Allowed') continue;
     notes.push(
       `IAM's policy simulator says ${name}'s IAM policies leave ${action} ${decisionWords[result.decision]}, but kms-doctor's evaluation of the same policies says ${decisionWords[local]}${missing}. ` +
         'The simulator knows nothing of key policies, grants or KMS context keys; the verdict above comes from kms-doctor\'s evaluation.',
@@ -267,16 +390,26 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   const direct: Cause[] = [];
   const decisions = new Map<string, ActionResult>();
   const decide = (result: ActionResult) => decisions.set(result.action, result);
+  const now = new Date();
 
   const notFound = keyNotFoundCause(scope);
   if (notFound) direct.push(notFound);
-  const managed = awsManagedCrossAccountCause(scope);
+  const managed = awsManagedCrossAccountCause(scope) ?? awsManagedCrossAccountFromAlias(scope);
   if (managed) direct.push(managed);
+  const directUse = awsManagedDirectUseCause(scope);
+  if (directUse) direct.push(directUse);
+  const usage = keyUsageCause(scope);
+  if (usage) direct.push(usage);
   const state = keyStateCause(scope);
   if (state) direct.push(state);
+  const reportedKind = facts.request.reportedError?.kind;
+  if (reportedKind === 'invalid-ciphertext' || reportedKind === 'incorrect-key') direct.push(ciphertextCause(scope, reportedKind));
   const refusedByKey = new Set(direct.flatMap((c) => c.actions));
 
   const drafts = new CauseDrafts();
+  const unknownCauses = new UnknownConditionCauses();
+  const conditionCauses = new Map<string, { found: ConditionNotMet; actions: string[]; context: RequestContext }>();
+  const grantCauses: Cause[] = [];
   const evaluations = new Map<string, ActionEvaluation>();
   const canEvaluate =
     subject !== undefined &&
@@ -306,34 +439,69 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
       continue;
     }
     evaluations.set(action, evaluation);
+    for (const finding of evaluation.dependsOn ?? []) unknownCauses.add(action, finding);
+    const dependsOnUnknown = (evaluation.dependsOn ?? []).length > 0;
     const verdict = policyVerdict(scope, evaluation);
     if (verdict.decision === 'allowed') {
+      if (dependsOnUnknown) {
+        decide({ action, decision: 'unknown' });
+        continue;
+      }
       decide({ action, decision: 'allowed', allowedBy: 'policies' });
       continue;
     }
     if (verdict.grantMayAllow) {
       const grant = grants ? allowingGrant(scope, subject, action, grants) : undefined;
       if (grant) {
-        decide({ action, decision: 'allowed', allowedBy: 'grant' });
+        const recent = grant.creationDate !== undefined && now.getTime() - Date.parse(grant.creationDate) < grantConsistencyMs;
+        if (recent && facts.request.reportedError?.kind === 'access-denied') {
+          decide({ action, decision: 'denied' });
+          grantCauses.push(grantRecentlyCreatedCause(scope, grant, [action], now));
+          continue;
+        }
+        decide({ action, decision: dependsOnUnknown ? 'unknown' : 'allowed', allowedBy: 'grant' });
         notes.push(`${action} is allowed by grant ${grant.grantId}${grant.name !== undefined ? ` (${grant.name})` : ''}, not by the policies.`);
         continue;
       }
       if (!grants) grantsMatter = true;
+      // A grant made for this principal and operation, refused only by its constraint: the grant is the intended path.
+      const mismatched = grants ? mismatchedGrants(scope, subject, action, grants)[0] : undefined;
+      if (mismatched && verdict.decision === 'denied' && verdict.denials.every((d) => !d.explicit)) {
+        decide({ action, decision: 'denied' });
+        grantCauses.push(grantConstraintCause(scope, mismatched, [action]));
+        continue;
+      }
     }
     if (verdict.decision === 'unknown') {
       decide({ action, decision: 'unknown' });
       continue;
     }
     decide({ action, decision: 'denied' });
+    const recreated = principalRecreatedCause(scope, subject, [action], grants);
     for (const denial of verdict.denials) {
       if (denial.explicit) {
         const layer = causeLayerOf[denial.layer];
         if (layer) drafts.add('explicit-deny', layer, evaluation, denial, denial.layer === 'key-policy' ? 'default' : denial.policyName);
         continue;
       }
+      if (recreated && denial.layer === recreated.layer) {
+        if (!grantCauses.some((c) => c.code === 'principal-recreated' && c.actions.includes(action))) grantCauses.push(recreated);
+        continue;
+      }
+      const unmet = await conditionNotMet(scope, evaluation, denial.layer, (layer, policyName, document) =>
+        evaluateWith(withReplacedDocument(scope, layer, policyName, document), subject, scope.keyArn!, scope.keyAccount!, action, evaluation.context),
+      );
+      if (unmet) {
+        const id = `${unmet.layer}|${unmet.policyName}|${unmet.statement.index}`;
+        const entry = conditionCauses.get(id) ?? { found: unmet, actions: [], context: evaluation.context };
+        entry.actions.push(action);
+        conditionCauses.set(id, entry);
+        continue;
+      }
       const cause = implicitCause(scope, denial.layer, action);
       if (cause) drafts.add(cause.code, cause.layer, evaluation, denial);
-      else notes.push(`${action} is refused by ${denial.layer === 'scp' ? 'a service control policy' : denial.layer === 'rcp' ? 'a resource control policy' : 'a VPC endpoint policy'}: no statement at some level allows it. Only the organization's administrators can change that.`);
+      else if (denial.layer === 'scp' || denial.layer === 'rcp') drafts.add(denial.layer, denial.layer, evaluation, denial);
+      else notes.push(`${action} is refused by a VPC endpoint policy: no statement allows it.`);
     }
   }
 
@@ -344,20 +512,38 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   notes.push(...simulatorNotes(scope, evaluations));
 
   // An AWS managed key's policy cannot be changed and does not matter across accounts: the key is refused anyway.
-  const policyDrafts = drafts.all().filter((d) => !(managed && d.layer === 'key-policy' && d.code !== 'explicit-deny'));
-  const causes = [...direct, ...(subject ? policyDrafts.map((d) => causeFromDraft(scope, subject, d)) : [])].sort(
-    (a, b) => causeOrder.indexOf(a.code) - causeOrder.indexOf(b.code),
-  );
+  const policyDrafts = drafts.all().filter((d) => !((managed || directUse) && d.layer === 'key-policy' && d.code !== 'explicit-deny'));
+  const conditionCauseList = [...conditionCauses.values()].map(({ found, actions: refused, context }) => conditionNotMetCause(scope, found, refused, context));
+  const definite = [
+    ...direct,
+    ...(subject ? policyDrafts.map((d) => causeFromDraft(scope, subject, d)) : []),
+    ...conditionCauseList,
+    ...grantCauses,
+    ...unknownCauses.causes(scope),
+  ];
+  const organizationLayers = unreadOrganizationLayers(scope);
+  unverified.push(...organizationLayers.unverified);
   const actionResults = actions.map((action) => decisions.get(action) ?? { action, decision: 'unknown' as const });
-  const verdict =
-    causes.length > 0 || actionResults.some((r) => r.decision === 'denied')
-      ? 'denied'
-      : actionResults.some((r) => r.decision === 'unknown')
-        ? 'unknown'
-        : 'allowed';
+  const denied = actionResults.some((r) => r.decision === 'denied');
+  const allResolvedAllowed = actionResults.every((r) => r.decision === 'allowed');
+  const reported = reportedErrorFindings(scope, definite, organizationLayers.layers, allResolvedAllowed && definite.length === 0);
+  unverified.push(...reported.unverified);
+  notes.push(...reported.notes);
+  const causes = [...definite, ...reported.inferred].sort((a, b) => causeRank(a) - causeRank(b));
+  // condition-unknown never makes a refusal certain: only the other causes do.
+  const certain = definite.some((c) => c.code !== 'condition-unknown');
+  let verdict: Diagnosis['verdict'];
+  if (denied || certain) verdict = 'denied';
+  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || organizationLayers.layers.length > 0) verdict = 'unknown';
+  else verdict = 'allowed';
+  if (verdict === 'unknown' && organizationLayers.layers.length > 0 && allResolvedAllowed) {
+    notes.push(`Every layer kms-doctor read allows this call, but ${organizationLayers.layers.map((l) => (l === 'scp' ? 'the service control policies' : 'the resource control policies')).join(' and ')} that apply could not be read: see "Could not verify".`);
+  }
   if (verdict === 'allowed') {
     notes.push(
-      'Everything kms-doctor could read allows this call. If it still fails, look at what it does not read: service control policies, resource control policies, VPC endpoint policies, or a change made in the last few minutes (grants and policy changes take a moment to apply).',
+      subject !== undefined && /:assumed-role\//.test(subject.arn)
+        ? 'Everything kms-doctor could read allows this call. Two layers cannot be read from here: the session policy of the role session (AWS returns it to nobody) and a VPC endpoint policy, if the call goes through one; if the call still fails, give its error with --error, which names the layer AWS blamed.'
+        : 'Everything kms-doctor could read allows this call. A VPC endpoint policy cannot be read from here; if the call still fails, give its error with --error (it names the layer AWS blamed), or wait a few minutes after a change (grants and policy changes take a moment to apply).',
     );
   }
   return {
@@ -370,5 +556,41 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     causes,
     unverified,
     notes,
+  };
+}
+
+const causeRank = (cause: Cause): number => {
+  const index = causeOrder.indexOf(cause.code);
+  return index === -1 ? causeOrder.length : index;
+};
+
+/** The scope with one key-policy or IAM policy document replaced, to see what its condition decides. */
+function withReplacedDocument(scope: Scope, layer: 'key-policy' | 'identity-policy', policyName: string, document: unknown): Scope {
+  if (layer === 'key-policy') return { ...scope, keyPolicy: { name: 'default', document } };
+  return { ...scope, identityPolicies: (scope.identityPolicies ?? []).map((p) => (p.name === policyName ? { name: p.name, document } : p)) };
+}
+
+/** InvalidCiphertextException and IncorrectKeyException: look-alikes of a denial, read from the pasted error. */
+function ciphertextCause(scope: Scope, kind: 'invalid-ciphertext' | 'incorrect-key'): Cause {
+  const reported = scope.facts.request.reportedError!;
+  const evidence = [
+    { what: 'AWS answered', value: reported.errorCode ?? kind, source: 'the error message (--error)' },
+    { what: 'Encryption context given here', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
+  ];
+  if (kind === 'incorrect-key') {
+    return {
+      code: 'incorrect-key',
+      layer: 'request',
+      summary: 'KMS refused because the ciphertext was not encrypted under the key named in the request (IncorrectKeyException): this is not a permission problem. Decrypt without KeyId, or name the key that encrypted it (an alias may have been moved to another key).',
+      actions: [...scope.actions],
+      evidence,
+    };
+  }
+  return {
+    code: 'encryption-context-mismatch',
+    layer: 'request',
+    summary: 'KMS could not decrypt the ciphertext (InvalidCiphertextException): this is not a permission problem. Most often the encryption context differs from the one used to encrypt (it must match exactly, keys and values); otherwise the ciphertext is damaged or was made for another key.',
+    actions: [...scope.actions],
+    evidence,
   };
 }

@@ -1,9 +1,9 @@
 // What a diagnosis works from, gathered once: who asks (the principal, as far as it is known), for which
 // key, named how, with which policies. Shared by the key checks, the policy causes and diagnose.ts.
-import type { DiagnosisFacts, KeyFacts, Observation, PolicyDocumentFacts } from './facts.js';
+import type { DiagnosisFacts, KeyFacts, Observation, OrganizationLevelFacts, PolicyDocumentFacts } from './facts.js';
 import type { RequestContext } from './kms-request-context.js';
 import { viaServiceFor } from './operations.js';
-import type { EvaluationOutcome, NamedPolicy, OrganizationLevelPolicies } from './policy-evaluation.js';
+import type { EvaluationOutcome, NamedPolicy, OrganizationLevelPolicies, StatementReference } from './policy-evaluation.js';
 import { statementsOf, type PolicyStatement } from './policy-statements.js';
 
 /** Policies that cannot be read from IAM or KMS, for callers that know them another way. */
@@ -54,6 +54,15 @@ export interface Scope {
   /** The identity policies as read (the boundary is not one of them). */
   readonly identitySources: readonly PolicyDocumentFacts[];
   readonly viaService?: string;
+  /** SCPs that apply to the principal's account (options first, else read from Organizations), root first. */
+  readonly serviceControlPolicies?: readonly OrganizationLevelPolicies[];
+  /** RCPs that apply to the key's account, root first. */
+  readonly resourceControlPolicies?: readonly OrganizationLevelPolicies[];
+  /** aws:PrincipalOrgID and aws:PrincipalOrgPaths, when the organization was read. */
+  readonly organizationId?: string;
+  readonly organizationPaths?: readonly string[];
+  /** The principal is known to be in no organization (AWSOrganizationsNotInUseException). */
+  readonly outsideOrganization: boolean;
 }
 
 export const known = <T>(observation: Observation<T>): T | undefined => (observation.status === 'known' ? observation.value : undefined);
@@ -116,7 +125,22 @@ export function scopeOf(facts: DiagnosisFacts, options: DiagnoseOptions): Scope 
   const keyPolicyFacts = known(facts.keyPolicy);
   const policies = known(facts.principalPolicies);
   const viaService = viaServiceFor(facts.request.operation, facts.request.region);
+  const organization = facts.organization ? known(facts.organization) : undefined;
+  const member = organization?.inOrganization ? organization : undefined;
+  const levelsOf = (read: Observation<readonly OrganizationLevelFacts[]> | undefined): OrganizationLevelPolicies[] | undefined => {
+    const levels = read ? known(read) : undefined;
+    return levels?.map((level) => ({ level: level.level, policies: level.policies.map((p) => ({ name: p.arn || p.name, document: p.document })) }));
+  };
+  // SCPs never restrict the management account.
+  const scpsApply = member !== undefined && subject !== undefined && subject.accountId !== member.managementAccountId;
+  const serviceControlPolicies = options.serviceControlPolicies ?? (scpsApply ? levelsOf(member.serviceControlPolicies) : undefined);
+  const resourceControlPolicies = options.resourceControlPolicies ?? (member ? levelsOf(member.resourceControlPolicies) : undefined);
   return {
+    ...(serviceControlPolicies ? { serviceControlPolicies } : {}),
+    ...(resourceControlPolicies ? { resourceControlPolicies } : {}),
+    ...(member ? { organizationId: member.id } : {}),
+    ...(member?.principalOrgPaths ? { organizationPaths: member.principalOrgPaths } : {}),
+    outsideOrganization: organization !== undefined && !organization.inOrganization,
     facts,
     options,
     actions: facts.request.operation.actions,
@@ -145,9 +169,23 @@ export const who = (scope: Scope): string => scope.subject?.name ?? 'the princip
 export const list = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
+/** How an unknown condition key changes the outcome of one action. */
+export interface UnknownKeyFinding {
+  readonly key: string;
+  /** Values (or "not set") under which the action passes that statement, as far as tried. */
+  readonly passing: readonly string[];
+  /** Values (or "not set") under which it is refused. */
+  readonly failing: readonly string[];
+  /** The statements whose match depends on the key. */
+  readonly statements: readonly StatementReference[];
+}
+
 /** One action evaluated against every policy layer known. */
 export interface ActionEvaluation {
   readonly action: string;
+  /** The context evaluated: with unknown keys set to a passing value when the outcome depends on them. */
   readonly context: RequestContext;
   readonly outcome: EvaluationOutcome;
+  /** Unknown condition keys the outcome depends on; absent when none. */
+  readonly dependsOn?: readonly UnknownKeyFinding[];
 }

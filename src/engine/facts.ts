@@ -1,6 +1,7 @@
 // What the diagnosis knows, in our own vocabulary: the AWS adapters (src/aws/) produce these from live
 // responses, the engine reads them, and neither the machine nor the UI ever sees an SDK type.
 // Partial visibility is normal: a read that AWS refused is a fact about the world, not a crash.
+import type { ParsedError } from './error-messages/parsed-error.js';
 import type { OperationRequirement } from './operations.js';
 
 /** The outcome of one read: what was seen, or why it could not be seen. */
@@ -28,6 +29,13 @@ export interface DiagnosisRequest {
   /** The principal to diagnose for, when not the caller (a user or role ARN, or a role session ARN). */
   readonly principalArn?: string;
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /**
+   * Condition-key values the user gave (`--context KEY=VALUE`): what cannot be read from here, such as
+   * aws:SourceIp or aws:SourceVpce. They override what the diagnosis would fill in.
+   */
+  readonly givenContext?: Readonly<Record<string, string>>;
+  /** The error AWS returned for the call (`--error`, the wizard's paste): its blamed layer is evidence. */
+  readonly reportedError?: ParsedError;
 }
 
 export interface CallerFacts {
@@ -48,6 +56,10 @@ export interface PrincipalIdentity {
   readonly accountId: string;
   /** ARN of the permissions boundary, when the entity has one. */
   readonly permissionsBoundaryArn?: string;
+  /** The entity's unique ID (AROA… for a role, AIDA… for a user), which policies store for its ARN. */
+  readonly uniqueId?: string;
+  /** The entity's tags (aws:PrincipalTag/…), as GetRole/GetUser return them; absent when not read. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export type KeyStateName =
@@ -156,4 +168,31 @@ export interface DiagnosisFacts {
   readonly aliases?: Observation<readonly string[]>;
   /** The key's tags (kms:ListResourceTags), for aws:ResourceTag/… conditions. Absent when not read. */
   readonly tags?: Observation<Readonly<Record<string, string>>>;
+  /**
+   * The organization and its SCPs/RCPs. Absent when the source did not read it (facts built by hand):
+   * the organization layers are then left out, as the caller's responsibility.
+   */
+  readonly organization?: Observation<OrganizationFacts>;
 }
+
+/** The SCPs or RCPs of one level of the organization's tree (the root, an OU, the account). */
+export interface OrganizationLevelFacts {
+  /** The root ID (r-…), an OU ID (ou-…) or an account ID. */
+  readonly level: string;
+  readonly policies: readonly { readonly name: string; readonly arn: string; readonly document: unknown }[];
+}
+
+/** AWS Organizations as seen from the principal's account (DescribeOrganization) and, with --org-profile, its policies. */
+export type OrganizationFacts =
+  | { readonly inOrganization: false }
+  | {
+      readonly inOrganization: true;
+      readonly id: string;
+      readonly managementAccountId: string;
+      /** aws:PrincipalOrgPaths of the principal's account (o-…/r-…/ou-…/), when its parents were read. */
+      readonly principalOrgPaths?: readonly string[];
+      /** SCPs along the principal account's path, root first. */
+      readonly serviceControlPolicies: Observation<readonly OrganizationLevelFacts[]>;
+      /** RCPs along the key account's path, root first. */
+      readonly resourceControlPolicies: Observation<readonly OrganizationLevelFacts[]>;
+    };

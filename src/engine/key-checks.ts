@@ -1,7 +1,7 @@
 // The key before any policy: was the identifier one KMS can resolve for this caller (Region, account,
 // identifier form), does its state let the operation run, and is it an AWS managed key used from
 // another account. Each of these refuses the call whatever the policies say.
-import type { Cause, Evidence } from './cause.js';
+import type { Cause, CauseCode, CauseLayer, Evidence } from './cause.js';
 import { list, type Scope } from './diagnosis-scope.js';
 import type { KeyFacts } from './facts.js';
 
@@ -37,19 +37,29 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
   const { keyInput, region } = facts.request;
   const actions = scope.actions;
   const input: Evidence = { what: 'Key identifier used', value: keyInput, source: 'request' };
-  const make = (summary: string, evidence: Evidence[]): Cause => ({ code: 'key-not-found', layer: 'key-identifier', summary, actions, evidence: [input, ...evidence] });
+  const make = (summary: string, evidence: Evidence[], code: CauseCode = 'key-not-found', layer: CauseLayer = 'key-identifier'): Cause => ({
+    code,
+    layer,
+    summary,
+    actions,
+    evidence: [input, ...evidence],
+  });
   const callRegion: Evidence = { what: 'Region of the call', value: region, source: 'request' };
 
   if (reference.region !== undefined && reference.region !== region) {
     return make(
       `The key ARN names Region ${reference.region}, but the call is made in ${region}; KMS keys exist in one Region only, so KMS answers that the key does not exist.`,
       [{ what: 'Region in the ARN', value: reference.region }, callRegion],
+      'wrong-region',
+      'request',
     );
   }
   if (key !== undefined && key.region !== region) {
     return make(
       `The key is in Region ${key.region}, but the call is made in ${region}; KMS keys exist in one Region only, so KMS answers that the key does not exist.`,
       [{ what: 'Region of the key', value: key.region, source: 'kms:DescribeKey' }, callRegion],
+      'wrong-region',
+      'request',
     );
   }
   const callerAccount = subject?.accountId;
@@ -64,6 +74,7 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
         { what: 'Account of the caller', value: callerAccount },
         ...(key ? [{ what: 'Key ARN to use', value: key.arn, source: 'kms:DescribeKey' }] : []),
       ],
+      'alias-cross-account',
     );
   }
   if (crossAccount && facts.request.operation.viaService === undefined) {
@@ -72,13 +83,15 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
       return make(
         `${list(notCrossAccount)} cannot be used on a key in another account (the key is in ${ownerAccount}, the caller in ${callerAccount}); run it with credentials in the key's account.`,
         [{ what: 'Account of the key', value: ownerAccount }, { what: 'Account of the caller', value: callerAccount }, { what: 'Operations that work across accounts', value: 'cryptographic operations, DescribeKey, GetPublicKey, CreateGrant, ListGrants, RevokeGrant, RetireGrant, GetKeyRotationStatus' }],
+        'operation-not-cross-account',
       );
     }
     const keyArnOnly = actions.filter((a) => crossAccountByKeyArnOnly.has(a.toLowerCase()));
     if (reference.form === 'alias-arn' && keyArnOnly.length > 0) {
       return make(
-        `${list(keyArnOnly)} on a key in another account accept only the key ARN, not an alias ARN, so KMS answers that the alias is not found.`,
+        `${list(keyArnOnly)} on a key in another account accept only the key ARN: KMS refuses an alias ARN for them (InvalidArnException or NotFoundException), even though the cryptographic operations accept it.`,
         [{ what: 'Account of the key', value: ownerAccount }, { what: 'Account of the caller', value: callerAccount }, ...(key ? [{ what: 'Key ARN to use', value: key.arn }] : [])],
+        'alias-cross-account',
       );
     }
   }
@@ -142,9 +155,9 @@ export function keyStateCause(scope: Scope): Cause | undefined {
     case 'Updating':
       return {
         ...base,
-        code: 'key-unavailable',
-        summary: `The key is still ${key.state === 'Creating' ? 'being created' : 'being updated'} (a multi-Region key), so KMS cannot use it yet; wait a moment and retry.`,
-        evidence: stateEvidence,
+        code: 'key-state-transient',
+        summary: `The key is still ${key.state === 'Creating' ? 'being created' : 'being updated'} (a multi-Region key), so KMS cannot use it yet; nothing needs to change: wait a moment and retry.`,
+        evidence: [...stateEvidence, { what: 'Multi-Region', value: key.multiRegion, source: 'kms:DescribeKey' }],
       };
     case 'Enabled':
       return undefined;
@@ -164,6 +177,85 @@ export function awsManagedCrossAccountCause(scope: Scope): Cause | undefined {
       { what: 'Account of the key', value: key.accountId, source: 'kms:DescribeKey' },
       { what: 'Account of the caller', value: subject.accountId },
       { what: 'Key description', value: key.description, source: 'kms:DescribeKey' },
+    ],
+  };
+}
+/** The key usage each cryptographic action needs (KMS developer guide, "Key usage"). */
+const usageNeeded: Readonly<Record<string, string>> = Object.fromEntries([
+  ...['encrypt', 'decrypt', 'reencryptfrom', 'reencryptto', 'generatedatakey', 'generatedatakeywithoutplaintext', 'generatedatakeypair', 'generatedatakeypairwithoutplaintext'].map((a) => [`kms:${a}`, 'ENCRYPT_DECRYPT']),
+  ...['sign', 'verify'].map((a) => [`kms:${a}`, 'SIGN_VERIFY']),
+  ...['generatemac', 'verifymac'].map((a) => [`kms:${a}`, 'GENERATE_VERIFY_MAC']),
+  ['kms:derivesharedsecret', 'KEY_AGREEMENT'],
+]);
+/** Data keys come only from symmetric encryption keys. */
+const symmetricOnly = new Set(['kms:generatedatakey', 'kms:generatedatakeywithoutplaintext']);
+
+/** The key cannot do what the operation asks (InvalidKeyUsageException), whatever the policies say. */
+export function keyUsageCause(scope: Scope): Cause | undefined {
+  const key = scope.key;
+  if (!key || key.usage === '') return undefined;
+  const wrong = scope.actions.filter((action) => {
+    const needed = usageNeeded[action.toLowerCase()];
+    if (needed === undefined) return false;
+    return needed !== key.usage || (symmetricOnly.has(action.toLowerCase()) && key.spec !== 'SYMMETRIC_DEFAULT');
+  });
+  if (wrong.length === 0) return undefined;
+  const needed = [...new Set(wrong.map((a) => usageNeeded[a.toLowerCase()]!))];
+  return {
+    code: 'key-usage-mismatch',
+    layer: 'request',
+    summary: `The key's usage is ${key.usage} (${key.spec}), but ${list(wrong)} needs a key with usage ${needed.join(' or ')}${wrong.some((a) => symmetricOnly.has(a.toLowerCase())) ? ' and spec SYMMETRIC_DEFAULT' : ''}: KMS answers InvalidKeyUsageException. Use another key; a key's usage cannot be changed.`,
+    actions: wrong,
+    evidence: [
+      { what: 'Key usage', value: key.usage, source: 'kms:DescribeKey' },
+      { what: 'Key spec', value: key.spec, source: 'kms:DescribeKey' },
+      { what: 'Key usage needed', value: needed, source: 'KMS developer guide' },
+      { what: 'Key ARN', value: key.arn, source: 'kms:DescribeKey' },
+    ],
+  };
+}
+
+/** AWS managed keys are named alias/aws/<service>. */
+const awsManagedAlias = /^alias\/aws\//;
+
+/**
+ * An AWS managed key used directly (not through its service): its key policy allows only calls made
+ * through the service (kms:ViaService), so a direct call is refused, and the policy cannot be changed.
+ * Recognised from DescribeKey's KeyManager, else from the alias (alias/aws/…).
+ */
+export function awsManagedDirectUseCause(scope: Scope): Cause | undefined {
+  const { key, reference, subject } = scope;
+  const managed = key?.manager === 'AWS' || (key === undefined && reference.aliasName !== undefined && awsManagedAlias.test(reference.aliasName));
+  if (!managed || scope.viaService !== undefined) return undefined;
+  if (key && subject && key.accountId !== subject.accountId) return undefined; // aws-managed-key-cross-account says more
+  const cryptographic = scope.actions.filter((a) => usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant');
+  if (cryptographic.length === 0) return undefined;
+  return {
+    code: 'aws-managed-key-direct-use',
+    layer: 'key-policy',
+    summary: `${key ? `Key ${key.arn}` : reference.aliasName} is an AWS managed key: only its AWS service may use it for you (its key policy allows ${list(cryptographic)} only through that service, kms:ViaService), and its policy cannot be changed. Call through the service, or use a customer managed key for direct calls.`,
+    actions: cryptographic,
+    evidence: [
+      ...(key ? [{ what: 'Key manager', value: key.manager, source: 'kms:DescribeKey' }] : [{ what: 'Alias of an AWS managed key', value: reference.aliasName, source: 'key identifier' }]),
+      { what: 'kms:ViaService', value: 'not set (a direct call, not made through an AWS service)', source: 'request context' },
+    ],
+  };
+}
+
+/** An AWS managed key of another account, recognised from its alias ARN when DescribeKey could not say. */
+export function awsManagedCrossAccountFromAlias(scope: Scope): Cause | undefined {
+  const { key, reference, subject } = scope;
+  if (key || !subject || reference.form !== 'alias-arn' || reference.aliasName === undefined || !awsManagedAlias.test(reference.aliasName)) return undefined;
+  if (reference.accountId === undefined || reference.accountId === subject.accountId) return undefined;
+  return {
+    code: 'aws-managed-key-cross-account',
+    layer: 'key-policy',
+    summary: `${reference.aliasName} of account ${reference.accountId} is an AWS managed key; AWS managed keys serve only their own account, so ${subject.name} in account ${subject.accountId} cannot use it whatever any policy says (share data across accounts with a customer managed key).`,
+    actions: scope.actions,
+    evidence: [
+      { what: 'Alias of an AWS managed key', value: scope.facts.request.keyInput, source: 'key identifier' },
+      { what: 'Account of the key', value: reference.accountId, source: 'alias ARN' },
+      { what: 'Account of the caller', value: subject.accountId },
     ],
   };
 }

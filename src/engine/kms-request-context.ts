@@ -16,6 +16,12 @@ export interface RequestPrincipal {
   readonly userId?: string;
   /** The user or role name (aws:username is set for users only). */
   readonly name?: string;
+  /** aws:PrincipalOrgID: the organization of the principal's account; omitted when unknown or none. */
+  readonly organizationId?: string;
+  /** aws:PrincipalOrgPaths: o-…/r-…/ou-…/ of the principal's account. */
+  readonly organizationPaths?: readonly string[];
+  /** aws:PrincipalTag/<key>: the tags of the user or role; omitted when unknown. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** What KMS knows about the key when it builds the context. */
@@ -41,6 +47,10 @@ export interface KmsKeyRequest {
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /** The alias name (alias/…) the caller used to name the key, if any. */
   readonly requestAlias?: string;
+  /** aws:RequestedRegion: the Region the call is sent to. */
+  readonly region?: string;
+  /** aws:SourceIp of a direct call, when known (the sandbox knows its client's address; kms-doctor does not). */
+  readonly sourceIp?: string;
 }
 
 /** The global keys AWS sets for every request of a principal. */
@@ -51,7 +61,18 @@ export function principalRequestContext(principal: RequestPrincipal): Record<str
     'aws:PrincipalType': principal.kind === 'user' ? 'User' : 'AssumedRole',
     ...(principal.userId !== undefined ? { 'aws:userid': principal.userId } : {}),
     ...(principal.kind === 'user' && principal.name !== undefined ? { 'aws:username': principal.name } : {}),
+    // An IAM user or role is never an AWS service principal (AWS sets this key on every request).
+    'aws:PrincipalIsAWSService': 'false',
+    ...(principal.organizationId !== undefined ? { 'aws:PrincipalOrgID': principal.organizationId } : {}),
+    ...Object.fromEntries(Object.entries(principal.tags ?? {}).map(([key, value]) => [`aws:PrincipalTag/${key}`, value])),
   };
+}
+
+/** principalRequestContext plus the multi-valued keys (aws:PrincipalOrgPaths). */
+function principalContextWithPaths(principal: RequestPrincipal): RequestContext {
+  const context: RequestContext = principalRequestContext(principal);
+  if (principal.organizationPaths !== undefined && principal.organizationPaths.length > 0) context['aws:PrincipalOrgPaths'] = principal.organizationPaths;
+  return context;
 }
 
 /** The kms:… keys (and aws:ViaAWSService) of a request about a key. */
@@ -67,11 +88,16 @@ export function kmsKeyRequestContext(request: KmsKeyRequest): RequestContext {
     for (const [tagKey, value] of Object.entries(key.tags ?? {})) context[`aws:ResourceTag/${tagKey}`] = value;
   }
   if (request.requestAlias !== undefined) context['kms:RequestAlias'] = request.requestAlias;
+  if (request.region !== undefined) context['aws:RequestedRegion'] = request.region;
   if (request.viaService !== undefined) {
     context['kms:ViaService'] = request.viaService;
     context['aws:ViaAWSService'] = 'true';
     // Only a grant that an AWS service creates on the caller's behalf is "for an AWS resource".
     if (request.action.toLowerCase() === 'kms:creategrant') context['kms:GrantIsForAWSResource'] = 'true';
+  } else {
+    // AWS sets aws:ViaAWSService on every request: false for a direct call.
+    context['aws:ViaAWSService'] = 'false';
+    if (request.sourceIp !== undefined) context['aws:SourceIp'] = request.sourceIp;
   }
   if (request.encryptionContext !== undefined) {
     const keys = Object.keys(request.encryptionContext);
@@ -87,7 +113,7 @@ export function kmsKeyRequestContext(request: KmsKeyRequest): RequestContext {
  */
 export function kmsRequestContext(principal: RequestPrincipal, request: Omit<KmsKeyRequest, 'callerAccount'>): RequestContext {
   return {
-    ...principalRequestContext(principal),
+    ...principalContextWithPaths(principal),
     'aws:SecureTransport': 'true',
     ...kmsKeyRequestContext({ ...request, callerAccount: principal.accountId }),
   };

@@ -11,6 +11,7 @@ import {
   grantCreationCause,
   missingActionsCause,
   noDelegationCause,
+  organizationCause,
   sessionCause,
 } from './policy-causes/cause-builders.js';
 import type { CauseDraft } from './policy-causes/cause-drafts.js';
@@ -36,6 +37,9 @@ export function causeFromDraft(scope: Scope, subject: Subject, draft: CauseDraft
       return boundaryCause(scope, subject, actions);
     case 'session-policy':
       return sessionCause(scope, subject, actions);
+    case 'scp':
+    case 'rcp':
+      return organizationCause(scope, subject, draft, actions);
     default:
       throw new Error(`no policy cause is built for ${draft.code}`);
   }

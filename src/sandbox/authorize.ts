@@ -4,7 +4,7 @@
 import { evaluatePolicies, type Denial, type EvaluationOutcome, type NamedPolicy } from '../engine/policy-evaluation.js';
 import { cachedDecision, documentKey, mentionsTime, stateMentionsTime } from './authorization-cache.js';
 import type { Caller } from './caller.js';
-import { policiesOfCaller, resourceControlPoliciesFor } from './principal-policies.js';
+import { findPrincipal, organizationRootId, policiesOfCaller, resourceControlPoliciesFor } from './principal-policies.js';
 import type { SandboxState } from './state.js';
 
 export interface AuthorizationRequest {
@@ -17,10 +17,18 @@ export interface AuthorizationRequest {
 }
 
 /** The context keys AWS sets for every request of a principal. */
-export function principalContext(caller: Caller): Record<string, string> {
+export function principalContext(caller: Caller, state?: SandboxState): Record<string, string | readonly string[]> {
   // To the second, as AWS gives it (and so that one second's requests share their cached decisions).
   const now = Math.floor(Date.now() / 1000);
+  const organization = state?.organization;
+  const inOrganization = organization !== undefined && state?.accounts[caller.accountId] !== undefined;
+  const tags = state ? (findPrincipal(state, caller.principalArn)?.principal.tags ?? {}) : {};
   return {
+    'aws:PrincipalIsAWSService': 'false',
+    ...(inOrganization
+      ? { 'aws:PrincipalOrgID': organization.id, 'aws:PrincipalOrgPaths': [`${organization.id}/${organizationRootId(organization)}/`] }
+      : {}),
+    ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:PrincipalTag/${key}`, value])),
     'aws:PrincipalArn': caller.principalArn,
     'aws:PrincipalAccount': caller.accountId,
     'aws:userid': caller.userId,
@@ -60,7 +68,7 @@ function requestKey(state: SandboxState, caller: Caller, request: AuthorizationR
 const timeContextKeys: ReadonlySet<string> = new Set(['aws:CurrentTime', 'aws:EpochTime']);
 
 export function authorize(state: SandboxState, caller: Caller, request: AuthorizationRequest): Promise<EvaluationOutcome> {
-  const context = { ...principalContext(caller), ...request.context };
+  const context = { ...principalContext(caller, state), ...request.context };
   return cachedDecision(state, requestKey(state, caller, request, context), () => evaluate(state, caller, request, context));
 }
 

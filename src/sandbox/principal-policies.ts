@@ -4,7 +4,7 @@
 import type { NamedPolicy, OrganizationLevelPolicies } from '../engine/policy-evaluation.js';
 import { awsManagedPolicies } from './aws-managed-policies.js';
 import type { Caller } from './caller.js';
-import type { AccountState, PrincipalCommon, SandboxState } from './state.js';
+import type { AccountState, OrganizationState, PrincipalCommon, SandboxState } from './state.js';
 
 export interface PrincipalPolicies {
   readonly identityPolicies: NamedPolicy[];
@@ -63,18 +63,60 @@ function organizationLevels(
   if (!organization || !state.accounts[accountId]) return undefined;
   // SCPs never restrict the management account.
   if (kind === 'serviceControlPolicies' && accountId === organization.managementAccountId) return undefined;
-  const policies = organization[kind];
-  const levels: OrganizationLevelPolicies[] = [];
-  for (const level of ['root', accountId]) {
-    const attached = policies.filter((p) => p.targets.includes(level)).map((p) => parse(p.arn, p.document));
-    if (kind === 'serviceControlPolicies' && !attached.some((policy) => hasAllowStatement(policy.document))) {
-      // AWS attaches FullAWSAccess to every root, OU and account, and it stays when deny SCPs are added
-      // (the deny-list strategy). A level whose own SCPs allow something models an allow list instead.
-      attached.push({ name: 'FullAWSAccess', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } });
-    }
-    levels.push({ level, policies: attached });
+  return ['root', accountId].map((level) => ({
+    level,
+    policies: (attachedOrganizationPolicies(state, level === 'root' ? organizationRootId(organization) : level, kind) ?? [])
+      // The simulator adds RCPFullAWSAccess itself.
+      .filter((policy) => policy.id !== 'p-RCPFullAWSAccess')
+      .map((policy) => parse(policy.arn, policy.content)),
+  }));
+}
+
+/** The root's ID, as ListRoots and ListParents name it (r- and 4 characters), stable for an organization. */
+export function organizationRootId(organization: OrganizationState): string {
+  return `r-${organization.id.slice(2, 6)}`;
+}
+
+/** A policy attached to a root or account, as AWS Organizations lists it. */
+export interface AttachedOrganizationPolicy {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+  readonly awsManaged: boolean;
+  /** The document as stored. */
+  readonly content: string;
+}
+
+const fullAwsAccess = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+const rcpFullAwsAccess = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] });
+
+/**
+ * The policies of one kind attached to `target` (the root ID or an account ID); undefined outside an
+ * organization. AWS attaches FullAWSAccess (and RCPFullAWSAccess) to every root, OU and account, and
+ * FullAWSAccess stays when deny SCPs are added (the deny-list strategy); a level whose own SCPs allow
+ * something models an allow list instead, without it.
+ */
+export function attachedOrganizationPolicies(
+  state: SandboxState,
+  target: string,
+  kind: 'serviceControlPolicies' | 'resourceControlPolicies',
+): AttachedOrganizationPolicy[] | undefined {
+  const organization = state.organization;
+  if (!organization) return undefined;
+  const level = target === organizationRootId(organization) ? 'root' : target;
+  const type = kind === 'serviceControlPolicies' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
+  const attached: AttachedOrganizationPolicy[] = organization[kind]
+    .filter((p) => p.targets.includes(level))
+    .map((p) => ({ id: p.arn.slice(p.arn.lastIndexOf('/') + 1), arn: p.arn, name: p.name, type, awsManaged: false, content: p.document }));
+  if (kind === 'serviceControlPolicies' && !attached.some((policy) => hasAllowStatement(JSON.parse(policy.content) as unknown))) {
+    attached.push({ id: 'p-FullAWSAccess', arn: 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess', name: 'FullAWSAccess', description: 'Allows access to every operation', type, awsManaged: true, content: fullAwsAccess });
   }
-  return levels;
+  if (kind === 'resourceControlPolicies') {
+    attached.push({ id: 'p-RCPFullAWSAccess', arn: 'arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess', name: 'RCPFullAWSAccess', description: 'Allows access to every operation', type, awsManaged: true, content: rcpFullAwsAccess });
+  }
+  return attached;
 }
 
 function hasAllowStatement(document: unknown): boolean {

@@ -8,6 +8,7 @@ import { AwsError } from './errors.js';
 import { newRequestId } from './ids.js';
 import { handleKmsRequest } from './kms/kms-protocol.js';
 import { handleIamRequest, handleStsRequest } from './iam/query-services.js';
+import { handleOrganizationsRequest, organizationsTargetPrefix } from './organizations/organizations-protocol.js';
 import {
   clockSkewProblem,
   parseAuthorization,
@@ -66,12 +67,14 @@ export interface RunningSandbox {
 
 
 const isKmsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.');
-const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts';
+const isOrganizationsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(organizationsTargetPrefix);
+const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts' || name === 'organizations';
 const stsActions = ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'DecodeAuthorizationMessage', 'GetAccessKeyInfo', 'GetFederationToken'];
 
 /** The service a request is meant for, judged from the request itself (the body, when it has been read). */
 function serviceFromRequestShape(req: IncomingMessage, body?: Buffer): ServiceName {
   if (isKmsTarget(req)) return 'kms';
+  if (isOrganizationsTarget(req)) return 'organizations';
   const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
   const action = new URLSearchParams(query).get('Action') ?? (body ? new URLSearchParams(body.toString('utf8')).get('Action') : null) ?? '';
   return stsActions.includes(action) ? 'sts' : 'iam';
@@ -87,12 +90,12 @@ function serviceOf(req: IncomingMessage, auth: ParsedAuthorization | undefined, 
 
 /** IncompleteSignature(Exception): the Authorization lacks something SigV4 requires. */
 function incompleteSignature(service: ServiceName, message: string): AwsError {
-  return service === 'kms' ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
+  return service === 'kms' || service === 'organizations' ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
 }
 
 /** The service's signature error, with a message of AWS's for what exactly did not match. */
 function signatureMismatch(service: ServiceName, message: string): AwsError {
-  return service === 'kms' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
+  return service === 'kms' || service === 'organizations' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
 }
 
 /** Renders an authentication failure the way the service in question does. */
@@ -100,7 +103,7 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
   const invalidToken = 'The security token included in the request is invalid.';
   const badSignature =
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-  if (service === 'kms') {
+  if (service === 'kms' || service === 'organizations') {
     switch (kind) {
       case 'missing':
         return new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
@@ -179,9 +182,10 @@ function admit(req: IncomingMessage, world: SandboxWorld, requestId: string): Ad
         : authenticationError(service, 'missing'),
     );
   }
-  // A KMS call (by its X-Amz-Target) signed for IAM or STS is answered by KMS. A scope naming a service
-  // not ours is judged once the body (IAM or STS Action) is known, after the access key checks out.
-  const intended = isKmsTarget(req) ? 'kms' : service;
+  // A KMS or Organizations call (by its X-Amz-Target) signed for IAM or STS is answered by that service.
+  // A scope naming a service not ours is judged once the body (IAM or STS Action) is known, after the
+  // access key checks out.
+  const intended = isKmsTarget(req) ? 'kms' : isOrganizationsTarget(req) ? 'organizations' : service;
   if (isOurService(auth.service) && auth.service !== intended) {
     return renderError(intended, signatureMismatch(intended, `Credential should be scoped to correct service: '${intended}'.`), requestId);
   }
@@ -254,8 +258,9 @@ async function route(req: IncomingMessage, body: Buffer, admitted: AdmittedReque
     rawQuery: rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '',
     world,
     ...(viaService ? { viaService } : {}),
+    ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress.replace(/^::ffff:/, '') } : {}),
   };
-  const handler = service === 'kms' ? handleKmsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
+  const handler = service === 'kms' ? handleKmsRequest : service === 'organizations' ? handleOrganizationsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
   return { ...(await handler(call)), caller: caller.arn };
 }
 

@@ -247,7 +247,12 @@ describe('roles with a path, a boundary and managed policies; users and their gr
       name: 'PaymentsRole',
       accountId: '111122223333',
       permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/boundaries/payments-boundary',
+      // The unique ID key policies store for the ARN, and the tags aws:PrincipalTag/… test.
+      uniqueId: expect.stringMatching(/^AROA/),
+      tags: expect.any(Object),
     });
+    // Not in an organization: AWS Organizations says so, and no SCP or RCP applies.
+    expect(valueOf(facts.organization!)).toEqual({ inOrganization: false });
     const policies = valueOf(facts.principalPolicies);
     expect(policies.policies.map((p) => [p.kind, p.name, p.versionId])).toEqual([
       ['inline', 'payments-encrypt', undefined],

@@ -37,7 +37,8 @@ describe('an inline-policy role diagnosing itself', () => {
     const measured = await measure(sandbox, 'InlineAuditRole', request());
     expect(measured.waves).toEqual([
       ['sts:AssumeRole'],
-      ['kms:DescribeKey', 'sts:GetCallerIdentity'],
+      // DescribeOrganization needs nothing else: it rides in the first wave the credentials allow.
+      ['kms:DescribeKey', 'organizations:DescribeOrganization', 'sts:GetCallerIdentity'],
       // The key's aliases and tags (ABAC condition keys) ride in the key policy's round trip.
       // The grants naming the session and its role taken without a path, each read filtered by grantee.
       ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListGrants', 'kms:ListResourceTags'],
@@ -59,7 +60,7 @@ describe('an inline-policy role diagnosing itself', () => {
   it('starts the IAM reads in the first wave when the principal is given', async () => {
     const measured = await measure(sandbox, 'admin', { ...request(), principalArn: principalArnOf(sandbox, 'InlineAuditRole') });
     expect(measured.waves).toEqual([
-      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:DescribeKey', 'sts:GetCallerIdentity'],
+      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:DescribeKey', 'organizations:DescribeOrganization', 'sts:GetCallerIdentity'],
       ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListResourceTags'],
     ]);
   });

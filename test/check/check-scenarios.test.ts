@@ -47,20 +47,30 @@ async function runFixCommands(target: TestSandbox, dir: string, fix: { target: {
 
 describe('kms-doctor check on the built-in scenarios', () => {
   for (const scenario of Object.keys(scenarioOperations)) {
-    it(`${scenario}: names the cause, and its fix makes the failing call succeed`, async () => {
+    it(`${scenario}: names the cause, and its fix makes the failing call succeed`, async (ctx) => {
       sandbox = await startTestSandbox(scenario);
       const t = sandbox.world.state.training!;
       const fixFiles = mkdtempSync(join(tmpdir(), 'kms-doctor-fix-'));
       workDirs.push(fixFiles);
       const before = await check(sandbox, scenario, fixFiles);
-      expect(before.exitCode).toBe(1);
-      expect(before.json.verdict).toBe('denied');
+      // A cause that depends on a value kms-doctor cannot read (condition-unknown) is never a certain denial.
+      const undetermined = t.expectedCause === 'condition-unknown';
+      expect(before.json.verdict).toBe(undetermined ? 'unknown' : 'denied');
+      expect(before.exitCode).toBe(undetermined ? 3 : 1);
       expect(before.json.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
       expect(before.json.fixes.length).toBeGreaterThan(0);
 
       const inTrouble = await cliIdentity(sandbox, sandbox.world.state, t.principal);
       const denied = await runTrainingCall(sandbox, t.call, inTrouble);
       expect(denied.stderr).toContain(`An error occurred (${t.expectedError})`);
+
+      // Some causes have no change kms-doctor can make (wait for the key, call in another Region, an SCP
+      // only the organization can change…): their fixes are guidance, which must say what to do.
+      const blocked = before.json.fixes.filter((fix: { blockedBy?: unknown }) => fix.blockedBy !== undefined);
+      if (blocked.length === before.json.fixes.length) {
+        for (const fix of blocked) expect(String(fix.explanation).length).toBeGreaterThan(20);
+        ctx.skip(`${t.expectedCause}: the fix is guidance, not a change kms-doctor applies; the apply part does not apply`);
+      }
 
       for (const fix of before.json.fixes) {
         expect(fix.blockedBy).toBeUndefined();

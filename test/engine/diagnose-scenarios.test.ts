@@ -20,7 +20,8 @@ describe('built-in training scenarios', () => {
       const state = await loadScenario(name);
       expect(state.training?.expectedCause).toBe(expectedCause);
       const diagnosis = await diagnose(factsFromState(state, state.training!), optionsFromState(state, state.training!));
-      expect(diagnosis.verdict).toBe('denied');
+      // A cause that depends on a value nobody knows here (condition-unknown) leaves the verdict undetermined.
+      expect(diagnosis.verdict).toBe(expectedCause === 'condition-unknown' ? 'unknown' : 'denied');
       expect(diagnosis.causes.map((c) => c.code)).toContain(expectedCause);
       // The scenario teaches one cause: it is the one reported first.
       expect(diagnosis.causes[0]?.code).toBe(expectedCause);

@@ -13,6 +13,7 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../../src/engine/facts.js';
+import { parseKmsError } from '../../src/engine/error-message-parser.js';
 import { kmsRequestContext } from '../../src/engine/kms-request-context.js';
 import { findOperation } from '../../src/engine/operations.js';
 
@@ -47,6 +48,10 @@ interface Setup {
   readonly keyInput?: string;
   readonly region?: string;
   readonly encryptionContext?: Record<string, string>;
+  /** --context values. */
+  readonly givenContext?: Record<string, string>;
+  readonly organization?: DiagnosisFacts['organization'];
+  readonly reportedError?: DiagnosisFacts['request']['reportedError'];
   readonly key?: Partial<KeyFacts> | Observation<KeyFacts>;
   readonly keyPolicy?: object | Observation<KeyPolicyFacts>;
   /** Inline policies by name, or an observation. */
@@ -111,7 +116,10 @@ function facts(setup: Setup = {}): DiagnosisFacts {
       keyInput: setup.keyInput ?? keyArn,
       region: setup.region ?? region,
       ...(setup.encryptionContext ? { encryptionContext: setup.encryptionContext } : {}),
+      ...(setup.givenContext ? { givenContext: setup.givenContext } : {}),
+      ...(setup.reportedError ? { reportedError: setup.reportedError } : {}),
     },
+    ...(setup.organization ? { organization: setup.organization } : {}),
     caller: { status: 'known', value: { arn: sessionArn(account), accountId: account, userId: 'AROAEXAMPLE:app-session' } },
     principal: {
       status: 'known',
@@ -153,7 +161,7 @@ describe('allowed', () => {
     ]);
     expect(diagnosis.principal).toBe(sessionArn(A));
     expect(diagnosis.key).toBe(keyArn);
-    expect(diagnosis.notes.join(' ')).toContain('service control policies');
+    expect(diagnosis.notes.join(' ')).toContain('session policy');
   });
 
   it('allows a key policy naming the role directly, without any IAM policy', async () => {
@@ -228,9 +236,17 @@ describe('key policy', () => {
     expect(good.verdict).toBe('allowed');
     const other = await diagnose(facts({ keyPolicy, identity: {}, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::other-bucket' } }));
     expect(other.verdict).toBe('denied');
-    const cause = causeOf(other, 'key-policy-no-iam-delegation');
-    expect(evidenceText(cause)).toContain('only under conditions this request does not meet');
-    expect(cause.summary).toContain('do not allow kms:Decrypt either');
+    // The statement naming the role would allow it but for its condition: that is the cause, with key, expected and actual.
+    const cause = causeOf(other, 'condition-not-met');
+    expect(cause.layer).toBe('key-policy');
+    expect(cause.evidence[0]?.statement).toMatchObject({ policyName: 'default', statementId: 'AppReadsGoodBucket' });
+    expect(cause.evidence[1]?.value).toEqual({
+      key: 'kms:EncryptionContext:aws:s3:arn',
+      operator: 'StringEquals',
+      expected: ['arn:aws:s3:::good-bucket'],
+      actual: 'arn:aws:s3:::other-bucket',
+    });
+    expect(codes(other)).not.toContain('key-policy-no-iam-delegation');
   });
 
   it('a Deny on an encryption-context value refuses other values and lets the right one through', async () => {
@@ -320,8 +336,20 @@ describe('identity side', () => {
         },
       ],
     };
-    const byRCP = causeOf(await diagnose(facts(), rcp), 'explicit-deny');
+    // aws:PrincipalOrgID is unknown here (no organization facts): never an explicit deny that depends on it.
+    const unknownOrg = await diagnose(facts(), rcp);
+    expect(unknownOrg.verdict).toBe('unknown');
+    expect(codes(unknownOrg)).toEqual(['condition-unknown']);
+    const unknownCause = causeOf(unknownOrg, 'condition-unknown');
+    expect(unknownCause.layer).toBe('rcp');
+    expect(unknownCause.evidence[0]?.value).toBe('aws:PrincipalOrgID');
+    expect(unknownCause.evidence[2]?.value).toContain('o-abcdefghij');
+    // Given with --context, the value decides: another organization is refused by the Deny.
+    const outsider = await diagnose(facts({ givenContext: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } }), rcp);
+    const byRCP = causeOf(outsider, 'explicit-deny');
     expect(byRCP.deniedBy).toMatchObject({ layer: 'rcp', policyName: 'DataPerimeter', statementId: 'OrgOnly' });
+    const member = await diagnose(facts({ givenContext: { 'aws:PrincipalOrgID': 'o-abcdefghij' } }), rcp);
+    expect(member.verdict).toBe('allowed');
   });
 });
 
@@ -403,10 +431,14 @@ describe('grants', () => {
       { ...base, grants: [grant({ operations: ['Encrypt'] })], encryptionContext: { department: 'hr' } },
       { ...base, grants: [grant({ granteePrincipal: `arn:aws:iam::${A}:role/Other` })], encryptionContext: { department: 'hr' } },
     ];
-    for (const setup of setups) {
+    for (const [index, setup] of setups.entries()) {
       const diagnosis = await diagnose(facts(setup));
       expect(diagnosis.verdict).toBe('denied');
-      expect(codes(diagnosis)).toContain('key-policy-no-iam-delegation');
+      // A grant made for this principal and operation, refused only by its constraint, is the cause (not a missing IAM allow).
+      if (index < 2) {
+        expect(codes(diagnosis)).toEqual(['grant-constraint-mismatch']);
+        expect(causeOf(diagnosis, 'grant-constraint-mismatch').evidence[0]?.value).toMatchObject({ grantId: expect.any(String) });
+      } else expect(codes(diagnosis)).toContain('key-policy-no-iam-delegation');
     }
   });
 
@@ -431,9 +463,9 @@ describe('grants', () => {
   it('grant-creation-denied: a direct CreateGrant when IAM allows it only for AWS resources', async () => {
     const identity = { grants: document(allowKms('kms:CreateGrant', keyArn, { Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } })) };
     const diagnosis = await diagnose(facts({ operation: 'CreateGrant', identity }));
-    const cause = causeOf(diagnosis, 'grant-creation-denied');
-    expect(cause.summary).toContain('only when an AWS service creates the grant');
-    expect(String(cause.evidence[0]?.value)).toContain('not set');
+    const cause = causeOf(diagnosis, 'condition-not-met');
+    expect(cause.layer).toBe('identity-policy');
+    expect(cause.evidence[1]?.value).toEqual({ key: 'kms:GrantIsForAWSResource', operator: 'Bool', expected: ['true'], actual: null });
   });
 
   it('grant-creation-denied on the key-policy side, across accounts', async () => {
@@ -475,19 +507,19 @@ describe('key identifier and key state', () => {
     expect(causeOf(unavailable, 'key-unavailable').summary).toContain('custom key store');
   });
 
-  it('key-not-found: the key ARN names another Region', async () => {
+  it('wrong-region: the key ARN names another Region than the call', async () => {
     const diagnosis = await diagnose(facts({ keyInput: `arn:aws:kms:eu-west-1:${A}:key/${keyId}`, key: denied('kms:DescribeKey', 'not-found'), keyPolicy: denied('kms:GetKeyPolicy', 'not-found'), grants: denied('kms:ListGrants', 'not-found') }));
-    expect(codes(diagnosis)).toEqual(['key-not-found']);
-    const cause = causeOf(diagnosis, 'key-not-found');
-    expect(cause.layer).toBe('key-identifier');
+    expect(codes(diagnosis)).toEqual(['wrong-region']);
+    const cause = causeOf(diagnosis, 'wrong-region');
+    expect(cause.layer).toBe('request');
     expect(cause.summary).toContain('Region eu-west-1');
     expect(cause.summary).toContain(region);
     expect(diagnosis.verdict).toBe('denied');
   });
 
-  it('key-not-found: an alias name used for a key in another account', async () => {
+  it('alias-cross-account: an alias name used for a key in another account', async () => {
     const diagnosis = await diagnose(facts({ principalAccount: B, keyInput: 'alias/shared', keyPolicy: document(rootStatement(A), rootStatement(B)) }));
-    const cause = causeOf(diagnosis, 'key-not-found');
+    const cause = causeOf(diagnosis, 'alias-cross-account');
     expect(diagnosis.causes[0]).toBe(cause);
     expect(cause.summary).toContain("caller's own account (444455556666)");
     expect(cause.summary).toContain('key ARN');
@@ -501,9 +533,9 @@ describe('key identifier and key state', () => {
     expect(diagnosis.unverified.filter((u) => u.what.includes('key'))).toEqual([]);
   });
 
-  it('key-not-found: a management operation on a key in another account', async () => {
+  it('operation-not-cross-account: a management operation on a key in another account', async () => {
     const diagnosis = await diagnose(facts({ operation: 'GetKeyPolicy', principalAccount: B, keyPolicy: document(rootStatement(A), rootStatement(B)), identity: { all: document(allowKms('kms:*')) } }));
-    expect(causeOf(diagnosis, 'key-not-found').summary).toContain('cannot be used on a key in another account');
+    expect(causeOf(diagnosis, 'operation-not-cross-account').summary).toContain('cannot be used on a key in another account');
   });
 });
 
@@ -572,7 +604,8 @@ describe('attribute-based access control (tags and aliases of the key)', () => {
   it('an IAM allow on aws:ResourceTag/team allows the key tagged so, and only that one', async () => {
     expect((await diagnose(facts({ identity: byTag, tags: { status: 'known', value: { team: 'blue' } } }))).verdict).toBe('allowed');
     const other = await diagnose(facts({ identity: byTag, tags: { status: 'known', value: { team: 'red' } } }));
-    expect(codes(other)).toEqual(['identity-policy-missing-actions']);
+    // The tag condition is what fails: condition-not-met names it with the value the key has.
+    expect(codes(other)).toEqual(['condition-not-met']);
   });
 
   it('an IAM allow on kms:ResourceAliases allows the key the alias points at', async () => {
@@ -612,6 +645,7 @@ describe('request context', () => {
     );
     expect(context).toEqual({
       'aws:PrincipalArn': roleArn(A),
+      'aws:PrincipalIsAWSService': 'false',
       'aws:PrincipalAccount': A,
       'aws:PrincipalType': 'AssumedRole',
       'aws:userid': 'AROAEXAMPLE:s',
@@ -636,5 +670,98 @@ describe('request context', () => {
     expect(context['kms:ViaService']).toBeUndefined();
     expect(context['aws:PrincipalType']).toBe('User');
     expect(context['aws:username']).toBe('alice');
+  });
+});
+
+describe('every layer read, or the verdict says it was not (issue 8)', () => {
+  const scpLevels = (document: object) => ({ status: 'known' as const, value: [{ level: 'r-abcd', policies: [{ name: 'Guard', arn: 'arn:aws:organizations::999999999999:policy/o-abcdefghij/service_control_policy/p-guard', document }] }] });
+  const member = (overrides: object = {}): DiagnosisFacts['organization'] => ({
+    status: 'known',
+    value: {
+      inOrganization: true,
+      id: 'o-abcdefghij',
+      managementAccountId: '999999999999',
+      principalOrgPaths: ['o-abcdefghij/r-abcd/'],
+      serviceControlPolicies: scpLevels(document({ Effect: 'Allow', Action: '*', Resource: '*' })),
+      resourceControlPolicies: { status: 'known', value: [] },
+      ...overrides,
+    },
+  });
+  const refused = { status: 'unreadable' as const, reason: 'access-denied' as const, call: 'organizations:ListPoliciesForTarget', message: "You don't have permissions to access this resource." };
+
+  it('an organization whose SCPs could not be read: unknown, never allowed, naming who can read them', async () => {
+    const diagnosis = await diagnose(facts({ organization: member({ serviceControlPolicies: refused }) }));
+    expect(diagnosis.verdict).toBe('unknown');
+    const entry = diagnosis.unverified.find((u) => u.what.includes('service control policies'))!;
+    expect(entry.howToVerify).toContain('management account (999999999999)');
+    expect(entry.howToVerify).toContain('--org-profile');
+    // Outside any organization, nothing is missing.
+    expect((await diagnose(facts({ organization: { status: 'known', value: { inOrganization: false } } }))).verdict).toBe('allowed');
+  });
+
+  it('SCPs read from the organization refuse as they say, and fill aws:PrincipalOrgID for a data perimeter', async () => {
+    const deny = scpLevels(document({ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoDecrypt', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }));
+    const byScp = await diagnose(facts({ organization: member({ serviceControlPolicies: deny }) }));
+    expect(byScp.causes[0]).toMatchObject({ code: 'explicit-deny', layer: 'scp', deniedBy: { layer: 'scp', statementId: 'NoDecrypt' } });
+    const perimeter = document(rootStatement(A), { Sid: 'OrgOnly', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } });
+    // A member of the organization is not refused by the perimeter (the false explicit deny of issue 8).
+    expect((await diagnose(facts({ keyPolicy: perimeter, organization: member() }))).verdict).toBe('allowed');
+  });
+
+  it('AWS blamed a layer the evaluation found allowing: unknown, and the disagreement is stated as evidence', async () => {
+    const reportedError = parseKmsError(
+      `An error occurred (AccessDeniedException) when calling the Decrypt operation: User: ${sessionArn(A)} is not authorized to perform: kms:Decrypt on resource: ${keyArn} because no identity-based policy allows the kms:Decrypt action`,
+    )!;
+    const diagnosis = await diagnose(facts({ reportedError }));
+    expect(diagnosis.verdict).toBe('unknown');
+    expect(diagnosis.notes.join(' ')).toContain('Reported denied but evaluates allowed');
+    expect(diagnosis.unverified.some((u) => u.why.includes("AWS's error says"))).toBe(true);
+  });
+
+  it('InvalidCiphertextException and IncorrectKeyException are look-alikes of a denial', async () => {
+    const invalid = parseKmsError('An error occurred (InvalidCiphertextException) when calling the Decrypt operation: ')!;
+    expect(codes(await diagnose(facts({ reportedError: invalid })))).toEqual(['encryption-context-mismatch']);
+    const incorrect = parseKmsError('An error occurred (IncorrectKeyException) when calling the Decrypt operation: The key ID in the request does not identify a CMK that can perform this operation.')!;
+    expect(codes(await diagnose(facts({ reportedError: incorrect })))).toEqual(['incorrect-key']);
+  });
+});
+
+describe('causes of issue 8 found in the key and its grants', () => {
+  it('aws-managed-key-direct-use: an AWS managed key called directly', async () => {
+    const diagnosis = await diagnose(facts({ key: { manager: 'AWS' }, keyInput: 'alias/aws/s3' }));
+    expect(diagnosis.causes[0]?.code).toBe('aws-managed-key-direct-use');
+    // Through its service it is not that cause.
+    expect(codes(await diagnose(facts({ key: { manager: 'AWS' }, operation: 's3:GetObject' })))).not.toContain('aws-managed-key-direct-use');
+  });
+
+  it('key-state-transient: Updating means wait, not reconnect a key store', async () => {
+    const diagnosis = await diagnose(facts({ key: { state: 'Updating', enabled: true, multiRegion: true } }));
+    expect(codes(diagnosis)).toEqual(['key-state-transient']);
+    expect(diagnosis.causes[0]!.summary).toContain('wait');
+    expect(diagnosis.causes[0]!.summary).not.toContain('key store');
+  });
+
+  it('key-usage-mismatch: a SIGN_VERIFY key cannot encrypt', async () => {
+    const diagnosis = await diagnose(facts({ operation: 'Encrypt', key: { usage: 'SIGN_VERIFY', spec: 'ECC_NIST_P256' } }));
+    expect(codes(diagnosis)).toEqual(['key-usage-mismatch']);
+  });
+
+  it('principal-recreated: the key policy names a unique ID where the role ARN stood', async () => {
+    const keyPolicy = document(adminStatement, { Sid: 'App', Effect: 'Allow', Principal: { AWS: 'AROAEXAMPLEOLDROLEID1' }, Action: 'kms:Decrypt', Resource: '*' });
+    const diagnosis = await diagnose(facts({ keyPolicy, identity: {} }));
+    expect(codes(diagnosis)).toContain('principal-recreated');
+    expect(evidenceText(causeOf(diagnosis, 'principal-recreated'))).toContain('AROAEXAMPLEOLDROLEID1');
+  });
+
+  it('grant-recently-created: a minutes-old grant and a reported denial mean wait or use the grant token', async () => {
+    const reportedError = parseKmsError(
+      `An error occurred (AccessDeniedException) when calling the Decrypt operation: User: ${sessionArn(A)} is not authorized to perform: kms:Decrypt on resource: ${keyArn} because no resource-based policy allows the kms:Decrypt action`,
+    )!;
+    const fresh: GrantFacts = { grantId: 'g-new', granteePrincipal: roleArn(A), operations: ['Decrypt'], creationDate: new Date(Date.now() - 30_000).toISOString() };
+    const diagnosis = await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [fresh], reportedError }));
+    expect(codes(diagnosis)).toEqual(['grant-recently-created']);
+    // An old grant that allows it: allowed, AWS's report notwithstanding is a disagreement, not this cause.
+    const old = { ...fresh, creationDate: '2020-01-01T00:00:00.000Z' };
+    expect(codes(await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [old], reportedError })))).not.toContain('grant-recently-created');
   });
 });

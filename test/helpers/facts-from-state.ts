@@ -5,7 +5,7 @@
 import type { DiagnoseOptions } from '../../src/engine/diagnose.js';
 import type { DiagnosisFacts, GrantFacts, KeyFacts, PolicyDocumentFacts, PrincipalIdentity } from '../../src/engine/facts.js';
 import { findOperation, type OperationRequirement } from '../../src/engine/operations.js';
-import { managedPolicyDocument, resourceControlPoliciesFor, serviceControlPoliciesFor } from '../../src/sandbox/principal-policies.js';
+import { managedPolicyDocument, organizationRootId, resourceControlPoliciesFor, serviceControlPoliciesFor } from '../../src/sandbox/principal-policies.js';
 import type { AccountState, KeyState, PrincipalCommon, SandboxState, TrainingState } from '../../src/sandbox/state.js';
 
 const keyArnPattern = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
@@ -76,7 +76,8 @@ function operationOf(training: TrainingState): OperationRequirement {
 export function factsFromState(state: SandboxState, training: TrainingState = requireTraining(state)): DiagnosisFacts {
   const found = findByName(state, training.principal);
   const { account, principal, kind } = found;
-  const region = keyArnPattern.exec(training.call.key)?.[1] ?? aliasArnPattern.exec(training.call.key)?.[1] ?? state.defaultRegion;
+  // The training call is made in the sandbox's default Region (its profiles' Region), whatever the key ARN says.
+  const region = state.defaultRegion;
   const sessionArn = `arn:aws:sts::${account.id}:assumed-role/${principal.name}/${principal.name}-session`;
   const arn = kind === 'role' ? sessionArn : principal.arn;
   const userId = kind === 'role' ? `${principal.id}:${principal.name}-session` : principal.id;
@@ -87,6 +88,8 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
     name: principal.name,
     accountId: account.id,
     ...(principal.permissionsBoundary !== undefined ? { permissionsBoundaryArn: principal.permissionsBoundary } : {}),
+    uniqueId: principal.id,
+    tags: principal.tags,
   };
   const boundaryText = principal.permissionsBoundary !== undefined ? managedPolicyDocument(state, principal.permissionsBoundary) : undefined;
   const key = resolveKey(state, training.call.key, account.id, region);
@@ -149,6 +152,26 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
       ? { status: 'known', value: Object.values(state.aliases).filter((a) => a.accountId === key.accountId && a.region === key.region && a.targetKeyId === key.keyId).map((a) => a.aliasName) }
       : notFound('kms:ListAliases'),
     tags: key ? { status: 'known', value: Object.fromEntries(key.tags.map((t) => [t.TagKey, t.TagValue])) } : notFound('kms:ListResourceTags'),
+    organization: organizationOf(state, account.id, key?.accountId),
+  };
+}
+
+/** The organization as DescribeOrganization and the management account's reads would show it. */
+function organizationOf(state: SandboxState, principalAccount: string, keyAccount: string | undefined): NonNullable<DiagnosisFacts['organization']> {
+  const organization = state.organization;
+  if (!organization) return { status: 'known', value: { inOrganization: false } };
+  const levels = (read: ReturnType<typeof serviceControlPoliciesFor>) =>
+    (read ?? []).map((level) => ({ level: level.level, policies: level.policies.map((p) => ({ name: p.name, arn: p.name, document: p.document })) }));
+  return {
+    status: 'known',
+    value: {
+      inOrganization: true,
+      id: organization.id,
+      managementAccountId: organization.managementAccountId,
+      principalOrgPaths: [`${organization.id}/${organizationRootId(organization)}/`],
+      serviceControlPolicies: { status: 'known', value: levels(serviceControlPoliciesFor(state, principalAccount)) },
+      resourceControlPolicies: { status: 'known', value: keyAccount !== undefined ? levels(resourceControlPoliciesFor(state, keyAccount)) : [] },
+    },
   };
 }
 

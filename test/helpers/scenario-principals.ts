@@ -43,6 +43,14 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'ebs-grant-denied': 'ec2:RunInstances',
   'boundary-leaves-out-kms': 'Decrypt',
   'cross-account-caller-side': 'Decrypt',
+  'wrong-region': 'Encrypt',
+  'key-usage-mismatch': 'Encrypt',
+  'key-updating': 'GenerateDataKey',
+  'alias-cross-account': 'CreateGrant',
+  'encryption-context-condition': 'GenerateDataKey',
+  'source-ip-perimeter': 'Encrypt',
+  'scp-allow-list': 'GenerateDataKey',
+  'rcp-tag-perimeter': 'Encrypt',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */
@@ -70,6 +78,8 @@ export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
     '--key', t.call.key, '--operation', operation, '--principal', principal.arn,
     '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
     ...(keyAccount !== principal.accountId ? ['--key-profile', adminProfileFor(keyAccount)] : []),
+    // The organization's SCPs and RCPs are read with its management account's administrator.
+    ...(target.world.state.organization ? ['--org-profile', adminProfileFor(target.world.state.organization.managementAccountId)] : []),
     ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
   ];
 }

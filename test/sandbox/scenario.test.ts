@@ -76,6 +76,14 @@ describe('built-in scenarios', () => {
       'boundary-leaves-out-kms',
       'cross-account-caller-side',
       'finance-export-context',
+      'wrong-region',
+      'key-usage-mismatch',
+      'key-updating',
+      'alias-cross-account',
+      'encryption-context-condition',
+      'source-ip-perimeter',
+      'scp-allow-list',
+      'rcp-tag-perimeter',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);

@@ -221,3 +221,29 @@ export function sessionCause(scope: Scope, subject: Subject, actions: string[]):
     ],
   };
 }
+
+/** No SCP (or RCP) at some level of the organization allows the action: an allow-list gap. */
+export function organizationCause(scope: Scope, subject: Subject, draft: CauseDraft, actions: string[]): Cause {
+  const layer = draft.code === 'rcp' ? 'rcp' : 'scp';
+  const levels = (layer === 'scp' ? scope.serviceControlPolicies : scope.resourceControlPolicies) ?? [];
+  const analysis = draft.evaluations[0]?.outcome.layers[layer];
+  const allowing = new Set((analysis?.allowStatements ?? []).map((s) => s.policyName));
+  const gaps = levels.filter((level) => !level.policies.some((p) => allowing.has(p.name)));
+  const kind = layer === 'scp' ? 'service control policies (SCPs)' : 'resource control policies (RCPs)';
+  const account = layer === 'scp' ? subject.accountId : (scope.keyAccount ?? '(unknown)');
+  // Policies are evaluated by ARN; people know them by name.
+  const organization = scope.facts.organization ? known(scope.facts.organization) : undefined;
+  const read = organization?.inOrganization ? known(layer === 'scp' ? organization.serviceControlPolicies : organization.resourceControlPolicies) : undefined;
+  const nameOf = (arn: string) => read?.flatMap((l) => l.policies).find((p) => p.arn === arn)?.name;
+  const label = (arn: string) => (nameOf(arn) !== undefined && nameOf(arn) !== arn ? `${nameOf(arn)} (${arn})` : arn);
+  return {
+    code: layer,
+    layer,
+    summary: `No ${layer === 'scp' ? 'SCP' : 'RCP'} attached to ${gaps.length > 0 ? gaps.map((g) => g.level).join(', ') : 'some level of the organization'} allows ${list(actions)}: every level from the root down to account ${account} must allow it, whatever the IAM and key policies say. Only the organization's administrators can change that.`,
+    actions,
+    evidence: [
+      { what: `The ${kind} along the path of account ${account}`, value: levels.map((l) => ({ level: l.level, policies: l.policies.map((p) => label(p.name)) })), source: 'AWS Organizations' },
+      { what: 'Levels where nothing allows it', value: gaps.map((g) => g.level), source: 'local evaluation' },
+    ],
+  };
+}

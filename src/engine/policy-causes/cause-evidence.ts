@@ -132,7 +132,7 @@ export function policyDocumentByName(scope: Scope, layer: CauseLayer, policyName
       return scope.options.sessionPolicy?.document;
     case 'scp':
     case 'rcp': {
-      const levels = (layer === 'scp' ? scope.options.serviceControlPolicies : scope.options.resourceControlPolicies) ?? [];
+      const levels = (layer === 'scp' ? scope.serviceControlPolicies : scope.resourceControlPolicies) ?? [];
       return levels.flatMap((l) => l.policies).find((p) => p.name === policyName)?.document;
     }
     default:

@@ -117,6 +117,8 @@ function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): R
     ...(call.viaService !== undefined ? { viaService: call.viaService } : {}),
     ...(use.encryptionContext !== undefined ? { encryptionContext: use.encryptionContext } : {}),
     ...(resolved.requestAlias !== undefined ? { requestAlias: resolved.requestAlias } : {}),
+    region: call.region,
+    ...(call.sourceIp !== undefined ? { sourceIp: call.sourceIp } : {}),
   });
   return { ...context, ...use.context };
 }

@@ -18,6 +18,15 @@ const builtInOrder = [
   'key-disabled',
   'key-pending-deletion',
   'ebs-grant-denied',
+  // Issue 8's cause families: the request, the organization, conditions.
+  'wrong-region',
+  'key-usage-mismatch',
+  'key-updating',
+  'alias-cross-account',
+  'encryption-context-condition',
+  'source-ip-perimeter',
+  'scp-allow-list',
+  'rcp-tag-perimeter',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */

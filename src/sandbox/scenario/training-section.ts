@@ -54,6 +54,7 @@ const trainingErrors = [
   'IncorrectKeyException',
   'InvalidCiphertextException',
   'InvalidGrantTokenException',
+  'InvalidArnException',
   'KeyUnavailableException',
 ] as const;
 

@@ -1,0 +1,159 @@
+// The layers kms-doctor could not read, and what AWS's own error says about them. A verdict is
+// "allowed" only when every layer that applies was read and allows; a layer that applies but was not
+// read (SCPs without --org-profile…), or an error that blames a layer the evaluation found allowing,
+// makes it "unknown", naming the layer, why it matters, who can read it and how. A layer that cannot
+// be read at all (a session policy, a VPC endpoint policy) is inferred from the error AWS returned.
+import type { Cause, CauseCode, CauseLayer, Unverified } from './cause.js';
+import { known, who, type Scope } from './diagnosis-scope.js';
+import type { BlamedPolicyType } from './error-messages/parsed-error.js';
+
+/** The cause layer each policy type of AWS's messages stands for. */
+export const layerOfBlamedType: Readonly<Record<BlamedPolicyType, CauseLayer | undefined>> = {
+  'identity-based': 'identity-policy',
+  'resource-based': 'key-policy',
+  session: 'session-policy',
+  'permissions-boundary': 'permissions-boundary',
+  'vpc-endpoint': 'vpc-endpoint-policy',
+  'service-control': 'scp',
+  'resource-control': 'rcp',
+  'role-trust': undefined,
+};
+
+const layerWords: Partial<Record<CauseLayer, string>> = {
+  scp: 'a service control policy (SCP)',
+  rcp: 'a resource control policy (RCP)',
+  'session-policy': 'the session policy of the role session',
+  'vpc-endpoint-policy': 'the VPC endpoint policy of the KMS endpoint the call went through',
+  'identity-policy': 'an IAM policy',
+  'key-policy': 'the key policy',
+  'permissions-boundary': 'the permissions boundary',
+};
+
+/** The organization layers that apply to this request but were not read, with the entries that say so. */
+export function unreadOrganizationLayers(scope: Scope): { readonly layers: readonly ('scp' | 'rcp')[]; readonly unverified: readonly Unverified[] } {
+  const read = scope.facts.organization;
+  const subject = scope.subject;
+  if (read === undefined || scope.outsideOrganization) return { layers: [], unverified: [] };
+  const account = subject?.accountId ?? 'of the principal';
+  const keyAccount = scope.keyAccount ?? 'of the key';
+  const layers: ('scp' | 'rcp')[] = [];
+  const unverified: Unverified[] = [];
+  const command = (target: string, filter: string) => `aws organizations list-policies-for-target --target-id ${target} --filter ${filter} --profile ORG_PROFILE (then aws organizations describe-policy --policy-id P-ID)`;
+  if (read.status !== 'known') {
+    const why = read.status === 'unreadable' ? `${read.call} failed (${read.reason}): ${read.message}` : read.why;
+    if (scope.options.serviceControlPolicies === undefined) layers.push('scp');
+    if (scope.options.resourceControlPolicies === undefined && scope.key?.manager !== 'AWS') layers.push('rcp');
+    if (layers.length > 0) {
+      unverified.push({
+        what: `Whether account ${account} is in an AWS organization, and its service and resource control policies`,
+        why: `${why}; SCPs and RCPs can refuse a call that every other policy allows`,
+        howToVerify: `give the caller organizations:DescribeOrganization, and run again with --org-profile PROFILE (credentials of the organization's management account or a delegated administrator); by hand: aws organizations describe-organization, then ${command(account, 'SERVICE_CONTROL_POLICY')}`,
+      });
+    }
+    return { layers, unverified };
+  }
+  const organization = read.value;
+  if (!organization.inOrganization) return { layers: [], unverified: [] };
+  const readers = `only the management account (${organization.managementAccountId}) or a delegated administrator for AWS Organizations can read them`;
+  const scps = organization.serviceControlPolicies;
+  if (scope.options.serviceControlPolicies === undefined && subject !== undefined && subject.accountId !== organization.managementAccountId && scps.status !== 'known') {
+    layers.push('scp');
+    unverified.push({
+      what: `The service control policies (SCPs) that apply to account ${account}`,
+      why: `account ${account} is in organization ${organization.id}, whose SCPs can refuse any call of ${who(scope)} whatever its IAM and key policies allow; they were not read (${scps.status === 'unreadable' ? `${scps.call}: ${scps.message}` : scps.why})`,
+      howToVerify: `${readers}: run again with --org-profile PROFILE, or ${command(account, 'SERVICE_CONTROL_POLICY')} for the account and each parent up to the root`,
+    });
+  }
+  const rcps = organization.resourceControlPolicies;
+  if (scope.options.resourceControlPolicies === undefined && scope.key?.manager !== 'AWS' && rcps.status !== 'known') {
+    layers.push('rcp');
+    unverified.push({
+      what: `The resource control policies (RCPs) that apply to the key's account ${keyAccount}`,
+      why: `RCPs of the organization can refuse any use of the key whatever its key policy allows; they were not read (${rcps.status === 'unreadable' ? `${rcps.call}: ${rcps.message}` : rcps.why})`,
+      howToVerify: `${readers}: run again with --org-profile PROFILE, or ${command(keyAccount, 'RESOURCE_CONTROL_POLICY')} for the account and each parent up to the root`,
+    });
+  }
+  return { layers, unverified };
+}
+
+/** Layers kms-doctor never reads: AWS keeps no copy of a session policy, and VPC endpoints are not read. */
+const neverRead: readonly CauseLayer[] = ['session-policy', 'vpc-endpoint-policy'];
+
+const implicitCode: Partial<Record<CauseLayer, CauseCode>> = {
+  scp: 'scp',
+  rcp: 'rcp',
+  'session-policy': 'session-policy',
+  'vpc-endpoint-policy': 'vpc-endpoint-policy',
+};
+
+const whoCanRead: Partial<Record<CauseLayer, string>> = {
+  scp: "the organization's management account or a delegated administrator (run again with --org-profile PROFILE)",
+  rcp: "the organization's management account or a delegated administrator (run again with --org-profile PROFILE)",
+  'session-policy': 'whoever creates the session: the Policy or PolicyArns of the AssumeRole (or GetFederationToken) call, or the IAM Identity Center permission set; AWS returns it to nobody',
+  'vpc-endpoint-policy': 'the VPC owner: aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.REGION.kms (PolicyDocument)',
+};
+
+export interface ReportedErrorFindings {
+  /** Causes read from AWS's error for layers kms-doctor could not evaluate. */
+  readonly inferred: readonly Cause[];
+  readonly unverified: readonly Unverified[];
+  readonly notes: readonly string[];
+  /** AWS blamed a layer the evaluation found allowing, and nothing else refuses: the verdict cannot be trusted. */
+  readonly disagrees: boolean;
+}
+
+/**
+ * What the error AWS returned says, set against the evaluation: a refusal by a layer kms-doctor could
+ * not read becomes an inferred cause (with the error as evidence); a refusal by a layer it read and
+ * found allowing is itself evidence that some fact differs (a change in the last minutes, a condition
+ * value), and the verdict is then unknown.
+ */
+export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], unreadLayers: readonly CauseLayer[], allowed: boolean): ReportedErrorFindings {
+  const reported = scope.facts.request.reportedError;
+  const none = { inferred: [], unverified: [], notes: [], disagrees: false };
+  if (reported === undefined || reported.kind !== 'access-denied' || reported.policyType === undefined) return none;
+  const layer = layerOfBlamedType[reported.policyType];
+  if (layer === undefined) return none;
+  if (causes.some((c) => c.layer === layer)) return none;
+  const explicit = reported.denial === 'explicit';
+  const words = layerWords[layer] ?? layer;
+  const sentence = `AWS's error says the call was refused by ${explicit ? 'an explicit Deny in ' : 'the absence of an Allow in '}${words}${reported.denyingPolicyArn !== undefined ? ` (${reported.denyingPolicyArn})` : ''}`;
+  const actions = reported.action !== undefined ? [reported.action] : [...scope.actions];
+  if (neverRead.includes(layer) || unreadLayers.includes(layer) || ((layer === 'scp' || layer === 'rcp') && scope.facts.organization === undefined)) {
+    const code: CauseCode = explicit ? 'explicit-deny' : implicitCode[layer] ?? 'explicit-deny';
+    const cause: Cause = {
+      code,
+      layer,
+      summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words; ${whoCanRead[layer] ?? 'its owner'} can show and change it.`,
+      actions,
+      evidence: [
+        { what: "AWS's error message", value: reported.policyType, source: 'the error message (--error)' },
+        { what: 'Denial', value: reported.denial ?? 'not said', source: 'the error message (--error)' },
+        ...(reported.denyingPolicyArn !== undefined ? [{ what: 'Policy named by AWS', value: reported.denyingPolicyArn, source: 'the error message (--error)' }] : []),
+        ...(reported.principal !== undefined ? [{ what: 'Principal refused', value: reported.principal, source: 'the error message (--error)' }] : []),
+      ],
+      ...(explicit ? { deniedBy: { layer, ...(reported.denyingPolicyArn !== undefined ? { policyName: reported.denyingPolicyArn } : {}) } } : {}),
+    };
+    return {
+      inferred: [cause],
+      unverified: [{ what: `${words[0]!.toUpperCase()}${words.slice(1)}`, why: `${sentence}, and kms-doctor could not read it`, howToVerify: `it can be read by ${whoCanRead[layer] ?? 'its owner'}` }],
+      notes: [],
+      disagrees: false,
+    };
+  }
+  if (!allowed) {
+    return { ...none, notes: [`${sentence}, but kms-doctor's evaluation of that layer allows the call; the causes above refuse it anyway, and AWS names only one layer.`] };
+  }
+  return {
+    inferred: [],
+    unverified: [
+      {
+        what: `${words[0]!.toUpperCase()}${words.slice(1)}`,
+        why: `${sentence}, but every layer kms-doctor read, ${words} included, allows the call: a policy may have changed in the last minutes, the real request may carry other condition values (encryption context, source network, tags), or it was made by another principal (${known(scope.facts.caller)?.arn ?? 'unknown caller'} read the facts)`,
+        howToVerify: 'compare the principal, key and encryption context in the error with the ones given here, and run the check again in a few minutes',
+      },
+    ],
+    notes: [`Reported denied but evaluates allowed: this disagreement is itself evidence that the facts read differ from those of the refused call.`],
+    disagrees: true,
+  };
+}
