@@ -3,6 +3,9 @@
 // `kms-doctor check`, the tagging command (real aws CLI), and the KMS dry run (its parameters sent as
 // the CLI sends them: the installed aws CLI 2.9.19 predates KMS's --dry-run). The sandbox has no
 // CloudWatch Logs, so the metric filter and alarm are checked for their content.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aws } from '../helpers/aws-cli.js';
 import { startTestSandbox, userCredentials, type TestSandbox } from '../helpers/sandbox.js';
@@ -133,5 +136,30 @@ describe('kms-doctor prevent', () => {
     const noKey = await prevent(sandbox, ['--json']);
     expect(noKey.exitCode).toBe(2);
     expect(noKey.stderr).toBe('kms-doctor: --key is required (key ID, alias name, key ARN or alias ARN)\n');
+  });
+});
+
+describe('kms-doctor fix, after a verified fix', () => {
+  it('ends with one line pointing to kms-doctor prevent for the key, which runs as printed', async () => {
+    sandbox = await startTestSandbox('no-iam-delegation');
+    const backups = mkdtempSync(join(tmpdir(), 'kms-doctor-backups-'));
+    try {
+      const args = ['--key', 'alias/orders-data', '--operation', 'Decrypt', '--profile', 'admin', '--endpoint-url', sandbox.endpoint];
+      const planned = await runKmsDoctor(['fix', '--dry-run', ...args], cliEnv(sandbox));
+      expect(planned.stdout).not.toContain('kms-doctor prevent');
+
+      const fixed = await runKmsDoctor(['fix', '--yes', '--backup-dir', backups, ...args], cliEnv(sandbox));
+      expect(fixed.exitCode).toBe(0);
+      const lines = fixed.stdout.trimEnd().split('\n');
+      const last = lines[lines.length - 1]!;
+      expect(last).toMatch(/^Next, prevent the next one: kms-doctor prevent --key arn:aws:kms:us-east-1:\d{12}:key\/\S+$/);
+      const printed = argvOf(last.slice(last.indexOf('kms-doctor')));
+      const prevented = await runKmsDoctor([...printed, '--profile', 'admin', '--endpoint-url', sandbox.endpoint], cliEnv(sandbox));
+      expect(prevented.stderr).toBe('');
+      expect(prevented.exitCode).toBe(0);
+      expect(prevented.stdout).toContain(`Prevention for ${printed[2]}`);
+    } finally {
+      rmSync(backups, { recursive: true, force: true });
+    }
   });
 });
