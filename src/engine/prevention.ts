@@ -6,7 +6,7 @@
 // one rule quotes every command kms-doctor prints.
 import type { KeyFacts } from './facts.js';
 import { shellWord } from './fixes/cli-commands.js';
-import type { OperationRequirement } from './operations.js';
+import { viaServiceFor, type OperationRequirement } from './operations.js';
 
 /** What the prevention content is built from: the key as DescribeKey and ListResourceTags show it. */
 export interface PreventionInput {
@@ -29,7 +29,7 @@ export interface CiStep {
   readonly dryRunAction: string | undefined;
   /** `aws kms … --dry-run`: DryRunOperationException means allowed, AccessDeniedException denied. */
   readonly dryRunCommand: string | undefined;
-  /** Why there is no dry run, when there is none. */
+  /** Why there is no dry run, or what it does not cover (the service path of a service operation). */
   readonly dryRunNote?: string;
 }
 
@@ -132,7 +132,12 @@ function ciStepFor(key: KeyFacts, operation: OperationRequirement): CiStep {
       dryRunNote: `KMS has no dry run for ${operation.actions.join(', ')}; the check above is the test`,
     };
   }
-  return { checkCommand, exitCodes: checkExitMeanings, dryRunAction: action, dryRunCommand: dryRunCommand(key, action) };
+  // A dry run calls KMS directly: a kms:ViaService condition that the service path meets does not match it.
+  const service = viaServiceFor(operation, key.region);
+  const viaService = service
+    ? { dryRunNote: `the dry run calls KMS directly, not through ${service}: a key policy that requires kms:ViaService denies it even when ${operation.name} works; the check above judges the service path` }
+    : {};
+  return { checkCommand, exitCodes: checkExitMeanings, dryRunAction: action, dryRunCommand: dryRunCommand(key, action), ...viaService };
 }
 
 /** The aws CLI dry run of one KMS action on the key (KMS-DG programming-dryrun). */
@@ -242,6 +247,7 @@ export function preventionText(plan: PreventionPlan): string {
     out.push(`   KMS dry run of ${plan.ciStep.dryRunAction} (authorizes without doing it; needs an aws CLI with --dry-run for KMS):`);
     out.push(`   ${plan.ciStep.dryRunCommand}`);
     out.push('     DryRunOperationException: allowed · AccessDeniedException: denied');
+    if (plan.ciStep.dryRunNote) out.push(`     Note: ${plan.ciStep.dryRunNote}`);
   } else if (plan.ciStep.dryRunNote) {
     out.push(`   ${plan.ciStep.dryRunNote}`);
   }

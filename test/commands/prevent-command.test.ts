@@ -75,6 +75,7 @@ describe('kms-doctor prevent', () => {
     // (a) the CI step: check for the operation, and a dry run of the KMS action it needs.
     expect(plan.ciStep.exitCodes.map((e: { code: number }) => e.code)).toEqual([0, 1, 2, 3]);
     expect(plan.ciStep.dryRunAction).toBe('kms:GenerateDataKey');
+    expect(plan.ciStep.dryRunNote).toContain('not through s3.us-east-1.amazonaws.com: a key policy that requires kms:ViaService denies it');
     const ci = [...argvOf(plan.ciStep.checkCommand), '--endpoint-url', sandbox.endpoint];
     const allowed = await runKmsDoctor([...ci, '--profile', 'admin'], cliEnv(sandbox));
     expect(allowed.exitCode).toBe(0);
