@@ -87,7 +87,12 @@ export async function runPreventCommand(args: readonly string[]): Promise<number
       const why = reads.key.status === 'unreadable' ? reads.key.message : reads.key.why;
       // Like check: a key that does not exist is the user's input; any other refusal leaves it unknown.
       const exitCode = reads.key.status === 'unreadable' && reads.key.reason === 'not-found' ? checkExitCodes.usage : checkExitCodes.unknown;
-      throw new CheckFailure(`cannot read key ${options.key}: ${why}`, exitCode);
+      const keyAccount = /^arn:aws[\w-]*:kms:[^:]*:(\d{12}):/.exec(options.key)?.[1];
+      const hint =
+        reads.key.status === 'unreadable' && reads.key.reason === 'access-denied' && options.keyProfile === undefined && keyAccount !== undefined && keyAccount !== reads.callerAccount
+          ? ` (the key is in account ${keyAccount}: give --key-profile with credentials there)`
+          : '';
+      throw new CheckFailure(`cannot read key ${options.key}: ${why}${hint}`, exitCode);
     }
     const plan = buildPrevention({
       key: reads.key.value,

@@ -122,6 +122,24 @@ describe('kms-doctor prevent', () => {
     expect(result.stdout).toContain(`aws kms decrypt --key-id ${keyArn} --ciphertext-blob AA== --dry-run --dry-run-modifiers IGNORE_CIPHERTEXT --region us-east-1`);
   });
 
+  it("across accounts, reads the key with --key-profile, and says to give it when the key's account refuses", async () => {
+    sandbox = await startTestSandbox('cross-account-one-side');
+    const key = sandbox.world.state.training!.call.key;
+    const alone = await prevent(sandbox, ['--key', key, '--json'], 'admin-b');
+    expect(alone.exitCode).toBe(3);
+    expect(alone.stdout).toBe('');
+    expect(alone.stderr.trim().split('\n')).toHaveLength(1);
+    expect(alone.stderr).toContain('(the key is in account 111122223333: give --key-profile with credentials there)');
+
+    const both = await prevent(sandbox, ['--key', key, '--key-profile', 'admin', '--json'], 'admin-b');
+    expect(both.stderr).toBe('');
+    expect(both.exitCode).toBe(0);
+    const plan = JSON.parse(both.stdout);
+    expect(plan).toMatchObject({ keyArn: key, keyAccount: '111122223333', callerAccount: '444455556666' });
+    expect(plan.tagging.unknownTags).toBeUndefined();
+    expect(plan.tagging.missing).toEqual(['Owner', 'Application', 'Environment']);
+  });
+
   it('bad input is one line and exit 2', async () => {
     sandbox = await startTestSandbox('missing-kms-actions');
     const unknownKey = await prevent(sandbox, ['--key', '00000000-0000-0000-0000-000000000000']);
