@@ -26,6 +26,7 @@ Commands:
   fix         diagnose, then apply the fix after confirmation (stale check, backup, lockout guard, verify, rollback)
   rollback    restore a backup written by fix
   operations  list the operations kms-doctor knows and the KMS permissions each needs
+  prevent     the CI access test, the CloudTrail alarm on KMS denials and the key tags, for one key
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
   completion  print a completion script: kms-doctor completion bash|zsh|fish
   help [CMD]  show this help, or one command's (also: kms-doctor CMD --help)
@@ -90,6 +91,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./commands/fix-command.js')).runFixCommand(rest);
     case 'rollback':
       return (await import('./commands/rollback-command.js')).runRollbackCommand(rest);
+    case 'prevent':
+      return (await import('./commands/prevent-command.js')).runPreventCommand(rest);
     case 'operations':
       if (rest.includes('--help') || rest.includes('-h')) {
         process.stdout.write((await commandUsage('operations')) + '\n');

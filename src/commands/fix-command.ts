@@ -180,6 +180,10 @@ async function fix(options: FixOptions, backupDir: string, session: AwsSession, 
       json.verification = { outcome: verified, message, dryRuns, verdict: diagnosis.verdict, causes: diagnosis.causes, ...(notes.length > 0 ? { notes } : {}) };
     }
     if (!options.json) io.stdout.write(outcomeText(displaySafe(report), displaySafe(outcome.verification), p));
+    // The playbook's last chapter: what keeps the next denial out of production.
+    if (!options.json && outcome.verification?.outcome === 'verified' && result.facts.key.status === 'known') {
+      io.stdout.write(`\nNext, prevent the next one: kms-doctor prevent --key ${printableLine(result.facts.key.value.arn)}\n`);
+    }
     return finish(exitCodeFor(outcome.report.outcome, outcome.verification?.outcome), { applied: outcome.report.outcome.startsWith('applied') });
   } finally {
     interruption.release();

@@ -10,7 +10,7 @@ import type { SandboxWorld } from './world.js';
 export const jsonContentType = 'application/x-amz-json-1.1';
 export const xmlContentType = 'text/xml';
 
-export type ServiceName = 'kms' | 'iam' | 'sts';
+export type ServiceName = 'kms' | 'iam' | 'sts' | 'organizations';
 
 export interface IncomingCall {
   readonly service: ServiceName;
@@ -27,6 +27,8 @@ export interface IncomingCall {
    * the caller's behalf: kms:ViaService, aws:ViaAWSService and kms:GrantIsForAWSResource are set.
    */
   readonly viaService?: string;
+  /** The client's address (aws:SourceIp of a direct call); IPv4-mapped IPv6 written as IPv4. */
+  readonly sourceIp?: string;
 }
 
 export interface ServiceResponse {
@@ -42,7 +44,8 @@ export interface ServiceResponse {
 }
 
 export function renderError(service: ServiceName, error: AwsError, requestId: string): ServiceResponse {
-  if (service === 'kms') {
+  // KMS and Organizations speak JSON 1.1; IAM and STS the Query protocol's XML.
+  if (service === 'kms' || service === 'organizations') {
     return {
       status: error.status,
       contentType: jsonContentType,

@@ -8,7 +8,7 @@ import { InvalidPolicyError } from '../../engine/policy-evaluation.js';
 import { authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import { attachedOrganizationPolicies, organizationRootId, type AttachedOrganizationPolicy } from '../principal-policies.js';
-import { renderError, type IncomingCall, type ServiceResponse } from '../server.js';
+import { renderError, type IncomingCall, type ServiceResponse } from '../service-call.js';
 import type { OrganizationState } from '../state.js';
 
 export const organizationsTargetPrefix = 'AWSOrganizationsV20161128.';
