@@ -67,6 +67,10 @@ export interface DiagnosisContext {
   /** False when no AWS credentials were found on this machine: the training scenarios come first. */
   readonly credentialsFound: boolean;
   readonly answers: StartAnswers;
+  /** The answers given as flags: a new start (the start menu) goes back to these, forgetting the previous run's. */
+  readonly givenAnswers?: StartAnswers;
+  /** The training scenarios whose fix was verified in this session, for the done marks. */
+  readonly doneScenarios?: readonly string[];
   /** Why the last answer was not taken, or why preparing the run failed. */
   readonly startError?: string;
   /** Who the caller's credentials are (the default principal), once read. */

@@ -5,6 +5,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { Plan } from '../src/apply/plan-types.js';
 import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
 import { parseKmsError } from '../src/engine/error-message-parser.js';
+import { explainPastedError } from '../src/engine/error-explanation.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
 import { findOperation } from '../src/engine/operations.js';
@@ -69,8 +70,38 @@ export const diagnosisSetup = setup({
       confirmError: undefined,
       progress: [],
     }),
+    /**
+     * A new start forgets the previous run entirely: its answers (back to the flags), its request and
+     * its environment (the training sandbox's marker and profiles), so nothing of a scenario leaks into
+     * the diagnosis of a real error.
+     */
+    startAfresh: assign({
+      answers: ({ context }) => context.givenAnswers ?? {},
+      request: undefined,
+      environment: undefined,
+      identity: undefined,
+      keyPolicy: undefined,
+      identityPolicies: undefined,
+      grants: undefined,
+      result: undefined,
+      failure: undefined,
+      plan: undefined,
+      remedy: undefined,
+      confirmError: undefined,
+      progress: [],
+    }),
+    /** The training scenario just fixed and verified gets its done mark (only when verified). */
+    markScenarioDone: assign({
+      doneScenarios: ({ context }) => {
+        const scenario = context.environment?.sandbox?.scenario;
+        const done = context.doneScenarios ?? [];
+        return scenario === undefined || remedyResultOf(context.remedy) !== 'verified' || done.includes(scenario) ? done : [...done, scenario];
+      },
+    }),
   },
   guards: {
+    inTraining: ({ context }) => context.environment?.sandbox !== undefined,
+    explainedScenario: ({ context }) => explainPastedError(context.answers.parsedError)?.scenario !== undefined,
     hasRequest: ({ context }) => context.request !== undefined,
     headless: ({ context }) => !context.interactive,
     failedAt: ({ context }, params: { step: FailedStep }) => context.failure?.step === params.step,
@@ -78,6 +109,8 @@ export const diagnosisSetup = setup({
     verdictIs: ({ context }, params: { verdict: Diagnosis['verdict'] }) => context.result?.diagnosis.verdict === params.verdict,
     // The wizard's start
     noCredentials: ({ context }) => !context.credentialsFound,
+    /** A real diagnosis (not training) with no credentials on the machine cannot read anything. */
+    needsCredentials: ({ context }) => !context.credentialsFound && context.answers.mode !== 'training',
     answered: ({ context }, params: { fields: readonly ('operation' | 'key')[] }) => params.fields.every((field) => context.answers[field] !== undefined),
     startsWith: ({ context }, params: { mode: StartMode }) => context.answers.mode === params.mode,
     chose: (_, params: { mode: StartMode; chosen: StartMode }) => params.mode === params.chosen,

@@ -4,6 +4,7 @@
 import { assign } from 'xstate';
 import { answersFromError } from '../src/engine/error-prefill.js';
 import { firstStepFor, parseKmsError } from '../src/engine/error-message-parser.js';
+import { explainPastedError } from '../src/engine/error-explanation.js';
 import { messageOf, type DiagnosisMachineInput } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
 import type { StartAnswers } from './wizard-types.js';
@@ -47,9 +48,9 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
     choose: {
       on: {
         CHOOSE_START: [
-          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'error', chosen: event.mode }) }, target: 'pasteError' },
-          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'operation', chosen: event.mode }) }, target: 'operation' },
-          { target: 'scenario' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'error', chosen: event.mode }) }, target: 'pasteError', actions: 'startAfresh' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'operation', chosen: event.mode }) }, target: 'operation', actions: 'startAfresh' },
+          { target: 'scenario', actions: 'startAfresh' },
         ],
       },
       exit: assign({ startError: undefined }),
@@ -68,9 +69,27 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
       },
       exit: assign({ startError: undefined }),
     },
-    /** What the message did not say is asked next. */
+    /** What the message did not say is asked next; with no credentials, the message alone is explained. */
     afterError: {
-      always: [{ guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' }, { target: 'operation' }],
+      always: [
+        { guard: 'noCredentials', target: 'explained' },{ guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' }, { target: 'operation' }],
+    },
+    /**
+     * No credentials: what the pasted text alone says (the layer AWS blamed, what it means), and the
+     * training scenario that shows the same refusal; Enter opens it, Esc goes back to the paste.
+     */
+    explained: {
+      on: {
+        CONTINUE: {
+          guard: 'explainedScenario',
+          target: 'preparing',
+          actions: assign({
+            answers: ({ context }) => ({ mode: 'training' as const, scenario: explainPastedError(context.answers.parsedError)!.scenario! }),
+            startError: undefined,
+          }),
+        },
+        BACK: 'pasteError',
+      },
     },
     operation: {
       on: {
@@ -130,7 +149,16 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
     /** The answers, before anything is read. */
     review: {
       on: {
-        CONTINUE: 'preparing',
+        CONTINUE: [
+          {
+            guard: 'needsCredentials',
+            actions: assign({
+              startError:
+                'No AWS credentials were found on this machine, so nothing can be read: configure a profile (aws configure, aws sso login) and start again with --profile, or press Esc and open a training scenario.',
+            }),
+          },
+          { target: 'preparing' },
+        ],
         BACK: [{ guard: { type: 'startsWith', params: { mode: 'training' } }, target: 'scenario' }, { target: 'principal' }],
       },
     },

@@ -112,7 +112,8 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
       return key.return || input === 'c' ? { event: { type: 'CONTINUE' } } : undefined;
     case 'finished':
       if (input === 'r' || (key.return && (screen.part === 'stillDenied' || screen.part === 'applyFailed'))) return { event: { type: 'RESTART' } };
-      return key.return ? { exit: true } : undefined;
+      // Enter goes back to where a new diagnosis starts (the scenario list in training); q quits.
+      return key.return ? { event: { type: 'CONTINUE' } } : undefined;
     case 'verdict':
       if (input === 'r' && !screen.part.startsWith('denied')) return { event: { type: 'RESTART' } };
       return key.return ? { event: { type: 'CONTINUE' } } : undefined;

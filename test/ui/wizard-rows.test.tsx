@@ -130,6 +130,6 @@ describe('at 80x24', () => {
     const finished = await waitForFrame(harness, /Fixed and verified|still denied|Not applied|propagating|stopped/, { timeoutMs: 30_000 });
     fits(finished, 'step 8/8');
     expect(finished).toContain('✔ Fixed and verified');
-    expect(footer(finished)).toContain('Enter finish');
+    expect(footer(finished)).toContain('Enter back to the scenarios');
   });
 });

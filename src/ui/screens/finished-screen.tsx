@@ -25,7 +25,9 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
   const next =
     screen.part === 'stillDenied' || screen.part === 'applyFailed'
       ? 'Enter continue the diagnosis from the first step · q quit'
-      : 'Enter finish · r run the diagnosis again · q quit';
+      : context.environment?.sandbox
+        ? 'Enter back to the scenarios · r run the diagnosis again · q quit'
+        : 'Enter start another diagnosis · r run the diagnosis again · q quit';
   return (
     <Box flexDirection="column" flexShrink={1}>
       <Box flexShrink={0}>
