@@ -1,10 +1,16 @@
 // The paths issue 11 found trapping a user, walked with real key presses on the real wizard (the
 // embedded sandbox behind the real AWS SDK): each must have a way forward or out.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTrainingSandbox, type TrainingSandbox } from '../../src/commands/training-sandbox.js';
 import { keys, press, type, waitForFrame } from './ink-helpers.js';
 import { cleanupWizards, openScenario, renderWizard, walkToVerdict } from './wizard-harness.js';
 
 afterEach(cleanupWizards);
+
+// Asynchronous: the embedded sandbox answers from this same process.
+const run = promisify(execFile);
 
 const flat = (frame: string) => frame.replace(/\s*\n\s*/g, ' ');
 
@@ -90,5 +96,41 @@ describe('dead ends', () => {
     const list = await waitForFrame(harness, 'Training scenarios');
     expect(list).toContain('✔ key-disabled');
     expect(list).not.toContain('SANDBOX');
+  });
+
+  it('the undo commands after fixing a key pending deletion are in an order that works: run as printed, they put the key back', async () => {
+    let training: TrainingSandbox | undefined;
+    const startTraining = async (scenario: string) => (training = await startTrainingSandbox(scenario));
+    const { harness } = renderWizard({ runtime: { startTraining } });
+    await openScenario(harness, 'key-pending-deletion');
+    await walkToVerdict(harness);
+    await press(harness, keys.enter);
+    await waitForFrame(harness, 'nothing is written until you confirm');
+    await press(harness, keys.enter);
+    await waitForFrame(harness, 'Type yes to apply');
+    await type(harness, 'yes');
+    const finished = await waitForFrame(harness, 'Fixed and verified', { timeoutMs: 30_000 });
+    // The commands under "To undo the change:", each joined across its ` \` continuations.
+    const undoText = finished.slice(finished.indexOf('To undo the change:')).split('\n').slice(1);
+    const commands: string[] = [];
+    let current = '';
+    for (const line of undoText) {
+      const text = line.trim();
+      if (text.startsWith('$ ')) current = text.slice(2);
+      else if (current !== '') current += ` ${text}`;
+      else continue;
+      if (current.endsWith('\\')) current = current.slice(0, -1).trimEnd();
+      else {
+        commands.push(current);
+        current = '';
+      }
+    }
+    expect(commands.map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual(['aws kms disable-key', 'aws kms schedule-key-deletion']);
+    const env = { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: training!.info.configFile, AWS_SHARED_CREDENTIALS_FILE: training!.info.credentialsFile, AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' };
+    for (const command of commands) await run('/bin/sh', ['-c', command], { env, timeout: 60_000 });
+    const described = JSON.parse(
+      (await run('/usr/bin/aws', ['kms', 'describe-key', '--key-id', 'alias/payroll-records', '--profile', training!.adminProfile, '--endpoint-url', training!.info.endpoint, '--region', training!.region, '--output', 'json'], { env, timeout: 60_000 })).stdout,
+    ) as { KeyMetadata: { KeyState: string } };
+    expect(described.KeyMetadata.KeyState).toBe('PendingDeletion');
   });
 });

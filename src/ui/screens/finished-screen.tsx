@@ -1,6 +1,7 @@
 // The end of a remediation: verified, pending propagation, still denied (continue the diagnosis), or
 // rolled back; or applying stopped with an error. With the backups and how to undo.
 import { Box, Text } from 'ink';
+import { undoCommandsOf } from '../../apply/apply-report.js';
 import { fixCommand } from '../aws-commands.js';
 import { CommandList } from '../components/command-list.js';
 import { ScrollRegion } from '../components/scroll-region.js';
@@ -20,7 +21,8 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
   const heading = headings[screen.part] ?? headings.applyFailed!;
   const remedy = context.remedy;
   const backups = context.progress.flatMap((e) => (e.type === 'backed-up' ? [e] : []));
-  const restoreCommands = remedy ? remedy.report.steps.flatMap((s) => (s.restoreCommand && (s.status === 'applied' || s.status === 'applied-pending') ? [s.restoreCommand] : [])) : backups.map((b) => b.restoreCommand);
+  // Undone in reverse order of applying: the last write is undone first.
+  const restoreCommands = remedy ? undoCommandsOf(remedy.report) : backups.map((b) => b.restoreCommand).reverse();
   const restore = restoreCommands.map((command) => fixCommand(command, context.environment, { arn: targetOfCommand(command), callerAccount: callerAccountOf(context) }));
   const next =
     screen.part === 'stillDenied' || screen.part === 'applyFailed'
