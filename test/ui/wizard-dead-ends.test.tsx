@@ -133,4 +133,20 @@ describe('dead ends', () => {
     ) as { KeyMetadata: { KeyState: string } };
     expect(described.KeyMetadata.KeyState).toBe('PendingDeletion');
   });
+
+  it('cross account: the wizard reads the key with the key account profile it holds, and never asks to run again with --key-profile', async () => {
+    const { harness } = renderWizard();
+    await openScenario(harness, 'cross-account-one-side');
+    await press(harness, keys.enter, keys.enter);
+    const keyState = flat(await waitForFrame(harness, /step 3\/8[\s\S]*See it yourself/));
+    expect(keyState).toContain('The key is enabled');
+    expect(keyState).not.toMatch(/state is unknown/);
+    for (let step = 4; step <= 7; step += 1) {
+      await press(harness, keys.enter);
+      await waitForFrame(harness, new RegExp(`step ${step}/8[\\s\\S]*(See it yourself|Enter plan the fix)`));
+    }
+    const verdict = flat(harness.lastFrame());
+    expect(verdict).toContain('cross-account-key-policy');
+    expect(verdict).not.toContain('--key-profile PROFILE');
+  });
 });
