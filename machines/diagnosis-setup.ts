@@ -101,6 +101,7 @@ export const diagnosisSetup = setup({
   },
   guards: {
     inTraining: ({ context }) => context.environment?.sandbox !== undefined,
+    preparedTraining: (_, params: { training: boolean }) => params.training,
     explainedScenario: ({ context }) => explainPastedError(context.answers.parsedError)?.scenario !== undefined,
     hasRequest: ({ context }) => context.request !== undefined,
     headless: ({ context }) => !context.interactive,

@@ -146,6 +146,10 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
         BACK: 'choose',
       },
     },
+    /** A training scenario's story, its failing command and the error it gets live, and the goal. */
+    intro: {
+      on: { CONTINUE: '#diagnosis.identify', BACK: 'scenario' },
+    },
     /** The answers, before anything is read. */
     review: {
       on: {
@@ -168,13 +172,18 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
         id: 'prepare',
         src: 'prepare',
         input: ({ context }) => ({ answers: context.answers }),
-        onDone: {
-          target: '#diagnosis.identify',
-          actions: [
-            'forgetRun',
-            assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers }),
-          ],
-        },
+        onDone: [
+          {
+            // A training scenario opens on its story first.
+            guard: { type: 'preparedTraining', params: ({ event }) => ({ training: event.output.environment.sandbox !== undefined }) },
+            target: 'intro',
+            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
+          },
+          {
+            target: '#diagnosis.identify',
+            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
+          },
+        ],
         onError: [
           { guard: { type: 'startsWith', params: { mode: 'training' } }, target: 'scenario', actions: assign({ startError: ({ event }) => messageOf(event.error) }) },
           { target: 'review', actions: assign({ startError: ({ event }) => messageOf(event.error) }) },

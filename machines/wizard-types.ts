@@ -41,6 +41,13 @@ export interface SandboxInfo {
   readonly credentialsFile: string;
   /** The principal in trouble, by its profile name. */
   readonly principalName: string;
+  /** What the team was doing (without giving the cause away). */
+  readonly story?: string;
+  readonly difficulty?: 'beginner' | 'intermediate' | 'advanced';
+  /** The failing call as the aws CLI command the team ran (without profile or endpoint). */
+  readonly failingCommand?: string;
+  /** The error that call gets from the sandbox right now, verbatim (as the aws CLI prints it). */
+  readonly liveError?: string;
 }
 
 /** Where the diagnosis reads from, for the screens and for the `aws` commands they show. */

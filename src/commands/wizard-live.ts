@@ -8,6 +8,7 @@ import type { Plan } from '../apply/plan-types.js';
 import type { VisibilityOptions } from '../apply/visibility.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { callerArn } from '../aws/caller-identity.js';
+import { makeFailingCall } from '../aws/failing-call.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
@@ -59,6 +60,23 @@ export interface LiveWizard {
   dispose(): Promise<void>;
 }
 
+/**
+ * The scenario's failing call, made now as the principal in trouble (through the service's endpoint
+ * path when a service makes it): the error it gets, verbatim, for the scenario's intro. Undefined when
+ * the call could not be made (the intro then shows the story and command only).
+ */
+async function failingCallError(sandbox: TrainingSandbox): Promise<string | undefined> {
+  const session = await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env).catch(() => undefined);
+  if (!session) return undefined;
+  try {
+    const region = /^arn:aws[a-z-]*:kms:([^:]+):/.exec(sandbox.call.key)?.[1] ?? sandbox.region;
+    const outcome = await makeFailingCall(session, region, sandbox.call);
+    return outcome.outcome === 'failed' ? outcome.cliText : undefined;
+  } finally {
+    session.destroy();
+  }
+}
+
 export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
   const env = options.env ?? process.env;
   let real: Promise<Connection> | undefined;
@@ -93,6 +111,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         openSession({ ...common, profile: sandbox.adminProfile, ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}) }, sandbox.env),
         openSession({ ...common, profile: sandbox.principalProfile }, sandbox.env),
       ]);
+      const liveError = await failingCallError(sandbox);
       return {
         sandbox,
         session,
@@ -102,7 +121,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
           ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}),
           endpointUrl: sandbox.info.endpoint,
           backupDir: options.backupDir ?? sandbox.backupDir,
-          sandbox: sandbox.info,
+          sandbox: { ...sandbox.info, ...(liveError !== undefined ? { liveError } : {}) },
         },
       };
     });

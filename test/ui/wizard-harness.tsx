@@ -48,6 +48,9 @@ export async function openScenario(harness: InkHarness, scenario: string): Promi
   for (let i = 0; i < index; i += 1) await press(harness, keys.down);
   await waitForFrame(harness, `❯ ${scenario}`);
   await press(harness, keys.enter);
+  // The scenario opens on its story; Enter starts the diagnosis.
+  await waitForFrame(harness, 'Enter start the diagnosis · Esc back to the scenarios');
+  await press(harness, keys.enter);
   return waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
 }
 

@@ -7,6 +7,7 @@ import { explainPastedError } from '../../engine/error-explanation.js';
 import { ChoiceList, type Choice } from '../components/choice-list.js';
 import { useTheme } from '../theme.js';
 import { QuestionScreen } from './question-screen.js';
+import { ScenarioIntroScreen } from './scenario-intro-screen.js';
 import type { ScreenProps } from './screen-props.js';
 
 /** A built-in scenario as the menu lists it. */
@@ -14,6 +15,7 @@ export interface ScenarioChoice {
   readonly name: string;
   readonly title: string;
   readonly summary: string;
+  readonly difficulty?: string;
 }
 
 const starts: Choice<StartMode>[] = [
@@ -48,6 +50,8 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
       return <Spinner label={context.answers.mode === 'training' ? `Starting the ${context.answers.scenario ?? ''} sandbox…` : 'Opening the AWS session…'} />;
     case 'review':
       return <StartReview {...props} />;
+    case 'intro':
+      return <ScenarioIntroScreen {...props} />;
     case 'explained':
       return <ExplainedError {...props} scenarios={scenarios} />;
     default:
@@ -60,7 +64,7 @@ function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly sce
   const done = new Set(context.doneScenarios ?? []);
   const choices = scenarios
     .filter((s) => s.name !== 'blank')
-    .map((s) => ({ value: s.name, label: `${done.has(s.name) ? '✔ ' : ''}${s.name} — ${s.title}`, description: s.summary }));
+    .map((s) => ({ value: s.name, label: `${done.has(s.name) ? '✔ ' : ''}${s.name} — ${s.title}${s.difficulty ? ` (${s.difficulty})` : ''}`, description: s.summary }));
   return (
     <Box flexDirection="column">
       <Text bold color={theme.colourOf('accent')}>
