@@ -4,7 +4,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { Plan } from '../src/apply/plan-types.js';
 import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
-import { parseKmsError } from '../src/engine/error-message-parser.js';
+import { readPastedError } from '../src/engine/cloudtrail-event.js';
 import { explainPastedError } from '../src/engine/error-explanation.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
@@ -115,7 +115,7 @@ export const diagnosisSetup = setup({
     answered: ({ context }, params: { fields: readonly ('operation' | 'key')[] }) => params.fields.every((field) => context.answers[field] !== undefined),
     startsWith: ({ context }, params: { mode: StartMode }) => context.answers.mode === params.mode,
     chose: (_, params: { mode: StartMode; chosen: StartMode }) => params.mode === params.chosen,
-    readableError: (_, params: { text: string }) => parseKmsError(params.text) !== undefined,
+    readableError: (_, params: { text: string }) => readPastedError(params.text) !== undefined,
     knownOperation: (_, params: { operation: string }) => findOperation(params.operation) !== undefined,
     validKey: (_, params: { key: string }) => isKeyIdentifier(params.key.trim()),
     validPrincipal: (_, params: { principal: string }) => params.principal.trim() === '' || isPrincipalArn(params.principal.trim()),

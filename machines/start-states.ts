@@ -3,7 +3,8 @@
 // diagnosis-setup.ts (start section).
 import { assign } from 'xstate';
 import { answersFromError } from '../src/engine/error-prefill.js';
-import { firstStepFor, parseKmsError } from '../src/engine/error-message-parser.js';
+import { readPastedError } from '../src/engine/cloudtrail-event.js';
+import { firstStepFor } from '../src/engine/error-message-parser.js';
 import { explainPastedError } from '../src/engine/error-explanation.js';
 import { messageOf, type DiagnosisMachineInput } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
@@ -11,7 +12,7 @@ import type { StartAnswers } from './wizard-types.js';
 
 /** A pasted error read into answers: what it names fills what the user has not answered yet. */
 function answersWithError(answers: StartAnswers, text: string): StartAnswers {
-  const parsedError = parseKmsError(text);
+  const parsedError = readPastedError(text);
   if (!parsedError) return answers;
   const fromError = answersFromError(parsedError);
   const focusStep = firstStepFor(parsedError);

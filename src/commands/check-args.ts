@@ -2,7 +2,8 @@
 // one options object. Every mistake is a UsageError: one line, exit code 2.
 import { parseArgs } from 'node:util';
 import { findOperation, operationRequirements, type OperationRequirement } from '../engine/operations.js';
-import { parseKmsError, type ParsedError } from '../engine/error-message-parser.js';
+import { readPastedError } from '../engine/cloudtrail-event.js';
+import type { ParsedError } from '../engine/error-message-parser.js';
 import { answersFromError } from '../engine/error-prefill.js';
 import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
 import { UsageError } from '../usage-error.js';
@@ -103,8 +104,9 @@ export async function readStandardInput(): Promise<string> {
 export async function parsedErrorOf(error: string | undefined, readStdin: () => Promise<string>): Promise<ParsedError | undefined> {
   if (error === undefined) return undefined;
   const text = error === '-' ? await readStdin() : error;
-  const parsed = parseKmsError(text);
-  if (!parsed) throw new UsageError('--error: that does not read as an AWS KMS or access-denied error message; give --key and --operation instead');
+  // A CloudTrail event (one record, Records, or lookup-events output) or an error message.
+  const parsed = readPastedError(text);
+  if (!parsed) throw new UsageError('--error: that does not read as an AWS KMS or access-denied error message, or a CloudTrail KMS event; give --key and --operation instead');
   return parsed;
 }
 
@@ -168,13 +170,14 @@ export function connectionOptionsOf(values: { profile?: string; 'key-profile'?: 
 }
 
 /** Flags the user did not give, filled from the error message: the flags always win. */
-function prefilledFrom(parsed: ParsedError | undefined, given: { key?: string; operation?: string; principal?: string }) {
+function prefilledFrom(parsed: ParsedError | undefined, given: { key?: string; operation?: string; principal?: string; 'encryption-context'?: string }) {
   if (!parsed) return {};
   const answers = answersFromError(parsed);
   return {
     ...(given.key === undefined && answers.key !== undefined ? { key: answers.key } : {}),
     ...(given.operation === undefined && answers.operation !== undefined ? { operation: answers.operation } : {}),
     ...(given.principal === undefined && answers.principal !== undefined ? { principal: answers.principal } : {}),
+    ...(given['encryption-context'] === undefined && answers.encryptionContext !== undefined ? { 'encryption-context': answers.encryptionContext } : {}),
   };
 }
 
