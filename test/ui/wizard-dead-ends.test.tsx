@@ -55,6 +55,8 @@ describe('dead ends', () => {
     expect(explained).not.toContain('Stopped');
     expect(explained).toContain('Enter open that scenario');
     await press(harness, keys.enter);
+    await waitForFrame(harness, 'Enter start the diagnosis');
+    await press(harness, keys.enter);
     const step1 = await waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
     expect(step1).toContain('SANDBOX  cross-account-one-side');
   });
