@@ -38,7 +38,7 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
+                       [--error TEXT|- | --from-cloudtrail [--since DURATION]] [--fix-files DIR] [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -46,7 +46,10 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
                          kms-doctor operations lists them
   --principal ARN        diagnose for this user, role or role session instead of the caller
   --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
-  --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal
+  --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal;
+                         a CloudTrail event (one record, Records, or lookup-events output) works too
+  --from-cloudtrail      diagnose the most recent refused KMS call in CloudTrail (with --principal: that
+                         principal's); --since DURATION looks back that far (90m, 24h, 7d; default 24h)
   --fix-files DIR        write the documents the fixes' aws CLI commands read (file://…) into DIR
   --profile P            AWS profile for the calls (default: the standard credential chain)
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
@@ -87,10 +90,15 @@ export function parseFlags<T extends FlagSpec>(args: readonly string[], extra: T
   }
 }
 
-export async function parseCheckArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<CheckOptions | 'help'> {
+export async function parseCheckArgs(
+  args: readonly string[],
+  readStdin: () => Promise<string> = readStandardInput,
+  /** The failed call when it came from elsewhere (--from-cloudtrail). */
+  fromElsewhere?: ParsedError,
+): Promise<CheckOptions | 'help'> {
   const values = parseFlags(args, { 'fix-files': { type: 'string' } });
   if (values.help) return 'help';
-  const options = checkOptionsOf(values, await parsedErrorOf(values.error, readStdin));
+  const options = checkOptionsOf(values, fromElsewhere ?? (await parsedErrorOf(values.error, readStdin)));
   return values['fix-files'] !== undefined ? { ...options, fixFilesDir: values['fix-files'] } : options;
 }
 

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkUsage, IncompleteErrorMessage, parseCheckArgs } from './check-args.js';
+import { fromCloudTrailArgs, latestDenial, NoDenialFound } from './from-cloudtrail.js';
 import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
 
 /** Exit codes of `check`, documented in the README. */
@@ -12,7 +13,9 @@ export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as
 export async function runCheckCommand(args: readonly string[]): Promise<number> {
   let options;
   try {
-    options = await parseCheckArgs(args);
+    const trail = args.includes('--help') || args.includes('-h') ? undefined : fromCloudTrailArgs(args);
+    const found = trail ? await latestDenial(trail.rest, trail.sinceMs).catch(rethrowNoDenial) : undefined;
+    options = await parseCheckArgs(trail ? trail.rest : args, undefined, found?.parsedError);
   } catch (error) {
     // The parsed fields still help a script: print them, then fail as a usage error.
     if (error instanceof IncompleteErrorMessage && args.includes('--json')) {
@@ -56,6 +59,12 @@ function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: boolean):
     throw new CheckFailure(`--fix-files ${dir}: ${(error as Error).message.split('\n')[0]}`, checkExitCodes.usage);
   }
   if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${dir}; run the fix commands from there\n`);
+}
+
+/** Nothing to diagnose in CloudTrail: a one-line failure, exit code 3 (could not determine). */
+function rethrowNoDenial(error: unknown): never {
+  if (error instanceof NoDenialFound) throw new CheckFailure(error.message, checkExitCodes.unknown);
+  throw error;
 }
 
 /** A failure with its own exit code and a one-line message. */

@@ -117,7 +117,11 @@ const exceptionOf = (code: string): string => (code === 'AccessDenied' ? 'Access
  */
 export function parsedErrorFromCloudTrail(pasted: string): ParsedError | undefined {
   const event = pickedCloudTrailEvent(pasted);
-  if (!event) return undefined;
+  return event ? parsedErrorOfEvent(event) : undefined;
+}
+
+/** One event read as a pasted error (see parsedErrorFromCloudTrail). */
+export function parsedErrorOfEvent(event: CloudTrailKmsEvent): ParsedError {
   const code = event.errorCode !== undefined ? exceptionOf(event.errorCode) : undefined;
   const fromMessage = code !== undefined ? parseKmsError(`An error occurred (${code}) when calling the ${event.operation} operation: ${event.errorMessage ?? ''}`) : undefined;
   const keyArn = event.key?.startsWith('arn:') ? event.key : undefined;

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { callerFor, type Caller } from './caller.js';
 import { AwsError } from './errors.js';
 import { newRequestId } from './ids.js';
+import { handleCloudTrailRequest, isCloudTrailTarget } from './cloudtrail/lookup-events.js';
 import { handleKmsRequest } from './kms/kms-protocol.js';
 import { handleIamRequest, handleStsRequest } from './iam/query-services.js';
 import { errorXml } from './query-protocol.js';
@@ -28,7 +29,7 @@ const maxClockSkewMs = 15 * 60 * 1000;
 export const defaultRequestTimeoutMs = 30_000;
 export const defaultHeadersTimeoutMs = 20_000;
 
-export type ServiceName = 'kms' | 'iam' | 'sts';
+export type ServiceName = 'kms' | 'iam' | 'sts' | 'cloudtrail';
 
 export interface IncomingCall {
   readonly service: ServiceName;
@@ -85,12 +86,14 @@ const jsonContentType = 'application/x-amz-json-1.1';
 const xmlContentType = 'text/xml';
 
 const isKmsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.');
-const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts';
+const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts' || name === 'cloudtrail';
+const isCloudTrailRequest = (req: IncomingMessage): boolean => isCloudTrailTarget(String(req.headers['x-amz-target'] ?? ''));
 const stsActions = ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'DecodeAuthorizationMessage', 'GetAccessKeyInfo', 'GetFederationToken'];
 
 /** The service a request is meant for, judged from the request itself (the body, when it has been read). */
 function serviceFromRequestShape(req: IncomingMessage, body?: Buffer): ServiceName {
   if (isKmsTarget(req)) return 'kms';
+  if (isCloudTrailRequest(req)) return 'cloudtrail';
   const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
   const action = new URLSearchParams(query).get('Action') ?? (body ? new URLSearchParams(body.toString('utf8')).get('Action') : null) ?? '';
   return stsActions.includes(action) ? 'sts' : 'iam';
@@ -144,7 +147,7 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
 }
 
 export function renderError(service: ServiceName, error: AwsError, requestId: string): ServiceResponse {
-  if (service === 'kms') {
+  if (service === 'kms' || service === 'cloudtrail') {
     return {
       status: error.status,
       contentType: jsonContentType,
@@ -228,7 +231,7 @@ async function route(req: IncomingMessage, body: Buffer, world: SandboxWorld, re
     world,
     ...(viaService ? { viaService } : {}),
   };
-  const handler = service === 'kms' ? handleKmsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
+  const handler = service === 'kms' ? handleKmsRequest : service === 'cloudtrail' ? handleCloudTrailRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
   return { ...(await handler(call)), caller: caller.arn };
 }
 
