@@ -16,6 +16,7 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../src/engine/facts.js';
+import type { CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import type { Fix } from '../src/engine/fix.js';
 import type { ApplyOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
 
@@ -76,6 +77,8 @@ export interface DiagnosisContext {
   /** Who the caller's credentials are (the default principal), once read. */
   readonly currentIdentity?: { readonly arn?: string; readonly error?: string };
   readonly environment?: WizardEnvironment;
+  /** The refused KMS calls CloudTrail returned for the picker, newest first. */
+  readonly cloudTrailEvents?: readonly CloudTrailKmsEvent[];
   readonly plan?: Plan;
   /** Why the typed confirmation was not accepted. */
   readonly confirmError?: string;
@@ -96,6 +99,8 @@ export type DiagnosisEvent =
   | { type: 'KEY_ENTERED'; key: string }
   | { type: 'PRINCIPAL_ENTERED'; principal: string }
   | { type: 'SCENARIO_CHOSEN'; scenario: string }
+  /** The CloudTrail picker: the chosen event, by its index in cloudTrailEvents. */
+  | { type: 'CLOUDTRAIL_EVENT_CHOSEN'; index: number }
   // Remediation
   | { type: 'CONFIRM_TEXT'; text: string }
   | { type: 'APPLY_PROGRESS'; event: ApplyEvent }

@@ -4,7 +4,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { Plan } from '../src/apply/plan-types.js';
 import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
-import { readPastedError } from '../src/engine/cloudtrail-event.js';
+import { readPastedError, type CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import { explainPastedError } from '../src/engine/error-explanation.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
@@ -23,6 +23,7 @@ import {
 import {
   remedyResultOf,
   type ApplyInput,
+  type CloudTrailLookupInput,
   type ApplyOutput,
   type PlanInput,
   type PrepareInput,
@@ -53,6 +54,8 @@ export const diagnosisSetup = setup({
     prepare: notProvided<PrepareOutput, PrepareInput>('prepare'),
     /** Who the caller's credentials are: the principal by default. */
     whoAmI: notProvided<string, Record<string, never>>('whoAmI'),
+    /** The refused KMS calls in CloudTrail, newest first (the picker). */
+    lookupDenials: notProvided<readonly CloudTrailKmsEvent[], CloudTrailLookupInput>('lookupDenials'),
     planFix: notProvided<Plan, PlanInput>('planFix'),
     applyFix: notProvided<ApplyOutput, ApplyInput>('applyFix'),
   },
@@ -102,6 +105,7 @@ export const diagnosisSetup = setup({
   guards: {
     inTraining: ({ context }) => context.environment?.sandbox !== undefined,
     preparedTraining: (_, params: { training: boolean }) => params.training,
+    pickedEvent: ({ context }, params: { index: number }) => context.cloudTrailEvents?.[params.index] !== undefined,
     explainedScenario: ({ context }) => explainPastedError(context.answers.parsedError)?.scenario !== undefined,
     hasRequest: ({ context }) => context.request !== undefined,
     headless: ({ context }) => !context.interactive,

@@ -3,12 +3,12 @@
 // diagnosis-setup.ts (start section).
 import { assign } from 'xstate';
 import { answersFromError } from '../src/engine/error-prefill.js';
-import { readPastedError } from '../src/engine/cloudtrail-event.js';
+import { parsedErrorOfEvent, readPastedError } from '../src/engine/cloudtrail-event.js';
 import { firstStepFor } from '../src/engine/error-message-parser.js';
 import { explainPastedError } from '../src/engine/error-explanation.js';
 import { messageOf, type DiagnosisMachineInput } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
-import type { StartAnswers } from './wizard-types.js';
+import { cloudTrailPickerHours, type StartAnswers } from './wizard-types.js';
 
 /** A pasted error read into answers: what it names fills what the user has not answered yet. */
 function answersWithError(answers: StartAnswers, text: string): StartAnswers {
@@ -51,6 +51,7 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
         CHOOSE_START: [
           { guard: { type: 'chose', params: ({ event }) => ({ mode: 'error', chosen: event.mode }) }, target: 'pasteError', actions: 'startAfresh' },
           { guard: { type: 'chose', params: ({ event }) => ({ mode: 'operation', chosen: event.mode }) }, target: 'operation', actions: 'startAfresh' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'cloudtrail', chosen: event.mode }) }, target: 'cloudTrail', actions: 'startAfresh' },
           { target: 'scenario', actions: 'startAfresh' },
         ],
       },
@@ -69,6 +70,38 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
         BACK: 'choose',
       },
       exit: assign({ startError: undefined }),
+    },
+    /** Pick the failure from CloudTrail: the refused KMS calls of the last hours; the chosen one pre-fills the answers. */
+    cloudTrail: {
+      initial: 'loading',
+      on: { BACK: 'choose' },
+      exit: assign({ startError: undefined }),
+      states: {
+        loading: {
+          invoke: {
+            id: 'lookupDenials',
+            src: 'lookupDenials',
+            input: { sinceHours: cloudTrailPickerHours },
+            onDone: { target: 'list', actions: assign({ cloudTrailEvents: ({ event }) => event.output }) },
+            onError: { target: 'list', actions: assign({ cloudTrailEvents: [], startError: ({ event }) => `CloudTrail could not be read: ${messageOf(event.error)}` }) },
+          },
+        },
+        list: {
+          on: {
+            CLOUDTRAIL_EVENT_CHOSEN: {
+              guard: { type: 'pickedEvent', params: ({ event }) => ({ index: event.index }) },
+              target: '#diagnosis.whatFailed.afterError',
+              actions: assign({
+                answers: ({ context, event }) => {
+                  const parsedError = parsedErrorOfEvent(context.cloudTrailEvents![event.index]!);
+                  const focusStep = firstStepFor(parsedError);
+                  return { ...answersFromError(parsedError), ...context.answers, mode: 'cloudtrail' as const, parsedError, ...(focusStep !== undefined ? { focusStep } : {}) };
+                },
+              }),
+            },
+          },
+        },
+      },
     },
     /** What the message did not say is asked next; with no credentials, the message alone is explained. */
     afterError: {
@@ -99,7 +132,11 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
           target: 'key',
           actions: assign({ answers: ({ context, event }) => ({ ...context.answers, mode: context.answers.mode ?? 'operation', operation: event.operation }) }),
         },
-        BACK: [{ guard: { type: 'startsWith', params: { mode: 'error' } }, target: 'pasteError' }, { target: 'choose' }],
+        BACK: [
+          { guard: { type: 'startsWith', params: { mode: 'error' } }, target: 'pasteError' },
+          { guard: { type: 'startsWith', params: { mode: 'cloudtrail' } }, target: 'cloudTrail' },
+          { target: 'choose' },
+        ],
       },
     },
     key: {

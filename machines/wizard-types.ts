@@ -9,7 +9,14 @@ import type { DiagnosisFacts, DiagnosisRequest } from '../src/engine/facts.js';
 import type { EvaluateOutput } from './diagnosis-context.js';
 
 /** How the user chose to begin. */
-export type StartMode = 'error' | 'operation' | 'training';
+export type StartMode = 'error' | 'operation' | 'training' | 'cloudtrail';
+
+/** How far back the wizard's CloudTrail picker looks. */
+export const cloudTrailPickerHours = 24;
+
+export interface CloudTrailLookupInput {
+  readonly sinceHours: number;
+}
 
 /** The start questions' answers so far; flags (`--key`, `--operation`, `--principal`, `--error`) pre-fill them. */
 export interface StartAnswers {

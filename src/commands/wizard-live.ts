@@ -8,7 +8,10 @@ import type { Plan } from '../apply/plan-types.js';
 import type { VisibilityOptions } from '../apply/visibility.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { callerArn } from '../aws/caller-identity.js';
+import { lookupKmsDenials } from '../aws/cloudtrail-reads.js';
 import { makeFailingCall } from '../aws/failing-call.js';
+import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
+import type { CloudTrailLookupInput } from '../../machines/wizard-types.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
@@ -50,6 +53,7 @@ interface Training {
 export interface LiveWizard {
   prepare(input: PrepareInput): Promise<PrepareOutput>;
   whoAmI(): Promise<string>;
+  lookupDenials(input: CloudTrailLookupInput): Promise<readonly CloudTrailKmsEvent[]>;
   identify(input: StepInput): Promise<IdentifyOutput>;
   readKeyPolicy(): Promise<Observation<KeyPolicyFacts>>;
   readIdentityPolicies(): Promise<IdentityPoliciesOutput>;
@@ -173,6 +177,11 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
     },
     async whoAmI() {
       return callerArn((await realConnection()).session);
+    },
+    async lookupDenials({ sinceHours }) {
+      const { session } = await realConnection();
+      const region = options.connection.region ?? session.region ?? 'us-east-1';
+      return lookupKmsDenials(session, { region, since: new Date(Date.now() - sinceHours * 3_600_000), maxPages: 4 });
     },
     async identify({ request }) {
       const active = current();

@@ -6,6 +6,7 @@ import type { StartMode } from '../../../machines/wizard-types.js';
 import { explainPastedError } from '../../engine/error-explanation.js';
 import { ChoiceList, type Choice } from '../components/choice-list.js';
 import { useTheme } from '../theme.js';
+import { CloudTrailPicker } from './cloudtrail-picker.js';
 import { QuestionScreen } from './question-screen.js';
 import { ScenarioIntroScreen } from './scenario-intro-screen.js';
 import type { ScreenProps } from './screen-props.js';
@@ -22,6 +23,7 @@ const starts: Choice<StartMode>[] = [
   { label: 'Paste the error message AWS gave you', value: 'error' },
   { label: 'Choose the operation that failed (S3 upload, EBS, Lambda, a KMS call…)', value: 'operation' },
   { label: 'Open a training scenario on the embedded sandbox (changes nothing real)', value: 'training' },
+  { label: 'Pick the failure from CloudTrail (refused KMS calls of the last 24 hours)', value: 'cloudtrail' },
 ];
 
 export function StartScreen(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
@@ -50,6 +52,9 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
       return <Spinner label={context.answers.mode === 'training' ? `Starting the ${context.answers.scenario ?? ''} sandbox…` : 'Opening the AWS session…'} />;
     case 'review':
       return <StartReview {...props} />;
+    case 'cloudTrail.loading':
+    case 'cloudTrail.list':
+      return <CloudTrailPicker {...props} />;
     case 'intro':
       return <ScenarioIntroScreen {...props} />;
     case 'explained':
