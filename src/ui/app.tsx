@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { useCallback, useMemo } from 'react';
 import type { diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { Header } from './components/header.js';
-import { HelpOverlay, QuitQuestion } from './components/overlays.js';
+import { GlossaryOverlay, HelpOverlay, QuitQuestion } from './components/overlays.js';
 import { ScrollContext, type ScrollControl } from './components/scroll-region.js';
 import { ApplyingScreen } from './screens/applying-screen.js';
 import { ConfirmScreen } from './screens/confirm-screen.js';
@@ -71,7 +71,7 @@ export function App({ logic, input, scenarios, colour }: AppProps) {
             ) : null}
           </Box>
           <Box flexDirection="column" flexShrink={1} overflowY="hidden">
-            {view.overlay === 'help' ? <HelpOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
           </Box>
           {view.overlay === 'quit' ? (
             <Box flexDirection="column" flexShrink={0}>
