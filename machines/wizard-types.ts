@@ -99,10 +99,19 @@ export interface VerificationSummary {
   readonly diagnosis: Diagnosis;
 }
 
+/** Training: the goal's other half, checked live: the outsider the scenario names still cannot use the key. */
+export interface GoalCheck {
+  readonly outsider: string;
+  readonly stillDenied: boolean;
+  readonly message: string;
+}
+
 export interface ApplyOutput {
   readonly report: ApplyReport;
   /** Present when the plan was applied (fully or pending visibility). */
   readonly verification?: VerificationSummary;
+  /** Training only, after a verified fix. */
+  readonly goal?: GoalCheck;
 }
 
 /** The final screens of a remediation. */

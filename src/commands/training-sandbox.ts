@@ -26,6 +26,8 @@ export interface TrainingSandbox {
   /** The scenario's failing call, and the endpoint it goes to (through the service's path when a service makes it). */
   readonly call: TrainingCall;
   readonly callEndpoint: string;
+  /** The principal the goal says must still be refused, by profile and ARN. */
+  readonly outsider?: { readonly profile: string; readonly arn: string };
   readonly answers: StartAnswers;
   /** Where backups of the sandbox's documents go (inside the run's temporary directory). */
   readonly backupDir: string;
@@ -150,6 +152,7 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     ...(keyAccount !== principal.accountId ? { keyProfile: administratorOf(state, keyAccount) } : {}),
     principalProfile: training.principal,
     call: training.call,
+    ...(training.unrelatedPrincipal !== undefined ? { outsider: { profile: training.unrelatedPrincipal, arn: principalNamed(state, training.unrelatedPrincipal).arn } } : {}),
     callEndpoint: trainingCallEndpoint(training.call, endpoint),
     answers: {
       mode: 'training',

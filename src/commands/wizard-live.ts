@@ -9,9 +9,10 @@ import type { VisibilityOptions } from '../apply/visibility.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { callerArn } from '../aws/caller-identity.js';
 import { lookupKmsDenials } from '../aws/cloudtrail-reads.js';
+import { dryRunAs } from '../aws/dry-run.js';
 import { makeFailingCall } from '../aws/failing-call.js';
 import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
-import type { CloudTrailLookupInput } from '../../machines/wizard-types.js';
+import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
@@ -76,6 +77,31 @@ async function failingCallError(sandbox: TrainingSandbox): Promise<string | unde
     const region = /^arn:aws[a-z-]*:kms:([^:]+):/.exec(sandbox.call.key)?.[1] ?? sandbox.region;
     const outcome = await makeFailingCall(session, region, sandbox.call);
     return outcome.outcome === 'failed' ? outcome.cliText : undefined;
+  } finally {
+    session.destroy();
+  }
+}
+
+/**
+ * The goal's other half, checked live after a verified training fix: a KMS dry run as the outsider
+ * the scenario names, for every action the fixed call needs, must still be refused.
+ */
+async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, actions: readonly string[], request: DiagnosisRequest): Promise<GoalCheck | undefined> {
+  const outsider = sandbox.outsider;
+  if (!outsider) return undefined;
+  const region = keyArn.split(':')[3] ?? sandbox.region;
+  const session = await openSession({ endpointUrl: sandbox.info.endpoint, region: sandbox.region, profile: outsider.profile }, sandbox.env).catch(() => undefined);
+  if (!session) return undefined;
+  try {
+    const results = [];
+    for (const action of actions) {
+      results.push(await dryRunAs(session, outsider.arn, { keyArn, region, action, ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}) }));
+    }
+    const allowed = results.filter((r) => r.outcome !== 'denied').map((r) => r.action);
+    const name = outsider.profile;
+    return allowed.length === 0
+      ? { outsider: name, stillDenied: true, message: `${name} still cannot: a dry run as ${name} is refused for ${actions.join(', ')}` }
+      : { outsider: name, stillDenied: false, message: `${name} is not refused for ${allowed.join(', ')}: the fix may allow more than it should` };
   } finally {
     session.destroy();
   }
@@ -217,9 +243,13 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(verification ? { verification } : {}),
       });
       const { verification: verified } = outcome;
+      const keyArn = verified?.diagnosis.key;
+      const sandbox = training ? await training.sandbox.catch(() => undefined) : undefined;
+      const goal = inTraining && sandbox && verified?.outcome === 'verified' && keyArn ? await outsiderStillDenied(sandbox, keyArn, verified.diagnosis.requiredActions, request) : undefined;
       return {
         report: outcome.report,
         ...(verified ? { verification: { outcome: verified.outcome, message: verified.message, diagnosis: verified.diagnosis } } : {}),
+        ...(goal ? { goal } : {}),
       };
     },
     async dispose() {

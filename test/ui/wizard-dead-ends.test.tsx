@@ -94,6 +94,8 @@ describe('dead ends', () => {
     await type(harness, 'yes');
     const finished = await waitForFrame(harness, 'Fixed and verified', { timeoutMs: 30_000 });
     expect(finished).toContain('Enter back to the scenarios');
+    // The goal's other half, checked live: the outsider the scenario names is still refused.
+    expect(finished.replace(/\s*\n\s*/g, ' ')).toContain('✔ Checked live: MarketingRole still cannot: a dry run as MarketingRole is refused for kms:Encrypt');
     await press(harness, keys.enter);
     const list = await waitForFrame(harness, 'Training scenarios');
     expect(list).toContain('✔ key-disabled');

@@ -51,6 +51,11 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
             ))
           : null}
         {context.environment?.sandbox && screen.part === 'verified' ? <Text dimColor>Goal of the exercise: {context.environment.sandbox.goal}</Text> : null}
+        {remedy?.goal ? (
+          <Text color={theme.colourOf(remedy.goal.stillDenied ? 'ok' : 'bad')}>
+            {remedy.goal.stillDenied ? '✔ ' : '✘ '}Checked live: {remedy.goal.message}
+          </Text>
+        ) : null}
         {backups.length > 0 ? (
           <Box flexDirection="column" marginTop={1}>
             <Text>Backups taken before each write:</Text>
