@@ -24,6 +24,7 @@ Commands:
   fix         diagnose, then apply the fix after confirmation (stale check, backup, lockout guard, verify, rollback)
   rollback    restore a backup written by fix
   operations  list the operations kms-doctor knows and the KMS permissions each needs
+  prevent     keep KMS access denials out of production: CI access test, CloudTrail alarm, key tags
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
   help        show this help
 
@@ -56,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./commands/fix-command.js')).runFixCommand(rest);
     case 'rollback':
       return (await import('./commands/rollback-command.js')).runRollbackCommand(rest);
+    case 'prevent':
+      return (await import('./commands/prevent-command.js')).runPreventCommand(rest);
     case 'operations':
       process.stdout.write((await import('./commands/operations-command.js')).operationsTable() + '\n');
       return 0;
