@@ -16,6 +16,7 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../src/engine/facts.js';
+import type { CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { planNewlyAllows } from '../src/engine/blast-radius.js';
 import type { Fix, NewlyAllowed } from '../src/engine/fix.js';
@@ -70,11 +71,17 @@ export interface DiagnosisContext {
   /** False when no AWS credentials were found on this machine: the training scenarios come first. */
   readonly credentialsFound: boolean;
   readonly answers: StartAnswers;
+  /** The answers given as flags: a new start (the start menu) goes back to these, forgetting the previous run's. */
+  readonly givenAnswers?: StartAnswers;
+  /** The training scenarios whose fix was verified in this session, for the done marks. */
+  readonly doneScenarios?: readonly string[];
   /** Why the last answer was not taken, or why preparing the run failed. */
   readonly startError?: string;
   /** Who the caller's credentials are (the default principal), once read. */
   readonly currentIdentity?: { readonly arn?: string; readonly error?: string };
   readonly environment?: WizardEnvironment;
+  /** The refused KMS calls CloudTrail returned for the picker, newest first. */
+  readonly cloudTrailEvents?: readonly CloudTrailKmsEvent[];
   readonly plan?: Plan;
   /** Why the typed confirmation was not accepted. */
   readonly confirmError?: string;
@@ -97,6 +104,8 @@ export type DiagnosisEvent =
   | { type: 'KEY_ENTERED'; key: string }
   | { type: 'PRINCIPAL_ENTERED'; principal: string }
   | { type: 'SCENARIO_CHOSEN'; scenario: string }
+  /** The CloudTrail picker: the chosen event, by its index in cloudTrailEvents. */
+  | { type: 'CLOUDTRAIL_EVENT_CHOSEN'; index: number }
   // Remediation
   | { type: 'CONFIRM_TEXT'; text: string }
   | { type: 'APPLY_PROGRESS'; event: ApplyEvent }

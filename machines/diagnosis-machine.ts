@@ -80,6 +80,8 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     interactive: input.interactive ?? false,
     credentialsFound: input.credentialsFound ?? true,
     answers: initialAnswers(input),
+    givenAnswers: input.answers ?? {},
+    doneScenarios: [],
     progress: [],
     ...(input.request ? { request: input.request } : {}),
   }),
@@ -253,6 +255,8 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     /** A read failed outright (network, credentials), or planning did: retry it, or continue with what is known. */
     failed: {
       on: {
+        // Always a way back: to the plan's verdict, or to the answers (e.g. to choose a training scenario).
+        BACK: [{ guard: { type: 'failedAt', params: { step: 'plan' } }, target: 'verdict' }, { target: 'whatFailed.review' }],
         RETRY: [
           { guard: { type: 'failedAt', params: { step: 'identify' } }, target: 'identify.loading' },
           { guard: { type: 'failedAt', params: { step: 'keyPolicy' } }, target: 'keyPolicy.loading' },

@@ -5,7 +5,8 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { Plan } from '../src/apply/plan-types.js';
 import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
 import { confirmationWord } from '../src/engine/blast-radius.js';
-import { parseKmsError } from '../src/engine/error-message-parser.js';
+import { readPastedError, type CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
+import { explainPastedError } from '../src/engine/error-explanation.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
@@ -25,6 +26,7 @@ import {
 import {
   remedyResultOf,
   type ApplyInput,
+  type CloudTrailLookupInput,
   type ApplyOutput,
   type PlanInput,
   type PrepareInput,
@@ -60,6 +62,8 @@ export const diagnosisSetup = setup({
     prepare: notProvided<PrepareOutput, PrepareInput>('prepare'),
     /** Who the caller's credentials are: the principal by default. */
     whoAmI: notProvided<string, Record<string, never>>('whoAmI'),
+    /** The refused KMS calls in CloudTrail, newest first (the picker). */
+    lookupDenials: notProvided<readonly CloudTrailKmsEvent[], CloudTrailLookupInput>('lookupDenials'),
     planFix: notProvided<Plan, PlanInput>('planFix'),
     applyFix: notProvided<ApplyOutput, ApplyInput>('applyFix'),
   },
@@ -79,8 +83,40 @@ export const diagnosisSetup = setup({
       confirmError: undefined,
       progress: [],
     }),
+    /**
+     * A new start forgets the previous run entirely: its answers (back to the flags), its request and
+     * its environment (the training sandbox's marker and profiles), so nothing of a scenario leaks into
+     * the diagnosis of a real error.
+     */
+    startAfresh: assign({
+      answers: ({ context }) => context.givenAnswers ?? {},
+      request: undefined,
+      environment: undefined,
+      identity: undefined,
+      keyPolicy: undefined,
+      identityPolicies: undefined,
+      grants: undefined,
+      result: undefined,
+      failure: undefined,
+      plan: undefined,
+      remedy: undefined,
+      confirmError: undefined,
+      progress: [],
+    }),
+    /** The training scenario just fixed and verified gets its done mark (only when verified). */
+    markScenarioDone: assign({
+      doneScenarios: ({ context }) => {
+        const scenario = context.environment?.sandbox?.scenario;
+        const done = context.doneScenarios ?? [];
+        return scenario === undefined || remedyResultOf(context.remedy) !== 'verified' || done.includes(scenario) ? done : [...done, scenario];
+      },
+    }),
   },
   guards: {
+    inTraining: ({ context }) => context.environment?.sandbox !== undefined,
+    preparedTraining: (_, params: { training: boolean }) => params.training,
+    pickedEvent: ({ context }, params: { index: number }) => context.cloudTrailEvents?.[params.index] !== undefined,
+    explainedScenario: ({ context }) => explainPastedError(context.answers.parsedError)?.scenario !== undefined,
     hasRequest: ({ context }) => context.request !== undefined,
     headless: ({ context }) => !context.interactive,
     failedAt: ({ context }, params: { step: FailedStep }) => context.failure?.step === params.step,
@@ -109,10 +145,12 @@ export const diagnosisSetup = setup({
     grantsCanDecide: ({ context }) => context.findings?.grants?.canDecide === true,
     // The wizard's start
     noCredentials: ({ context }) => !context.credentialsFound,
+    /** A real diagnosis (not training) with no credentials on the machine cannot read anything. */
+    needsCredentials: ({ context }) => !context.credentialsFound && context.answers.mode !== 'training',
     answered: ({ context }, params: { fields: readonly ('operation' | 'key')[] }) => params.fields.every((field) => context.answers[field] !== undefined),
     startsWith: ({ context }, params: { mode: StartMode }) => context.answers.mode === params.mode,
     chose: (_, params: { mode: StartMode; chosen: StartMode }) => params.mode === params.chosen,
-    readableError: (_, params: { text: string }) => parseKmsError(params.text) !== undefined,
+    readableError: (_, params: { text: string }) => readPastedError(params.text) !== undefined,
     knownOperation: (_, params: { operation: string }) => findOperation(params.operation) !== undefined,
     validKey: (_, params: { key: string }) => isKeyIdentifier(params.key.trim()),
     validPrincipal: (_, params: { principal: string }) => params.principal.trim() === '' || isPrincipalArn(params.principal.trim()),

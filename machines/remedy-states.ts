@@ -62,7 +62,15 @@ export const remedyState = diagnosisSetup.createStateConfig({
     },
     finished: {
       initial: 'routing',
-      on: { RESTART: { target: '#diagnosis.identify', actions: 'forgetRun' } },
+      on: {
+        RESTART: { target: '#diagnosis.identify', actions: 'forgetRun' },
+        // After the fix, back to where a new diagnosis starts: the scenario list (with this one marked
+        // done) in training, the start menu otherwise. Nothing of this run is kept.
+        CONTINUE: [
+          { guard: 'inTraining', target: '#diagnosis.whatFailed.scenario', actions: ['markScenarioDone', 'startAfresh'] },
+          { target: '#diagnosis.whatFailed.choose', actions: 'startAfresh' },
+        ],
+      },
       states: {
         routing: {
           always: [

@@ -3,14 +3,16 @@
 // diagnosis-setup.ts (start section).
 import { assign } from 'xstate';
 import { answersFromError } from '../src/engine/error-prefill.js';
-import { firstStepFor, parseKmsError } from '../src/engine/error-message-parser.js';
+import { parsedErrorOfEvent, readPastedError } from '../src/engine/cloudtrail-event.js';
+import { firstStepFor } from '../src/engine/error-message-parser.js';
+import { explainPastedError } from '../src/engine/error-explanation.js';
 import { messageOf, type DiagnosisMachineInput } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
-import type { StartAnswers } from './wizard-types.js';
+import { cloudTrailPickerHours, type StartAnswers } from './wizard-types.js';
 
 /** A pasted error read into answers: what it names fills what the user has not answered yet. */
 function answersWithError(answers: StartAnswers, text: string): StartAnswers {
-  const parsedError = parseKmsError(text);
+  const parsedError = readPastedError(text);
   if (!parsedError) return answers;
   const fromError = answersFromError(parsedError);
   const focusStep = firstStepFor(parsedError);
@@ -47,9 +49,10 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
     choose: {
       on: {
         CHOOSE_START: [
-          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'error', chosen: event.mode }) }, target: 'pasteError' },
-          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'operation', chosen: event.mode }) }, target: 'operation' },
-          { target: 'scenario' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'error', chosen: event.mode }) }, target: 'pasteError', actions: 'startAfresh' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'operation', chosen: event.mode }) }, target: 'operation', actions: 'startAfresh' },
+          { guard: { type: 'chose', params: ({ event }) => ({ mode: 'cloudtrail', chosen: event.mode }) }, target: 'cloudTrail', actions: 'startAfresh' },
+          { target: 'scenario', actions: 'startAfresh' },
         ],
       },
       exit: assign({ startError: undefined }),
@@ -68,9 +71,59 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
       },
       exit: assign({ startError: undefined }),
     },
-    /** What the message did not say is asked next. */
+    /** Pick the failure from CloudTrail: the refused KMS calls of the last hours; the chosen one pre-fills the answers. */
+    cloudTrail: {
+      initial: 'loading',
+      on: { BACK: 'choose' },
+      exit: assign({ startError: undefined }),
+      states: {
+        loading: {
+          invoke: {
+            id: 'lookupDenials',
+            src: 'lookupDenials',
+            input: { sinceHours: cloudTrailPickerHours },
+            onDone: { target: 'list', actions: assign({ cloudTrailEvents: ({ event }) => event.output }) },
+            onError: { target: 'list', actions: assign({ cloudTrailEvents: [], startError: ({ event }) => `CloudTrail could not be read: ${messageOf(event.error)}` }) },
+          },
+        },
+        list: {
+          on: {
+            CLOUDTRAIL_EVENT_CHOSEN: {
+              guard: { type: 'pickedEvent', params: ({ event }) => ({ index: event.index }) },
+              target: '#diagnosis.whatFailed.afterError',
+              actions: assign({
+                answers: ({ context, event }) => {
+                  const parsedError = parsedErrorOfEvent(context.cloudTrailEvents![event.index]!);
+                  const focusStep = firstStepFor(parsedError);
+                  return { ...answersFromError(parsedError), ...context.answers, mode: 'cloudtrail' as const, parsedError, ...(focusStep !== undefined ? { focusStep } : {}) };
+                },
+              }),
+            },
+          },
+        },
+      },
+    },
+    /** What the message did not say is asked next; with no credentials, the message alone is explained. */
     afterError: {
-      always: [{ guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' }, { target: 'operation' }],
+      always: [
+        { guard: 'noCredentials', target: 'explained' },{ guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' }, { target: 'operation' }],
+    },
+    /**
+     * No credentials: what the pasted text alone says (the layer AWS blamed, what it means), and the
+     * training scenario that shows the same refusal; Enter opens it, Esc goes back to the paste.
+     */
+    explained: {
+      on: {
+        CONTINUE: {
+          guard: 'explainedScenario',
+          target: 'preparing',
+          actions: assign({
+            answers: ({ context }) => ({ mode: 'training' as const, scenario: explainPastedError(context.answers.parsedError)!.scenario! }),
+            startError: undefined,
+          }),
+        },
+        BACK: 'pasteError',
+      },
     },
     operation: {
       on: {
@@ -79,7 +132,11 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
           target: 'key',
           actions: assign({ answers: ({ context, event }) => ({ ...context.answers, mode: context.answers.mode ?? 'operation', operation: event.operation }) }),
         },
-        BACK: [{ guard: { type: 'startsWith', params: { mode: 'error' } }, target: 'pasteError' }, { target: 'choose' }],
+        BACK: [
+          { guard: { type: 'startsWith', params: { mode: 'error' } }, target: 'pasteError' },
+          { guard: { type: 'startsWith', params: { mode: 'cloudtrail' } }, target: 'cloudTrail' },
+          { target: 'choose' },
+        ],
       },
     },
     key: {
@@ -127,10 +184,23 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
         BACK: 'choose',
       },
     },
+    /** A training scenario's story, its failing command and the error it gets live, and the goal. */
+    intro: {
+      on: { CONTINUE: '#diagnosis.identify', BACK: 'scenario' },
+    },
     /** The answers, before anything is read. */
     review: {
       on: {
-        CONTINUE: 'preparing',
+        CONTINUE: [
+          {
+            guard: 'needsCredentials',
+            actions: assign({
+              startError:
+                'No AWS credentials were found on this machine, so nothing can be read: configure a profile (aws configure, aws sso login) and start again with --profile, or press Esc and open a training scenario.',
+            }),
+          },
+          { target: 'preparing' },
+        ],
         BACK: [{ guard: { type: 'startsWith', params: { mode: 'training' } }, target: 'scenario' }, { target: 'principal' }],
       },
     },
@@ -140,13 +210,18 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
         id: 'prepare',
         src: 'prepare',
         input: ({ context }) => ({ answers: context.answers }),
-        onDone: {
-          target: '#diagnosis.identify',
-          actions: [
-            'forgetRun',
-            assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers }),
-          ],
-        },
+        onDone: [
+          {
+            // A training scenario opens on its story first.
+            guard: { type: 'preparedTraining', params: ({ event }) => ({ training: event.output.environment.sandbox !== undefined }) },
+            target: 'intro',
+            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
+          },
+          {
+            target: '#diagnosis.identify',
+            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
+          },
+        ],
         onError: [
           { guard: { type: 'startsWith', params: { mode: 'training' } }, target: 'scenario', actions: assign({ startError: ({ event }) => messageOf(event.error) }) },
           { target: 'review', actions: assign({ startError: ({ event }) => messageOf(event.error) }) },

@@ -15,7 +15,14 @@ export interface EvaluateOutput {
 }
 
 /** How the user chose to begin. */
-export type StartMode = 'error' | 'operation' | 'training';
+export type StartMode = 'error' | 'operation' | 'training' | 'cloudtrail';
+
+/** How far back the wizard's CloudTrail picker looks. */
+export const cloudTrailPickerHours = 24;
+
+export interface CloudTrailLookupInput {
+  readonly sinceHours: number;
+}
 
 /** The start questions' answers so far; flags (`--key`, `--operation`, `--principal`, `--error`) pre-fill them. */
 export interface StartAnswers {
@@ -47,6 +54,13 @@ export interface SandboxInfo {
   readonly credentialsFile: string;
   /** The principal in trouble, by its profile name. */
   readonly principalName: string;
+  /** What the team was doing (without giving the cause away). */
+  readonly story?: string;
+  readonly difficulty?: 'beginner' | 'intermediate' | 'advanced';
+  /** The failing call as the aws CLI command the team ran (without profile or endpoint). */
+  readonly failingCommand?: string;
+  /** The error that call gets from the sandbox right now, verbatim (as the aws CLI prints it). */
+  readonly liveError?: string;
 }
 
 /** Where the diagnosis reads from, for the screens and for the `aws` commands they show. */
@@ -91,10 +105,19 @@ export interface VerificationSummary {
   readonly diagnosis: Diagnosis;
 }
 
+/** Training: the goal's other half, checked live: the outsider the scenario names still cannot use the key. */
+export interface GoalCheck {
+  readonly outsider: string;
+  readonly stillDenied: boolean;
+  readonly message: string;
+}
+
 export interface ApplyOutput {
   readonly report: ApplyReport;
   /** Present when the plan was applied (fully or pending visibility). */
   readonly verification?: VerificationSummary;
+  /** Training only, after a verified fix. */
+  readonly goal?: GoalCheck;
 }
 
 /** The final screens of a remediation. */

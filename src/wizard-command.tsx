@@ -5,6 +5,7 @@
 import { render } from 'ink';
 import { App } from './ui/app.js';
 import { withFallbackSize } from './ui/use-terminal-width.js';
+import { exitCardLines } from './ui/exit-card.js';
 import { findCredentials } from './aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
 import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
@@ -53,12 +54,14 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
   };
   const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
+  let card: string[] = [];
   const instance = render(
     <App
       logic={runtime.machine}
       input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
       scenarios={builtInScenarios()}
       colour={colourWanted(streams.stdout, streams.env)}
+      onExit={(context) => (card = exitCardLines(context))}
     />,
     { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
   );
@@ -91,5 +94,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     streams.stderr.off('error', ignoreWriteErrors);
     await runtime.dispose();
   }
+  // After Ink has left the screen: the card stays in the terminal's normal scrollback.
+  if (card.length > 0 && signalled === undefined) streams.stdout.write(`\n${card.join('\n')}\n`);
   return signalled ?? 0;
 }

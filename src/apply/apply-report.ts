@@ -74,3 +74,16 @@ export type ApplyEvent =
   | { readonly type: 'rolling-back'; readonly stepId: number }
   | { readonly type: 'rolled-back'; readonly stepId: number; readonly description: string; readonly note?: string }
   | { readonly type: 'rollback-failed'; readonly stepId: number; readonly error: string; readonly command: string };
+
+/**
+ * The commands that undo what was applied, in the order they must run: the last step applied is
+ * undone first. (Plan order fails for a key that was pending deletion: it must be disabled again
+ * before its deletion can be scheduled again; schedule-key-deletion on an enabled key that is then
+ * disabled is fine, but disable-key on a key pending deletion is KMSInvalidStateException.)
+ */
+export function undoCommandsOf(report: ApplyReport): string[] {
+  return report.steps
+    .filter((step) => step.restoreCommand !== undefined && (step.status === 'applied' || step.status === 'applied-pending'))
+    .map((step) => step.restoreCommand!)
+    .reverse();
+}

@@ -87,7 +87,18 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return read.status === 'known' ? read.value.accountId : undefined;
   };
 
-  const key = memo(() => describeKey(session, keyReference, callerAccount));
+  const key = memo(async () => {
+    // The caller may not describe another account's key; with that account's credentials
+    // (--key-profile) its state is still known. Both are asked at once (no extra round trip) when the
+    // key ARN or alias ARN names an account and a key profile is given.
+    const keyAccount = keyReference.accountId;
+    const fromKeyAccount = session.keyAccount && keyAccount !== undefined ? describeKey(session.keyAccount, keyReference, async () => keyAccount) : undefined;
+    const described = await describeKey(session, keyReference, callerAccount);
+    if (described.status === 'known' || (described.status === 'unreadable' && described.reason === 'not-found') || !fromKeyAccount) return described;
+    if ((await callerAccount()) === keyAccount) return described;
+    const read = await fromKeyAccount;
+    return read.status === 'known' ? read : described;
+  });
 
   const keyTarget = memo(async (): Promise<KeyTarget | NotKnown> => {
     const [described, account] = await Promise.all([key(), callerAccount()]);

@@ -2,7 +2,8 @@
 // one options object. Every mistake is a UsageError: one line, exit code 2.
 import { parseArgs } from 'node:util';
 import { findOperation, operationRequirements, type OperationRequirement } from '../engine/operations.js';
-import { parseKmsError, type ParsedError } from '../engine/error-message-parser.js';
+import { readPastedError } from '../engine/cloudtrail-event.js';
+import type { ParsedError } from '../engine/error-message-parser.js';
 import { answersFromError } from '../engine/error-prefill.js';
 import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
 import { didYouMean } from '../did-you-mean.js';
@@ -49,8 +50,8 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--context KEY=VALUE]... [--error TEXT|-] [--fix-files DIR] [--profile P] [--key-profile P]
-                       [--org-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
+                       [--context KEY=VALUE]... [--error TEXT|- | --from-cloudtrail [--since DURATION]] [--fix-files DIR]
+                       [--profile P] [--key-profile P] [--org-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --key KEY              key ID, alias name (alias/…), key ARN or alias ARN
@@ -60,7 +61,10 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
   --context KEY=VALUE    a condition-key value kms-doctor cannot read (aws:SourceIp=203.0.113.5,
                          aws:SourceVpce=vpce-…); repeatable. Without it such keys are evaluated both ways
-  --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal
+  --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal;
+                         a CloudTrail event (one record, Records, or lookup-events output) works too
+  --from-cloudtrail      diagnose the most recent refused KMS call in CloudTrail (with --principal: that
+                         principal's); --since DURATION looks back that far (90m, 24h, 7d; default 24h)
   --fix-files DIR        write the documents the fixes' aws CLI commands read (file://…) into DIR
   --profile P            AWS profile for the calls (default: the standard credential chain)
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
@@ -129,10 +133,15 @@ export function unknownOperationMessage(operation: string): string {
   return `unknown operation '${operation}'${didYouMean(operation, names)} (kms-doctor operations lists the ${operationRequirements.length} it knows)`;
 }
 
-export async function parseCheckArgs(args: readonly string[], readStdin: () => Promise<string> = readStandardInput): Promise<CheckOptions | 'help'> {
+export async function parseCheckArgs(
+  args: readonly string[],
+  readStdin: () => Promise<string> = readStandardInput,
+  /** The failed call when it came from elsewhere (--from-cloudtrail). */
+  fromElsewhere?: ParsedError,
+): Promise<CheckOptions | 'help'> {
   const values = parseFlags(args, { 'fix-files': { type: 'string' } });
   if (values.help) return 'help';
-  const options = checkOptionsOf(values, await parsedErrorOf(values.error, readStdin));
+  const options = checkOptionsOf(values, fromElsewhere ?? (await parsedErrorOf(values.error, readStdin)));
   return values['fix-files'] !== undefined ? { ...options, fixFilesDir: values['fix-files'] } : options;
 }
 
@@ -162,8 +171,9 @@ export async function readStandardInput(input: NodeJS.ReadableStream = process.s
 export async function parsedErrorOf(error: string | undefined, readStdin: () => Promise<string>): Promise<ParsedError | undefined> {
   if (error === undefined) return undefined;
   const text = error === '-' ? await readStdin() : error;
-  const parsed = parseKmsError(text);
-  if (!parsed) throw new UsageError('--error: that does not read as an AWS KMS or access-denied error message; give --key and --operation instead');
+  // A CloudTrail event (one record, Records, or lookup-events output) or an error message.
+  const parsed = readPastedError(text);
+  if (!parsed) throw new UsageError('--error: that does not read as an AWS KMS or access-denied error message, or a CloudTrail KMS event; give --key and --operation instead');
   return parsed;
 }
 
@@ -247,13 +257,14 @@ function isHttpUrl(text: string): boolean {
 }
 
 /** Flags the user did not give, filled from the error message: the flags always win. */
-function prefilledFrom(parsed: ParsedError | undefined, given: { key?: string; operation?: string; principal?: string }) {
+function prefilledFrom(parsed: ParsedError | undefined, given: { key?: string; operation?: string; principal?: string; 'encryption-context'?: string }) {
   if (!parsed) return {};
   const answers = answersFromError(parsed);
   return {
     ...(given.key === undefined && answers.key !== undefined ? { key: answers.key } : {}),
     ...(given.operation === undefined && answers.operation !== undefined ? { operation: answers.operation } : {}),
     ...(given.principal === undefined && answers.principal !== undefined ? { principal: answers.principal } : {}),
+    ...(given['encryption-context'] === undefined && answers.encryptionContext !== undefined ? { 'encryption-context': answers.encryptionContext } : {}),
   };
 }
 

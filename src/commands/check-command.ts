@@ -5,6 +5,7 @@ import { displaySafe, printableLine } from '../engine/display-text.js';
 import { createNewFiles, LocalFileError, makeDirectories, reasonOf } from '../files/new-files.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkExamples, checkUsage, parseCheckArgs } from './check-args.js';
+import { fromCloudTrailArgs, latestDenial, NoDenialFound } from './from-cloudtrail.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
@@ -14,8 +15,10 @@ import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedR
 export const checkExitCodes = { allowed: 0, denied: 1, usage: 2, unknown: 3 } as const;
 
 export async function runCheckCommand(args: readonly string[]): Promise<number> {
+  const trail = args.includes('--help') || args.includes('-h') ? undefined : fromCloudTrailArgs(args);
+  const found = trail ? await latestDenial(trail.rest, trail.sinceMs).catch(rethrowNoDenial) : undefined;
   // A failure, an incomplete --error included, is printed by the CLI: with --json, as the error document.
-  const options = await parseCheckArgs(args);
+  const options = await parseCheckArgs(trail ? trail.rest : args, undefined, found?.parsedError);
   if (options === 'help') {
     process.stdout.write(`${checkUsage}\n\n${checkExamples}\n`);
     return 0;
@@ -61,6 +64,12 @@ export function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: bo
     throw new CheckFailure(`--fix-files ${dir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
   }
   if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${printableLine(dir)}; run the fix commands from there\n`);
+}
+
+/** Nothing to diagnose in CloudTrail: a one-line failure, exit code 3 (could not determine). */
+function rethrowNoDenial(error: unknown): never {
+  if (error instanceof NoDenialFound) throw new CheckFailure(error.message, checkExitCodes.unknown);
+  throw error;
 }
 
 /** A failure with its own exit code and a one-line message. */

@@ -10,6 +10,7 @@ import type { SandboxInfo, StartAnswers } from '../../machines/wizard-types.js';
 import { operationRequirements } from '../engine/operations.js';
 import { startSandbox } from '../sandbox/command.js';
 import type { SandboxState, TrainingCall } from '../sandbox/state.js';
+import { shellQuote, trainingCallArgs, trainingCallEndpoint } from '../sandbox/training-command.js';
 
 export interface TrainingSandbox {
   readonly info: SandboxInfo;
@@ -24,6 +25,11 @@ export interface TrainingSandbox {
   readonly orgProfile?: string;
   /** The principal in trouble's own profile: the fix is proven with a dry run as it. */
   readonly principalProfile: string;
+  /** The scenario's failing call, and the endpoint it goes to (through the service's path when a service makes it). */
+  readonly call: TrainingCall;
+  readonly callEndpoint: string;
+  /** The principal the goal says must still be refused, by profile and ARN. */
+  readonly outsider?: { readonly profile: string; readonly arn: string };
   readonly answers: StartAnswers;
   /** Where backups of the sandbox's documents go (inside the run's temporary directory). */
   readonly backupDir: string;
@@ -133,6 +139,9 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
       configFile,
       credentialsFile,
       principalName: training.principal,
+      ...(training.story !== undefined ? { story: training.story } : {}),
+      ...(training.difficulty !== undefined ? { difficulty: training.difficulty } : {}),
+      failingCommand: ['aws', ...trainingCallArgs(training.call)].map(shellQuote).join(' '),
     },
     env: {
       AWS_CONFIG_FILE: configFile,
@@ -145,6 +154,9 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     ...(keyAccount !== principal.accountId ? { keyProfile: administratorOf(state, keyAccount) } : {}),
     ...(state.organization ? { orgProfile: administratorOf(state, state.organization.managementAccountId) } : {}),
     principalProfile: training.principal,
+    call: training.call,
+    ...(training.unrelatedPrincipal !== undefined ? { outsider: { profile: training.unrelatedPrincipal, arn: principalNamed(state, training.unrelatedPrincipal).arn } } : {}),
+    callEndpoint: trainingCallEndpoint(training.call, endpoint),
     answers: {
       mode: 'training',
       scenario: state.scenarioName,

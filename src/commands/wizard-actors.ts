@@ -2,6 +2,8 @@
 // live implementation (wizard-live.ts) is imported on first use, or by preload() right after the first
 // frame, so the start screen appears before the heavy modules are parsed.
 import { fromPromise } from 'xstate';
+import type { CloudTrailLookupInput } from '../../machines/wizard-types.js';
+import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
 import {
   diagnosisMachine,
   type ApplyInput,
@@ -39,6 +41,7 @@ export function createWizardRuntime(options: WizardRuntimeOptions): WizardRuntim
     actors: {
       prepare: fromPromise<PrepareOutput, PrepareInput>(async ({ input }) => (await load()).prepare(input)),
       whoAmI: fromPromise<string, Record<string, never>>(async () => (await load()).whoAmI()),
+      lookupDenials: fromPromise<readonly CloudTrailKmsEvent[], CloudTrailLookupInput>(async ({ input }) => (await load()).lookupDenials(input)),
       identify: fromPromise<IdentifyOutput, StepInput>(async ({ input }) => (await load()).identify(input)),
       readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(async () => (await load()).readKeyPolicy()),
       readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => (await load()).readIdentityPolicies()),

@@ -8,6 +8,13 @@ import type { Plan } from '../apply/plan-types.js';
 import type { VisibilityOptions } from '../apply/visibility.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { callerArn } from '../aws/caller-identity.js';
+import { lookupKmsDenials } from '../aws/cloudtrail-reads.js';
+import { proveByDryRun } from '../apply/dry-run.js';
+import { dryRunnerFor } from '../aws/dry-run.js';
+import { createTargetStore } from '../aws/target-store.js';
+import { makeFailingCall } from '../aws/failing-call.js';
+import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
+import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
@@ -50,6 +57,7 @@ interface Training {
 export interface LiveWizard {
   prepare(input: PrepareInput): Promise<PrepareOutput>;
   whoAmI(): Promise<string>;
+  lookupDenials(input: CloudTrailLookupInput): Promise<readonly CloudTrailKmsEvent[]>;
   identify(input: StepInput): Promise<IdentifyOutput>;
   readKeyPolicy(): Promise<Observation<KeyPolicyFacts>>;
   readIdentityPolicies(): Promise<IdentityPoliciesOutput>;
@@ -59,6 +67,51 @@ export interface LiveWizard {
   planFix(input: PlanInput): Promise<Plan>;
   applyFix(input: ApplyInput, signal: AbortSignal): Promise<ApplyOutput>;
   dispose(): Promise<void>;
+}
+
+/**
+ * The scenario's failing call, made now as the principal in trouble (through the service's endpoint
+ * path when a service makes it): the error it gets, verbatim, for the scenario's intro. Undefined when
+ * the call could not be made (the intro then shows the story and command only).
+ */
+async function failingCallError(sandbox: TrainingSandbox): Promise<string | undefined> {
+  const session = await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env).catch(() => undefined);
+  if (!session) return undefined;
+  try {
+    const region = /^arn:aws[a-z-]*:kms:([^:]+):/.exec(sandbox.call.key)?.[1] ?? sandbox.region;
+    const outcome = await makeFailingCall(session, region, sandbox.call);
+    return outcome.outcome === 'failed' ? outcome.cliText : undefined;
+  } finally {
+    session.destroy();
+  }
+}
+
+/**
+ * The goal's other half, checked live after a verified training fix: a KMS dry run as the outsider
+ * the scenario names, for every action the fixed call needs, must still be refused.
+ */
+async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, actions: readonly string[], request: DiagnosisRequest): Promise<GoalCheck | undefined> {
+  const outsider = sandbox.outsider;
+  if (!outsider) return undefined;
+  const region = keyArn.split(':')[3] ?? sandbox.region;
+  const session = await openSession({ endpointUrl: sandbox.info.endpoint, region: sandbox.region, profile: outsider.profile }, sandbox.env).catch(() => undefined);
+  if (!session) return undefined;
+  try {
+    // The dry run and the clean-up of a grant an endpoint really created go through src/apply's interface.
+    const runner = dryRunnerFor(session, outsider.arn);
+    const cleanup = createTargetStore(session);
+    const results = [];
+    for (const action of actions) {
+      results.push(await proveByDryRun(runner, cleanup, { keyArn, region, action, ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}) }));
+    }
+    const allowed = results.filter((r) => r.outcome !== 'denied').map((r) => r.action);
+    const name = outsider.profile;
+    return allowed.length === 0
+      ? { outsider: name, stillDenied: true, message: `${name} still cannot: a dry run as ${name} is refused for ${actions.join(', ')}` }
+      : { outsider: name, stillDenied: false, message: `${name} is not refused for ${allowed.join(', ')}: the fix may allow more than it should` };
+  } finally {
+    session.destroy();
+  }
 }
 
 export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
@@ -98,6 +151,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ),
         openSession({ ...common, profile: sandbox.principalProfile }, sandbox.env),
       ]);
+      const liveError = await failingCallError(sandbox);
       return {
         sandbox,
         session,
@@ -107,7 +161,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
           ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}),
           endpointUrl: sandbox.info.endpoint,
           backupDir: options.backupDir ?? sandbox.backupDir,
-          sandbox: sandbox.info,
+          sandbox: { ...sandbox.info, ...(liveError !== undefined ? { liveError } : {}) },
         },
       };
     });
@@ -161,6 +215,11 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
     async whoAmI() {
       return callerArn((await realConnection()).session);
     },
+    async lookupDenials({ sinceHours }) {
+      const { session } = await realConnection();
+      const region = options.connection.region ?? session.region ?? 'us-east-1';
+      return lookupKmsDenials(session, { region, since: new Date(Date.now() - sinceHours * 3_600_000), maxPages: 4 });
+    },
     async identify({ request }) {
       const active = current();
       // Every identify starts a fresh read of the world: after RESTART, the fix has changed it.
@@ -196,9 +255,13 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(verification ? { verification } : {}),
       });
       const { verification: verified } = outcome;
+      const keyArn = verified?.diagnosis.key;
+      const sandbox = training ? await training.sandbox.catch(() => undefined) : undefined;
+      const goal = inTraining && sandbox && verified?.outcome === 'verified' && keyArn ? await outsiderStillDenied(sandbox, keyArn, verified.diagnosis.requiredActions, request) : undefined;
       return {
         report: outcome.report,
         ...(verified ? { verification: { outcome: verified.outcome, message: verified.message, diagnosis: verified.diagnosis } } : {}),
+        ...(goal ? { goal } : {}),
       };
     },
     async dispose() {

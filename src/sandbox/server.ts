@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { callerFor, type Caller } from './caller.js';
 import { AwsError } from './errors.js';
 import { newRequestId } from './ids.js';
+import { handleCloudTrailRequest, isCloudTrailTarget } from './cloudtrail/lookup-events.js';
 import { handleKmsRequest } from './kms/kms-protocol.js';
 import { handleIamRequest, handleStsRequest } from './iam/query-services.js';
 import { handleOrganizationsRequest, organizationsTargetPrefix } from './organizations/organizations-protocol.js';
@@ -18,7 +19,7 @@ import {
   signingProblem,
   type ParsedAuthorization,
 } from './sigv4.js';
-import { renderError, type IncomingCall, type ServiceName, type ServiceResponse } from './service-call.js';
+import { renderError, speaksJson, type IncomingCall, type ServiceName, type ServiceResponse } from './service-call.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -68,13 +69,16 @@ export interface RunningSandbox {
 
 const isKmsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith('TrentService.');
 const isOrganizationsTarget = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(organizationsTargetPrefix);
-const isOurService = (name: string | undefined): name is ServiceName => name === 'kms' || name === 'iam' || name === 'sts' || name === 'organizations';
+const isCloudTrailRequest = (req: IncomingMessage): boolean => isCloudTrailTarget(String(req.headers['x-amz-target'] ?? ''));
+const isOurService = (name: string | undefined): name is ServiceName =>
+  name === 'kms' || name === 'iam' || name === 'sts' || name === 'organizations' || name === 'cloudtrail';
 const stsActions = ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'DecodeAuthorizationMessage', 'GetAccessKeyInfo', 'GetFederationToken'];
 
 /** The service a request is meant for, judged from the request itself (the body, when it has been read). */
 function serviceFromRequestShape(req: IncomingMessage, body?: Buffer): ServiceName {
   if (isKmsTarget(req)) return 'kms';
   if (isOrganizationsTarget(req)) return 'organizations';
+  if (isCloudTrailRequest(req)) return 'cloudtrail';
   const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
   const action = new URLSearchParams(query).get('Action') ?? (body ? new URLSearchParams(body.toString('utf8')).get('Action') : null) ?? '';
   return stsActions.includes(action) ? 'sts' : 'iam';
@@ -90,12 +94,12 @@ function serviceOf(req: IncomingMessage, auth: ParsedAuthorization | undefined, 
 
 /** IncompleteSignature(Exception): the Authorization lacks something SigV4 requires. */
 function incompleteSignature(service: ServiceName, message: string): AwsError {
-  return service === 'kms' || service === 'organizations' ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
+  return speaksJson(service) ? new AwsError('IncompleteSignatureException', message, 400) : new AwsError('IncompleteSignature', message, 403);
 }
 
 /** The service's signature error, with a message of AWS's for what exactly did not match. */
 function signatureMismatch(service: ServiceName, message: string): AwsError {
-  return service === 'kms' || service === 'organizations' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
+  return speaksJson(service) ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403);
 }
 
 /** Renders an authentication failure the way the service in question does. */
@@ -103,7 +107,7 @@ function authenticationError(service: ServiceName, kind: 'missing' | 'unknown-ke
   const invalidToken = 'The security token included in the request is invalid.';
   const badSignature =
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-  if (service === 'kms' || service === 'organizations') {
+  if (speaksJson(service)) {
     switch (kind) {
       case 'missing':
         return new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
@@ -185,7 +189,7 @@ function admit(req: IncomingMessage, world: SandboxWorld, requestId: string): Ad
   // A KMS or Organizations call (by its X-Amz-Target) signed for IAM or STS is answered by that service.
   // A scope naming a service not ours is judged once the body (IAM or STS Action) is known, after the
   // access key checks out.
-  const intended = isKmsTarget(req) ? 'kms' : isOrganizationsTarget(req) ? 'organizations' : service;
+  const intended = isKmsTarget(req) ? 'kms' : isOrganizationsTarget(req) ? 'organizations' : isCloudTrailRequest(req) ? 'cloudtrail' : service;
   if (isOurService(auth.service) && auth.service !== intended) {
     return renderError(intended, signatureMismatch(intended, `Credential should be scoped to correct service: '${intended}'.`), requestId);
   }
@@ -217,7 +221,7 @@ function unreadBodyMayBeLarge(req: IncomingMessage): boolean {
 function tooLargeResponse(service: ServiceName, requestId: string): ServiceResponse {
   return renderError(
     service,
-    new AwsError(service === 'kms' ? 'ValidationException' : 'ValidationError', `Request body is larger than ${maxBodyBytes} bytes`, 413),
+    new AwsError(speaksJson(service) ? 'ValidationException' : 'ValidationError', `Request body is larger than ${maxBodyBytes} bytes`, 413),
     requestId,
   );
 }
@@ -260,7 +264,16 @@ async function route(req: IncomingMessage, body: Buffer, admitted: AdmittedReque
     ...(viaService ? { viaService } : {}),
     ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress.replace(/^::ffff:/, '') } : {}),
   };
-  const handler = service === 'kms' ? handleKmsRequest : service === 'organizations' ? handleOrganizationsRequest : service === 'iam' ? handleIamRequest : handleStsRequest;
+  const handler =
+    service === 'kms'
+      ? handleKmsRequest
+      : service === 'organizations'
+        ? handleOrganizationsRequest
+        : service === 'cloudtrail'
+          ? handleCloudTrailRequest
+          : service === 'iam'
+            ? handleIamRequest
+            : handleStsRequest;
   return { ...(await handler(call)), caller: caller.arn };
 }
 

@@ -10,7 +10,10 @@ import type { SandboxWorld } from './world.js';
 export const jsonContentType = 'application/x-amz-json-1.1';
 export const xmlContentType = 'text/xml';
 
-export type ServiceName = 'kms' | 'iam' | 'sts' | 'organizations';
+export type ServiceName = 'kms' | 'iam' | 'sts' | 'organizations' | 'cloudtrail';
+
+/** KMS, Organizations and CloudTrail speak JSON 1.1 (errors as {"__type", "message"}); IAM and STS the Query protocol's XML. */
+export const speaksJson = (service: ServiceName): boolean => service === 'kms' || service === 'organizations' || service === 'cloudtrail';
 
 export interface IncomingCall {
   readonly service: ServiceName;
@@ -44,8 +47,7 @@ export interface ServiceResponse {
 }
 
 export function renderError(service: ServiceName, error: AwsError, requestId: string): ServiceResponse {
-  // KMS and Organizations speak JSON 1.1; IAM and STS the Query protocol's XML.
-  if (service === 'kms' || service === 'organizations') {
+  if (speaksJson(service)) {
     return {
       status: error.status,
       contentType: jsonContentType,

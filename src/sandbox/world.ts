@@ -1,6 +1,7 @@
 // The live sandbox: its state, and the one place that persists it. Every mutating operation runs
 // through `mutate`, which works on a copy and swaps it in only when the operation succeeded, so a
 // failed request never leaves half a change behind, and each change is saved before it is answered.
+import { CloudTrailLog } from './cloudtrail/trail.js';
 import type { SandboxState } from './state.js';
 
 export type Persist = (state: SandboxState) => void;
@@ -18,6 +19,8 @@ export class SandboxWorld {
   readonly #persist: Persist | undefined;
   /** Mutations run one at a time, so two concurrent requests never both copy the same old state. */
   #lastMutation: Promise<unknown> = Promise.resolve();
+  /** Every KMS call as a CloudTrail event (in memory, not persisted with the state). */
+  readonly trail = new CloudTrailLog();
 
   constructor(state: SandboxState, persist?: Persist) {
     this.#state = state;

@@ -3,10 +3,10 @@
 import { useActor } from '@xstate/react';
 import { Box, Text } from 'ink';
 import { useCallback, useMemo } from 'react';
-import type { diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import type { DiagnosisContext, diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { displaySafe } from '../engine/display-text.js';
 import { Header } from './components/header.js';
-import { HelpOverlay, QuitQuestion } from './components/overlays.js';
+import { GlossaryOverlay, HelpOverlay, QuitQuestion } from './components/overlays.js';
 import { ScrollContext, type ScrollControl } from './components/scroll-region.js';
 import { ApplyingScreen } from './screens/applying-screen.js';
 import { ConfirmScreen } from './screens/confirm-screen.js';
@@ -39,12 +39,14 @@ export interface AppProps {
   readonly scenarios: readonly ScenarioChoice[];
   /** False for NO_COLOR and terminals without colour. */
   readonly colour: boolean;
+  /** Told the last context when the user quits (the CLI prints the card to keep from it). */
+  readonly onExit?: (context: DiagnosisContext) => void;
 }
 
-export function App({ logic, input, scenarios, colour }: AppProps) {
+export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   const [snapshot, , actor] = useActor(logic, { input });
   const [view, applyView, viewNow] = useImmediateReducer(viewReducer, initialView);
-  useWizardKeys(actor, viewNow, applyView);
+  useWizardKeys(actor, viewNow, applyView, onExit);
   // A list or text field answers after the key has gone round every handler, so the wizard's own
   // handler judges that key by the screen it was pressed on (Enter on a question must not also
   // continue past the next screen).
@@ -75,7 +77,7 @@ export function App({ logic, input, scenarios, colour }: AppProps) {
             ) : null}
           </Box>
           <Box flexDirection="column" flexShrink={1} overflowY="hidden">
-            {view.overlay === 'help' ? <HelpOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
           </Box>
           {view.overlay === 'quit' ? (
             <Box flexDirection="column" flexShrink={0}>

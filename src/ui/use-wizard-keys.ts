@@ -3,17 +3,26 @@
 // were at the last render, so keys typed or pasted faster than the screen redraws go where they should.
 import { useApp, useInput } from 'ink';
 import type { ActorRefFrom } from 'xstate';
-import { somethingWritten, type diagnosisMachine } from '../../machines/diagnosis-machine.js';
+import { somethingWritten, type DiagnosisContext, type diagnosisMachine } from '../../machines/diagnosis-machine.js';
 import { keyOutcome, type ViewAction, type ViewState } from './wizard-keys.js';
 import { screenOf } from './wizard-screens.js';
 
-export function useWizardKeys(actor: ActorRefFrom<typeof diagnosisMachine>, view: () => ViewState, applyView: (action: ViewAction) => ViewState): void {
+export function useWizardKeys(
+  actor: ActorRefFrom<typeof diagnosisMachine>,
+  view: () => ViewState,
+  applyView: (action: ViewAction) => ViewState,
+  /** Told the machine's last context right before the wizard exits (the card to keep is made from it). */
+  beforeExit?: (context: DiagnosisContext) => void,
+): void {
   const { exit } = useApp();
   useInput((input, key) => {
     const snapshot = actor.getSnapshot();
     const outcome = keyOutcome(input, key, { screen: screenOf(snapshot.value), view: view(), written: somethingWritten(snapshot.context) });
     if (!outcome) return;
-    if ('exit' in outcome) exit();
+    if ('exit' in outcome) {
+      beforeExit?.(snapshot.context);
+      exit();
+    }
     else if ('event' in outcome) actor.send(outcome.event);
     else applyView(outcome.view);
   });

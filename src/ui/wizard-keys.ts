@@ -5,7 +5,7 @@ import type { DiagnosisEvent } from '../../machines/diagnosis-machine.js';
 import type { ScreenInfo } from './wizard-screens.js';
 
 export interface ViewState {
-  readonly overlay: 'none' | 'help' | 'quit';
+  readonly overlay: 'none' | 'help' | 'quit' | 'glossary';
   /** Full ARNs and documents instead of shortened ones. */
   readonly details: boolean;
   /** q was pressed while applying: it waits until the steps are done. */
@@ -31,7 +31,7 @@ export const scrollKeyOf = (screen: Pick<ScreenInfo, 'id' | 'part'>): string => 
 /** The offset to show on `screen`: 0 when the scroll state belongs to another screen. */
 export const scrollOffsetOn = (scroll: ScrollState, screen: string): number => (scroll.screen === screen ? Math.min(scroll.offset, scroll.room) : 0);
 
-export type ViewAction = { type: 'toggle-help' } | { type: 'close-overlay' } | { type: 'ask-quit' } | { type: 'toggle-details' } | { type: 'hold-quit' }
+export type ViewAction = { type: 'toggle-help' } | { type: 'toggle-glossary' } | { type: 'close-overlay' } | { type: 'ask-quit' } | { type: 'toggle-details' } | { type: 'hold-quit' }
   /** Scroll the middle region of `screen` by `by` lines (a page when `by` is 'page-up' or 'page-down'). */
   | { type: 'scroll'; screen: string; by: number | 'page-up' | 'page-down' }
   /** The frame measured `screen`: `room` lines do not fit, `page` lines are visible. */
@@ -58,6 +58,8 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
     case 'toggle-help':
       return { ...state, overlay: state.overlay === 'help' ? 'none' : 'help' };
+    case 'toggle-glossary':
+      return { ...state, overlay: state.overlay === 'glossary' ? 'none' : 'glossary' };
     case 'close-overlay':
       return { ...state, overlay: 'none' };
     case 'ask-quit':
@@ -93,6 +95,10 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
     return input === 'n' || key.escape || quit ? { view: { type: 'close-overlay' } } : undefined;
   }
   if (view.overlay === 'help') return input === '?' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
+  if (view.overlay === 'glossary') {
+    if (key.upArrow || key.downArrow) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
+    return input === 'g' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
+  }
   const wantsQuit = screen.mode === 'text' ? key.ctrl && input === 'c' : quit;
   if (wantsQuit) {
     if (screen.id === 'applying') return { view: { type: 'hold-quit' } };
@@ -104,6 +110,7 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
   if (screen.mode === 'screen' && (key.upArrow || key.downArrow)) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
   if (screen.mode === 'text') return undefined;
   if (input === '?') return { view: { type: 'toggle-help' } };
+  if (input === 'g') return { view: { type: 'toggle-glossary' } };
   if (screen.mode === 'list') return undefined;
   if (input === 'd') return { view: { type: 'toggle-details' } };
   switch (screen.id) {
@@ -112,7 +119,8 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
       return key.return || input === 'c' ? { event: { type: 'CONTINUE' } } : undefined;
     case 'finished':
       if (input === 'r' || (key.return && (screen.part === 'stillDenied' || screen.part === 'applyFailed'))) return { event: { type: 'RESTART' } };
-      return key.return ? { exit: true } : undefined;
+      // Enter goes back to where a new diagnosis starts (the scenario list in training); q quits.
+      return key.return ? { event: { type: 'CONTINUE' } } : undefined;
     case 'verdict':
       if (input === 'r' && !screen.part.startsWith('denied')) return { event: { type: 'RESTART' } };
       if (input === 'c') return { event: { type: 'CHECK_REST' } };

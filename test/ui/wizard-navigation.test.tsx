@@ -31,6 +31,8 @@ describe('wizard navigation', () => {
     await waitForFrame(harness, 'Training scenarios');
     for (let i = 0; i < 3; i += 1) await press(harness, keys.down);
     await press(harness, keys.enter);
+    await waitForFrame(harness, 'Enter start the diagnosis');
+    await press(harness, keys.enter);
     await waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
     await walkToVerdict(harness);
     await press(harness, keys.enter);

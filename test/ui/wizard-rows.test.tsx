@@ -70,6 +70,11 @@ describe('at 80x24', () => {
     for (let i = 0; i < trainingScenarios.indexOf('no-iam-delegation'); i += 1) await press(harness, keys.down);
     await waitForFrame(harness, '❯ no-iam-delegation');
     await press(harness, keys.enter);
+    // The story first, its header and keys on screen too.
+    const intro = await waitForFrame(harness, 'Enter start the diagnosis');
+    fits(intro);
+    expect(footer(intro)).toContain('Enter start the diagnosis');
+    await press(harness, keys.enter);
     const identify = await waitForFrame(harness, stepShown(1));
     fits(identify, 'step 1/8');
     expect(footer(identify)).toContain('Enter continue');
@@ -130,6 +135,6 @@ describe('at 80x24', () => {
     const finished = await waitForFrame(harness, /Fixed and verified|still denied|Not applied|propagating|stopped/, { timeoutMs: 30_000 });
     fits(finished, 'step 8/8');
     expect(finished).toContain('✔ Fixed and verified');
-    expect(footer(finished)).toContain('Enter finish');
+    expect(footer(finished)).toContain('Enter back to the scenarios');
   });
 });

@@ -45,8 +45,9 @@ const scenarios: Record<string, Expected> = {
     verified: 'verified',
   },
   'cross-account-one-side': {
-    identify: 'KMS would not describe the key to these credentials',
-    conclusions: ['Cross account: the key policy in 111122223333 must allow PartnerRole or account 444455556666', 'its state is unknown', 'The key policy neither names PartnerRole nor trusts account 444455556666', 'IAM policies do not count: the key policy neither delegates to IAM nor names PartnerRole', 'No grant concerns PartnerRole'],
+    // The wizard holds the key account's profile, so the key's state is read there.
+    identify: 'PartnerRole (role in 444455556666) calls kms:Decrypt',
+    conclusions: ['Cross account: the key policy in 111122223333 must allow PartnerRole or account 444455556666', 'The key is enabled', 'The key policy neither names PartnerRole nor trusts account 444455556666', 'IAM policies do not count: the key policy neither delegates to IAM nor names PartnerRole', 'No grant concerns PartnerRole'],
     cause: 'cross-account-key-policy',
     fix: /^\+.*444455556666/m,
     kinds: ['put-key-policy'],

@@ -25,7 +25,7 @@ describe('keys become machine events', () => {
     expect(keyOutcome('r', noKey, at('failed'))).toEqual({ event: { type: 'RETRY' } });
     expect(keyOutcome('', { ...noKey, return: true }, at('failed'))).toEqual({ event: { type: 'CONTINUE' } });
     expect(keyOutcome('', { ...noKey, return: true }, at({ remedy: { finished: 'stillDenied' } }))).toEqual({ event: { type: 'RESTART' } });
-    expect(keyOutcome('', { ...noKey, return: true }, at({ remedy: { finished: 'verified' } }))).toEqual({ exit: true });
+    expect(keyOutcome('', { ...noKey, return: true }, at({ remedy: { finished: 'verified' } }))).toEqual({ event: { type: 'CONTINUE' } });
     expect(keyOutcome('?', noKey, at('keyState'))).toEqual({ view: { type: 'toggle-help' } });
     expect(keyOutcome('q', noKey, at('keyState'))).toEqual({ exit: true });
     expect(keyOutcome('q', noKey, at({ remedy: { finished: 'verified' } }, true))).toEqual({ view: { type: 'ask-quit' } });

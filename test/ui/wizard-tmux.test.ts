@@ -62,6 +62,10 @@ describe('the built program in a real terminal', () => {
     await keys('walk', 'Down', 'Down', 'Down');
     await waitForScreen('walk', '❯ key-disabled');
     await keys('walk', 'Enter');
+    // The scenario's story, the failing command and the live error first.
+    const intro = await waitForScreen('walk', 'Enter start the diagnosis');
+    expect(intro).toContain('An error occurred (DisabledException) when calling the Encrypt operation');
+    await keys('walk', 'Enter');
     const identify = await waitForScreen('walk', /step 1\/8[\s\S]*See it yourself/);
     expect(identify).toContain('SANDBOX');
     const configDir = /AWS_CONFIG_FILE=(\S+)\/config/.exec(identify.replace(/\n/g, ''))?.[1];
@@ -102,6 +106,8 @@ describe('the built program in a real terminal', () => {
     start('small', {}, [80, 24]);
     await waitForScreen('small', 'Training scenarios');
     await keys('small', 'Enter');
+    await waitForScreen('small', 'Enter start the diagnosis');
+    await keys('small', 'Enter');
     const top = (shown: string, step: number) => {
       const lines = shown.split('\n');
       expect(lines[0], shown).toMatch(new RegExp(`^kms-doctor · step ${step}/8 .* SANDBOX  no-iam-delegation`));
@@ -130,6 +136,8 @@ describe('the built program in a real terminal', () => {
   it('honours NO_COLOR: no colour codes on the screen', async () => {
     start('plain', { NO_COLOR: '1' });
     await waitForScreen('plain', 'Training scenarios');
+    await keys('plain', 'Enter');
+    await waitForScreen('plain', 'Enter start the diagnosis');
     await keys('plain', 'Enter');
     await waitForScreen('plain', /step 1\/8[\s\S]*See it yourself/);
     expect(screen('plain', true)).not.toMatch(/\u001b\[(?:\d+;)*(?:3[0-7]|9[0-7]|38;5;\d+)m/);

@@ -67,4 +67,29 @@ export interface ParsedError {
   readonly region?: string;
   /** What the diagnosis still needs that the message does not say. */
   readonly missing: readonly MissingFact[];
+  /** When a CloudTrail event was pasted: the event (engine/cloudtrail-event.ts). */
+  readonly cloudTrail?: CloudTrailKmsEvent;
 }
+
+/** One KMS call as CloudTrail recorded it. */
+export interface CloudTrailKmsEvent {
+  readonly eventTime?: string;
+  /** The KMS API operation (eventName): Decrypt, GenerateDataKey… */
+  readonly operation: string;
+  /** userIdentity.arn: the IAM user or the role session (sts assumed-role ARN). */
+  readonly principal?: string;
+  /** userIdentity.accountId, else recipientAccountId. */
+  readonly accountId?: string;
+  /** The key: its ARN from resources, else requestParameters.keyId as given. */
+  readonly key?: string;
+  readonly region?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** The AWS service that made the call for the principal (userIdentity.invokedBy), e.g. s3.amazonaws.com. */
+  readonly invokedBy?: string;
+  readonly vpcEndpointId?: string;
+  /** AccessDenied, DisabledException, KMSInvalidStateException…; absent when the call succeeded. */
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly requestId?: string;
+}
+

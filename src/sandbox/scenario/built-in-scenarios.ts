@@ -7,6 +7,8 @@ export interface ScenarioSummary {
   readonly name: string;
   readonly title: string;
   readonly summary: string;
+  /** The training exercise's difficulty, when it declares one. */
+  readonly difficulty?: string;
 }
 
 /** Built-in scenarios in teaching order: the empty world first, then the playbook's root causes. */
@@ -56,13 +58,16 @@ export function builtInScenarios(): ScenarioSummary[] {
   return builtInNames(directory).map((name) => {
     let title = name;
     let summary = '';
+    let difficulty: string | undefined;
     try {
       const raw = JSON.parse(readFileSync(join(directory, `${name}.json`), 'utf8')) as Record<string, unknown>;
       if (typeof raw.title === 'string') title = raw.title;
       if (typeof raw.summary === 'string') summary = raw.summary;
+      const training = raw.training as { difficulty?: unknown } | undefined;
+      if (typeof training?.difficulty === 'string') difficulty = training.difficulty;
     } catch {
       // A broken built-in still shows up by name; loading it reports the problem.
     }
-    return { name, title, summary };
+    return { name, title, summary, ...(difficulty !== undefined ? { difficulty } : {}) };
   });
 }

@@ -1,6 +1,8 @@
 // The help overlay (?) and the quit question (q, once something was written).
 import { Box, Text } from 'ink';
+import { glossary } from '../glossary.js';
 import { useTheme } from '../theme.js';
+import { ScrollRegion } from './scroll-region.js';
 
 const keys: [string, string][] = [
   ['Enter', 'continue to the next step (on a list: choose)'],
@@ -11,6 +13,7 @@ const keys: [string, string][] = [
   ['r', 'retry a failed read, or run the diagnosis again'],
   ['c', 'on a verdict reached straight from an unusable key: the other steps'],
   ['?', 'this help'],
+  ['g', 'glossary: the terms and symbols the screens use'],
   ['q', 'quit (asks first once something was changed)'],
   ['Ctrl-C', 'quit, also while typing'],
 ];
@@ -25,6 +28,23 @@ export function HelpOverlay() {
         </Text>
       ))}
       <Text dimColor>In a text field, keys type text: Esc goes back, Enter submits. Press ? or Esc to close.</Text>
+    </Box>
+  );
+}
+
+/** The glossary (g): every term and symbol the screens use. */
+export function GlossaryOverlay() {
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1} flexShrink={1}>
+      <Text bold>Glossary</Text>
+      <ScrollRegion>
+        {glossary.map((entry) => (
+          <Text key={entry.term}>
+            <Text bold>{entry.term}</Text>: {entry.meaning}
+          </Text>
+        ))}
+      </ScrollRegion>
+      <Text dimColor>↑↓ scroll · g or Esc close</Text>
     </Box>
   );
 }

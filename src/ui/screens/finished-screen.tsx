@@ -1,6 +1,7 @@
 // The end of a remediation: verified, pending propagation, still denied (continue the diagnosis), or
 // rolled back; or applying stopped with an error. With the backups and how to undo.
 import { Box, Text } from 'ink';
+import { undoCommandsOf } from '../../apply/apply-report.js';
 import { fixCommand } from '../aws-commands.js';
 import { CommandList } from '../components/command-list.js';
 import { ScrollRegion } from '../components/scroll-region.js';
@@ -20,12 +21,15 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
   const heading = headings[screen.part] ?? headings.applyFailed!;
   const remedy = context.remedy;
   const backups = context.progress.flatMap((e) => (e.type === 'backed-up' ? [e] : []));
-  const restoreCommands = remedy ? remedy.report.steps.flatMap((s) => (s.restoreCommand && (s.status === 'applied' || s.status === 'applied-pending') ? [s.restoreCommand] : [])) : backups.map((b) => b.restoreCommand);
+  // Undone in reverse order of applying: the last write is undone first.
+  const restoreCommands = remedy ? undoCommandsOf(remedy.report) : backups.map((b) => b.restoreCommand).reverse();
   const restore = restoreCommands.map((command) => fixCommand(command, context.environment, { arn: targetOfCommand(command), callerAccount: callerAccountOf(context) }));
   const next =
     screen.part === 'stillDenied' || screen.part === 'applyFailed'
       ? 'Enter continue the diagnosis from the first step · q quit'
-      : 'Enter finish · r run the diagnosis again · q quit';
+      : context.environment?.sandbox
+        ? 'Enter back to the scenarios · r run the diagnosis again · q quit'
+        : 'Enter start another diagnosis · r run the diagnosis again · q quit';
   return (
     <Box flexDirection="column" flexShrink={1}>
       <Box flexShrink={0}>
@@ -47,6 +51,11 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
             ))
           : null}
         {context.environment?.sandbox && screen.part === 'verified' ? <Text dimColor>Goal of the exercise: {context.environment.sandbox.goal}</Text> : null}
+        {remedy?.goal ? (
+          <Text color={theme.colourOf(remedy.goal.stillDenied ? 'ok' : 'bad')}>
+            {remedy.goal.stillDenied ? '✔ ' : '✘ '}Checked live: {remedy.goal.message}
+          </Text>
+        ) : null}
         {backups.length > 0 ? (
           <Box flexDirection="column" marginTop={1}>
             <Text>Backups taken before each write:</Text>

@@ -3,9 +3,12 @@
 import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import type { StartMode } from '../../../machines/wizard-types.js';
+import { explainPastedError } from '../../engine/error-explanation.js';
 import { ChoiceList, type Choice } from '../components/choice-list.js';
 import { useTheme } from '../theme.js';
+import { CloudTrailPicker } from './cloudtrail-picker.js';
 import { QuestionScreen } from './question-screen.js';
+import { ScenarioIntroScreen } from './scenario-intro-screen.js';
 import type { ScreenProps } from './screen-props.js';
 
 /** A built-in scenario as the menu lists it. */
@@ -13,12 +16,14 @@ export interface ScenarioChoice {
   readonly name: string;
   readonly title: string;
   readonly summary: string;
+  readonly difficulty?: string;
 }
 
 const starts: Choice<StartMode>[] = [
   { label: 'Paste the error message AWS gave you', value: 'error' },
   { label: 'Choose the operation that failed (S3 upload, EBS, Lambda, a KMS call…)', value: 'operation' },
   { label: 'Open a training scenario on the embedded sandbox (changes nothing real)', value: 'training' },
+  { label: 'Pick the failure from CloudTrail (refused KMS calls of the last 24 hours)', value: 'cloudtrail' },
 ];
 
 export function StartScreen(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
@@ -47,6 +52,13 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
       return <Spinner label={context.answers.mode === 'training' ? `Starting the ${context.answers.scenario ?? ''} sandbox…` : 'Opening the AWS session…'} />;
     case 'review':
       return <StartReview {...props} />;
+    case 'cloudTrail.loading':
+    case 'cloudTrail.list':
+      return <CloudTrailPicker {...props} />;
+    case 'intro':
+      return <ScenarioIntroScreen {...props} />;
+    case 'explained':
+      return <ExplainedError {...props} scenarios={scenarios} />;
     default:
       return <QuestionScreen {...props} />;
   }
@@ -54,7 +66,10 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
 
 function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
   const theme = useTheme();
-  const choices = scenarios.filter((s) => s.name !== 'blank').map((s) => ({ value: s.name, label: `${s.name} — ${s.title}`, description: s.summary }));
+  const done = new Set(context.doneScenarios ?? []);
+  const choices = scenarios
+    .filter((s) => s.name !== 'blank')
+    .map((s) => ({ value: s.name, label: `${done.has(s.name) ? '✔ ' : ''}${s.name} — ${s.title}${s.difficulty ? ` (${s.difficulty})` : ''}`, description: s.summary }));
   return (
     <Box flexDirection="column">
       <Text bold color={theme.colourOf('accent')}>
@@ -70,6 +85,39 @@ function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly sce
       </Box>
       {context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null}
       <Text dimColor>↑↓ choose · Enter open · Esc other ways to start · ? help · q quit</Text>
+    </Box>
+  );
+}
+
+/** No credentials: the pasted error explained from its text alone, and the training scenario like it. */
+function ExplainedError({ context, scenarios }: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
+  const theme = useTheme();
+  const explanation = explainPastedError(context.answers.parsedError);
+  const scenario = scenarios.find((s) => s.name === explanation?.scenario);
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.colourOf('accent')}>
+        What the error says on its own
+      </Text>
+      <Text color={theme.colourOf('warn')}>No AWS credentials were found, so nothing can be read from AWS: this is what the text alone tells.</Text>
+      {context.answers.principal ? <Text>Caller:    {context.answers.principal}</Text> : null}
+      {context.answers.operation ? <Text>Operation: {context.answers.operation}</Text> : null}
+      {context.answers.key ? <Text>Key:       {context.answers.key}</Text> : null}
+      <Box marginTop={1} flexDirection="column">
+        <Text>
+          The layer that said no: <Text bold>{explanation?.layer ?? 'not named'}</Text>
+        </Text>
+        <Text>{explanation?.meaning ?? 'AWS did not say which layer refused.'}</Text>
+      </Box>
+      {scenario ? (
+        <Box marginTop={1} flexDirection="column">
+          <Text>Practise the same refusal on the embedded sandbox: the training scenario "{scenario.title}".</Text>
+        </Box>
+      ) : null}
+      {context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null}
+      <Box marginTop={1}>
+        <Text dimColor>{scenario ? 'Enter open that scenario · ' : ''}Esc back to the paste · ? help · q quit</Text>
+      </Box>
     </Box>
   );
 }
