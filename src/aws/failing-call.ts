@@ -28,7 +28,10 @@ function commandFor(call: FailingCall) {
     case 'GenerateDataKeyWithoutPlaintext':
       return new GenerateDataKeyWithoutPlaintextCommand({ KeyId: call.key, KeySpec: 'AES_256', ...context });
     case 'CreateGrant':
+      // Only a dry run: showing the error must never create a grant (writes go through src/apply).
+      // A refused dry run answers with the same error as the real call.
       return new CreateGrantCommand({
+        DryRun: true,
         KeyId: call.key,
         GranteePrincipal: call.grant?.granteePrincipal ?? '',
         Operations: [...(call.grant?.operations ?? ['Decrypt'])] as never,

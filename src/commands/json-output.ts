@@ -4,6 +4,6 @@ import { toolVersion } from '../tool-version.js';
 
 export const jsonSchemaVersion = 1;
 
-export function jsonEnvelope<T extends Record<string, unknown>>(document: T): { schemaVersion: number; toolVersion: string } & T {
+export function jsonEnvelope<T extends object>(document: T): { schemaVersion: number; toolVersion: string } & T {
   return { schemaVersion: jsonSchemaVersion, toolVersion: toolVersion(), ...document };
 }

@@ -11,6 +11,7 @@ import { isKeyIdentifier, regionOfKeyArn } from '../engine/identifiers.js';
 import { UsageError } from '../usage-error.js';
 import { connectionFlags, connectionOptionsOf, type ConnectionOptions } from './check-args.js';
 import { CheckFailure, checkExitCodes } from './check-command.js';
+import { jsonEnvelope } from './json-output.js';
 import { openSession } from './run-diagnosis.js';
 
 export const preventUsage = `Usage: kms-doctor prevent --key KEY [--operation OP] [--log-group NAME]
@@ -102,7 +103,7 @@ export async function runPreventCommand(args: readonly string[]): Promise<number
       operation: findOperation(options.operation)!,
       ...(options.logGroup !== undefined ? { logGroup: options.logGroup } : {}),
     });
-    if (options.json) process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+    if (options.json) process.stdout.write(JSON.stringify(jsonEnvelope(plan), null, 2) + '\n');
     else process.stdout.write(preventionText(displaySafe(plan)));
     return 0;
   } finally {

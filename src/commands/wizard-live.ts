@@ -78,8 +78,8 @@ async function failingCallError(sandbox: TrainingSandbox): Promise<string | unde
   const session = await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env).catch(() => undefined);
   if (!session) return undefined;
   try {
-    const region = /^arn:aws[a-z-]*:kms:([^:]+):/.exec(sandbox.call.key)?.[1] ?? sandbox.region;
-    const outcome = await makeFailingCall(session, region, sandbox.call);
+    // The printed command runs in the profile's Region, whatever Region a key ARN names (wrong-region is exactly that).
+    const outcome = await makeFailingCall(session, sandbox.region, sandbox.call);
     return outcome.outcome === 'failed' ? outcome.cliText : undefined;
   } finally {
     session.destroy();

@@ -1,6 +1,7 @@
 // `kms-doctor fix` and `kms-doctor rollback` as processes, against the sandbox: every built-in scenario
 // fixed and proven with the aws CLI as the affected principal, backups for every write, nothing changed
 // without consent, all-or-nothing when a later step fails, and no secret anywhere.
+import { noFixWrites, whyNothingToApply } from '../helpers/fix-kinds.js';
 import { DeleteRolePolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -50,10 +51,10 @@ describe('kms-doctor fix --yes on the built-in scenarios', () => {
       expect(json.diagnosis.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
       // A cause whose fix is guidance (wait, another Region, an SCP only the organization can change…):
       // fix says so in one line, exits 3 and writes nothing; the apply part does not apply.
-      if (json.diagnosis.fixes?.length > 0 && json.diagnosis.fixes.every((fix: { blockedBy?: unknown }) => fix.blockedBy !== undefined)) {
+      if (noFixWrites(json.diagnosis.fixes)) {
         expect(result.exitCode).toBe(3);
         expect(sandbox.world.state.revision).toBe(revision);
-        ctx.skip(`${t.expectedCause}: the fix is guidance, nothing for fix to apply`);
+        ctx.skip(whyNothingToApply(t.expectedCause, json.diagnosis.fixes));
       }
       expect(result.stderr).toBe('');
       expect(json.apply.outcome).toBe('applied');

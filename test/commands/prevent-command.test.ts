@@ -127,7 +127,8 @@ describe('kms-doctor prevent', () => {
     const key = sandbox.world.state.training!.call.key;
     const alone = await prevent(sandbox, ['--key', key, '--json'], 'admin-b');
     expect(alone.exitCode).toBe(3);
-    expect(alone.stdout).toBe('');
+    // --json: the failure is the JSON error document on stdout too.
+    expect(JSON.parse(alone.stdout).error).toMatchObject({ code: 'could-not-determine' });
     expect(alone.stderr.trim().split('\n')).toHaveLength(1);
     expect(alone.stderr).toContain('(the key is in account 111122223333: give --key-profile with credentials there)');
 
@@ -135,7 +136,7 @@ describe('kms-doctor prevent', () => {
     expect(both.stderr).toBe('');
     expect(both.exitCode).toBe(0);
     const plan = JSON.parse(both.stdout);
-    expect(plan).toMatchObject({ keyArn: key, keyAccount: '111122223333', callerAccount: '444455556666' });
+    expect(plan).toMatchObject({ schemaVersion: 1, keyArn: key, keyAccount: '111122223333', callerAccount: '444455556666' });
     expect(plan.tagging.unknownTags).toBeUndefined();
     expect(plan.tagging.missing).toEqual(['Owner', 'Application', 'Environment']);
   });

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classifyCredentialError } from '../../src/aws/aws-errors.js';
 import { humanReport, checkJson, paint } from '../../src/commands/check-report.js';
 import { runDiagnosis } from '../../src/commands/run-diagnosis.js';
-import { userSession, trainingRequest } from '../aws/aws-test-helpers.js';
+import { principalArnOf, userSession, trainingRequest } from '../aws/aws-test-helpers.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let sandbox: TestSandbox | undefined;
@@ -38,10 +38,12 @@ describe('a throttled read', () => {
 
     const session = await userSession(sandbox, 'admin');
     try {
-      const result = await runDiagnosis(session, trainingRequest(sandbox));
-      const unverified = result.diagnosis.unverified;
-      const caller = unverified.find((u) => u.what === 'Who is calling');
-      const grants = unverified.find((u) => u.what.startsWith('Grants on the key'));
+      // The caller's identity, throttled: asked when no principal is named.
+      const asCaller = await runDiagnosis(session, trainingRequest(sandbox));
+      const caller = asCaller.diagnosis.unverified.find((u) => u.what === 'Who is calling');
+      // The grants, throttled: read (filtered by grantee) once the principal is known, so it is named here.
+      const result = await runDiagnosis(session, trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'AppRole') }));
+      const grants = result.diagnosis.unverified.find((u) => u.what.startsWith('Grants on the key'));
       for (const entry of [caller, grants]) {
         expect(entry?.why).toMatch(/failed \(throttled\)/);
         expect(entry?.howToVerify).toMatch(/throttled/);

@@ -102,7 +102,7 @@ describe('a Deny that guards an encryption context', () => {
   });
 
   it('offers the exception for this principal before narrowing the Deny for everyone, and each says what it lets in', async () => {
-    const { fixes } = await proposal(world());
+    const { fixes } = await proposal(world({ Department: 'Marketing' }));
     const [exception, narrowing] = fixes[0]!.alternatives!;
     expect(exception!.title).toMatch(/^Except arn:aws:iam::111122223333:role\/App from the Deny "RequireFinanceContext"/);
     // The exception lets App decrypt with any context: that is its blast radius, and nobody else gains.
@@ -111,7 +111,7 @@ describe('a Deny that guards an encryption context', () => {
     expect(narrowing!.title).toMatch(/^Narrow the Deny/);
     expect(narrowing!.newlyAllows!.map((n) => n.probe)).toEqual(expect.arrayContaining(['other-principal', 'other-encryption-context']));
     for (const alternative of [exception!, narrowing!]) {
-      expect((await evaluate(factsAfterFixes(world(), [alternative]))).verdict).toBe('allowed');
+      expect((await evaluate(factsAfterFixes(world({ Department: 'Marketing' }), [alternative]))).verdict).toBe('allowed');
     }
   });
 });
@@ -119,9 +119,12 @@ describe('a Deny that guards an encryption context', () => {
 describe('a data-perimeter Deny', () => {
   it('is answered first by calling from inside the perimeter, with the policy changes only as alternatives', async () => {
     const perimeter = { Sid: 'OnlyFromOurEndpoint', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-0abc' } } };
-    const facts = factsFor({ keyPolicy: policy(rootStatement, adminStatement, perimeter), policies: [inline('use', policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }))] });
+    const world = factsFor({ keyPolicy: policy(rootStatement, adminStatement, perimeter), policies: [inline('use', policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }))] });
+    // Nobody here knows the endpoint the call comes through: that is condition-unknown, never an explicit deny.
+    expect((await proposal(world)).diagnosis.causes.map((c) => c.code)).toEqual(['condition-unknown']);
+    // Known to come from elsewhere (--context aws:SourceVpce=…), the Deny refuses it; the fix must not weaken the perimeter by default.
+    const facts = { ...world, request: { ...world.request, givenContext: { 'aws:SourceVpce': 'vpce-0other' } } };
     const { diagnosis, fixes } = await proposal(facts);
-    // Today's diagnosis treats the unknown endpoint as absent (issue 8 item 2 is i8-layers'): the fix must still not weaken the perimeter by default.
     expect(diagnosis.causes.map((c) => c.code)).toEqual(['explicit-deny']);
     const lead = fixes[0]!;
     expect(lead.steps).toEqual([]);

@@ -73,9 +73,6 @@ describe('built-in scenarios', () => {
       'key-disabled',
       'key-pending-deletion',
       'ebs-grant-denied',
-      'boundary-leaves-out-kms',
-      'cross-account-caller-side',
-      'finance-export-context',
       'wrong-region',
       'key-usage-mismatch',
       'key-updating',
@@ -84,6 +81,9 @@ describe('built-in scenarios', () => {
       'source-ip-perimeter',
       'scp-allow-list',
       'rcp-tag-perimeter',
+      'boundary-leaves-out-kms',
+      'cross-account-caller-side',
+      'finance-export-context',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);

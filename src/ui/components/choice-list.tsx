@@ -22,9 +22,11 @@ export interface ChoiceListProps<Value> {
   readonly onChoose: (value: Value) => void;
   /** Items shown at once; the list scrolls around the focus. */
   readonly limit?: number;
+  /** Cut each label to one line (long lists on short terminals: a wrapped label would push rows off screen). */
+  readonly oneLineLabels?: boolean;
 }
 
-export function ChoiceList<Value>({ choices, onChoose, limit = choices.length }: ChoiceListProps<Value>) {
+export function ChoiceList<Value>({ choices, onChoose, limit = choices.length, oneLineLabels = false }: ChoiceListProps<Value>) {
   const theme = useTheme();
   const [focus, apply] = useImmediateReducer(focusReducer, 0);
   useInput((input, key) => {
@@ -45,7 +47,7 @@ export function ChoiceList<Value>({ choices, onChoose, limit = choices.length }:
         const focused = start + offset === focus;
         return (
           <Box key={String(choice.value)} flexDirection="column">
-            <Text bold={focused} color={focused ? theme.colourOf('accent') : undefined}>
+            <Text bold={focused} color={focused ? theme.colourOf('accent') : undefined} {...(oneLineLabels ? { wrap: 'truncate-end' as const } : {})}>
               {focused ? '❯ ' : '  '}
               {choice.label}
             </Text>

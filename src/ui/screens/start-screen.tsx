@@ -6,6 +6,7 @@ import type { StartMode } from '../../../machines/wizard-types.js';
 import { explainPastedError } from '../../engine/error-explanation.js';
 import { ChoiceList, type Choice } from '../components/choice-list.js';
 import { useTheme } from '../theme.js';
+import { useTerminalRows } from '../use-terminal-width.js';
 import { CloudTrailPicker } from './cloudtrail-picker.js';
 import { QuestionScreen } from './question-screen.js';
 import { ScenarioIntroScreen } from './scenario-intro-screen.js';
@@ -64,8 +65,12 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
   }
 }
 
+/** Lines the scenario menu needs besides its rows: header, title, the note, margins, the focused row's description, the more-markers and the keys. */
+const scenarioMenuChrome = 14;
+
 function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
   const theme = useTheme();
+  const rows = useTerminalRows();
   const done = new Set(context.doneScenarios ?? []);
   const choices = scenarios
     .filter((s) => s.name !== 'blank')
@@ -81,7 +86,12 @@ function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly sce
         <Text color={theme.colourOf('warn')}>No AWS credentials were found on this machine, so try a training scenario: it runs on an embedded sandbox, a local KMS, IAM and STS.</Text>
       )}
       <Box marginTop={1}>
-        <ChoiceList choices={choices} onChoose={(scenario) => send({ type: 'SCENARIO_CHOSEN', scenario })} />
+        <ChoiceList
+          choices={choices}
+          onChoose={(scenario) => send({ type: 'SCENARIO_CHOSEN', scenario })}
+          // More scenarios than the terminal has rows: the list scrolls (one line a label) so the title and keys stay on screen.
+          {...(rows !== undefined ? { limit: Math.max(3, rows - scenarioMenuChrome), oneLineLabels: true } : {})}
+        />
       </Box>
       {context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null}
       <Text dimColor>↑↓ choose · Enter open · Esc other ways to start · ? help · q quit</Text>
