@@ -121,7 +121,7 @@ describe('the built program in a real terminal', () => {
     top(await waitForScreen('small', 'Enter plan the fix'), 7);
     await keys('small', 'Enter');
     // The scroll indicator comes with the frame after the region has measured itself: wait for it.
-    const review = await waitForScreen('small', /nothing is written until you confirm[\s\S]*↓ \d+ more lines \(↑\/↓ to scroll\)[\s\S]*Enter confirm/);
+    const review = await waitForScreen('small', /↓ \d+ more lines \(↑\/↓ to scroll\)[\s\S]*nothing is written until you confirm[\s\S]*Enter confirm/);
     top(review, 8);
     expect(review).not.toContain('Rollback:');
     for (let i = 0; i < 60; i += 1) await keys('small', 'Down');
