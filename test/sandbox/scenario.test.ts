@@ -84,6 +84,9 @@ describe('built-in scenarios', () => {
       'source-ip-perimeter',
       'scp-allow-list',
       'rcp-tag-perimeter',
+      'grant-context-mismatch',
+      'contractor-guardrail',
+      'aws-managed-key-direct',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);
