@@ -40,7 +40,7 @@ async function kmsDoctor(target: TestSandbox, args: readonly string[]) {
 
 describe('printed aws commands run as printed', () => {
   for (const scenario of Object.keys(scenarioOperations)) {
-    it(`${scenario}: fix's restore commands undo it, check's fix commands redo it`, async () => {
+    it(`${scenario}: fix's restore commands undo it, check's fix commands redo it`, async (ctx) => {
       sandbox = await startTestSandbox(scenario);
       const args = scenarioArgs(sandbox, scenario);
       const home = tempDir('kms-doctor-home-');
@@ -48,6 +48,10 @@ describe('printed aws commands run as printed', () => {
 
       // 1. fix applies; the restore commands it prints put every target back.
       const fixed = await kmsDoctor(sandbox, ['fix', '--yes', '--json', '--backup-dir', tempDir('kms-doctor-backups-'), ...args]);
+      // A scenario whose fixes are all guidance (wait, another Region, a change to the call…) prints no
+      // command to run: fix writes nothing (fix-command.test.ts checks that).
+      const guidance = (fix: { blockedBy?: unknown; commands: unknown[] }) => fix.blockedBy !== undefined || fix.commands.length === 0;
+      if (fixed.json.diagnosis.fixes.length > 0 && fixed.json.diagnosis.fixes.every(guidance)) ctx.skip('the fix is guidance: no command to print');
       expect(fixed.json.apply.outcome).toBe('applied');
       const planCommands: string[] = fixed.json.plan.steps.map((step: { command: string }) => step.command);
       const restores: string[] = fixed.json.apply.steps.map((step: { restoreCommand: string }) => step.restoreCommand).reverse();
