@@ -7,7 +7,7 @@ import { App } from './ui/app.js';
 import { withFallbackSize } from './ui/use-terminal-width.js';
 import { exitCardLines } from './ui/exit-card.js';
 import { findCredentials } from './aws/credential-presence.js';
-import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
+import { connectionOptionsOf, parseFlags, parseGivenContext, unknownOperationMessage } from './commands/check-args.js';
 import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
 import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
 import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
@@ -53,7 +53,10 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     ...(values.error !== undefined ? { errorText: values.error } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
   };
-  const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
+  // --context is checked here, so a malformed one is a one-line usage error before the screen opens.
+  const givenContext = values.context ?? [];
+  parseGivenContext(givenContext);
+  const runtime = createWizardRuntime({ connection, env: streams.env, ...(givenContext.length > 0 ? { givenContext } : {}), ...runtimeOptions });
   let card: string[] = [];
   const instance = render(
     <App

@@ -285,7 +285,7 @@ function parseEncryptionContext(text: string): Record<string, string> {
 const conditionKeyPattern = /^[a-zA-Z0-9-]+:[a-zA-Z0-9_.:/@+=-]+$/;
 
 /** --context KEY=VALUE, repeated: the values of condition keys that kms-doctor cannot read. */
-function parseGivenContext(entries: readonly string[]): Record<string, string> {
+export function parseGivenContext(entries: readonly string[]): Record<string, string> {
   const context: Record<string, string> = {};
   for (const entry of entries) {
     const at = entry.indexOf('=');

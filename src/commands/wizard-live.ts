@@ -36,6 +36,8 @@ export interface WizardRuntimeOptions {
   readonly verification?: { readonly attempts: number; readonly intervalMs: number };
   /** Starts a training scenario's sandbox (tests wrap it to reach the sandbox). */
   readonly startTraining?: (scenario: string) => Promise<TrainingSandbox>;
+  /** `--context KEY=VALUE` values, as check takes them: condition keys kms-doctor cannot read. */
+  readonly givenContext?: readonly string[];
 }
 
 /** The sandbox answers at once: a short wait is plenty. */
@@ -116,6 +118,7 @@ async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, act
 
 export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
   const env = options.env ?? process.env;
+  const givenContext = options.givenContext ?? [];
   let real: Promise<Connection> | undefined;
   let training: Training | undefined;
   /** The connection and request of the run in progress, and its facts (read once, shared by the steps). */
@@ -206,6 +209,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(used.operation !== undefined ? { operation: used.operation } : {}),
         ...(used.principal ? { principal: used.principal } : {}),
         ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
+        ...(givenContext.length > 0 ? { context: [...givenContext] } : {}),
       });
       // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
       const request = { ...diagnosisRequest(options, connection.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };

@@ -396,7 +396,12 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   if (notFound) direct.push(notFound);
   const managed = awsManagedCrossAccountCause(scope) ?? awsManagedCrossAccountFromAlias(scope);
   if (managed) direct.push(managed);
-  const directUse = awsManagedDirectUseCause(scope);
+  // A grant naming the principal allows its operations whatever the key policy says, so an AWS managed
+  // key used directly is refused only for the actions no such grant allows.
+  const directUse = awsManagedDirectUseCause(scope, (action) => {
+    const grantList = known(facts.grants);
+    return subject !== undefined && grantList !== undefined && allowingGrant(scope, subject, action, grantList) !== undefined;
+  });
   if (directUse) direct.push(directUse);
   const usage = keyUsageCause(scope);
   if (usage) direct.push(usage);

@@ -223,12 +223,12 @@ const awsManagedAlias = /^alias\/aws\//;
  * through the service (kms:ViaService), so a direct call is refused, and the policy cannot be changed.
  * Recognised from DescribeKey's KeyManager, else from the alias (alias/aws/…).
  */
-export function awsManagedDirectUseCause(scope: Scope): Cause | undefined {
+export function awsManagedDirectUseCause(scope: Scope, grantAllows: (action: string) => boolean = () => false): Cause | undefined {
   const { key, reference, subject } = scope;
   const managed = key?.manager === 'AWS' || (key === undefined && reference.aliasName !== undefined && awsManagedAlias.test(reference.aliasName));
   if (!managed || scope.viaService !== undefined) return undefined;
   if (key && subject && key.accountId !== subject.accountId) return undefined; // aws-managed-key-cross-account says more
-  const cryptographic = scope.actions.filter((a) => usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant');
+  const cryptographic = scope.actions.filter((a) => (usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant') && !grantAllows(a));
   if (cryptographic.length === 0) return undefined;
   return {
     code: 'aws-managed-key-direct-use',

@@ -51,6 +51,9 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'source-ip-perimeter': 'Encrypt',
   'scp-allow-list': 'GenerateDataKey',
   'rcp-tag-perimeter': 'Encrypt',
+  'grant-context-mismatch': 'GenerateDataKey',
+  'contractor-guardrail': 'Decrypt',
+  'aws-managed-key-direct': 'Encrypt',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */

@@ -136,4 +136,44 @@ describe('built-in scenarios with the aws CLI', () => {
     const direct = await runTrainingCall(sandbox!, directCall, role);
     expect(direct.stderr).toContain('An error occurred (AccessDeniedException) when calling the CreateGrant operation');
   });
+  it('contractor-guardrail: detaching the guardrail Deny from report-builder fixes Decrypt; the contractor stays denied', async () => {
+    await provesFix('contractor-guardrail', /with an explicit deny in an identity-based policy/, async () => {
+      ok(await asAdmin(['iam', 'detach-user-policy', '--user-name', 'report-builder', '--policy-arn', 'arn:aws:iam::111122223333:policy/ContractorGuardrail']));
+    });
+  });
+
+  it('grant-context-mismatch: a grant for the new context fixes GenerateDataKey; the old grant still refuses other contexts', async () => {
+    await provesFix('grant-context-mismatch', /because no identity-based policy allows the kms:GenerateDataKey action/, async () => {
+      ok(await asAdmin([
+        'kms', 'create-grant', '--key-id', keyArnOf('alias/ledger-archive'),
+        '--grantee-principal', 'arn:aws:iam::111122223333:user/ledger-worker',
+        '--operations', 'GenerateDataKey', 'Decrypt',
+        '--constraints', JSON.stringify({ EncryptionContextEquals: { ledger: 'fy2026' } }),
+      ]));
+    });
+    // The grants stay constrained: any other context is still refused.
+    const t = training();
+    const worker = await cliIdentity(sandbox!, sandbox!.world.state, t.principal);
+    const other = await runTrainingCall(sandbox!, { ...t.call, encryptionContext: { ledger: 'fy2027' } }, worker);
+    expect(other.stderr).toContain('An error occurred (AccessDeniedException)');
+  });
+
+  it('aws-managed-key-direct: the AWS managed key refuses direct use and a new key policy; through S3 the same call works, not for the intern', async () => {
+    sandbox = await startTestSandbox('aws-managed-key-direct');
+    const t = training();
+    const script = await cliIdentity(sandbox, sandbox.world.state, t.principal);
+    const direct = await runTrainingCall(sandbox, t.call, script);
+    expect(direct.stderr).toContain('An error occurred (AccessDeniedException)');
+    expect(direct.stderr).toMatch(/because no resource-based policy allows the kms:Encrypt action/);
+    // Nobody can change an AWS managed key's policy, not even the account's administrator.
+    const keyArn = keyArnOf('alias/aws/s3');
+    const policy = JSON.parse(ok(await asAdmin(['kms', 'get-key-policy', '--key-id', keyArn, '--policy-name', 'default'])).json.Policy);
+    const put = await asAdmin(['kms', 'put-key-policy', '--key-id', keyArn, '--policy-name', 'default', '--policy', JSON.stringify(policy)]);
+    expect(put.exitCode).not.toBe(0);
+    // Through S3, as the buckets use it, the same call succeeds; the intern's IAM Deny still refuses it.
+    const throughS3 = { ...t.call, viaService: 's3.us-east-1.amazonaws.com' };
+    ok(await runTrainingCall(sandbox, throughS3, script));
+    const intern = await runTrainingCall(sandbox, throughS3, await cliIdentity(sandbox, sandbox.world.state, t.unrelatedPrincipal!));
+    expect(intern.stderr).toContain('An error occurred (AccessDeniedException)');
+  });
 });

@@ -73,6 +73,9 @@ describe('built-in scenarios', () => {
       'key-disabled',
       'key-pending-deletion',
       'ebs-grant-denied',
+      'boundary-leaves-out-kms',
+      'cross-account-caller-side',
+      'finance-export-context',
       'wrong-region',
       'key-usage-mismatch',
       'key-updating',
@@ -81,9 +84,9 @@ describe('built-in scenarios', () => {
       'source-ip-perimeter',
       'scp-allow-list',
       'rcp-tag-perimeter',
-      'boundary-leaves-out-kms',
-      'cross-account-caller-side',
-      'finance-export-context',
+      'grant-context-mismatch',
+      'contractor-guardrail',
+      'aws-managed-key-direct',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);

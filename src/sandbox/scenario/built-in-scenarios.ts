@@ -20,6 +20,9 @@ const builtInOrder = [
   'key-disabled',
   'key-pending-deletion',
   'ebs-grant-denied',
+  'boundary-leaves-out-kms',
+  'cross-account-caller-side',
+  'finance-export-context',
   // Issue 8's cause families: the request, the organization, conditions.
   'wrong-region',
   'key-usage-mismatch',
@@ -29,6 +32,9 @@ const builtInOrder = [
   'source-ip-perimeter',
   'scp-allow-list',
   'rcp-tag-perimeter',
+  'grant-context-mismatch',
+  'contractor-guardrail',
+  'aws-managed-key-direct',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */
