@@ -12,7 +12,9 @@ import type { InkHarness } from './ink-helpers.js';
 async function walkToUndetermined(harness: InkHarness): Promise<string> {
   for (let step = 1, presses = 0; step < 7 && presses < 6; presses += 1) {
     await press(harness, keys.enter);
-    const frame = await waitForFrame(harness, new RegExp(`step [${step + 1}-7]/8[\\s\\S]*q quit`));
+    // Wait for the step's data (its "See it yourself" command, or the verdict), not just its frame: an Enter
+    // pressed while a step is still loading is not a CONTINUE.
+    const frame = await waitForFrame(harness, new RegExp(`step [${step + 1}-7]/8[\\s\\S]*(See it yourself|condition-unknown)`));
     step = Number(/step (\d)\/8/.exec(frame)?.[1] ?? 7);
   }
   return waitForFrame(harness, /step 7\/8[\s\S]*condition-unknown/);
