@@ -49,4 +49,32 @@ describe('terminal edges', () => {
     await press(harness, keys.enter);
     expect(submitted).toBe('alias/new');
   });
+
+  it('chooses the nth item shown with the number keys, counted from the top of a scrolled list', async () => {
+    let chosen: string | undefined;
+    const choices = Array.from({ length: 20 }, (_, index) => ({ value: `item-${index + 1}`, label: `item-${index + 1}` }));
+    const harness = renderInk(<ChoiceList choices={choices} limit={5} onChoose={(value) => (chosen = value)} />);
+    await waitForFrame(harness, '❯ item-1');
+    await press(harness, '3');
+    expect(chosen).toBe('item-3');
+    chosen = undefined;
+    await press(harness, '9'); // only five rows are shown: nothing to choose
+    expect(chosen).toBeUndefined();
+    await press(harness, keys.down, keys.down, keys.down, keys.down, keys.down); // focus item-6, rows item-4..item-8
+    await waitForFrame(harness, '❯ item-6');
+    await press(harness, '1');
+    expect(chosen).toBe('item-4');
+  });
+
+  it('deletes forward with Delete and backwards with Backspace', async () => {
+    let submitted: string | undefined;
+    const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />);
+    await press(harness, 'alias/orders');
+    await press(harness, '\u001b[H', '\u001b[3~', '\u001b[3~'); // Home, Delete twice
+    await press(harness, keys.enter);
+    expect(submitted).toBe('ias/orders');
+    await press(harness, '\u001b[F', keys.backspace, '\u001b[3~'); // End, Backspace, Delete at the end does nothing
+    await press(harness, keys.enter);
+    expect(submitted).toBe('ias/order');
+  });
 });

@@ -1,5 +1,5 @@
-// A list to choose from with ↑ ↓ (or k j) and Enter, showing the focused item's description under it. Its focus
-// is a reducer applied at once: "↓ ↓ Enter" arriving together chooses the third item, as typed.
+// A list to choose from with ↑ ↓ (or k j) and Enter, or a number key 1-9 for the nth item shown, showing the
+// focused item's description under it. Its focus is a reducer applied at once: "↓ ↓ Enter" arriving together chooses the third item, as typed.
 import { Box, Text, useInput } from 'ink';
 import { useTheme } from '../theme.js';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
@@ -17,6 +17,9 @@ export function focusReducer(focus: number, action: ListAction): number {
   return Math.min(action.count - 1, Math.max(0, focus + action.by));
 }
 
+/** The index of the first item shown: the list scrolls to keep the focus near the middle. */
+const firstShown = (focus: number, limit: number, count: number): number => Math.min(Math.max(0, focus - Math.floor(limit / 2)), Math.max(0, count - limit));
+
 export interface ChoiceListProps<Value> {
   readonly choices: readonly Choice<Value>[];
   readonly onChoose: (value: Value) => void;
@@ -31,12 +34,18 @@ export function ChoiceList<Value>({ choices, onChoose, limit = choices.length }:
     // j/k as in less and vim: a list has no text to type, so the letters are free.
     const up = key.upArrow || input === 'k';
     if (up || key.downArrow || input === 'j') apply({ type: 'move', by: up ? -1 : 1, count: choices.length });
+    else if (/^[1-9]$/.test(input)) {
+      // The nth row on screen, counted from the top of what is shown (the list may be scrolled).
+      const focus = apply({ type: 'move', by: 0, count: choices.length });
+      const chosen = choices[firstShown(focus, limit, choices.length) + Number(input) - 1];
+      if (chosen && Number(input) <= limit) onChoose(chosen.value);
+    }
     else if (key.return) {
       const chosen = choices[apply({ type: 'move', by: 0, count: choices.length })];
       if (chosen) onChoose(chosen.value);
     }
   });
-  const start = Math.min(Math.max(0, focus - Math.floor(limit / 2)), Math.max(0, choices.length - limit));
+  const start = firstShown(focus, limit, choices.length);
   const visible = choices.slice(start, start + limit);
   return (
     <Box flexDirection="column">

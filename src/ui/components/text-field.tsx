@@ -1,7 +1,8 @@
 // A one-line text field: typing, pasting (newlines inside a paste become spaces; one at the end
-// submits), ← → to move, Home/End and Ctrl-A/E, backspace, Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
+// submits), ← → to move, Home/End and Ctrl-A/E, Backspace, Delete (forward), Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
 // Enter submits exactly what was pasted.
-import { Text, useInput } from 'ink';
+import { Text, useInput, useStdin } from 'ink';
+import { useEffect } from 'react';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
 
 interface FieldState {
@@ -12,6 +13,8 @@ interface FieldState {
 type FieldAction =
   | { type: 'insert'; text: string }
   | { type: 'delete-back' }
+  /** The Delete key: the character under the cursor. */
+  | { type: 'delete-forward' }
   | { type: 'move'; by: number }
   | { type: 'home' }
   | { type: 'end' }
@@ -26,6 +29,8 @@ export function fieldReducer(state: FieldState, action: FieldAction): FieldState
       return { value: state.value.slice(0, state.cursor) + action.text + state.value.slice(state.cursor), cursor: state.cursor + action.text.length };
     case 'delete-back':
       return state.cursor === 0 ? state : { value: state.value.slice(0, state.cursor - 1) + state.value.slice(state.cursor), cursor: state.cursor - 1 };
+    case 'delete-forward':
+      return state.cursor === state.value.length ? state : { ...state, value: state.value.slice(0, state.cursor) + state.value.slice(state.cursor + 1) };
     case 'move':
       return { ...state, cursor: Math.min(state.value.length, Math.max(0, state.cursor + action.by)) };
     case 'home':
@@ -41,6 +46,9 @@ export function fieldReducer(state: FieldState, action: FieldAction): FieldState
   }
 }
 
+/** What the Delete key sends (VT220 "Remove"), as xterm and every common terminal do. */
+const DELETE = '\u001b[3~';
+
 export interface TextFieldProps {
   readonly defaultValue?: string;
   /** Shown dimmed while the field is empty. */
@@ -50,9 +58,20 @@ export interface TextFieldProps {
 
 export function TextField({ defaultValue = '', placeholder = '', onSubmit }: TextFieldProps) {
   const [state, apply] = useImmediateReducer(fieldReducer, { value: defaultValue, cursor: defaultValue.length });
+  // Ink reports Backspace (0x7f, 0x08) and Delete (ESC [3~) alike, as key.delete or key.backspace, with no
+  // text: only the raw key tells them apart, so they are read from the key events Ink splits stdin into.
+  const { internal_eventEmitter: keyEvents } = useStdin();
+  useEffect(() => {
+    const onKey = (raw: string) => {
+      if (raw === DELETE) apply({ type: 'delete-forward' });
+      else if (raw === '\u007f' || raw === '\b') apply({ type: 'delete-back' });
+    };
+    keyEvents?.on('input', onKey);
+    return () => void keyEvents?.removeListener('input', onKey);
+  }, [keyEvents, apply]);
   useInput((input, key) => {
     if (key.return) return onSubmit(apply({ type: 'move', by: 0 }).value);
-    if (key.backspace || key.delete) return void apply({ type: 'delete-back' });
+    if (key.backspace || key.delete) return; // read raw above
     if (key.leftArrow || key.rightArrow) return void apply({ type: 'move', by: key.leftArrow ? -1 : 1 });
     // The readline keys every shell has: Home/End, Ctrl-A/E, Ctrl-U, Ctrl-W.
     if (key.home || (key.ctrl && input === 'a')) return void apply({ type: 'home' });
