@@ -14,6 +14,7 @@ import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
 import { findOperation } from './engine/operations.js';
 import { UsageError } from './usage-error.js';
 import { wizardUsage } from './wizard-usage.js';
+import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE } from './ui/bracketed-paste.js';
 import type { StartAnswers } from '../machines/wizard-types.js';
 
 export interface WizardStreams {
@@ -55,6 +56,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   };
   const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
   let card: string[] = [];
+  streams.stdout.write(ENABLE_BRACKETED_PASTE);
   const instance = render(
     <App
       logic={runtime.machine}
@@ -87,6 +89,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   try {
     await instance.waitUntilExit();
   } finally {
+    streams.stdout.write(DISABLE_BRACKETED_PASTE);
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onHup);
     process.off('SIGINT', onInt);

@@ -77,4 +77,15 @@ describe('terminal edges', () => {
     await press(harness, keys.enter);
     expect(submitted).toBe('ias/order');
   });
+
+  it('keeps a bracketed paste in the field, newlines as spaces, even split across reads', async () => {
+    let submitted: string | undefined;
+    const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />);
+    // Three reads: a newline at the end of the first, a lone Enter in the second.
+    await press(harness, '\u001b[200~first line\n', '\r', 'second\nline\u001b[201~');
+    await waitForFrame(harness, 'first line  second line');
+    expect(submitted).toBeUndefined();
+    await press(harness, keys.enter);
+    expect(submitted).toBe('first line  second line');
+  });
 });

@@ -2,7 +2,8 @@
 // submits), ← → to move, Home/End and Ctrl-A/E, Backspace, Delete (forward), Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
 // Enter submits exactly what was pasted.
 import { Text, useInput, useStdin } from 'ink';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { PasteTracker, isPasteMarker } from '../bracketed-paste.js';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
 
 interface FieldState {
@@ -60,16 +61,22 @@ export function TextField({ defaultValue = '', placeholder = '', onSubmit }: Tex
   const [state, apply] = useImmediateReducer(fieldReducer, { value: defaultValue, cursor: defaultValue.length });
   // Ink reports Backspace (0x7f, 0x08) and Delete (ESC [3~) alike, as key.delete or key.backspace, with no
   // text: only the raw key tells them apart, so they are read from the key events Ink splits stdin into.
+  // The same raw events say whether a key is inside a bracketed paste: its newlines are text then.
+  const paste = useRef(new PasteTracker()).current;
   const { internal_eventEmitter: keyEvents } = useStdin();
   useEffect(() => {
     const onKey = (raw: string) => {
+      if (paste.see(raw)) return;
       if (raw === DELETE) apply({ type: 'delete-forward' });
       else if (raw === '\u007f' || raw === '\b') apply({ type: 'delete-back' });
     };
     keyEvents?.on('input', onKey);
     return () => void keyEvents?.removeListener('input', onKey);
-  }, [keyEvents, apply]);
+  }, [keyEvents, apply, paste]);
   useInput((input, key) => {
+    // The markers reach useInput as text without their ESC: they are not part of what was pasted.
+    if (isPasteMarker(input)) return;
+    if (key.return && paste.pasting) return void apply({ type: 'insert', text: ' ' });
     if (key.return) return onSubmit(apply({ type: 'move', by: 0 }).value);
     if (key.backspace || key.delete) return; // read raw above
     if (key.leftArrow || key.rightArrow) return void apply({ type: 'move', by: key.leftArrow ? -1 : 1 });
@@ -79,9 +86,9 @@ export function TextField({ defaultValue = '', placeholder = '', onSubmit }: Tex
     if (key.ctrl && input === 'u') return void apply({ type: 'delete-to-start' });
     if (key.ctrl && input === 'w') return void apply({ type: 'delete-word-back' });
     if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || input === '') return;
-    const submits = /[\r\n]$/.test(input);
+    const submits = !paste.pasting && /[\r\n]$/.test(input);
     // eslint-disable-next-line no-control-regex
-    const text = input.replace(/[\r\n]+$/, '').replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+    const text = (paste.pasting ? input : input.replace(/[\r\n]+$/, '')).replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
     const next = text === '' ? undefined : apply({ type: 'insert', text });
     if (submits) onSubmit((next ?? apply({ type: 'move', by: 0 })).value);
   });
