@@ -80,12 +80,23 @@ describe('terminal edges', () => {
 
   it('keeps a bracketed paste in the field, newlines as spaces, even split across reads', async () => {
     let submitted: string | undefined;
-    const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />);
+    const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />, { bracketedPaste: true });
     // Three reads: a newline at the end of the first, a lone Enter in the second.
     await press(harness, '\u001b[200~first line\n', '\r', 'second\nline\u001b[201~');
     await waitForFrame(harness, 'first line  second line');
     expect(submitted).toBeUndefined();
     await press(harness, keys.enter);
     expect(submitted).toBe('first line  second line');
+  });
+
+  it('keeps a paste whose start marker is cut across two reads, with an ESC inside it, as text', async () => {
+    let submitted: string | undefined;
+    const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />, { bracketedPaste: true });
+    await press(harness, 'x', '\u001b[20', '0~pasted\r\nwith \u001b[1m an ESC\r\n\u001b[201~');
+    await waitForFrame(harness, 'xpasted with [1m an ESC');
+    expect(harness.lastFrame()).not.toContain('0~');
+    expect(submitted).toBeUndefined();
+    await press(harness, keys.escape, keys.enter); // a real Esc after the paste is still a key (the field ignores it)
+    expect(submitted).toBe('xpasted with [1m an ESC ');
   });
 });

@@ -1,9 +1,9 @@
-// A one-line text field: typing, pasting (newlines inside a paste become spaces; one at the end
-// submits), ← → to move, Home/End and Ctrl-A/E, Backspace, Delete (forward), Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
+// A one-line text field: typing, pasting (a bracketed paste is text, its line breaks become spaces; an
+// unbracketed one is keys, so a newline at its end submits), ← → to move, Home/End and Ctrl-A/E, Backspace, Delete (forward), Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
 // Enter submits exactly what was pasted.
 import { Text, useInput, useStdin } from 'ink';
-import { useEffect, useRef } from 'react';
-import { PasteTracker, isPasteMarker } from '../bracketed-paste.js';
+import { useContext, useEffect } from 'react';
+import { PasteContext } from '../bracketed-paste.js';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
 
 interface FieldState {
@@ -47,6 +47,10 @@ export function fieldReducer(state: FieldState, action: FieldAction): FieldState
   }
 }
 
+/** Line breaks as spaces, control characters (an ESC inside a paste too) dropped: the field is one line. */
+// eslint-disable-next-line no-control-regex
+const asOneLine = (text: string): string => text.replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+
 /** What the Delete key sends (VT220 "Remove"), as xterm and every common terminal do. */
 const DELETE = '\u001b[3~';
 
@@ -61,22 +65,19 @@ export function TextField({ defaultValue = '', placeholder = '', onSubmit }: Tex
   const [state, apply] = useImmediateReducer(fieldReducer, { value: defaultValue, cursor: defaultValue.length });
   // Ink reports Backspace (0x7f, 0x08) and Delete (ESC [3~) alike, as key.delete or key.backspace, with no
   // text: only the raw key tells them apart, so they are read from the key events Ink splits stdin into.
-  // The same raw events say whether a key is inside a bracketed paste: its newlines are text then.
-  const paste = useRef(new PasteTracker()).current;
   const { internal_eventEmitter: keyEvents } = useStdin();
   useEffect(() => {
     const onKey = (raw: string) => {
-      if (paste.see(raw)) return;
       if (raw === DELETE) apply({ type: 'delete-forward' });
       else if (raw === '\u007f' || raw === '\b') apply({ type: 'delete-back' });
     };
     keyEvents?.on('input', onKey);
     return () => void keyEvents?.removeListener('input', onKey);
-  }, [keyEvents, apply, paste]);
+  }, [keyEvents, apply]);
+  // A bracketed paste arrives whole, outside the key events (PasteAwareStdin): its line breaks are text.
+  const pastes = useContext(PasteContext);
+  useEffect(() => pastes?.onPaste((text) => void apply({ type: 'insert', text: asOneLine(text) })), [pastes, apply]);
   useInput((input, key) => {
-    // The markers reach useInput as text without their ESC: they are not part of what was pasted.
-    if (isPasteMarker(input)) return;
-    if (key.return && paste.pasting) return void apply({ type: 'insert', text: ' ' });
     if (key.return) return onSubmit(apply({ type: 'move', by: 0 }).value);
     if (key.backspace || key.delete) return; // read raw above
     if (key.leftArrow || key.rightArrow) return void apply({ type: 'move', by: key.leftArrow ? -1 : 1 });
@@ -86,9 +87,9 @@ export function TextField({ defaultValue = '', placeholder = '', onSubmit }: Tex
     if (key.ctrl && input === 'u') return void apply({ type: 'delete-to-start' });
     if (key.ctrl && input === 'w') return void apply({ type: 'delete-word-back' });
     if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || input === '') return;
-    const submits = !paste.pasting && /[\r\n]$/.test(input);
-    // eslint-disable-next-line no-control-regex
-    const text = (paste.pasting ? input : input.replace(/[\r\n]+$/, '')).replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+    // Without bracketed paste (a terminal that ignores mode 2004), a paste is typed keys: a newline at its end submits.
+    const submits = /[\r\n]$/.test(input);
+    const text = asOneLine(input.replace(/[\r\n]+$/, ''));
     const next = text === '' ? undefined : apply({ type: 'insert', text });
     if (submits) onSubmit((next ?? apply({ type: 'move', by: 0 })).value);
   });
