@@ -2,7 +2,8 @@
 // in as a prop (`logic`), with the live actors from the CLI or fixtures from a test.
 import { useActor } from '@xstate/react';
 import { Box, Text } from 'ink';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
+import { ListKeysContext, type ListKeys } from './components/choice-list.js';
 import type { DiagnosisContext, diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { displaySafe } from '../engine/display-text.js';
 import { Header } from './components/header.js';
@@ -46,7 +47,8 @@ export interface AppProps {
 export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   const [snapshot, , actor] = useActor(logic, { input });
   const [view, applyView, viewNow] = useImmediateReducer(viewReducer, initialView);
-  useWizardKeys(actor, viewNow, applyView, onExit);
+  const listKeys = useRef<ListKeys>({}).current;
+  useWizardKeys(actor, viewNow, applyView, onExit, listKeys);
   // A list or text field answers after the key has gone round every handler, so the wizard's own
   // handler judges that key by the screen it was pressed on (Enter on a question must not also
   // continue past the next screen).
@@ -68,24 +70,26 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   );
   return (
     <ThemeProvider theme={themeFor(colour)}>
-      <ScrollContext.Provider value={scroll}>
-        <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
-          <Box flexDirection="column" flexShrink={0}>
-            <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
-            {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
-              <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
+      <ListKeysContext.Provider value={listKeys}>
+        <ScrollContext.Provider value={scroll}>
+          <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
+            <Box flexDirection="column" flexShrink={0}>
+              <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
+              {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
+                <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
+              ) : null}
+            </Box>
+            <Box flexDirection="column" flexShrink={1} overflowY="hidden">
+              {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+            </Box>
+            {view.overlay === 'quit' ? (
+              <Box flexDirection="column" flexShrink={0}>
+                <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
+              </Box>
             ) : null}
           </Box>
-          <Box flexDirection="column" flexShrink={1} overflowY="hidden">
-            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
-          </Box>
-          {view.overlay === 'quit' ? (
-            <Box flexDirection="column" flexShrink={0}>
-              <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
-            </Box>
-          ) : null}
-        </Box>
-      </ScrollContext.Provider>
+        </ScrollContext.Provider>
+      </ListKeysContext.Provider>
     </ThemeProvider>
   );
 }

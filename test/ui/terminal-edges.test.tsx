@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChoiceList } from '../../src/ui/components/choice-list.js';
 import { TextField } from '../../src/ui/components/text-field.js';
 import { withFallbackSize } from '../../src/ui/use-terminal-width.js';
-import { cleanupInk, keys, press, renderInk, waitForFrame } from './ink-helpers.js';
+import { cleanupInk, keys, press, renderInk, waitForFrame, waitForFrameWithout } from './ink-helpers.js';
 
 afterEach(() => cleanupInk());
 
@@ -64,6 +64,38 @@ describe('terminal edges', () => {
     await waitForFrame(harness, '❯ item-6');
     await press(harness, '1');
     expect(chosen).toBe('item-4');
+  });
+
+  it('filters a list as letters are typed: Backspace edits the filter, Esc clears it, j and k are text while filtering', async () => {
+    let chosen: string | undefined;
+    const labels = ['S3 read: s3:GetObject', 'S3 write: s3:PutObject', 'KMS: Decrypt', 'KMS: Encrypt', 'KMS: ReEncrypt', 'KMS: GenerateDataKey', 'KMS: GetKeyPolicy'];
+    const harness = renderInk(<ChoiceList choices={labels.map((label) => ({ value: label, label }))} limit={5} onChoose={(value) => (chosen = value)} />);
+    await waitForFrame(harness, '❯ S3 read');
+    await press(harness, 'E', 'n', 'c');
+    const filtered = await waitForFrame(harness, 'Filter: Enc');
+    expect(filtered).toContain('2 of 7');
+    expect(filtered).toContain('❯ KMS: Encrypt');
+    expect(filtered).toContain('KMS: ReEncrypt');
+    expect(filtered).not.toContain('Decrypt');
+    await press(harness, keys.down, keys.enter);
+    expect(chosen).toBe('KMS: ReEncrypt');
+    await press(harness, keys.backspace); // "En": GenerateDataKey matches too
+    const edited = await waitForFrame(harness, '3 of 7');
+    expect(edited).toContain('GenerateDataKey');
+    await press(harness, keys.escape);
+    const cleared = await waitForFrameWithout(harness, 'Filter:');
+    expect(cleared).toContain('❯ S3 read');
+    await press(harness, 'j'); // no filter: j moves
+    await waitForFrame(harness, '❯ S3 write');
+    await press(harness, '/', 'k', 'j'); // '/' starts a filter: j and k are its text
+    await waitForFrame(harness, 'nothing matches');
+    await press(harness, keys.backspace, 'm', 's', '3'); // digits are text while filtering
+    await waitForFrame(harness, 'Filter: kms3');
+    await press(harness, keys.backspace);
+    const kms = await waitForFrame(harness, '5 of 7');
+    expect(kms).toContain('❯ KMS: Decrypt');
+    await press(harness, keys.enter);
+    expect(chosen).toBe('KMS: Decrypt');
   });
 
   it('deletes forward with Delete and backwards with Backspace', async () => {
