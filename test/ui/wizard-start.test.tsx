@@ -30,7 +30,7 @@ describe('starting from a pasted error', () => {
     });
     await waitForFrame(harness, 'How do you want to start?');
     await press(harness, keys.enter);
-    await waitForFrame(harness, 'Paste the error message');
+    await waitForFrame(harness, 'As the AWS CLI, an SDK or a service printed it');
     // The terminal wraps the paste in ESC[200~ … ESC[201~; the first read ends inside the start marker, the
     // second on the line break (and holds an ESC, which must not go back).
     await press(harness, '\u001b[20');

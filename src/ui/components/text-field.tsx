@@ -2,7 +2,7 @@
 // unbracketed one is keys, so a newline at its end submits), ← → to move, Home/End and Ctrl-A/E, Backspace, Delete (forward), Ctrl-U and Ctrl-W. Its state is a reducer applied at once, so a paste that ends in
 // Enter submits exactly what was pasted.
 import { Text, useInput, useStdin } from 'ink';
-import { useContext, useEffect } from 'react';
+import { useContext, useEffect, useLayoutEffect } from 'react';
 import { PasteContext } from '../bracketed-paste.js';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
 
@@ -75,8 +75,10 @@ export function TextField({ defaultValue = '', placeholder = '', onSubmit }: Tex
     return () => void keyEvents?.removeListener('input', onKey);
   }, [keyEvents, apply]);
   // A bracketed paste arrives whole, outside the key events (PasteAwareStdin): its line breaks are text.
+  // Subscribed in the commit that shows the field (a layout effect), so a paste made as soon as the field
+  // is on screen is not lost to a listener that a passive effect would add later.
   const pastes = useContext(PasteContext);
-  useEffect(() => pastes?.onPaste((text) => void apply({ type: 'insert', text: asOneLine(text) })), [pastes, apply]);
+  useLayoutEffect(() => pastes?.onPaste((text) => void apply({ type: 'insert', text: asOneLine(text) })), [pastes, apply]);
   useInput((input, key) => {
     if (key.return) return onSubmit(apply({ type: 'move', by: 0 }).value);
     if (key.backspace || key.delete) return; // read raw above
