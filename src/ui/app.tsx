@@ -47,6 +47,7 @@ export interface AppProps {
 export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   const [snapshot, , actor] = useActor(logic, { input });
   const [view, applyView, viewNow] = useImmediateReducer(viewReducer, initialView);
+  // The list on screen shares the keys with the wizard's handler (a filter being typed has them first).
   const listKeys = useRef<ListKeys>({}).current;
   useWizardKeys(actor, viewNow, applyView, onExit, listKeys);
   // A list or text field answers after the key has gone round every handler, so the wizard's own
@@ -68,30 +69,29 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
     () => ({ offset, report: (room, page) => void applyView({ type: 'scroll-room', screen: scrollKey, room, page }) }),
     [offset, scrollKey, applyView],
   );
-  return (
+  const tree = (
     <ThemeProvider theme={themeFor(colour)}>
-      <ListKeysContext.Provider value={listKeys}>
-        <ScrollContext.Provider value={scroll}>
-          <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
-            <Box flexDirection="column" flexShrink={0}>
-              <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
-              {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
-                <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
-              ) : null}
-            </Box>
-            <Box flexDirection="column" flexShrink={1} overflowY="hidden">
-              {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
-            </Box>
-            {view.overlay === 'quit' ? (
-              <Box flexDirection="column" flexShrink={0}>
-                <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
-              </Box>
+      <ScrollContext.Provider value={scroll}>
+        <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
+          <Box flexDirection="column" flexShrink={0}>
+            <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
+            {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
+              <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
             ) : null}
           </Box>
-        </ScrollContext.Provider>
-      </ListKeysContext.Provider>
+          <Box flexDirection="column" flexShrink={1} overflowY="hidden">
+            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+          </Box>
+          {view.overlay === 'quit' ? (
+            <Box flexDirection="column" flexShrink={0}>
+              <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
+            </Box>
+          ) : null}
+        </Box>
+      </ScrollContext.Provider>
     </ThemeProvider>
   );
+  return <ListKeysContext.Provider value={listKeys}>{tree}</ListKeysContext.Provider>;
 }
 
 function ScreenView(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[]; readonly quitHeld: boolean }) {
