@@ -98,6 +98,19 @@ describe('terminal edges', () => {
     expect(chosen).toBe('KMS: Decrypt');
   });
 
+  it('takes a name pasted into a list as its filter', async () => {
+    let chosen: string | undefined;
+    const labels = ['KMS: Decrypt', 'KMS: Encrypt', 'KMS: GenerateDataKey'];
+    const harness = renderInk(<ChoiceList choices={labels.map((label) => ({ value: label, label }))} onChoose={(value) => (chosen = value)} />, { bracketedPaste: true });
+    await waitForFrame(harness, '❯ KMS: Decrypt');
+    await press(harness, '\u001b[200~GenerateDataKey\r\n\u001b[201~');
+    const filtered = await waitForFrame(harness, 'Filter: GenerateDataKey');
+    expect(filtered).toContain('❯ KMS: GenerateDataKey');
+    expect(chosen).toBeUndefined();
+    await press(harness, keys.enter);
+    expect(chosen).toBe('KMS: GenerateDataKey');
+  });
+
   it('deletes forward with Delete and backwards with Backspace', async () => {
     let submitted: string | undefined;
     const harness = renderInk(<TextField onSubmit={(value) => (submitted = value)} />);

@@ -4,7 +4,8 @@
 // render, so "↓ ↓ Enter" arriving in one read chooses the wrong item, and which have no filter. Its state
 // is a reducer applied at once: "↓ ↓ Enter" arriving together chooses the third item, as typed.
 import { Box, Text, useInput, type Key } from 'ink';
-import { createContext, useContext, useEffect, useRef } from 'react';
+import { createContext, useContext, useEffect, useLayoutEffect, useRef } from 'react';
+import { PasteContext } from '../bracketed-paste.js';
 import { useTheme } from '../theme.js';
 import { useImmediateReducer } from '../use-immediate-reducer.js';
 
@@ -119,6 +120,17 @@ export function ChoiceList<Value>({ choices, onChoose, limit = choices.length }:
     };
   }, [router, now]);
   useInput((input, key) => void handle(input, key), { isActive: router === undefined });
+  // A name pasted into a list (bracketed, so not keys) is a filter: "Decrypt" copied from an error finds it.
+  const pastes = useContext(PasteContext);
+  useLayoutEffect(
+    () =>
+      pastes?.onPaste((text) => {
+        // eslint-disable-next-line no-control-regex
+        const filter = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+        if (filter !== '') apply({ type: 'type', text: filter });
+      }),
+    [pastes, apply, now],
+  );
 
   const shown = matching(choices, state.filter);
   const focus = Math.min(state.focus, Math.max(0, shown.length - 1));
