@@ -14,6 +14,7 @@ import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
 import { findOperation } from './engine/operations.js';
 import { UsageError } from './usage-error.js';
 import { wizardUsage } from './wizard-usage.js';
+import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, PasteAwareStdin, PasteContext } from './ui/bracketed-paste.js';
 import type { StartAnswers } from '../machines/wizard-types.js';
 
 export interface WizardStreams {
@@ -58,15 +59,23 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   parseGivenContext(givenContext);
   const runtime = createWizardRuntime({ connection, env: streams.env, ...(givenContext.length > 0 ? { givenContext } : {}), ...runtimeOptions });
   let card: string[] = [];
+  // Ink reads keys from a stdin with the bracketed pastes taken out; the text field on screen gets them whole.
+  const stdin = new PasteAwareStdin(streams.stdin);
+  streams.stdout.write(ENABLE_BRACKETED_PASTE);
+  // Also on a crash that never reaches the finally below: a shell left in mode 2004 gets the markers in its pastes.
+  const leavePasteMode = () => void streams.stdout.write(DISABLE_BRACKETED_PASTE);
+  process.once('exit', leavePasteMode);
   const instance = render(
-    <App
-      logic={runtime.machine}
-      input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
-      scenarios={builtInScenarios()}
-      colour={colourWanted(streams.stdout, streams.env)}
-      onExit={(context) => (card = exitCardLines(context))}
-    />,
-    { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
+    <PasteContext.Provider value={stdin}>
+      <App
+        logic={runtime.machine}
+        input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
+        scenarios={builtInScenarios()}
+        colour={colourWanted(streams.stdout, streams.env)}
+        onExit={(context) => (card = exitCardLines(context))}
+      />
+    </PasteContext.Provider>,
+    { stdin: stdin as unknown as NodeJS.ReadStream, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
   );
   // The first frame is on screen: now parse the AWS SDK and the simulator, while the user reads it.
   setImmediate(() => runtime.preload());
@@ -90,6 +99,8 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   try {
     await instance.waitUntilExit();
   } finally {
+    process.off('exit', leavePasteMode);
+    leavePasteMode();
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onHup);
     process.off('SIGINT', onInt);

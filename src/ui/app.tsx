@@ -2,7 +2,8 @@
 // in as a prop (`logic`), with the live actors from the CLI or fixtures from a test.
 import { useActor } from '@xstate/react';
 import { Box, Text } from 'ink';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
+import { ListKeysContext, type ListKeys } from './components/choice-list.js';
 import type { DiagnosisContext, diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { displaySafe } from '../engine/display-text.js';
 import { Header } from './components/header.js';
@@ -46,7 +47,9 @@ export interface AppProps {
 export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   const [snapshot, , actor] = useActor(logic, { input });
   const [view, applyView, viewNow] = useImmediateReducer(viewReducer, initialView);
-  useWizardKeys(actor, viewNow, applyView, onExit);
+  // The list on screen shares the keys with the wizard's handler (a filter being typed has them first).
+  const listKeys = useRef<ListKeys>({}).current;
+  useWizardKeys(actor, viewNow, applyView, onExit, listKeys);
   // A list or text field answers after the key has gone round every handler, so the wizard's own
   // handler judges that key by the screen it was pressed on (Enter on a question must not also
   // continue past the next screen).
@@ -66,7 +69,7 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
     () => ({ offset, report: (room, page) => void applyView({ type: 'scroll-room', screen: scrollKey, room, page }) }),
     [offset, scrollKey, applyView],
   );
-  return (
+  const tree = (
     <ThemeProvider theme={themeFor(colour)}>
       <ScrollContext.Provider value={scroll}>
         <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
@@ -88,6 +91,7 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
       </ScrollContext.Provider>
     </ThemeProvider>
   );
+  return <ListKeysContext.Provider value={listKeys}>{tree}</ListKeysContext.Provider>;
 }
 
 function ScreenView(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[]; readonly quitHeld: boolean }) {

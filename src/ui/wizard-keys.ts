@@ -83,6 +83,8 @@ export interface KeyContext {
   readonly view: ViewState;
   /** Something was written to AWS in this session: quitting asks first. */
   readonly written: boolean;
+  /** The list on screen has a filter being typed: its keys are text (only Ctrl-C is the wizard's). */
+  readonly listFiltering?: boolean;
 }
 
 export type KeyFlags = Pick<Key, 'return' | 'escape' | 'leftArrow' | 'ctrl'> & Partial<Pick<Key, 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown'>>;
@@ -99,11 +101,14 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
     if (key.upArrow || key.downArrow) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
     return input === 'g' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
   }
-  const wantsQuit = screen.mode === 'text' ? key.ctrl && input === 'c' : quit;
+  const typing = screen.mode === 'text' || context.listFiltering === true;
+  const wantsQuit = typing ? key.ctrl && input === 'c' : quit;
   if (wantsQuit) {
     if (screen.id === 'applying') return { view: { type: 'hold-quit' } };
     return context.written ? { view: { type: 'ask-quit' } } : { exit: true };
   }
+  // Esc clears the filter, Backspace edits it, letters are its text: the list has them.
+  if (context.listFiltering) return undefined;
   if (key.escape || (screen.mode !== 'text' && key.leftArrow)) return { event: { type: 'BACK' } };
   // PgUp/PgDn scroll on every screen; ↑/↓ where no menu or text field has them.
   if (key.pageUp || key.pageDown) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.pageUp ? 'page-up' : 'page-down' } };

@@ -3,7 +3,8 @@
 // for "a frame" — a wait that fails shows the last frame.
 import { EventEmitter } from 'node:events';
 import { render, type Instance } from 'ink';
-import type { ReactElement } from 'react';
+import { createElement, type ReactElement } from 'react';
+import { PasteAwareStdin, PasteContext } from '../../src/ui/bracketed-paste.js';
 
 /** Key codes as a terminal sends them. Backspace arrives in Ink as key.delete or key.backspace. */
 export const keys = {
@@ -68,16 +69,19 @@ const mounted: InkHarness[] = [];
 
 /**
  * Renders like ink-testing-library, in a terminal `columns` wide (80 by default) and `rows` high
- * (by default tall enough that no screen scrolls, so the tests see whole screens).
+ * (by default tall enough that no screen scrolls, so the tests see whole screens); with `bracketedPaste`,
+ * stdin goes through PasteAwareStdin as in the wizard command.
  */
-export function renderInk(tree: ReactElement, { columns = 80, rows = 200 } = {}): InkHarness {
+export function renderInk(tree: ReactElement, { columns = 80, rows = 200, bracketedPaste = false } = {}): InkHarness {
   const stdout = new FakeStdout(columns, rows);
   const stderr = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
-  const instance = render(tree, {
+  // As the wizard command does: Ink reads a stdin with the pastes taken out, the text field gets them.
+  const pasteAware = bracketedPaste ? new PasteAwareStdin(stdin as unknown as NodeJS.ReadStream) : undefined;
+  const instance = render(pasteAware ? createElement(PasteContext.Provider, { value: pasteAware }, tree) : tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
+    stdin: (pasteAware ?? stdin) as unknown as NodeJS.ReadStream,
     debug: true,
     exitOnCtrlC: false,
     patchConsole: false,

@@ -20,13 +20,13 @@ export interface Wizard {
 const running: WizardRuntime[] = [];
 
 export function renderWizard(
-  options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; columns?: number; rows?: number; onExit?: (context: DiagnosisContext) => void } = {},
+  options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; bracketedPaste?: boolean; columns?: number; rows?: number; onExit?: (context: DiagnosisContext) => void } = {},
 ): Wizard {
   const runtime = createWizardRuntime({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply, ...options.runtime });
   running.push(runtime);
   const harness = renderInk(
     <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} {...(options.onExit ? { onExit: options.onExit } : {})} />,
-    { ...(options.columns !== undefined ? { columns: options.columns } : {}), ...(options.rows !== undefined ? { rows: options.rows } : {}) },
+    { bracketedPaste: options.bracketedPaste ?? false, ...(options.columns !== undefined ? { columns: options.columns } : {}), ...(options.rows !== undefined ? { rows: options.rows } : {}) },
   );
   return { harness, runtime };
 }

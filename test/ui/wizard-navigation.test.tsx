@@ -1,6 +1,7 @@
 // Moving around the wizard: back one step at a time (Esc and ←), the help overlay, quitting (at once
 // before anything was written, after a question once something was), and the typed confirmation.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DiagnosisContext } from '../../machines/diagnosis-machine.js';
 import { keys, press, type, waitForFrame, waitForFrameWithout } from './ink-helpers.js';
 import { cleanupWizards, openScenario, renderWizard, walkToVerdict } from './wizard-harness.js';
 
@@ -74,6 +75,57 @@ describe('wizard navigation', () => {
     await waitForFrame(harness, "'alias/what?' is not a key ID");
     await press(harness, keys.escape);
     await waitForFrame(harness, 'Which operation failed?');
+  });
+
+  it('filters the operation list as letters are typed: q, g and Esc belong to the filter while it is typed', async () => {
+    let answered: DiagnosisContext | undefined;
+    const { harness } = renderWizard({ onExit: (context) => (answered = context) });
+    await waitForFrame(harness, 'Training scenarios');
+    await press(harness, keys.escape);
+    await waitForFrame(harness, 'How do you want to start?');
+    await press(harness, keys.down, keys.enter);
+    await waitForFrame(harness, 'Which operation failed?');
+    await press(harness, 'd', 'e', 'c', 'r');
+    const filtered = await waitForFrame(harness, 'Filter: decr');
+    expect(filtered).toContain('1 of 38');
+    expect(filtered).toContain('❯ Direct KMS call: Decrypt');
+    // q and g are text now: no quitting, no glossary.
+    await press(harness, 'q', 'g');
+    await waitForFrame(harness, 'nothing matches');
+    expect(harness.lastFrame()).not.toContain('Glossary');
+    await press(harness, keys.backspace, keys.backspace);
+    await waitForFrame(harness, '1 of 38');
+    // Esc clears the filter and stays; the next Esc goes back.
+    await press(harness, keys.escape);
+    const cleared = await waitForFrameWithout(harness, 'Filter:');
+    expect(cleared).toContain('Which operation failed?');
+    await press(harness, keys.escape);
+    await waitForFrame(harness, 'How do you want to start?');
+    // '/' starts a filter with a letter that is a wizard key (g); Enter chooses the match.
+    await press(harness, keys.down, keys.enter);
+    await waitForFrame(harness, 'Which operation failed?');
+    await press(harness, '/', 'g', 'e', 't', 'k');
+    await waitForFrame(harness, '❯ Direct KMS call: GetKeyPolicy');
+    await press(harness, keys.enter);
+    await waitForFrame(harness, 'Which KMS key?');
+    await press(harness, keys.ctrlC);
+    await harness.exited();
+    expect(answered?.answers.operation).toBe('GetKeyPolicy');
+  });
+
+  it('chooses with number keys: the second way to start, the third operation shown', async () => {
+    let answered: DiagnosisContext | undefined;
+    const { harness } = renderWizard({ onExit: (context) => (answered = context) });
+    await waitForFrame(harness, 'Training scenarios');
+    await press(harness, keys.escape);
+    await waitForFrame(harness, 'How do you want to start?');
+    await press(harness, '2');
+    await waitForFrame(harness, 'Which operation failed?');
+    await press(harness, '3');
+    await waitForFrame(harness, 'Which KMS key?');
+    await press(harness, keys.ctrlC);
+    await harness.exited();
+    expect(answered?.answers.operation).toBe('ec2:CopySnapshot');
   });
 
   it('quits with q at once while nothing was written', async () => {

@@ -21,6 +21,31 @@ async function throughTheSteps(harness: Parameters<typeof press>[0]): Promise<vo
 }
 
 describe('starting from a pasted error', () => {
+  it('a multi-line error pasted in two reads (the start marker cut between them) does not submit until Enter', async () => {
+    sandbox = await startTestSandbox('cross-account-one-side');
+    const { harness } = renderWizard({
+      bracketedPaste: true,
+      runtime: { connection: { profile: 'admin-b', keyProfile: 'admin', endpointUrl: sandbox.endpoint }, env: cliEnv(sandbox), backupDir: `${sandbox.configDir}/backups` },
+      input: { credentialsFound: true },
+    });
+    await waitForFrame(harness, 'How do you want to start?');
+    await press(harness, keys.enter);
+    await waitForFrame(harness, 'As the AWS CLI, an SDK or a service printed it');
+    // The terminal wraps the paste in ESC[200~ … ESC[201~; the first read ends inside the start marker, the
+    // second on the line break (and holds an ESC, which must not go back).
+    await press(harness, '\u001b[20');
+    await press(harness, '0~An error occurred (AccessDeniedException) when calling the Decrypt operation:\u001b\r\n');
+    await press(harness, 'User: arn:aws:sts::444455556666:assumed-role/PartnerRole/nightly is not authorized to perform: kms:Decrypt on this resource because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access\u001b[201~');
+    const pasted = flat(await waitForFrame(harness, 'explicitly denies access'));
+    expect(pasted).toContain('Paste the error message');
+    expect(pasted).not.toContain('does not read as');
+    expect(pasted).toContain('Decrypt operation: User: arn:aws:sts');
+    expect(pasted).not.toContain('[200~');
+    expect(pasted).not.toContain('0~An error');
+    await press(harness, keys.enter);
+    await waitForFrame(harness, 'Which KMS key?');
+  });
+
   it('cross account: reads the obscured message, asks for the key it does not name, and fixes the key policy with --key-profile', async () => {
     sandbox = await startTestSandbox('cross-account-one-side');
     const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/56e21f24-7d3f-4d54-9a4b-686456f054a3';

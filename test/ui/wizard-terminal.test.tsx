@@ -44,6 +44,20 @@ describe('keys become machine events', () => {
     expect(screenOf({ remedy: 'confirm' }).mode).toBe('text');
   });
 
+  it('leaves a list its keys while a filter is typed: q, g, ?, Esc and ← are the filter’s, Ctrl-C still quits', () => {
+    const list = at({ whatFailed: 'operation' });
+    expect(list.screen.mode).toBe('list');
+    expect(keyOutcome('q', noKey, list)).toEqual({ exit: true });
+    expect(keyOutcome('g', noKey, list)).toEqual({ view: { type: 'toggle-glossary' } });
+    const filtering = { ...list, listFiltering: true };
+    expect(keyOutcome('q', noKey, filtering)).toBeUndefined();
+    expect(keyOutcome('g', noKey, filtering)).toBeUndefined();
+    expect(keyOutcome('?', noKey, filtering)).toBeUndefined();
+    expect(keyOutcome('', { ...noKey, escape: true }, filtering)).toBeUndefined();
+    expect(keyOutcome('', { ...noKey, leftArrow: true }, filtering)).toBeUndefined();
+    expect(keyOutcome('c', { ...noKey, ctrl: true }, filtering)).toEqual({ exit: true });
+  });
+
   it('edits a field with a reducer: insert, move, delete', () => {
     let field = { value: '', cursor: 0 };
     field = fieldReducer(field, { type: 'insert', text: 'alias/x' });

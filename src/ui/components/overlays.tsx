@@ -8,6 +8,7 @@ const keys: [string, string][] = [
   ['Enter', 'continue to the next step (on a list: choose)'],
   ['Esc, ←', 'back one step'],
   ['↑ ↓', 'move in a list; elsewhere scroll a screen taller than the terminal'],
+  ['1-9, a-z', 'on a list: choose the nth item shown; letters filter it (Esc clears)'],
   ['PgUp PgDn', 'scroll a page'],
   ['d', 'details: full ARNs and statements'],
   ['r', 'retry a failed read, or run the diagnosis again'],

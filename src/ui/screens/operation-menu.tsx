@@ -24,7 +24,7 @@ export function OperationMenu({ send }: { readonly send: (event: DiagnosisEvent)
       <Box marginTop={1}>
         <ChoiceList choices={choices} limit={8} onChoose={(operation) => send({ type: 'OPERATION_CHOSEN', operation })} />
       </Box>
-      <Text dimColor>↑↓ choose · Enter select · Esc back · ? help · q quit</Text>
+      <Text dimColor>↑↓ choose · type to filter · Enter select · Esc back · ? help · q quit</Text>
     </Box>
   );
 }

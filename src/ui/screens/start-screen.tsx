@@ -65,8 +65,8 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
   }
 }
 
-/** Lines the scenario menu needs besides its rows: header, title, the note, margins, the focused row's description, the more-markers and the keys. */
-const scenarioMenuChrome = 14;
+/** Lines the scenario menu needs besides its rows: header, title, the note, margins, the filter line, the focused row's description, the more-markers and the keys. */
+const scenarioMenuChrome = 15;
 
 function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
   const theme = useTheme();
