@@ -8,13 +8,14 @@ import { withFallbackSize } from './ui/use-terminal-width.js';
 import { exitCardLines } from './ui/exit-card.js';
 import { findCredentials } from './aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
-import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
+import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
 import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
 import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
 import { findOperation } from './engine/operations.js';
 import { UsageError } from './usage-error.js';
 import { wizardUsage } from './wizard-usage.js';
 import type { StartAnswers } from '../machines/wizard-types.js';
+import type { DiagnosisMachineInput } from '../machines/diagnosis-context.js';
 
 export interface WizardStreams {
   readonly stdin: NodeJS.ReadStream;
@@ -54,11 +55,19 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
   };
   const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
+  return runWizardSession(streams, runtime, { interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found });
+}
+
+/**
+ * Runs the wizard's screens until the user quits, then prints the card to keep. Shared by the wizard
+ * and `kms-doctor train` (the same machine, in its training-course mode).
+ */
+export async function runWizardSession(streams: WizardStreams, runtime: WizardRuntime, input: DiagnosisMachineInput): Promise<number> {
   let card: string[] = [];
   const instance = render(
     <App
       logic={runtime.machine}
-      input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
+      input={input}
       scenarios={builtInScenarios()}
       colour={colourWanted(streams.stdout, streams.env)}
       onExit={(context) => (card = exitCardLines(context))}

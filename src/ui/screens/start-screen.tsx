@@ -67,15 +67,28 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
 function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
   const theme = useTheme();
   const done = new Set(context.doneScenarios ?? []);
+  // The training course shows each finished scenario's best score next to its done mark.
+  const score = (name: string) => {
+    const kept = context.trainingScores?.[name];
+    return kept && kept.asked > 0 ? ` · ${kept.right}/${kept.asked} right` : '';
+  };
   const choices = scenarios
     .filter((s) => s.name !== 'blank')
-    .map((s) => ({ value: s.name, label: `${done.has(s.name) ? '✔ ' : ''}${s.name} — ${s.title}${s.difficulty ? ` (${s.difficulty})` : ''}`, description: s.summary }));
+    .map((s) => ({
+      value: s.name,
+      label: `${done.has(s.name) ? '✔ ' : ''}${s.name} — ${s.title}${s.difficulty ? ` (${s.difficulty})` : ''}${done.has(s.name) ? score(s.name) : ''}`,
+      description: s.summary,
+    }));
   return (
     <Box flexDirection="column">
       <Text bold color={theme.colourOf('accent')}>
         Training scenarios
       </Text>
-      {context.credentialsFound ? (
+      {context.trainingCourse ? (
+        <Text>
+          The training course: before each step's data you predict what it will show, then see whether you were right. {done.size} of {choices.length} done.
+        </Text>
+      ) : context.credentialsFound ? (
         <Text>Each scenario runs on an embedded sandbox: a local KMS, IAM and STS, started on a free port of this machine.</Text>
       ) : (
         <Text color={theme.colourOf('warn')}>No AWS credentials were found on this machine, so try a training scenario: it runs on an embedded sandbox, a local KMS, IAM and STS.</Text>
@@ -84,7 +97,7 @@ function ScenarioMenu({ context, send, scenarios }: ScreenProps & { readonly sce
         <ChoiceList choices={choices} onChoose={(scenario) => send({ type: 'SCENARIO_CHOSEN', scenario })} />
       </Box>
       {context.startError ? <Text color={theme.colourOf('bad')}>{context.startError}</Text> : null}
-      <Text dimColor>↑↓ choose · Enter open · Esc other ways to start · ? help · q quit</Text>
+      <Text dimColor>↑↓ choose · Enter open · {context.trainingCourse ? '' : 'Esc other ways to start · '}? help · q quit</Text>
     </Box>
   );
 }
