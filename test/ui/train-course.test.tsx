@@ -31,10 +31,10 @@ afterEach(async () => {
   rmSync(stateHome, { recursive: true, force: true });
 });
 
-function renderCourse(onExit?: (context: DiagnosisContext) => void): InkHarness {
+function renderCourse(onExit?: (context: DiagnosisContext) => void, size: { columns?: number; rows?: number } = {}): InkHarness {
   const { runtime, input } = trainingCourse({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply }, progressPath);
   runtimes.push(runtime);
-  return renderInk(<App logic={runtime.machine} input={input} scenarios={builtInScenarios()} colour={false} {...(onExit ? { onExit } : {})} />);
+  return renderInk(<App logic={runtime.machine} input={input} scenarios={builtInScenarios()} colour={false} {...(onExit ? { onExit } : {})} />, size);
 }
 
 const flat = (frame: string) => frame.replace(/\s*\n\s*/g, ' ');
@@ -151,6 +151,36 @@ describe('kms-doctor train', () => {
     expect(exitCardLines(last!).join('\n')).toContain('Training score: 1 of 2 predictions right');
     // Not fixed: nothing kept.
     expect(readTrainingProgress(progressPath).scenarios).toEqual({});
+  });
+
+  it('at 40x12 every screen of a scenario keeps its header and its keys and fits', async () => {
+    const [columns, rows] = [40, 12];
+    const harness = renderCourse(undefined, { columns, rows });
+    const fits = (frame: string, keysText: string) => {
+      const lines = frame.split('\n');
+      expect(lines.length, frame).toBeLessThan(rows);
+      expect(lines[0], frame).toMatch(/^kms-doctor · /);
+      for (const line of lines) expect(line.length, frame).toBeLessThanOrEqual(columns);
+      const bottom = lines.filter((line) => line.trim() !== '').slice(-3).join(' ');
+      expect(bottom, frame).toContain(keysText);
+      expect(bottom, frame).toMatch(/q quit\s*$/);
+    };
+    fits(await waitForFrame(harness, 'Enter open'), 'Enter open');
+    for (let i = 0; i < trainingScenarios.indexOf('key-disabled'); i += 1) await press(harness, keys.down);
+    await waitForFrame(harness, '❯ key-disabled');
+    await press(harness, keys.enter);
+    await waitForFrame(harness, /SANDBOX[\s\S]*Enter start/);
+    await press(harness, keys.enter, keys.enter, keys.enter);
+    fits(await waitForFrame(harness, 'Will the key be usable'), 'Enter predict');
+    await press(harness, keys.down, keys.enter);
+    const keyState = await waitForFrame(harness, /step 3\/8[\s\S]*You predicted[\s\S]*Enter continue/);
+    fits(keyState, 'Enter continue');
+    await press(harness, keys.enter);
+    fits(await waitForFrame(harness, 'Which layer says no?'), 'Enter predict');
+    await press(harness, 'h');
+    fits(await waitForFrame(harness, 'Hint:'), 'Enter predict');
+    await press(harness, keys.enter);
+    fits(await waitForFrame(harness, /step 7\/8[\s\S]*You predicted[\s\S]*Enter plan the fix/), 'Enter plan the fix');
   });
 
   it('shows the saved progress as done marks from the first frame', async () => {

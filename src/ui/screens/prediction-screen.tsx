@@ -5,7 +5,9 @@ import { Box, Text } from 'ink';
 import { questionFor, type PredictionRecord } from '../../../machines/diagnosis-context.js';
 import type { PredictionStep } from '../../engine/training-predictions.js';
 import { ChoiceList } from '../components/choice-list.js';
+import { compactRows } from '../components/step-frame.js';
 import { useTheme } from '../theme.js';
+import { useTerminalRows, useTerminalWidth } from '../use-terminal-width.js';
 import type { ScreenProps } from './screen-props.js';
 
 const before: Record<PredictionStep, string> = {
@@ -15,20 +17,34 @@ const before: Record<PredictionStep, string> = {
   verdict: 'Before you see the verdict:',
 };
 
+/** Lines `text` takes wrapped at `width`, with a spare line for word wrapping. */
+const linesOf = (text: string, width: number) => (text.length <= width ? 1 : Math.ceil(text.length / width) + 1);
+
 export function PredictionScreen({ context, screen, send, hintShown }: ScreenProps & { readonly hintShown: boolean }) {
   const theme = useTheme();
+  const width = useTerminalWidth();
+  const rows = useTerminalRows();
   const step = screen.part as PredictionStep;
   const question = questionFor(context, step);
   if (!question) return null;
+  // On a short terminal the choices get one line each (cut with …) and scroll, so the question and
+  // the keys keep their lines.
+  const compact = rows !== undefined && rows < compactRows;
+  const keysLine = `↑↓ choose · Enter predict · h ${hintShown ? 'hide the hint' : 'hint'} · Esc back · q quit`;
+  const room = rows === undefined ? undefined : rows - 3 - linesOf(question.question, width) - linesOf(keysLine, width) - (hintShown ? linesOf(`Hint: ${question.hint}`, width) : 0) - 2;
+  const choices = compact ? question.choices.map((choice) => ({ ...choice, label: choice.label.length <= width - 2 ? choice.label : `${choice.label.slice(0, width - 3)}…` })) : question.choices;
+  const limit = compact && room !== undefined ? Math.max(1, Math.min(choices.length, room)) : choices.length;
   return (
     <Box flexDirection="column" flexShrink={1}>
-      <Text dimColor>{before[step]}</Text>
+      {compact ? null : <Text dimColor>{before[step]}</Text>}
       <Text bold color={theme.colourOf('accent')}>
         {question.question}
       </Text>
-      <ChoiceList key={step} choices={question.choices} onChoose={(answer) => send({ type: 'PREDICTED', answer })} />
+      <Box flexShrink={0}>
+        <ChoiceList key={step} choices={choices} limit={limit} onChoose={(answer) => send({ type: 'PREDICTED', answer })} />
+      </Box>
       {hintShown ? <Text color={theme.colourOf('warn')}>Hint: {question.hint}</Text> : null}
-      <Text dimColor>↑↓ choose · Enter predict · h {hintShown ? 'hide the hint' : 'hint'} · Esc back · q quit</Text>
+      <Text dimColor>{keysLine}</Text>
     </Box>
   );
 }
@@ -36,12 +52,15 @@ export function PredictionScreen({ context, screen, send, hintShown }: ScreenPro
 /** After the prediction, over the step's data: whether it was right, and the finding that says why. */
 export function PredictionResult({ record }: { readonly record: PredictionRecord }) {
   const theme = useTheme();
+  const rows = useTerminalRows();
+  // On a short terminal only the verdict on the prediction: the step's own conclusion says why.
+  const compact = rows !== undefined && rows < compactRows;
   return (
     <Box flexDirection="column">
       <Text color={theme.colourOf(record.right ? 'ok' : 'bad')}>
         {record.right ? `✔ You predicted "${record.answerLabel}": right.` : `✘ You predicted "${record.answerLabel}"; the data says "${record.expectedLabel}".`}
       </Text>
-      {record.why ? <Text dimColor>Why: {record.why}</Text> : null}
+      {record.why && !compact ? <Text dimColor>Why: {record.why}</Text> : null}
     </Box>
   );
 }
