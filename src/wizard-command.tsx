@@ -6,6 +6,10 @@ import { render } from 'ink';
 import { App } from './ui/app.js';
 import { withFallbackSize } from './ui/use-terminal-width.js';
 import { exitCardLines } from './ui/exit-card.js';
+import { wizardTranscript } from './ui/wizard-transcript.js';
+import { lstatSync } from 'node:fs';
+import { printableLine } from './engine/display-text.js';
+import { createNewFile, LocalFileError, reasonOf } from './files/new-files.js';
 import { findCredentials } from './aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
@@ -31,7 +35,7 @@ import { colourWanted } from './colour-wanted.js';
 export { colourWanted };
 
 export async function runWizardCommand(args: readonly string[], streams: WizardStreams = processStreams(), runtimeOptions: Partial<WizardRuntimeOptions> = {}): Promise<number> {
-  const values = parseFlags(args, {});
+  const values = parseFlags(args, { transcript: { type: 'string' } });
   if (values.help) {
     streams.stdout.write(wizardUsage + '\n');
     return 0;
@@ -54,23 +58,32 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     ...(values.error !== undefined ? { errorText: values.error } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
   };
+  // A --transcript FILE that is already there is refused before the wizard starts: it is never overwritten.
+  const transcriptPath = values.transcript;
+  if (transcriptPath !== undefined && lstatSync(transcriptPath, { throwIfNoEntry: false }) !== undefined) {
+    throw new UsageError(`--transcript ${printableLine(transcriptPath)}: something is there already; kms-doctor never writes over an existing file`);
+  }
   const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
-  return runWizardSession(streams, runtime, { interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found });
+  return runWizardSession(streams, runtime, { interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }, transcriptPath);
 }
 
 /**
  * Runs the wizard's screens until the user quits, then prints the card to keep. Shared by the wizard
  * and `kms-doctor train` (the same machine, in its training-course mode).
  */
-export async function runWizardSession(streams: WizardStreams, runtime: WizardRuntime, input: DiagnosisMachineInput): Promise<number> {
+export async function runWizardSession(streams: WizardStreams, runtime: WizardRuntime, input: DiagnosisMachineInput, transcriptPath?: string): Promise<number> {
   let card: string[] = [];
+  let transcript = '';
   const instance = render(
     <App
       logic={runtime.machine}
       input={input}
       scenarios={builtInScenarios()}
       colour={colourWanted(streams.stdout, streams.env)}
-      onExit={(context) => (card = exitCardLines(context))}
+      onExit={(context) => {
+        card = exitCardLines(context);
+        if (transcriptPath !== undefined) transcript = wizardTranscript(context);
+      }}
     />,
     { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
   );
@@ -105,5 +118,22 @@ export async function runWizardSession(streams: WizardStreams, runtime: WizardRu
   }
   // After Ink has left the screen: the card stays in the terminal's normal scrollback.
   if (card.length > 0 && signalled === undefined) streams.stdout.write(`\n${card.join('\n')}\n`);
+  if (transcriptPath !== undefined && signalled === undefined) return writeTranscript(streams, transcriptPath, transcript);
   return signalled ?? 0;
+}
+
+/** The transcript as a new 0600 file (it names accounts and policies), never through a symlink; one line says where. */
+function writeTranscript(streams: WizardStreams, path: string, markdown: string): number {
+  if (markdown === '') {
+    streams.stderr.write('kms-doctor: no transcript written: no diagnosis was on screen when you quit\n');
+    return 0;
+  }
+  try {
+    createNewFile(path, markdown, 0o600);
+  } catch (error) {
+    streams.stderr.write(`kms-doctor: --transcript: ${error instanceof LocalFileError ? printableLine(error.message) : `${printableLine(path)}: ${reasonOf(error)}`}\n`);
+    return 1;
+  }
+  streams.stderr.write(`kms-doctor: wrote the transcript to ${printableLine(path)}\n`);
+  return 0;
 }
