@@ -2,9 +2,10 @@
 // on a fresh machine (empty HOME, no AWS_* variables, the metadata service off, its own
 // XDG_STATE_HOME): real key presses walk key-disabled through the course — a prediction before the
 // key's state and before the verdict, the fix verified, the score — back to the list with the done
-// mark, and the progress file is left behind.
+// mark, and the progress file is left behind. And the wizard with --transcript FILE leaves its
+// Markdown behind after a walk to the verified fix.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +102,38 @@ describe('kms-doctor train in a real terminal', () => {
     const progressPath = join(stateHome, 'kms-doctor', 'training.json');
     expect(readTrainingProgress(progressPath).scenarios['key-disabled']).toMatchObject({ right: 2, asked: 2 });
     expect(statSync(progressPath).mode & 0o777).toBe(0o600);
+  }, 120_000);
+
+  it('the wizard with --transcript FILE: walks key-disabled to the verified fix, quits, and leaves the Markdown', async () => {
+    const transcript = join(stateHome, 'ticket.md');
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true' };
+    const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
+    tmux('new-session', '-d', '-s', 'ticket', '-x', '100', '-y', '40', `env -i ${assignments.join(' ')} ${process.execPath} ${bundle} --transcript ${transcript}; echo "exit code $?"; sleep 60`);
+    await waitForScreen('ticket', 'Training scenarios');
+    await keys('ticket', 'Down', 'Down', 'Down');
+    await waitForScreen('ticket', '❯ key-disabled');
+    await keys('ticket', 'Enter');
+    await waitForScreen('ticket', 'Enter start the diagnosis');
+    await keys('ticket', 'Enter');
+    await waitForScreen('ticket', /step 1\/8[\s\S]*See it yourself/);
+    await keys('ticket', 'Enter', 'Enter', 'Enter');
+    await waitForScreen('ticket', 'Enter plan the fix');
+    await keys('ticket', 'Enter');
+    await waitForScreen('ticket', 'nothing is written until you confirm');
+    await keys('ticket', 'Enter');
+    await waitForScreen('ticket', 'Type yes to apply');
+    await keys('ticket', 'y', 'e', 's', 'Enter');
+    await waitForScreen('ticket', '✔ Fixed and verified', 30_000);
+    await keys('ticket', 'q');
+    await waitForScreen('ticket', 'Quit now?');
+    await keys('ticket', 'y');
+    const end = await waitForScreen('ticket', 'exit code 0');
+    expect(end.replace(/\n/g, '')).toContain(`wrote the transcript to ${transcript}`);
+    const markdown = readFileSync(transcript, 'utf8');
+    expect(markdown).toContain('1. **key-disabled** (layer: key-state)');
+    expect(markdown).toMatch(/State: Disabled/);
+    expect(markdown).toContain('aws kms enable-key');
+    expect(markdown).toContain('## Verification');
+    expect(statSync(transcript).mode & 0o777).toBe(0o600);
   }, 120_000);
 });
