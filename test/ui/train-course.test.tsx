@@ -171,7 +171,10 @@ describe('kms-doctor train', () => {
     await press(harness, keys.enter);
     await waitForFrame(harness, /SANDBOX[\s\S]*Enter start/);
     await press(harness, keys.enter, keys.enter, keys.enter);
-    fits(await waitForFrame(harness, 'Will the key be usable'), 'Enter predict');
+    const question = await waitForFrame(harness, 'Will the key be usable');
+    fits(question, 'Enter predict');
+    // Both answers are on screen.
+    expect(question).toMatch(/❯ yes\n\s+no\n/);
     await press(harness, keys.down, keys.enter);
     const keyState = await waitForFrame(harness, /step 3\/8[\s\S]*You predicted[\s\S]*Enter continue/);
     fits(keyState, 'Enter continue');

@@ -33,7 +33,8 @@ export function PredictionScreen({ context, screen, send, hintShown }: ScreenPro
   const keysLine = `↑↓ choose · Enter predict · h ${hintShown ? 'hide the hint' : 'hint'} · Esc back · q quit`;
   const room = rows === undefined ? undefined : rows - 3 - linesOf(question.question, width) - linesOf(keysLine, width) - (hintShown ? linesOf(`Hint: ${question.hint}`, width) : 0) - 2;
   const choices = compact ? question.choices.map((choice) => ({ ...choice, label: choice.label.length <= width - 2 ? choice.label : `${choice.label.slice(0, width - 3)}…` })) : question.choices;
-  const limit = compact && room !== undefined ? Math.max(1, Math.min(choices.length, room)) : choices.length;
+  // The 2 lines counted for "↑/↓ N more" are free when every choice fits.
+  const limit = compact && room !== undefined && choices.length > room + 2 ? Math.max(1, room) : choices.length;
   return (
     <Box flexDirection="column" flexShrink={1}>
       {compact ? null : <Text dimColor>{before[step]}</Text>}
