@@ -30,6 +30,8 @@ export async function runTrainCommand(
     return 0;
   }
   if (args.length > 0) throw new UsageError(`train takes no arguments, not '${args[0]}' (kms-doctor train --help)`);
+  // An unusable progress file is said first, in one line, terminal or not.
+  readTrainingProgress(trainingProgressPath(streams.env));
   if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
     streams.stderr.write('kms-doctor: the training course needs a terminal\n');
     return 2;
