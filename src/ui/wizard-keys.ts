@@ -100,7 +100,10 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
     if (input === 'y') return { exit: true };
     return input === 'n' || key.escape || quit ? { view: { type: 'close-overlay' } } : undefined;
   }
-  if (view.overlay === 'help') return input === '?' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
+  if (view.overlay === 'help') {
+    if (key.upArrow || key.downArrow) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
+    return input === '?' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
+  }
   if (view.overlay === 'glossary') {
     if (key.upArrow || key.downArrow) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
     return input === 'g' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;

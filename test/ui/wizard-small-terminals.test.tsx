@@ -55,4 +55,28 @@ describe('at 40x12', () => {
     expect(step.split('\n')[0]).toBe('kms-doctor · step 1/8  SANDBOX');
     expect(step.split('\n').filter((line) => line.startsWith('kms-doctor · '))).toHaveLength(1);
   });
+
+  it('the help overlay (?) fits: each key on its own line beside its meaning, scrolling with ↓, and closes', async () => {
+    const { harness } = renderWizard({ columns: 40, rows: 12 });
+    await waitForFrame(harness, 'Enter open');
+    await press(harness, keys.enter);
+    await waitForFrame(harness, /SANDBOX[\s\S]*Enter start/);
+    await press(harness, keys.enter);
+    await waitForFrame(harness, /step 1\/8[\s\S]*\n[✔✘•] /);
+    await press(harness, '?');
+    const help = await waitForFrame(harness, '? or Esc close');
+    const lines = help.split('\n');
+    expect(lines.length, help).toBeLessThan(12);
+    expect(lines[0], help).toMatch(/^kms-doctor · step 1\/8/);
+    for (const line of lines) expect(line.length, help).toBeLessThanOrEqual(40);
+    // Rows are not drawn over each other: Enter's meaning starts on its own row, Esc's on the next ones.
+    expect(help).toMatch(/│ Enter\s+continue to the next step/);
+    expect(help).toMatch(/│ Esc, ←\s+back one step\s+│/);
+    expect(help).toMatch(/↓ \d+ more lines?/);
+    for (let i = 0; i < 30; i += 1) await press(harness, keys.down);
+    const scrolled = await waitForFrame(harness, /│ Ctrl-C\s+quit, also while/);
+    expect(scrolled).toContain('? or Esc close');
+    await press(harness, keys.escape);
+    await waitForFrame(harness, /step 1\/8[\s\S]*Enter continue/);
+  });
 });
