@@ -20,7 +20,8 @@ import type { CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { planNewlyAllows } from '../src/engine/blast-radius.js';
 import type { Fix, NewlyAllowed } from '../src/engine/fix.js';
-import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, WizardEnvironment } from './wizard-types.js';
+import { judgePrediction, predictionFor, type PredictionQuestion, type PredictionStep } from '../src/engine/training-predictions.js';
+import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, TrainingScore, WizardEnvironment } from './wizard-types.js';
 
 export type { EvaluateOutput } from './wizard-types.js';
 
@@ -88,6 +89,56 @@ export interface DiagnosisContext {
   /** Apply events so far, in order. */
   readonly progress: readonly ApplyEvent[];
   readonly remedy?: ApplyOutput;
+  // The training course (`kms-doctor train`) only:
+  /** True in the training course: a prediction is asked before each step's data. */
+  readonly trainingCourse?: boolean;
+  /** This run's predictions, judged against the step findings. */
+  readonly predictions?: Readonly<Partial<Record<PredictionStep, PredictionRecord>>>;
+  /** The best score of every finished scenario (the progress file's, then this session's). */
+  readonly trainingScores?: Readonly<Record<string, TrainingScore>>;
+  /** Why the progress could not be saved (the course goes on). */
+  readonly progressError?: string;
+}
+
+/** A trainee's prediction, judged: what was chosen, what the data says, and why. */
+export interface PredictionRecord {
+  readonly question: string;
+  readonly answer: string;
+  readonly answerLabel: string;
+  readonly expected: string;
+  readonly expectedLabel: string;
+  readonly right: boolean;
+  /** The step's conclusion (or the verdict's first cause): why the expected answer is the right one. */
+  readonly why: string;
+}
+
+/** The training course's question before `step`'s data, when the findings (or the verdict) can settle it. */
+export function questionFor(context: DiagnosisContext, step: PredictionStep): PredictionQuestion | undefined {
+  if (context.trainingCourse !== true || context.findings === undefined) return undefined;
+  return predictionFor(step, context.findings, context.result?.diagnosis.causes[0]?.layer);
+}
+
+/** The trainee's answer to `step`'s question, judged, with the finding that explains it. */
+export function judgedPrediction(context: DiagnosisContext, step: PredictionStep, answer: string): PredictionRecord | undefined {
+  const question = questionFor(context, step);
+  if (!question) return undefined;
+  const { right, expectedLabel } = judgePrediction(question, answer);
+  const why = step === 'verdict' ? context.result?.diagnosis.causes[0]?.summary : context.findings?.[step]?.conclusion;
+  return {
+    question: question.question,
+    answer,
+    answerLabel: question.choices.find((choice) => choice.value === answer)?.label ?? answer,
+    expected: question.expected,
+    expectedLabel,
+    right,
+    why: why ?? '',
+  };
+}
+
+/** n of m predictions right in this run. */
+export function predictionScore(context: Pick<DiagnosisContext, 'predictions'>): TrainingScore {
+  const records = Object.values(context.predictions ?? {});
+  return { right: records.filter((record) => record.right).length, asked: records.length };
 }
 
 export type DiagnosisEvent =
@@ -110,7 +161,9 @@ export type DiagnosisEvent =
   | { type: 'CONFIRM_TEXT'; text: string }
   | { type: 'APPLY_PROGRESS'; event: ApplyEvent }
   /** Runs the diagnosis again from the first read, with the same request. */
-  | { type: 'RESTART' };
+  | { type: 'RESTART' }
+  /** The training course: the trainee's prediction before a step's data (a choice's value). */
+  | { type: 'PREDICTED'; answer: string };
 
 export interface DiagnosisMachineInput {
   readonly request?: DiagnosisRequest;
@@ -120,6 +173,10 @@ export interface DiagnosisMachineInput {
   readonly answers?: StartAnswers;
   /** Whether any AWS credentials were found (default true). */
   readonly credentialsFound?: boolean;
+  /** `kms-doctor train`: the scenario list first, and a prediction before each step's data. */
+  readonly trainingCourse?: boolean;
+  /** The training course's saved progress: each finished scenario's best score. */
+  readonly trainingScores?: Readonly<Record<string, TrainingScore>>;
 }
 
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

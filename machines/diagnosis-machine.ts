@@ -17,6 +17,7 @@ import { causeLeaf, factsOf, factsSoFar, failureOf, verdictTag, type DiagnosisCo
 import { diagnosisSetup } from './diagnosis-setup.js';
 import { remedyState } from './remedy-states.js';
 import { initialAnswers, whatFailedState } from './start-states.js';
+import type { PredictionStep } from '../src/engine/training-predictions.js';
 
 export * from './wizard-types.js';
 export {
@@ -69,6 +70,22 @@ const backFromVerdict = [
   { target: '#diagnosis.identityPolicies.review' },
 ];
 
+/**
+ * The training course: the trainee predicts the step's outcome before its data is shown (the data is
+ * read already: the expected answer comes from its findings). The answer is judged and kept; then
+ * `deciding` runs again and shows the step.
+ */
+const predicting = (step: PredictionStep, back: string) =>
+  diagnosisSetup.createStateConfig({
+    on: {
+      PREDICTED: { target: 'deciding', actions: { type: 'recordPrediction', params: { step } } },
+      BACK: back,
+      // The data comes after the prediction: Enter on the question chooses, it does not skip it.
+      CONTINUE: {},
+    },
+  });
+const predictionDue = (step: PredictionStep) => ({ type: 'predictionDue' as const, params: { step } });
+
 const stepInput = ({ context }: { context: DiagnosisContext }): StepInput => ({
   request: context.request!,
   ...(context.identity ? { identity: context.identity } : {}),
@@ -81,7 +98,8 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     credentialsFound: input.credentialsFound ?? true,
     answers: initialAnswers(input),
     givenAnswers: input.answers ?? {},
-    doneScenarios: [],
+    doneScenarios: Object.keys(input.trainingScores ?? {}),
+    ...(input.trainingCourse ? { trainingCourse: true, trainingScores: input.trainingScores ?? {} } : {}),
     progress: [],
     ...(input.request ? { request: input.request } : {}),
   }),
@@ -129,7 +147,8 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     keyState: {
       initial: 'deciding',
       states: {
-        deciding: { always: [{ guard: 'keyUnusable', target: 'unusable' }, { target: 'usable' }] },
+        deciding: { always: [{ guard: predictionDue('keyState'), target: 'predict' }, { guard: 'keyUnusable', target: 'unusable' }, { target: 'usable' }] },
+        predict: predicting('keyState', '#diagnosis.accountBoundary'),
         usable: {},
         /** CONTINUE reads the rest without showing it and goes straight to the verdict. */
         unusable: {},
@@ -154,9 +173,11 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
           always: [
             { guard: 'headless', target: '#diagnosis.identityPolicies' },
             { guard: straightToVerdict, target: '#diagnosis.identityPolicies' },
+            { guard: predictionDue('keyPolicy'), target: 'predict' },
             { target: 'review' },
           ],
         },
+        predict: predicting('keyPolicy', '#diagnosis.keyState'),
         review: { on: { CONTINUE: '#diagnosis.identityPolicies', BACK: '#diagnosis.keyState' } },
       },
     },
@@ -181,10 +202,12 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
           always: [
             { guard: 'headless', target: '#diagnosis.grants' },
             { guard: straightToVerdict, target: '#diagnosis.grants' },
+            { guard: predictionDue('identityPolicies'), target: 'predict' },
             { guard: iamDoesNotCount, target: 'notCounting' },
             { target: 'review' },
           ],
         },
+        predict: predicting('identityPolicies', '#diagnosis.keyPolicy.review'),
         /** The key policy delegates, names the principal, or could not be read: the IAM policies are weighed. */
         review: {},
         /** The key policy denies, or neither delegates nor names the principal: no IAM policy can allow this. */
@@ -234,10 +257,19 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     },
     verdict: {
       always: [
+        { guard: predictionDue('verdict'), target: 'predictVerdict' },
         ...causeCodes.map((code) => ({ guard: { type: 'primaryCauseIs' as const, params: { code } }, target: `denied.${causeLeaf(code)}` })),
         { guard: { type: 'verdictIs' as const, params: { verdict: 'allowed' as const } }, target: 'allowed' },
         { target: 'undetermined' },
       ],
+    },
+    /** The training course: "which layer says no?" before the verdict is shown. */
+    predictVerdict: {
+      on: {
+        PREDICTED: { target: 'verdict', actions: { type: 'recordPrediction', params: { step: 'verdict' } } },
+        BACK: backFromVerdict,
+        CONTINUE: {},
+      },
     },
     /** Every required action is allowed (by policies or grants) and the key is usable. */
     allowed: { tags: [verdictTag], on: { BACK: backFromVerdict, RESTART: { target: 'identify', actions: 'forgetRun' } } },

@@ -11,9 +11,12 @@ import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '..
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { findOperation } from '../src/engine/operations.js';
+import type { PredictionStep } from '../src/engine/training-predictions.js';
 import {
+  judgedPrediction,
   planBlastRadius,
   primaryCause,
+  questionFor,
   type DiagnosisContext,
   type DiagnosisEvent,
   type DiagnosisMachineInput,
@@ -31,7 +34,9 @@ import {
   type PlanInput,
   type PrepareInput,
   type PrepareOutput,
+  type RecordTrainingInput,
   type RemedyResult,
+  type TrainingScore,
   type StartMode,
 } from './wizard-types.js';
 
@@ -66,6 +71,11 @@ export const diagnosisSetup = setup({
     lookupDenials: notProvided<readonly CloudTrailKmsEvent[], CloudTrailLookupInput>('lookupDenials'),
     planFix: notProvided<Plan, PlanInput>('planFix'),
     applyFix: notProvided<ApplyOutput, ApplyInput>('applyFix'),
+    /**
+     * The training course: a verified scenario's score kept (`kms-doctor train` provides the progress
+     * file); returns every finished scenario's best score. Unprovided, nothing is kept.
+     */
+    recordTraining: fromPromise<Readonly<Record<string, TrainingScore>> | undefined, RecordTrainingInput>(async () => undefined),
   },
   actions: {
     /** Everything a run learnt, forgotten: RESTART reads it all again. */
@@ -82,6 +92,7 @@ export const diagnosisSetup = setup({
       remedy: undefined,
       confirmError: undefined,
       progress: [],
+      predictions: undefined,
     }),
     /**
      * A new start forgets the previous run entirely: its answers (back to the flags), its request and
@@ -102,6 +113,14 @@ export const diagnosisSetup = setup({
       remedy: undefined,
       confirmError: undefined,
       progress: [],
+      predictions: undefined,
+      progressError: undefined,
+    }),
+    /** The trainee's prediction before `step`'s data, judged against the findings. */
+    recordPrediction: assign(({ context, event }, params: { step: PredictionStep }) => {
+      if (event.type !== 'PREDICTED') return {};
+      const record = judgedPrediction(context, params.step, event.answer);
+      return record ? { predictions: { ...context.predictions, [params.step]: record } } : {};
     }),
     /** The training scenario just fixed and verified gets its done mark (only when verified). */
     markScenarioDone: assign({
@@ -114,6 +133,10 @@ export const diagnosisSetup = setup({
   },
   guards: {
     inTraining: ({ context }) => context.environment?.sandbox !== undefined,
+    /** `kms-doctor train`: the scenario list is the start. */
+    trainingCourse: ({ context }) => context.trainingCourse === true,
+    /** The training course asks `step`'s question before its data (once per run, when the findings settle it). */
+    predictionDue: ({ context }, params: { step: PredictionStep }) => context.predictions?.[params.step] === undefined && questionFor(context, params.step) !== undefined,
     preparedTraining: (_, params: { training: boolean }) => params.training,
     pickedEvent: ({ context }, params: { index: number }) => context.cloudTrailEvents?.[params.index] !== undefined,
     explainedScenario: ({ context }) => explainPastedError(context.answers.parsedError)?.scenario !== undefined,

@@ -1,7 +1,7 @@
 // Remediation (the wizard only): from a denied verdict to the planned, confirmed, applied and verified fix.
 import type { ApplyEvent } from '../src/apply/apply-report.js';
 import { assign } from 'xstate';
-import { factsOf, failureOf, planBlastRadius } from './diagnosis-context.js';
+import { factsOf, failureOf, messageOf, planBlastRadius, predictionScore } from './diagnosis-context.js';
 import { diagnosisSetup } from './diagnosis-setup.js';
 
 /** The wizard only: from a denied verdict to the applied and verified fix. */
@@ -80,8 +80,19 @@ export const remedyState = diagnosisSetup.createStateConfig({
             { target: 'rolledBack' },
           ],
         },
-        /** The failing call is allowed now (a dry run as the principal proves it where possible). */
-        verified: {},
+        /**
+         * The failing call is allowed now (a dry run as the principal proves it where possible). In the
+         * training course the scenario's score is kept in the progress file.
+         */
+        verified: {
+          invoke: {
+            id: 'recordTraining',
+            src: 'recordTraining',
+            input: ({ context }) => ({ scenario: context.environment?.sandbox?.scenario ?? '', score: predictionScore(context) }),
+            onDone: { actions: assign({ trainingScores: ({ context, event }) => event.output ?? context.trainingScores }) },
+            onError: { actions: assign({ progressError: ({ event }) => messageOf(event.error) }) },
+          },
+        },
         /** Written, but AWS does not show it everywhere yet. */
         pendingPropagation: {},
         /** Applied, and still denied: another cause remains; RESTART continues the diagnosis. */

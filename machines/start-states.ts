@@ -1,7 +1,7 @@
 // The wizard's start questions (`whatFailed`): which operation failed, on which key, for whom — or the
 // pasted error, or a training scenario — until `prepare` turns the answers into a request. Guards are in
 // diagnosis-setup.ts (start section).
-import { assign } from 'xstate';
+import { assign, not } from 'xstate';
 import { answersFromError } from '../src/engine/error-prefill.js';
 import { parsedErrorOfEvent, readPastedError } from '../src/engine/cloudtrail-event.js';
 import { firstStepFor } from '../src/engine/error-message-parser.js';
@@ -39,6 +39,7 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
     routing: {
       always: [
         { guard: 'hasRequest', target: '#diagnosis.identify' },
+        { guard: 'trainingCourse', target: 'scenario' },
         { guard: { type: 'answered', params: { fields: ['operation', 'key'] } }, target: 'review' },
         { guard: { type: 'answered', params: { fields: ['operation'] } }, target: 'key' },
         { guard: 'noCredentials', target: 'scenario' },
@@ -181,7 +182,8 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
           target: 'preparing',
           actions: assign({ answers: ({ event }) => ({ mode: 'training' as const, scenario: event.scenario }), startError: undefined }),
         },
-        BACK: 'choose',
+        // The training course has no other start: its list is the first screen (q quits).
+        BACK: { guard: not('trainingCourse'), target: 'choose' },
       },
     },
     /** A training scenario's story, its failing command and the error it gets live, and the goal. */

@@ -120,6 +120,18 @@ export interface ApplyOutput {
   readonly goal?: GoalCheck;
 }
 
+/** A training scenario's predictions: how many were right, of how many asked. */
+export interface TrainingScore {
+  readonly right: number;
+  readonly asked: number;
+}
+
+/** The training course: a scenario fixed and verified, with its score, to be kept in the progress file. */
+export interface RecordTrainingInput {
+  readonly scenario: string;
+  readonly score: TrainingScore;
+}
+
 /** The final screens of a remediation. */
 export const remedyResults = ['verified', 'pendingPropagation', 'stillDenied', 'rolledBack'] as const;
 export type RemedyResult = (typeof remedyResults)[number];

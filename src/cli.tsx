@@ -28,6 +28,7 @@ Commands:
   operations  list the operations kms-doctor knows and the KMS permissions each needs
   prevent     the CI access test, the CloudTrail alarm on KMS denials and the key tags, for one key
   sandbox     run the local AWS endpoint (KMS, IAM, STS) with a training scenario
+  train       the training course: predict each step's outcome on the built-in scenarios, offline
   completion  print a completion script: kms-doctor completion bash|zsh|fish
   help [CMD]  show this help, or one command's (also: kms-doctor CMD --help)
   version     print the version (also: --version)
@@ -43,7 +44,7 @@ ${rollbackUsage.split('\n\n')[0]}
 ${sandboxUsage}`;
 }
 
-const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'completion', 'help', 'version'] as const;
+const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'train', 'completion', 'help', 'version'] as const;
 
 /** `help CMD`: that command's own usage (with its examples). */
 async function commandUsage(name: string): Promise<string> {
@@ -62,6 +63,8 @@ async function commandUsage(name: string): Promise<string> {
       return (await import('./sandbox/command.js')).sandboxUsage;
     case 'completion':
       return (await import('./commands/completion-command.js')).completionUsage;
+    case 'train':
+      return (await import('./train-command.js')).trainUsage;
     case 'operations':
       return 'Usage: kms-doctor operations\n\nLists the operations --operation accepts and the KMS permissions each needs.';
     default:
@@ -76,9 +79,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // No command, or only flags (kms-doctor --key … --operation …): the wizard, with the flags as answers.
-  if (command === undefined || (command.startsWith('--') && command !== '--help')) {
+  if (command === undefined || command === 'train' || (command.startsWith('--') && command !== '--help')) {
     // chalk (under Ink) knows FORCE_COLOR but not NO_COLOR or TERM=dumb: translate before it loads.
     if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || process.env.TERM === 'dumb')) process.env.FORCE_COLOR = '0';
+    if (command === 'train') return (await import('./train-command.js')).runTrainCommand(rest);
     const { runWizardCommand } = await import('./wizard-command.js');
     return runWizardCommand(argv);
   }

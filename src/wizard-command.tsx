@@ -6,9 +6,13 @@ import { render } from 'ink';
 import { App } from './ui/app.js';
 import { withFallbackSize } from './ui/use-terminal-width.js';
 import { exitCardLines } from './ui/exit-card.js';
+import { wizardTranscript } from './ui/wizard-transcript.js';
+import { lstatSync } from 'node:fs';
+import { printableLine } from './engine/display-text.js';
+import { createNewFile, LocalFileError, reasonOf } from './files/new-files.js';
 import { findCredentials } from './aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, parseGivenContext, unknownOperationMessage } from './commands/check-args.js';
-import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
+import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
 import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
 import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
 import { findOperation } from './engine/operations.js';
@@ -16,6 +20,7 @@ import { UsageError } from './usage-error.js';
 import { wizardUsage } from './wizard-usage.js';
 import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, PasteAwareStdin, PasteContext } from './ui/bracketed-paste.js';
 import type { StartAnswers } from '../machines/wizard-types.js';
+import type { DiagnosisMachineInput } from '../machines/diagnosis-context.js';
 
 export interface WizardStreams {
   readonly stdin: NodeJS.ReadStream;
@@ -31,7 +36,7 @@ import { colourWanted } from './colour-wanted.js';
 export { colourWanted };
 
 export async function runWizardCommand(args: readonly string[], streams: WizardStreams = processStreams(), runtimeOptions: Partial<WizardRuntimeOptions> = {}): Promise<number> {
-  const values = parseFlags(args, {});
+  const values = parseFlags(args, { transcript: { type: 'string' } });
   if (values.help) {
     streams.stdout.write(wizardUsage + '\n');
     return 0;
@@ -57,8 +62,22 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   // --context is checked here, so a malformed one is a one-line usage error before the screen opens.
   const givenContext = values.context ?? [];
   parseGivenContext(givenContext);
+  // A --transcript FILE that is already there is refused before the wizard starts: it is never overwritten.
+  const transcriptPath = values.transcript;
+  if (transcriptPath !== undefined && lstatSync(transcriptPath, { throwIfNoEntry: false }) !== undefined) {
+    throw new UsageError(`--transcript ${printableLine(transcriptPath)}: something is there already; kms-doctor never writes over an existing file`);
+  }
   const runtime = createWizardRuntime({ connection, env: streams.env, ...(givenContext.length > 0 ? { givenContext } : {}), ...runtimeOptions });
+  return runWizardSession(streams, runtime, { interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }, transcriptPath);
+}
+
+/**
+ * Runs the wizard's screens until the user quits, then prints the card to keep. Shared by the wizard
+ * and `kms-doctor train` (the same machine, in its training-course mode).
+ */
+export async function runWizardSession(streams: WizardStreams, runtime: WizardRuntime, input: DiagnosisMachineInput, transcriptPath?: string): Promise<number> {
   let card: string[] = [];
+  let transcript = '';
   // Ink reads keys from a stdin with the bracketed pastes taken out; the text field on screen gets them whole.
   const stdin = new PasteAwareStdin(streams.stdin);
   streams.stdout.write(ENABLE_BRACKETED_PASTE);
@@ -69,10 +88,13 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     <PasteContext.Provider value={stdin}>
       <App
         logic={runtime.machine}
-        input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
+        input={input}
         scenarios={builtInScenarios()}
         colour={colourWanted(streams.stdout, streams.env)}
-        onExit={(context) => (card = exitCardLines(context))}
+        onExit={(context) => {
+          card = exitCardLines(context);
+          if (transcriptPath !== undefined) transcript = wizardTranscript(context);
+        }}
       />
     </PasteContext.Provider>,
     { stdin: stdin as unknown as NodeJS.ReadStream, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
@@ -110,5 +132,22 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   }
   // After Ink has left the screen: the card stays in the terminal's normal scrollback.
   if (card.length > 0 && signalled === undefined) streams.stdout.write(`\n${card.join('\n')}\n`);
+  if (transcriptPath !== undefined && signalled === undefined) return writeTranscript(streams, transcriptPath, transcript);
   return signalled ?? 0;
+}
+
+/** The transcript as a new 0600 file (it names accounts and policies), never through a symlink; one line says where. */
+function writeTranscript(streams: WizardStreams, path: string, markdown: string): number {
+  if (markdown === '') {
+    streams.stderr.write('kms-doctor: no transcript written: no diagnosis was on screen when you quit\n');
+    return 0;
+  }
+  try {
+    createNewFile(path, markdown, 0o600);
+  } catch (error) {
+    streams.stderr.write(`kms-doctor: --transcript: ${error instanceof LocalFileError ? printableLine(error.message) : `${printableLine(path)}: ${reasonOf(error)}`}\n`);
+    return 1;
+  }
+  streams.stderr.write(`kms-doctor: wrote the transcript to ${printableLine(path)}\n`);
+  return 0;
 }

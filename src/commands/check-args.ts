@@ -32,6 +32,8 @@ export interface CheckOptions extends ConnectionOptions {
   readonly parsedError?: ParsedError;
   /** check --fix-files DIR: where to write the documents the fixes' aws CLI commands read. */
   readonly fixFilesDir?: string;
+  /** check --transcript FILE: the session as Markdown for a ticket, created new. */
+  readonly transcriptPath?: string;
 }
 
 /** --error was given, but the message lacks what the diagnosis needs (an obscured message names no key). */
@@ -50,7 +52,7 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--context KEY=VALUE]... [--error TEXT|- | --from-cloudtrail [--since DURATION]] [--fix-files DIR]
+                       [--context KEY=VALUE]... [--error TEXT|- | --from-cloudtrail [--since DURATION]] [--fix-files DIR] [--transcript FILE]
                        [--profile P] [--key-profile P] [--org-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
@@ -66,6 +68,7 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --from-cloudtrail      diagnose the most recent refused KMS call in CloudTrail (with --principal: that
                          principal's); --since DURATION looks back that far (90m, 24h, 7d; default 24h)
   --fix-files DIR        write the documents the fixes' aws CLI commands read (file://…) into DIR
+  --transcript FILE      write the diagnosis as Markdown for a ticket into FILE (a new file)
   --profile P            AWS profile for the calls (default: the standard credential chain)
   --key-profile P        credentials in the key's account, to read its policy and grants cross-account
   --org-profile P        credentials in the organization's management account (or a delegated
@@ -139,10 +142,14 @@ export async function parseCheckArgs(
   /** The failed call when it came from elsewhere (--from-cloudtrail). */
   fromElsewhere?: ParsedError,
 ): Promise<CheckOptions | 'help'> {
-  const values = parseFlags(args, { 'fix-files': { type: 'string' } });
+  const values = parseFlags(args, { 'fix-files': { type: 'string' }, transcript: { type: 'string' } });
   if (values.help) return 'help';
   const options = checkOptionsOf(values, fromElsewhere ?? (await parsedErrorOf(values.error, readStdin)));
-  return values['fix-files'] !== undefined ? { ...options, fixFilesDir: values['fix-files'] } : options;
+  return {
+    ...options,
+    ...(values['fix-files'] !== undefined ? { fixFilesDir: values['fix-files'] } : {}),
+    ...(values.transcript !== undefined ? { transcriptPath: values.transcript } : {}),
+  };
 }
 
 /** The most `--error -` reads from stdin: an AWS error message, even a CloudTrail record, is a few KB. */

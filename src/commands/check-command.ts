@@ -2,7 +2,9 @@
 import { basename } from 'node:path';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { displaySafe, printableLine } from '../engine/display-text.js';
-import { createNewFiles, LocalFileError, makeDirectories, reasonOf } from '../files/new-files.js';
+import { lstatSync } from 'node:fs';
+import { createNewFile, createNewFiles, LocalFileError, makeDirectories, reasonOf } from '../files/new-files.js';
+import { checkTranscript } from './check-transcript.js';
 import { type CheckResult, checkJson, colourWanted, humanReport, paint } from './check-report.js';
 import { checkExamples, checkUsage, parseCheckArgs } from './check-args.js';
 import { fromCloudTrailArgs, latestDenial, NoDenialFound } from './from-cloudtrail.js';
@@ -31,12 +33,17 @@ export async function runCheckCommand(args: readonly string[]): Promise<number> 
       throw new CheckFailure(`--fix-files ${options.fixFilesDir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
     }
   }
+  // A --transcript FILE that is already there is refused before any AWS call: it is never overwritten.
+  if (options.transcriptPath !== undefined && lstatSync(options.transcriptPath, { throwIfNoEntry: false }) !== undefined) {
+    throw new CheckFailure(`--transcript ${printableLine(options.transcriptPath)}: something is there already; kms-doctor never writes over an existing file`, checkExitCodes.usage);
+  }
   const session = await openSession(options, process.env, mfaPrompt());
   try {
     const diagnosed = await runDiagnosis(session, diagnosisRequest(options, session));
     const printable = { ...diagnosed, fixes: fixesWithConnection(diagnosed.fixes, commandConnectionOf(session, diagnosed.facts)) };
     const result = options.parsedError ? { ...printable, parsedError: options.parsedError } : printable;
     if (options.fixFilesDir !== undefined) writeFixFiles(options.fixFilesDir, result.fixes, options.json);
+    if (options.transcriptPath !== undefined) writeTranscript(options.transcriptPath, checkTranscript(result), options.json);
     if (options.json) {
       process.stdout.write(JSON.stringify(jsonEnvelope(checkJson(result)), null, 2) + '\n');
     } else {
@@ -64,6 +71,16 @@ export function writeFixFiles(dir: string, fixes: CheckResult['fixes'], json: bo
     throw new CheckFailure(`--fix-files ${dir}: ${error instanceof LocalFileError ? error.message : reasonOf(error)}`, checkExitCodes.usage);
   }
   if (!json && files.length > 0) process.stderr.write(`kms-doctor: wrote ${files.length} file(s) to ${printableLine(dir)}; run the fix commands from there\n`);
+}
+
+/** Writes the transcript as a new 0600 file (it names accounts and policies), never through a symlink. */
+function writeTranscript(path: string, markdown: string, json: boolean): void {
+  try {
+    createNewFile(path, markdown, 0o600);
+  } catch (error) {
+    throw new CheckFailure(`--transcript: ${error instanceof LocalFileError ? error.message : `${printableLine(path)}: ${reasonOf(error)}`}`, checkExitCodes.usage);
+  }
+  if (!json) process.stderr.write(`kms-doctor: wrote the transcript to ${printableLine(path)}\n`);
 }
 
 /** Nothing to diagnose in CloudTrail: a one-line failure, exit code 3 (could not determine). */

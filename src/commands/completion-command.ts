@@ -23,6 +23,7 @@ export const commandFlags: Readonly<Record<string, readonly string[]>> = {
   rollback: ['--force', '--backup-dir', '--json', '--help', ...connection],
   sandbox: ['--scenario', '--port', '--host', '--state', '--latency', '--config-dir', '--quiet', '--help'],
   operations: ['--help'],
+  train: ['--help'],
   help: [],
   version: [],
   completion: [],

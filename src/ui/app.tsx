@@ -20,6 +20,7 @@ import { AccountScreen, IdentifyScreen } from './screens/identify-screen.js';
 import { KeyPolicyScreen } from './screens/key-policy-screen.js';
 import { KeyStateScreen } from './screens/key-state-screen.js';
 import type { ScreenProps } from './screens/screen-props.js';
+import { PredictionResult, PredictionScreen } from './screens/prediction-screen.js';
 import { StartScreen, type ScenarioChoice } from './screens/start-screen.js';
 import { VerdictScreen } from './screens/verdict-screen.js';
 import { themeFor, ThemeProvider } from './theme.js';
@@ -31,6 +32,14 @@ import { screenOf, type ScreenInfo } from './wizard-screens.js';
 
 /** The step a pasted error's wording points at (firstStepFor), as a screen. */
 const focusOf: Record<string, ScreenInfo['id']> = { 'key-state': 'keyState', 'key-policy': 'keyPolicy', 'identity-policies': 'iam', grants: 'grants' };
+
+/** The training course: the screen that reveals a prediction's step (the screen after its question). */
+const predictedOn: Partial<Record<ScreenInfo['id'], 'keyState' | 'keyPolicy' | 'identityPolicies' | 'verdict'>> = {
+  keyState: 'keyState',
+  keyPolicy: 'keyPolicy',
+  iam: 'identityPolicies',
+  verdict: 'verdict',
+};
 
 export interface AppProps {
   /** The decision machine, with its actors provided. */
@@ -63,6 +72,8 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   // below it (its middle region scrolls). One row is left free: Ink clears the whole terminal on
   // every redraw of output as tall as the terminal.
   const rows = useTerminalRows();
+  const predictionStep = predictedOn[screen.id];
+  const revealed = predictionStep !== undefined && !screen.loading && view.overlay === 'none' ? shownContext.predictions?.[predictionStep] : undefined;
   const scrollKey = scrollKeyOf(screen);
   const offset = scrollOffsetOn(view.scroll, scrollKey);
   const scroll = useMemo<ScrollControl>(
@@ -78,9 +89,10 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
             {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
               <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
             ) : null}
+            {revealed ? <PredictionResult record={revealed} /> : null}
           </Box>
           <Box flexDirection="column" flexShrink={1} overflowY="hidden">
-            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} hintShown={view.hint === scrollKey} />}
           </Box>
           {view.overlay === 'quit' ? (
             <Box flexDirection="column" flexShrink={0}>
@@ -94,7 +106,7 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   return <ListKeysContext.Provider value={listKeys}>{tree}</ListKeysContext.Provider>;
 }
 
-function ScreenView(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[]; readonly quitHeld: boolean }) {
+function ScreenView(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[]; readonly quitHeld: boolean; readonly hintShown: boolean }) {
   switch (props.screen.id) {
     case 'start':
       return <StartScreen {...props} />;
@@ -122,5 +134,7 @@ function ScreenView(props: ScreenProps & { readonly scenarios: readonly Scenario
       return <FinishedScreen {...props} />;
     case 'failed':
       return <FailedScreen {...props} />;
+    case 'predict':
+      return <PredictionScreen {...props} />;
   }
 }

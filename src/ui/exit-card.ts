@@ -5,6 +5,7 @@
 import { undoCommandsOf } from '../apply/apply-report.js';
 import type { DiagnosisContext } from '../../machines/diagnosis-context.js';
 import { remedyResultOf } from '../../machines/wizard-types.js';
+import { predictionScore } from '../../machines/diagnosis-context.js';
 import { fixCommand, grantsCommands, iamCommands, keyPolicyCommands, keyStateCommands, type CommandContext } from './aws-commands.js';
 
 const outcomeWords = {
@@ -26,6 +27,10 @@ export function exitCardLines(context: DiagnosisContext): string[] {
   const lines = ['kms-doctor · the card to keep', ''];
   lines.push(`${request.operation.name} with ${key?.arn ?? request.keyInput}, for ${principal?.arn ?? request.principalArn ?? 'the caller'}`);
   if (context.environment?.sandbox) lines.push(`(training scenario ${context.environment.sandbox.scenario}, on the embedded sandbox)`);
+  if (context.trainingCourse) {
+    const { right, asked } = predictionScore(context);
+    lines.push(`Training score: ${right} of ${asked} predictions right`);
+  }
   if (cause) lines.push(`Cause: ${cause.code} (layer: ${cause.layer}): ${cause.summary}`);
   else lines.push(`Verdict: ${result.diagnosis.verdict}`);
   if (context.remedy) {

@@ -12,6 +12,8 @@ export interface ViewState {
   readonly quitHeld: boolean;
   /** How far the screen's middle region is scrolled; it belongs to one screen and starts at 0 on any other. */
   readonly scroll: ScrollState;
+  /** The training course: the screen (scrollKeyOf) whose prediction hint is shown (h). */
+  readonly hint?: string;
 }
 
 export interface ScrollState {
@@ -31,7 +33,7 @@ export const scrollKeyOf = (screen: Pick<ScreenInfo, 'id' | 'part'>): string => 
 /** The offset to show on `screen`: 0 when the scroll state belongs to another screen. */
 export const scrollOffsetOn = (scroll: ScrollState, screen: string): number => (scroll.screen === screen ? Math.min(scroll.offset, scroll.room) : 0);
 
-export type ViewAction = { type: 'toggle-help' } | { type: 'toggle-glossary' } | { type: 'close-overlay' } | { type: 'ask-quit' } | { type: 'toggle-details' } | { type: 'hold-quit' }
+export type ViewAction = { type: 'toggle-help' } | { type: 'toggle-hint'; screen: string } | { type: 'toggle-glossary' } | { type: 'close-overlay' } | { type: 'ask-quit' } | { type: 'toggle-details' } | { type: 'hold-quit' }
   /** Scroll the middle region of `screen` by `by` lines (a page when `by` is 'page-up' or 'page-down'). */
   | { type: 'scroll'; screen: string; by: number | 'page-up' | 'page-down' }
   /** The frame measured `screen`: `room` lines do not fit, `page` lines are visible. */
@@ -68,6 +70,10 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       return { ...state, details: !state.details };
     case 'hold-quit':
       return { ...state, quitHeld: true };
+    case 'toggle-hint': {
+      const { hint, ...rest } = state;
+      return hint === action.screen ? rest : { ...rest, hint: action.screen };
+    }
     case 'scroll':
     case 'scroll-room': {
       const scroll = scrollReducer(state.scroll, action);
@@ -96,7 +102,10 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
     if (input === 'y') return { exit: true };
     return input === 'n' || key.escape || quit ? { view: { type: 'close-overlay' } } : undefined;
   }
-  if (view.overlay === 'help') return input === '?' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
+  if (view.overlay === 'help') {
+    if (key.upArrow || key.downArrow) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
+    return input === '?' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
+  }
   if (view.overlay === 'glossary') {
     if (key.upArrow || key.downArrow) return { view: { type: 'scroll', screen: scrollKeyOf(screen), by: key.upArrow ? -1 : 1 } };
     return input === 'g' || key.escape || key.return || quit ? { view: { type: 'close-overlay' } } : undefined;
@@ -116,6 +125,7 @@ export function keyOutcome(input: string, key: KeyFlags, context: KeyContext): K
   if (screen.mode === 'text') return undefined;
   if (input === '?') return { view: { type: 'toggle-help' } };
   if (input === 'g') return { view: { type: 'toggle-glossary' } };
+  if (screen.id === 'predict' && input === 'h') return { view: { type: 'toggle-hint', screen: scrollKeyOf(screen) } };
   if (screen.mode === 'list') return undefined;
   if (input === 'd') return { view: { type: 'toggle-details' } };
   switch (screen.id) {

@@ -14,7 +14,9 @@ export type ScreenId =
   | 'confirm'
   | 'applying'
   | 'finished'
-  | 'failed';
+  | 'failed'
+  /** The training course: the trainee's prediction before a step's data. */
+  | 'predict';
 
 /** text: a text field has the keys; list: a menu has the arrows and Enter; screen: Enter, Esc, q, ? are ours. */
 export type InputMode = 'text' | 'list' | 'screen';
@@ -57,6 +59,12 @@ export function screenOf(value: StateValue): ScreenInfo {
     loading: part === 'loading' || part === 'concluding' || part === 'planning' || top === 'evaluating' || part === 'preparing',
     ...(step !== undefined ? { step } : {}),
   });
+  // The training course's predictions: part names the step asked about (a PredictionStep).
+  const predict = (step: number, about: string): ScreenInfo => ({ ...screen('predict', step, 'list'), part: about });
+  if (part === 'predict' && top === 'keyState') return predict(3, 'keyState');
+  if (part === 'predict' && top === 'keyPolicy') return predict(4, 'keyPolicy');
+  if (part === 'predict' && top === 'identityPolicies') return predict(5, 'identityPolicies');
+  if (top === 'predictVerdict') return predict(7, 'verdict');
   switch (top) {
     case 'whatFailed':
       return screen('start', undefined, startModes[part] ?? 'screen');

@@ -27,6 +27,7 @@ function complete(words: readonly string[]): Promise<string[]> {
 describe('kms-doctor completion', () => {
   it('completes commands, flags, operations and profile names in bash', async () => {
     expect(await complete(['kms-doctor', 'ch'])).toEqual(['check']);
+    expect(await complete(['kms-doctor', 'tra'])).toEqual(['train']);
     expect(await complete(['kms-doctor', 'fix', '--dry'])).toEqual(['--dry-run']);
     expect(await complete(['kms-doctor', 'check', '--dry'])).toEqual([]);
     expect(await complete(['kms-doctor', 'check', '--operation', 's3:Get'])).toContain('s3:GetObject');

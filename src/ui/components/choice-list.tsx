@@ -65,14 +65,12 @@ export interface ChoiceListProps<Value> {
   readonly onChoose: (value: Value) => void;
   /** Items shown at once; the list scrolls around the focus. */
   readonly limit?: number;
-  /** Cut each label to one line (long lists on short terminals: a wrapped label would push rows off screen). */
-  readonly oneLineLabels?: boolean;
 }
 
 // eslint-disable-next-line no-control-regex
 const printable = (input: string): boolean => input !== '' && !/[\u0000-\u001f\u007f]/.test(input);
 
-export function ChoiceList<Value>({ choices, onChoose, limit = choices.length, oneLineLabels = false }: ChoiceListProps<Value>) {
+export function ChoiceList<Value>({ choices, onChoose, limit = choices.length }: ChoiceListProps<Value>) {
   const theme = useTheme();
   const [state, apply, now] = useImmediateReducer(listReducer, initialListState);
   /** Handles a key; false when it is not the list's (the wizard's then). */
@@ -157,7 +155,7 @@ export function ChoiceList<Value>({ choices, onChoose, limit = choices.length, o
         const focused = start + offset === focus;
         return (
           <Box key={String(choice.value)} flexDirection="column">
-            <Text bold={focused} color={focused ? theme.colourOf('accent') : undefined} {...(oneLineLabels ? { wrap: 'truncate-end' as const } : {})}>
+            <Text bold={focused} color={focused ? theme.colourOf('accent') : undefined}>
               {focused ? '❯ ' : '  '}
               {choice.label}
             </Text>

@@ -20,15 +20,27 @@ const keys: [string, string][] = [
 ];
 
 export function HelpOverlay() {
+  // Each key in a column of its own, its meaning wrapping beside it; the list scrolls (↑/↓) when the
+  // terminal is too short (at 40x12 the rows were squeezed and drawn over each other).
   return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Keys</Text>
-      {keys.map(([key, what]) => (
-        <Text key={key}>
-          {key.padEnd(8)} {what}
-        </Text>
-      ))}
-      <Text dimColor>In a text field, keys type text: Esc goes back, Enter submits. Press ? or Esc to close.</Text>
+    <Box flexDirection="column" borderStyle="round" paddingX={1} flexShrink={1}>
+      <Box flexShrink={0}>
+        <Text bold>Keys</Text>
+      </Box>
+      <ScrollRegion>
+        {keys.map(([key, what]) => (
+          <Box key={key} flexShrink={0}>
+            <Box width={10} flexShrink={0}>
+              <Text>{key}</Text>
+            </Box>
+            <Text>{what}</Text>
+          </Box>
+        ))}
+        <Text dimColor>In a text field, keys type text: Esc goes back, Enter submits.</Text>
+      </ScrollRegion>
+      <Box flexShrink={0}>
+        <Text dimColor>↑↓ scroll · ? or Esc close</Text>
+      </Box>
     </Box>
   );
 }
@@ -37,7 +49,9 @@ export function HelpOverlay() {
 export function GlossaryOverlay() {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} flexShrink={1}>
-      <Text bold>Glossary</Text>
+      <Box flexShrink={0}>
+        <Text bold>Glossary</Text>
+      </Box>
       <ScrollRegion>
         {glossary.map((entry) => (
           <Text key={entry.term}>
@@ -45,7 +59,9 @@ export function GlossaryOverlay() {
           </Text>
         ))}
       </ScrollRegion>
-      <Text dimColor>↑↓ scroll · g or Esc close</Text>
+      <Box flexShrink={0}>
+        <Text dimColor>↑↓ scroll · g or Esc close</Text>
+      </Box>
     </Box>
   );
 }

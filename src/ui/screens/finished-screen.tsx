@@ -6,6 +6,7 @@ import { fixCommand } from '../aws-commands.js';
 import { CommandList } from '../components/command-list.js';
 import { ScrollRegion } from '../components/scroll-region.js';
 import { useTheme, type Tone } from '../theme.js';
+import { predictionScore } from '../../../machines/diagnosis-context.js';
 import { callerAccountOf, targetOfCommand, type ScreenProps } from './screen-props.js';
 
 const headings: Record<string, { tone: Tone; text: string }> = {
@@ -16,7 +17,22 @@ const headings: Record<string, { tone: Tone; text: string }> = {
   applyFailed: { tone: 'bad', text: 'Applying stopped with an error' },
 };
 
-export function FinishedScreen({ context, screen }: ScreenProps) {
+/** The training course: this run's score, and whether it was kept. */
+function TrainingScoreLine({ context, screen }: ScreenProps) {
+  const theme = useTheme();
+  const { right, asked } = predictionScore(context);
+  return (
+    <Box flexDirection="column" flexShrink={0}>
+      <Text bold>
+        Your predictions: {right} of {asked} right.
+      </Text>
+      {screen.part === 'verified' && context.progressError ? <Text color={theme.colourOf('bad')}>Progress not saved: {context.progressError}</Text> : null}
+    </Box>
+  );
+}
+
+export function FinishedScreen(props: ScreenProps) {
+  const { context, screen } = props;
   const theme = useTheme();
   const heading = headings[screen.part] ?? headings.applyFailed!;
   const remedy = context.remedy;
@@ -38,6 +54,7 @@ export function FinishedScreen({ context, screen }: ScreenProps) {
           {heading.text}
         </Text>
       </Box>
+      {context.trainingCourse ? <TrainingScoreLine {...props} /> : null}
       <ScrollRegion>
         {remedy ? <Text>{remedy.report.message}</Text> : null}
         {remedy?.verification ? <Text color={theme.colourOf(heading.tone)}>{remedy.verification.message}</Text> : null}
