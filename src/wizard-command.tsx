@@ -2,19 +2,22 @@
 // keys in raw mode); anything else gets a one-line pointer to the headless commands. Whether AWS
 // credentials exist is decided from the environment and files only (no network call), and without any
 // the wizard opens on the training scenarios.
-import { render } from 'ink';
-import { App } from './ui/app.js';
+// The first frame is drawn before the machine, its actors and the other screens are parsed: with no
+// answers given, the start frame (the same start screen, without the machine) is rendered first, then
+// the rest is imported and the App takes over.
+import { render, type Instance } from 'ink';
+import { StartFrame } from './ui/start-frame.js';
 import { withFallbackSize } from './ui/use-terminal-width.js';
-import { exitCardLines } from './ui/exit-card.js';
 import { findCredentials } from './aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, unknownOperationMessage } from './commands/check-args.js';
-import { createWizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
+import type { WizardRuntimeOptions } from './commands/wizard-actors.js';
 import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
 import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
 import { findOperation } from './engine/operations.js';
 import { UsageError } from './usage-error.js';
 import { wizardUsage } from './wizard-usage.js';
 import type { StartAnswers } from '../machines/wizard-types.js';
+import type { DiagnosisEvent } from '../machines/diagnosis-machine.js';
 
 export interface WizardStreams {
   readonly stdin: NodeJS.ReadStream;
@@ -53,18 +56,31 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     ...(values.error !== undefined ? { errorText: values.error } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
   };
+  const credentialsFound = findCredentials(streams.env, connection).found;
+  const colour = colourWanted(streams.stdout, streams.env);
+  const scenarios = builtInScenarios();
+  const renderOptions = { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false };
+  // Chosen on the start frame before the machine is there: handed to it in order.
+  const chosenEarly: DiagnosisEvent[] = [];
+  let instance: Instance | undefined =
+    Object.keys(answers).length === 0
+      ? render(<StartFrame credentialsFound={credentialsFound} scenarios={scenarios} colour={colour} send={(event) => chosenEarly.push(event)} />, renderOptions)
+      : undefined;
+  const [{ App }, { createWizardRuntime }, { exitCardLines }] = await Promise.all([import('./ui/app.js'), import('./commands/wizard-actors.js'), import('./ui/exit-card.js')]);
   const runtime = createWizardRuntime({ connection, env: streams.env, ...runtimeOptions });
   let card: string[] = [];
-  const instance = render(
+  const app = (
     <App
       logic={runtime.machine}
-      input={{ interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }}
-      scenarios={builtInScenarios()}
-      colour={colourWanted(streams.stdout, streams.env)}
+      input={{ interactive: true, answers, credentialsFound }}
+      scenarios={scenarios}
+      colour={colour}
+      pending={chosenEarly}
       onExit={(context) => (card = exitCardLines(context))}
-    />,
-    { stdin: streams.stdin, stdout: withFallbackSize(streams.stdout), stderr: streams.stderr, exitOnCtrlC: false },
+    />
   );
+  if (instance) instance.rerender(app);
+  else instance = render(app, renderOptions);
   // The first frame is on screen: now parse the AWS SDK and the simulator, while the user reads it.
   setImmediate(() => runtime.preload());
   // Once the terminal is gone (SIGHUP), every write fails with EIO: that must not crash the cleanup.

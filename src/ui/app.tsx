@@ -1,13 +1,11 @@
 // The wizard: the decision machine's state on screen, one view per group of states. The machine comes
 // in as a prop (`logic`), with the live actors from the CLI or fixtures from a test.
 import { useActor } from '@xstate/react';
-import { Box, Text } from 'ink';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { DiagnosisContext, diagnosisMachine, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { displaySafe } from '../engine/display-text.js';
-import { Header } from './components/header.js';
 import { GlossaryOverlay, HelpOverlay, QuitQuestion } from './components/overlays.js';
-import { ScrollContext, type ScrollControl } from './components/scroll-region.js';
+import type { ScrollControl } from './components/scroll-region.js';
 import { ApplyingScreen } from './screens/applying-screen.js';
 import { ConfirmScreen } from './screens/confirm-screen.js';
 import { FailedScreen } from './screens/failed-screen.js';
@@ -21,11 +19,10 @@ import { KeyStateScreen } from './screens/key-state-screen.js';
 import type { ScreenProps } from './screens/screen-props.js';
 import { StartScreen, type ScenarioChoice } from './screens/start-screen.js';
 import { VerdictScreen } from './screens/verdict-screen.js';
-import { themeFor, ThemeProvider } from './theme.js';
 import { useImmediateReducer } from './use-immediate-reducer.js';
-import { useTerminalRows } from './use-terminal-width.js';
 import { useWizardKeys } from './use-wizard-keys.js';
 import { initialView, scrollKeyOf, scrollOffsetOn, viewReducer } from './wizard-keys.js';
+import { WizardLayout } from './wizard-layout.js';
 import { screenOf, type ScreenInfo } from './wizard-screens.js';
 
 /** The step a pasted error's wording points at (firstStepFor), as a screen. */
@@ -41,10 +38,17 @@ export interface AppProps {
   readonly colour: boolean;
   /** Told the last context when the user quits (the CLI prints the card to keep from it). */
   readonly onExit?: (context: DiagnosisContext) => void;
+  /** Events chosen on the start frame drawn before the App (src/ui/start-frame.tsx), sent once on mount. */
+  readonly pending?: readonly DiagnosisEvent[];
 }
 
-export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
+export function App({ logic, input, scenarios, colour, onExit, pending }: AppProps) {
   const [snapshot, , actor] = useActor(logic, { input });
+  useEffect(() => {
+    for (const event of pending ?? []) actor.send(event);
+    // Once, on mount: later events go straight to the actor.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [actor]);
   const [view, applyView, viewNow] = useImmediateReducer(viewReducer, initialView);
   useWizardKeys(actor, viewNow, applyView, onExit);
   // A list or text field answers after the key has gone round every handler, so the wizard's own
@@ -56,10 +60,6 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
   // CSI sequences is shown, not obeyed); the machine and the fixes keep the exact values.
   const shownContext = useMemo(() => displaySafe(snapshot.context), [snapshot.context]);
   const props: ScreenProps = { context: shownContext, screen, details: view.details, send: sendFromWidget };
-  // The screen fits the terminal: the header keeps its line at the top, the screen gets the rows
-  // below it (its middle region scrolls). One row is left free: Ink clears the whole terminal on
-  // every redraw of output as tall as the terminal.
-  const rows = useTerminalRows();
   const scrollKey = scrollKeyOf(screen);
   const offset = scrollOffsetOn(view.scroll, scrollKey);
   const scroll = useMemo<ScrollControl>(
@@ -67,26 +67,20 @@ export function App({ logic, input, scenarios, colour, onExit }: AppProps) {
     [offset, scrollKey, applyView],
   );
   return (
-    <ThemeProvider theme={themeFor(colour)}>
-      <ScrollContext.Provider value={scroll}>
-        <Box flexDirection="column" {...(rows !== undefined ? { height: rows - 1 } : {})}>
-          <Box flexDirection="column" flexShrink={0}>
-            <Header {...(screen.step !== undefined ? { step: screen.step } : {})} {...(snapshot.context.environment?.sandbox ? { sandbox: snapshot.context.environment.sandbox } : {})} />
-            {focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none' ? (
-              <Text color={colour ? 'yellow' : undefined}>The error you pasted blames this layer: read this step closely.</Text>
-            ) : null}
-          </Box>
-          <Box flexDirection="column" flexShrink={1} overflowY="hidden">
-            {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
-          </Box>
-          {view.overlay === 'quit' ? (
-            <Box flexDirection="column" flexShrink={0}>
-              <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
-            </Box>
-          ) : null}
-        </Box>
-      </ScrollContext.Provider>
-    </ThemeProvider>
+    <WizardLayout
+      colour={colour}
+      screen={screen}
+      sandbox={snapshot.context.environment?.sandbox}
+      focusLine={focusOf[snapshot.context.answers.focusStep ?? ''] === screen.id && view.overlay === 'none'}
+      scroll={scroll}
+      footer={
+        view.overlay === 'quit' ? (
+          <QuitQuestion sandbox={snapshot.context.environment?.sandbox !== undefined} {...(snapshot.context.environment ? { backupDir: snapshot.context.environment.backupDir } : {})} />
+        ) : null
+      }
+    >
+      {view.overlay === 'help' ? <HelpOverlay /> : view.overlay === 'glossary' ? <GlossaryOverlay /> : <ScreenView {...props} scenarios={scenarios} quitHeld={view.quitHeld} />}
+    </WizardLayout>
   );
 }
 

@@ -1,6 +1,6 @@
 // The wizard as the CLI renders it, with its real actors (the AWS SDK against the sandbox), in a fake
 // terminal: the start screen offers the training scenarios, and the sandbox starts in-process.
-import type { DiagnosisContext, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import type { DiagnosisContext, DiagnosisEvent, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../../src/commands/wizard-actors.js';
 import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
 import { App } from '../../src/ui/app.js';
@@ -20,12 +20,12 @@ export interface Wizard {
 const running: WizardRuntime[] = [];
 
 export function renderWizard(
-  options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; columns?: number; rows?: number; onExit?: (context: DiagnosisContext) => void } = {},
+  options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; columns?: number; rows?: number; onExit?: (context: DiagnosisContext) => void; pending?: readonly DiagnosisEvent[] } = {},
 ): Wizard {
   const runtime = createWizardRuntime({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply, ...options.runtime });
   running.push(runtime);
   const harness = renderInk(
-    <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} {...(options.onExit ? { onExit: options.onExit } : {})} />,
+    <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} {...(options.onExit ? { onExit: options.onExit } : {})} {...(options.pending ? { pending: options.pending } : {})} />,
     { ...(options.columns !== undefined ? { columns: options.columns } : {}), ...(options.rows !== undefined ? { rows: options.rows } : {}) },
   );
   return { harness, runtime };
