@@ -27,6 +27,23 @@ describe('identical evaluations within one check', () => {
     expect(memo.evaluated).toBeLessThan(memo.asked);
   });
 
+  it('probes a key policy of many conditional statements for others once, not once per statement', async () => {
+    // 30 statements that would allow other roles under a condition; the role itself has no IAM policy.
+    const others = Array.from({ length: 30 }, (_, n) => ({
+      Sid: `Other${n}`,
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:role/Other${n}` },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': `s3.us-east-1.amazonaws.com` } },
+    }));
+    const facts = factsFor({ keyPolicy: policy(rootStatement, adminStatement, ...others) });
+    const memo = new EvaluationMemo();
+    const { diagnosis } = await check(facts, memo);
+    expect(diagnosis.causes.map((c) => c.code)).toEqual(['identity-policy-missing-actions']);
+    expect(memo.evaluated).toBeLessThan(others.length);
+  });
+
   it('evaluates again whenever anything in the request differs, and not when only the objects do', async () => {
     let evaluated = 0;
     const evaluate = (request: EvaluationRequest) => {
