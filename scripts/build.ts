@@ -7,7 +7,8 @@
 // - react-devtools-core is replaced by an empty module: Ink imports it only when DEV=true.
 // - yoga-layout (Ink's layout engine) decodes its inlined WebAssembly with fetch() when fetch exists,
 //   which on Node loads the whole undici HTTP client first (~15-25 ms before the first frame); it is
-//   told to take its own synchronous base64 path instead, the one it uses where fetch is missing.
+//   told to take its own synchronous base64 path instead, the one it uses where fetch is missing, with
+//   Buffer decoding the base64.
 // - Some CommonJS dependencies call require(): the banner gives the ESM bundle one.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -40,8 +41,12 @@ const result = await build({
       setup(context) {
         context.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, ({ path }) => {
           const source = readFileSync(path, 'utf8');
-          const patched = source.replaceAll('"function"!=typeof fetch', 'true');
-          if (patched === source) throw new Error(`yoga-layout changed: no fetch check found in ${path}`);
+          const withoutFetch = source.replaceAll('"function"!=typeof fetch', 'true');
+          if (withoutFetch === source) throw new Error(`yoga-layout changed: no fetch check found in ${path}`);
+          // Its base64 decoding (atob, then a byte loop: ~5 ms before the first frame) done by Buffer instead.
+          const atobLoop = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
+          const patched = withoutFetch.replace(atobLoop, 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))');
+          if (patched === withoutFetch) throw new Error(`yoga-layout changed: no base64 decoding loop found in ${path}`);
           return { contents: patched, loader: 'js' };
         });
       },

@@ -5,12 +5,15 @@ import { fromPromise } from 'xstate';
 import { diagnosisMachine, type EvaluateOutput, type IdentifyOutput, type IdentityPoliciesOutput, type StepInput } from '../../machines/diagnosis-machine.js';
 import { withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import { diagnose } from '../engine/diagnose.js';
+import { EvaluationMemo } from '../engine/evaluation-memo.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
 import { proposeProvenFixes } from '../engine/fix-proposal.js';
 import { findSteps, type FactsSoFar, type StepFindings } from '../engine/step-findings.js';
 
 export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutput> {
-  const evaluate = (changed: DiagnosisFacts) => diagnose(changed);
+  // The verdict and each fix's proof ask many of the same evaluations: each distinct one is done once.
+  const evaluations = new EvaluationMemo();
+  const evaluate = (changed: DiagnosisFacts) => diagnose(changed, { evaluations });
   const diagnosis = await evaluate(facts);
   // Fixes are proved by the same evaluation: minimal, and with what each newly allows.
   const { fixes, notes } = await proposeProvenFixes(facts, diagnosis, evaluate);

@@ -14,7 +14,7 @@ import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManage
 import { reportedErrorFindings, unreadOrganizationLayers } from './layer-visibility.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
 import { CauseDrafts, causeFromDraft, causeLayerOf, implicitCause } from './policy-causes.js';
-import { evaluatePolicies, InvalidPolicyError, type Denial, type EvaluationOutcome, type StatementReference } from './policy-evaluation.js';
+import { evaluatePolicies, InvalidPolicyError, type Denial, type EvaluationOutcome, type EvaluationRequest, type StatementReference } from './policy-evaluation.js';
 import { contextValue, unknownConditionKeys } from './unknown-condition-keys.js';
 
 export type { DiagnoseOptions } from './diagnosis-scope.js';
@@ -132,7 +132,7 @@ function policyDocuments(scope: Scope): unknown[] {
 
 async function evaluateWith(scope: Scope, subject: Subject, keyArn: string, keyAccount: string, action: string, context: RequestContext): Promise<EvaluationOutcome> {
   const { options } = scope;
-  return evaluatePolicies({
+  const request: EvaluationRequest = {
     principalArn: subject.arn,
     action,
     resourceArn: keyArn,
@@ -145,7 +145,8 @@ async function evaluateWith(scope: Scope, subject: Subject, keyArn: string, keyA
     ...(scope.serviceControlPolicies ? { serviceControlPolicies: scope.serviceControlPolicies } : {}),
     // RCPs do not apply to AWS managed keys (KMS developer guide, "Resource control policies").
     ...(scope.resourceControlPolicies && scope.key?.manager !== 'AWS' ? { resourceControlPolicies: scope.resourceControlPolicies } : {}),
-  });
+  };
+  return options.evaluations ? options.evaluations.outcome(request, evaluatePolicies) : evaluatePolicies(request);
 }
 
 const explicitIds = (outcome: EvaluationOutcome): Set<string> =>

@@ -3,6 +3,7 @@
 import type { DiagnosisFacts, KeyFacts, Observation, OrganizationLevelFacts, PolicyDocumentFacts } from './facts.js';
 import type { RequestContext } from './kms-request-context.js';
 import { viaServiceFor } from './operations.js';
+import type { EvaluationMemo } from './evaluation-memo.js';
 import type { EvaluationOutcome, NamedPolicy, OrganizationLevelPolicies, StatementReference } from './policy-evaluation.js';
 import { statementsOf, type PolicyStatement } from './policy-statements.js';
 
@@ -14,6 +15,8 @@ export interface DiagnoseOptions {
   readonly serviceControlPolicies?: readonly OrganizationLevelPolicies[];
   /** RCPs that apply to the key's account, root level first. */
   readonly resourceControlPolicies?: readonly OrganizationLevelPolicies[];
+  /** Evaluations shared by the diagnoses of one check (the verdict, and each fix's proof): each distinct one once. */
+  readonly evaluations?: EvaluationMemo;
 }
 
 /** The principal whose access is diagnosed, as far as the facts tell. */

@@ -55,7 +55,9 @@ export function builtInNames(directory: string): string[] {
     .filter((file) => file.endsWith('.json'))
     .map((file) => file.slice(0, -'.json'.length));
   const rank = (name: string) => (builtInOrder.includes(name) ? builtInOrder.indexOf(name) : builtInOrder.length);
-  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  // File names are ASCII: code-unit order is alphabetical, without localeCompare's collator (its first
+  // use costs ~5-20 ms, and the wizard's first frame waits for this list).
+  return names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The built-in scenarios, in teaching order, with the title and summary each file declares. */
