@@ -21,7 +21,8 @@ export async function proposeProvenFixes(facts: DiagnosisFacts, diagnosis: Diagn
   const notes = proven.unneeded.map((u) => u.why);
   const changing = fixes.filter((f) => f.blockedBy === undefined && (f.steps.length > 0 || f.requestChange !== undefined));
   // Only a fix that changes a policy or the key has a blast radius to tell about.
-  if (fixes.some((f) => f.blockedBy === undefined && f.steps.length > 0)) notes.push(...probedPrincipalsNotes(facts));
+  const changesSomething = (f: Fix) => f.blockedBy === undefined && f.steps.length > 0;
+  if (fixes.some((f) => changesSomething(f) || (f.alternatives ?? []).some(changesSomething))) notes.push(...probedPrincipalsNotes(facts));
   if (changing.length > 0) {
     const refused = proven.after.actionResults.filter((r) => r.decision !== 'allowed').map((r) => r.action);
     notes.push(
