@@ -52,7 +52,7 @@ describe('wizard --context', () => {
     expect(allowed).not.toContain('condition-unknown');
   });
 
-  it('Esc (not known) shows the undetermined verdict with the --context hint, and does not ask again', async () => {
+  it('Esc (not known) shows the undetermined verdict with the --context hint instead of the question', async () => {
     const { harness } = renderWizard({ rows: 60 });
     await openScenario(harness, 'source-ip-perimeter');
     await walkToStep7(harness, question);
