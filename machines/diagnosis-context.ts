@@ -19,6 +19,7 @@ import type {
 import type { CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { planNewlyAllows } from '../src/engine/blast-radius.js';
+import { contextQuestionFor, type ContextQuestion } from '../src/engine/context-question.js';
 import type { Fix, NewlyAllowed } from '../src/engine/fix.js';
 import { judgePrediction, predictionFor, type PredictionQuestion, type PredictionStep } from '../src/engine/training-predictions.js';
 import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, TrainingScore, WizardEnvironment } from './wizard-types.js';
@@ -59,6 +60,8 @@ export interface DiagnosisContext {
   readonly result?: EvaluateOutput;
   /** Each step's finding from the facts read so far (the engine's; screens render them, guards read them). */
   readonly findings?: StepFindings;
+  /** Condition keys whose value the user chose not to give when asked (the verdict is shown without them). */
+  readonly declinedContextKeys?: readonly string[];
   /** The key is unusable, so the wizard went straight to the verdict; the user asked to see the other steps anyway. */
   readonly checkingTheRest?: boolean;
   /** The step whose read failed (network, credentials), and what happened. */
@@ -155,6 +158,8 @@ export type DiagnosisEvent =
   | { type: 'KEY_ENTERED'; key: string }
   | { type: 'PRINCIPAL_ENTERED'; principal: string }
   | { type: 'SCENARIO_CHOSEN'; scenario: string }
+  /** The value of the condition key the verdict hangs on (blank: not known, show the verdict without it). */
+  | { type: 'CONTEXT_ANSWERED'; value: string }
   /** The CloudTrail picker: the chosen event, by its index in cloudTrailEvents. */
   | { type: 'CLOUDTRAIL_EVENT_CHOSEN'; index: number }
   // Remediation
@@ -221,6 +226,10 @@ export const primaryCause = (context: DiagnosisContext): CauseCode | undefined =
 /** What the planned fixes newly allow beyond the request (their blast radius, from the engine). */
 export const planBlastRadius = (context: DiagnosisContext): NewlyAllowed[] =>
   planNewlyAllows(context.result?.fixes ?? [], (context.plan?.steps ?? []).map((step) => step.fixIndex));
+
+/** The condition key the wizard asks the value of before showing an undetermined verdict (the engine decides). */
+export const pendingContextQuestion = (context: DiagnosisContext): ContextQuestion | undefined =>
+  context.result && context.request ? contextQuestionFor(context.result.diagnosis, context.request, context.declinedContextKeys) : undefined;
 
 /** Tag carried by every verdict leaf: the diagnosis is complete there. */
 export const verdictTag = 'verdict';

@@ -258,6 +258,7 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     verdict: {
       always: [
         { guard: predictionDue('verdict'), target: 'predictVerdict' },
+        { guard: 'contextQuestionPending', target: 'askContext' },
         ...causeCodes.map((code) => ({ guard: { type: 'primaryCauseIs' as const, params: { code } }, target: `denied.${causeLeaf(code)}` })),
         { guard: { type: 'verdictIs' as const, params: { verdict: 'allowed' as const } }, target: 'allowed' },
         { target: 'undetermined' },
@@ -269,6 +270,20 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
         PREDICTED: { target: 'verdict', actions: { type: 'recordPrediction', params: { step: 'verdict' } } },
         BACK: backFromVerdict,
         CONTINUE: {},
+      },
+    },
+    /**
+     * The wizard only: the verdict hangs on a condition key nobody can read from here (aws:SourceIp…).
+     * The user gives the value the real request carries, and the diagnosis is evaluated again with it;
+     * a blank answer or Esc shows the verdict without it.
+     */
+    askContext: {
+      on: {
+        CONTEXT_ANSWERED: [
+          { guard: 'answeredContext', target: 'evaluating', actions: 'takeContextAnswer' },
+          { target: 'verdict', actions: 'declineContextQuestion' },
+        ],
+        BACK: { target: 'verdict', actions: 'declineContextQuestion' },
       },
     },
     /** Every required action is allowed (by policies or grants) and the key is usable. */

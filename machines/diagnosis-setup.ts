@@ -8,12 +8,14 @@ import { confirmationWord } from '../src/engine/blast-radius.js';
 import { readPastedError, type CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import { explainPastedError } from '../src/engine/error-explanation.js';
 import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
+import { withContextAnswer } from '../src/engine/context-question.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
 import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
 import { findOperation } from '../src/engine/operations.js';
 import type { PredictionStep } from '../src/engine/training-predictions.js';
 import {
   judgedPrediction,
+  pendingContextQuestion,
   planBlastRadius,
   primaryCause,
   questionFor,
@@ -79,7 +81,22 @@ export const diagnosisSetup = setup({
   },
   actions: {
     /** Everything a run learnt, forgotten: RESTART reads it all again. */
+    /** The answer to the condition-key question becomes a given context value, as --context KEY=VALUE would. */
+    takeContextAnswer: assign({
+      request: ({ context, event }) => {
+        const question = pendingContextQuestion(context);
+        return event.type === 'CONTEXT_ANSWERED' && question && context.request ? withContextAnswer(context.request, question.key, event.value) : context.request;
+      },
+    }),
+    /** Not known: the verdict is shown without the value, and the same key is not asked again in this run. */
+    declineContextQuestion: assign({
+      declinedContextKeys: ({ context }) => {
+        const key = pendingContextQuestion(context)?.key;
+        return key === undefined ? context.declinedContextKeys : [...(context.declinedContextKeys ?? []), key];
+      },
+    }),
     forgetRun: assign({
+      declinedContextKeys: undefined,
       identity: undefined,
       keyPolicy: undefined,
       identityPolicies: undefined,
@@ -142,6 +159,9 @@ export const diagnosisSetup = setup({
     explainedScenario: ({ context }) => explainPastedError(context.answers.parsedError)?.scenario !== undefined,
     hasRequest: ({ context }) => context.request !== undefined,
     headless: ({ context }) => !context.interactive,
+    /** The wizard asks for a condition key's value when the verdict hangs on it (the engine decides). */
+    contextQuestionPending: ({ context }) => context.interactive && pendingContextQuestion(context) !== undefined,
+    answeredContext: ({ event }) => event.type === 'CONTEXT_ANSWERED' && event.value.trim() !== '',
     failedAt: ({ context }, params: { step: FailedStep }) => context.failure?.step === params.step,
     primaryCauseIs: ({ context }, params: { code: CauseCode }) => primaryCause(context) === params.code,
     verdictIs: ({ context }, params: { verdict: Diagnosis['verdict'] }) => context.result?.diagnosis.verdict === params.verdict,

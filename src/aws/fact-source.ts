@@ -8,6 +8,7 @@
 // A refused read is a fact (an Observation); only credential, network and non-AWS answers reject.
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type {
+  AccountPrincipalsFacts,
   CallerFacts,
   DiagnosisFacts,
   DiagnosisRequest,
@@ -20,6 +21,7 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../engine/facts.js';
+import { readAccountPrincipals } from './account-principals.js';
 import { memo, memoBy, readCall, skipped, type NotKnown, type Unreadable } from './aws-call.js';
 import type { AwsClientSet, AwsSession } from './aws-session.js';
 import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags, parseKeyInput } from './key-reads.js';
@@ -42,6 +44,11 @@ export interface FactSource {
   tags(): Promise<Observation<Readonly<Record<string, string>>>>;
   /** The principal's organization, its SCPs and the key account's RCPs (--org-profile reads them). */
   organization(): Promise<Observation<OrganizationFacts>>;
+  /**
+   * The other roles and users of the credentials' account with their policies, for the blast radius.
+   * Not part of prefetchAll: read only when a fix is to be proved.
+   */
+  accountPrincipals(): Promise<Observation<AccountPrincipalsFacts>>;
   /** Starts every read now; the facts' promises then resolve in the fewest sequential round trips. */
   prefetchAll(): void;
   /** prefetchAll, then every fact. Rejects (AwsCallError) only for credential or network failures. */
@@ -252,6 +259,13 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return readOrganization(membership, session.orgAccount ?? session, reference.accountId, keyAccount);
   });
 
+  const accountPrincipals = memo(async (): Promise<Observation<AccountPrincipalsFacts>> => {
+    const [account, who] = await Promise.all([caller(), principal()]);
+    if (account.status !== 'known') return skipped(`the credentials' account is unknown (${describeNotKnown(account)})`);
+    const diagnosed = [request.principalArn, account.value.arn, who.status === 'known' ? who.value.entityArn : undefined].filter((arn): arn is string => arn !== undefined);
+    return readAccountPrincipals(session, account.value.accountId, diagnosed);
+  });
+
   const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags(), organization()] as const;
 
   return {
@@ -265,6 +279,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     aliases,
     tags,
     organization,
+    accountPrincipals,
     prefetchAll() {
       everything();
     },

@@ -10,11 +10,14 @@ import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '..
 import { proposeProvenFixes } from '../engine/fix-proposal.js';
 import { findSteps, type FactsSoFar, type StepFindings } from '../engine/step-findings.js';
 
-export async function evaluateFacts(facts: DiagnosisFacts): Promise<EvaluateOutput> {
+export async function evaluateFacts(given: DiagnosisFacts, source?: Pick<FactSource, 'accountPrincipals'>): Promise<EvaluateOutput> {
   // The verdict and each fix's proof ask many of the same evaluations: each distinct one is done once.
   const evaluations = new EvaluationMemo();
   const evaluate = (changed: DiagnosisFacts) => diagnose(changed, { evaluations });
-  const diagnosis = await evaluate(facts);
+  const diagnosis = await evaluate(given);
+  // A refused call gets fixes, whose blast radius probes the account's other roles and users: they are
+  // read only then (an allowed call costs no listing).
+  const facts = diagnosis.verdict !== 'allowed' && source && given.accountPrincipals === undefined ? { ...given, accountPrincipals: await source.accountPrincipals() } : given;
   // Fixes are proved by the same evaluation: minimal, and with what each newly allows.
   const { fixes, notes } = await proposeProvenFixes(facts, diagnosis, evaluate);
   return { diagnosis: notes.length > 0 ? { ...diagnosis, notes: [...diagnosis.notes, ...notes] } : diagnosis, fixes };
@@ -48,7 +51,7 @@ export function diagnosisActors(factsOf: () => FactSource) {
     readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(() => readIdentityPolicies(factsOf())),
     readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(() => factsOf().grants()),
     // The machine's facts lack the key's aliases and tags (ABAC conditions): they come from the fact source.
-    evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(async ({ input }) => evaluateFacts(await withKeyAttributes(input, factsOf()))),
+    evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(async ({ input }) => evaluateFacts(await withKeyAttributes(input, factsOf()), factsOf())),
     findSteps: fromPromise<StepFindings, FactsSoFar>(({ input }) => findStepsWithKeyAttributes(input, factsOf())),
   };
 }

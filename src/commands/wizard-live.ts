@@ -238,7 +238,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
       forgettingFailure(async () => {
         const evaluated = await withKeyAttributes(input, facts());
         current().evaluated = evaluated;
-        return evaluateFacts(evaluated);
+        return evaluateFacts(evaluated, facts());
       }),
     findSteps: (input) => findStepsWithKeyAttributes(input, facts()),
     async planFix({ request, facts: diagnosisFacts, result }) {

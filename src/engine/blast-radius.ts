@@ -5,14 +5,16 @@
 // that is another), a principal of another account, the same principal with another encryption context,
 // a direct call instead of one through the service, and the other KMS actions.
 //
-// The other principals are stand-ins that IAM lets do anything with KMS (an administrator, the worst
-// case): kms-doctor does not list the account's roles and users, and what matters is what the changed
-// key policy or Deny lets in for whoever IAM allows. Key-state fixes restore what the policies already
+// The other principals are the account's real roles and users (iam:ListRoles/ListUsers, at most
+// accountPrincipalBound of them), each evaluated with its own identity policies, boundary and tags:
+// a changed key policy opens the key to those whose IAM allows it. Where the listing was refused or not
+// read (another account, facts built by hand), a stand-in that IAM lets do anything with KMS (an
+// administrator, the worst case) takes their place, and a note says so. Key-state fixes restore what the policies already
 // allow, so every probe sees the key state as the fixes leave it, before and after alike.
 // Pure apart from the evaluation it is given.
 import type { Diagnosis } from './cause.js';
 import { directCall, factsAfterFixes } from './fix-effects.js';
-import type { DiagnosisFacts, PrincipalIdentity } from './facts.js';
+import type { AccountPrincipalFacts, DiagnosisFacts, PrincipalIdentity, PrincipalPolicyFacts } from './facts.js';
 import type { Fix, NewlyAllowed } from './fix.js';
 import type { Evaluate } from './minimal-fixes.js';
 import type { OperationRequirement } from './operations.js';
@@ -58,25 +60,61 @@ function keyAccountOf(facts: DiagnosisFacts): string | undefined {
   return /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(facts.request.keyInput)?.[1];
 }
 
+/** The facts of `world` with `identity` as the caller, holding `policies`. */
+function asPrincipal(world: DiagnosisFacts, identity: PrincipalIdentity, policies: PrincipalPolicyFacts, userId: string): DiagnosisFacts {
+  const { principalArn: _diagnosed, ...request } = world.request;
+  return {
+    ...world,
+    request: { ...request, principalArn: identity.arn },
+    caller: { status: 'known', value: { arn: identity.arn, accountId: identity.accountId, userId } },
+    principal: { status: 'known', value: identity },
+    principalPolicies: { status: 'known', value: policies },
+    simulation: { status: 'skipped', why: 'a blast-radius probe' },
+  };
+}
+
 /** A role that IAM lets do anything with KMS, as another principal the fix might let in. */
 function standInPrincipal(accountId: string, name: string): { identity: PrincipalIdentity; facts: (world: DiagnosisFacts) => DiagnosisFacts } {
   const arn = `arn:aws:iam::${accountId}:role/${name}`;
   const identity: PrincipalIdentity = { arn, entityArn: arn, kind: 'role', name, accountId };
   const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
+  const policies: PrincipalPolicyFacts = { policies: [{ name: 'AdministratorStandIn', kind: 'inline', text: JSON.stringify(document), document }] };
+  return { identity, facts: (world) => asPrincipal(world, identity, policies, `AROAKMSDOCTORPROBE:${name}`) };
+}
+
+/** A real role or user of the account, with the policies IAM holds for it. */
+function accountPrincipalProbe(principal: AccountPrincipalFacts, policies: PrincipalPolicyFacts): Probe {
+  const { identity } = principal;
+  const unread = policies.unreadable?.length ? ` (${policies.unreadable.length} of its policy reads refused)` : '';
   return {
-    identity,
-    facts: (world) => {
-      const { principalArn: _diagnosed, ...request } = world.request;
-      return {
-        ...world,
-        request: { ...request, principalArn: arn },
-        caller: { status: 'known', value: { arn, accountId, userId: `AROAKMSDOCTORPROBE:${name}` } },
-        principal: { status: 'known', value: identity },
-        principalPolicies: { status: 'known', value: { policies: [{ name: 'AdministratorStandIn', kind: 'inline', text: JSON.stringify(document), document }] } },
-        simulation: { status: 'skipped', why: 'a blast-radius probe' },
-      };
-    },
+    kind: 'other-principal',
+    principal: identity.entityArn,
+    description: `${identity.kind} ${identity.entityArn} of account ${identity.accountId}, with its own IAM policies${unread}`,
+    facts: (world) => asPrincipal(world, identity, policies, identity.uniqueId ?? identity.name),
   };
+}
+
+/** The account whose roles and users were read, when the listing succeeded. */
+const listedAccount = (facts: DiagnosisFacts) => (facts.accountPrincipals?.status === 'known' ? facts.accountPrincipals.value : undefined);
+
+/**
+ * What the report says about the other-principal probes: how many real principals were probed, that
+ * more exist than the bound, or that a stand-in took their place and why.
+ */
+export function probedPrincipalsNotes(facts: DiagnosisFacts): string[] {
+  const read = facts.accountPrincipals;
+  if (read === undefined) return [];
+  if (read.status !== 'known') {
+    const why = read.status === 'unreadable' ? `${read.call} was refused: ${read.message}` : read.why;
+    return [`The blast radius could not list the account's roles and users (${why}); it probed a stand-in that IAM lets do anything with KMS instead.`];
+  }
+  const { principals, accountId, more } = read.value;
+  const unreadable = principals.filter((p) => p.policies.status !== 'known').length;
+  const notes = [
+    `The blast radius probed ${principals.length - unreadable} other role${principals.length - unreadable === 1 ? '' : 's'} and user${principals.length - unreadable === 1 ? '' : 's'} of account ${accountId} with their own IAM policies${more ? `; the account has more than ${principals.length}, and the rest were not probed` : ''}.`,
+  ];
+  if (unreadable > 0) notes.push(`${unreadable} role${unreadable === 1 ? '' : 's'} or user${unreadable === 1 ? '' : 's'} of account ${accountId} could not be probed: IAM refused the reads of their policies.`);
+  return notes;
 }
 
 function probesFor(facts: DiagnosisFacts): Probe[] {
@@ -85,7 +123,12 @@ function probesFor(facts: DiagnosisFacts): Probe[] {
   const principalName = principal?.entityArn ?? facts.request.principalArn ?? 'the principal';
   const keyAccount = keyAccountOf(facts);
   const accounts = [...new Set([keyAccount, principal?.accountId].filter((a): a is string => a !== undefined))];
+  const listed = listedAccount(facts);
   for (const accountId of accounts) {
+    if (listed?.accountId === accountId) {
+      for (const other of listed.principals) if (other.policies.status === 'known') probes.push(accountPrincipalProbe(other, other.policies.value));
+      continue;
+    }
     const standIn = standInPrincipal(accountId, 'kms-doctor-probe-other-principal');
     probes.push({
       kind: 'other-principal',

@@ -80,6 +80,16 @@ export interface Cause {
   readonly evidence: readonly Evidence[];
   /** For explicit-deny: the denying statement. */
   readonly deniedBy?: StatementLocation & { readonly layer: CauseLayer };
+  /** For condition-unknown: the key nobody knows here, the statement testing it, and the values tried. */
+  readonly unknownCondition?: UnknownCondition;
+}
+
+export interface UnknownCondition {
+  readonly key: string;
+  /** The statement that tests the key, in words: "the Deny "OnlyFromOffice" in the key policy". */
+  readonly statement: string;
+  readonly passing: readonly string[];
+  readonly failing: readonly string[];
 }
 
 /** Something the diagnosis could not check, and how the user could let it. */

@@ -86,6 +86,12 @@ function conditionUnknownCause(scope: Scope, finding: UnknownKeyEntry, actions: 
       `Give the value the real request carries with --context ${finding.key}=VALUE.`,
     actions,
     evidence,
+    unknownCondition: {
+      key: finding.key,
+      statement: `the ${statement?.effect ?? ''}${statement?.effect ? ' ' : ''}statement ${statement?.sid !== undefined ? `"${statement.sid}"` : (ref.statementIndex ?? 0) + 1} in ${where}`,
+      passing: finding.passing,
+      failing: finding.failing,
+    },
   };
 }
 

@@ -173,6 +173,26 @@ export interface DiagnosisFacts {
    * the organization layers are then left out, as the caller's responsibility.
    */
   readonly organization?: Observation<OrganizationFacts>;
+  /**
+   * The other roles and users of the credentials' account (iam:ListRoles/ListUsers) with their own
+   * policies, for the blast radius of a fix. Absent when not read: the blast radius then probes a
+   * stand-in that IAM lets do anything.
+   */
+  readonly accountPrincipals?: Observation<AccountPrincipalsFacts>;
+}
+
+/** One role or user of the account and its identity policies, as a blast-radius probe. */
+export interface AccountPrincipalFacts {
+  readonly identity: PrincipalIdentity;
+  readonly policies: Observation<PrincipalPolicyFacts>;
+}
+
+export interface AccountPrincipalsFacts {
+  readonly accountId: string;
+  /** At most the bound (accountPrincipalBound), the diagnosed principal left out. */
+  readonly principals: readonly AccountPrincipalFacts[];
+  /** The account has more roles and users than the bound: those beyond it were not probed. */
+  readonly more: boolean;
 }
 
 /** The SCPs or RCPs of one level of the organization's tree (the root, an OU, the account). */

@@ -2,7 +2,7 @@
 // needs (minimal-fixes.ts), each with its blast radius (blast-radius.ts), and the sentences that state
 // the proof. `check`, `fix` and the wizard all get their fixes from here.
 import type { Diagnosis } from './cause.js';
-import { withBlastRadius } from './blast-radius.js';
+import { probedPrincipalsNotes, withBlastRadius } from './blast-radius.js';
 import { list } from './diagnosis-scope.js';
 import type { DiagnosisFacts } from './facts.js';
 import type { Fix } from './fix.js';
@@ -20,6 +20,9 @@ export async function proposeProvenFixes(facts: DiagnosisFacts, diagnosis: Diagn
   const fixes = await withBlastRadius(facts, proven.fixes, evaluate);
   const notes = proven.unneeded.map((u) => u.why);
   const changing = fixes.filter((f) => f.blockedBy === undefined && (f.steps.length > 0 || f.requestChange !== undefined));
+  // Only a fix that changes a policy or the key has a blast radius to tell about.
+  const changesSomething = (f: Fix) => f.blockedBy === undefined && f.steps.length > 0;
+  if (fixes.some((f) => changesSomething(f) || (f.alternatives ?? []).some(changesSomething))) notes.push(...probedPrincipalsNotes(facts));
   if (changing.length > 0) {
     const refused = proven.after.actionResults.filter((r) => r.decision !== 'allowed').map((r) => r.action);
     notes.push(

@@ -11,6 +11,7 @@ import { GlossaryOverlay, HelpOverlay, QuitQuestion } from './components/overlay
 import { ScrollContext, type ScrollControl } from './components/scroll-region.js';
 import { ApplyingScreen } from './screens/applying-screen.js';
 import { ConfirmScreen } from './screens/confirm-screen.js';
+import { ContextQuestionScreen } from './screens/context-question-screen.js';
 import { FailedScreen } from './screens/failed-screen.js';
 import { FinishedScreen } from './screens/finished-screen.js';
 import { FixReviewScreen } from './screens/fix-review-screen.js';
@@ -122,6 +123,8 @@ function ScreenView(props: ScreenProps & { readonly scenarios: readonly Scenario
       return <IamScreen {...props} />;
     case 'grants':
       return <GrantsScreen {...props} />;
+    case 'contextQuestion':
+      return <ContextQuestionScreen {...props} />;
     case 'verdict':
       return <VerdictScreen {...props} />;
     case 'fixReview':

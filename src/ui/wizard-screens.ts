@@ -9,6 +9,7 @@ export type ScreenId =
   | 'keyPolicy'
   | 'iam'
   | 'grants'
+  | 'contextQuestion'
   | 'verdict'
   | 'fixReview'
   | 'confirm'
@@ -80,6 +81,8 @@ export function screenOf(value: StateValue): ScreenInfo {
       return screen('iam', 5);
     case 'grants':
       return screen('grants', 6);
+    case 'askContext':
+      return screen('contextQuestion', 7, 'text');
     case 'evaluating':
     case 'verdict':
     case 'allowed':

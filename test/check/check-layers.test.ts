@@ -100,6 +100,8 @@ describe('check: a condition key nobody knows from here', () => {
     const evidence = Object.fromEntries(unknown.json.causes[0].evidence.map((e: { what: string; value: unknown }) => [e.what, e.value]));
     expect(evidence['Condition key whose value kms-doctor cannot know']).toBe('aws:SourceIp');
     expect(evidence['Values that pass']).toContain('198.51.100.0');
+    // The same, structured (what the wizard's question shows).
+    expect(unknown.json.causes[0].unknownCondition).toMatchObject({ key: 'aws:SourceIp', statement: 'the Deny statement "OfficeNetworkOnly" in the key policy', passing: ['198.51.100.0'] });
     // No explicit deny is claimed while the value is unknown.
     expect(unknown.json.causes.some((c: { code: string }) => c.code === 'explicit-deny')).toBe(false);
 

@@ -11,6 +11,7 @@ import { stsOperations } from '../sts/sts-operations.js';
 import { accessKeyOperations } from './access-keys.js';
 import { attachedPolicyOperations } from './attached-policies.js';
 import { boundaryOperations } from './boundaries.js';
+import { entityListingOperations } from './entity-listings.js';
 import { groupOperations } from './groups.js';
 import { iamNamespace, stsNamespace, type OperationTable } from './iam-common.js';
 import { inlinePolicyOperations } from './inline-policies.js';
@@ -24,6 +25,7 @@ const iamOperations: OperationTable = {
   ...userOperations,
   ...accessKeyOperations,
   ...roleOperations,
+  ...entityListingOperations,
   ...groupOperations,
   ...inlinePolicyOperations,
   ...attachedPolicyOperations,

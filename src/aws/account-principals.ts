@@ -1,0 +1,76 @@
+// The other roles and users of the credentials' account, each with its own identity policies, for the
+// blast radius of a fix (engine/blast-radius.ts): who else a changed key policy or Deny would let in.
+// iam:ListRoles and iam:ListUsers are paginated and stop once the bound is passed, so an account with
+// thousands of roles costs a few pages; each principal's policies are then read a few at a time.
+// A refused listing is a fact (the blast radius falls back to a stand-in and says so).
+import { paginateListRoles, paginateListUsers } from '@aws-sdk/client-iam';
+import type { AccountPrincipalFacts, AccountPrincipalsFacts, Observation, PolicyDocumentFacts } from '../engine/facts.js';
+import { memo, memoBy, readCall } from './aws-call.js';
+import type { AwsClientSet } from './aws-session.js';
+import { collectPrincipalPolicies } from './principal-policies.js';
+import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, readEntity, type PrincipalReference } from './principal-reads.js';
+
+/** At most this many roles and users are probed: enough for a real account's people and workloads, bounded in time. */
+export const accountPrincipalBound = 50;
+/** Principals whose policies are read at once: IAM throttles bursts. */
+const concurrentReads = 8;
+
+interface Listed {
+  readonly arns: readonly PrincipalReference[];
+  /** The listing went on beyond what it kept. */
+  readonly more: boolean;
+}
+
+async function listEntities(clients: AwsClientSet, kind: 'role' | 'user', limit: number): Promise<Observation<Listed>> {
+  const action = kind === 'role' ? 'ListRoles' : 'ListUsers';
+  return readCall({ call: `iam:${action}`, endpoint: clients.endpoint('iam') }, async () => {
+    const found: PrincipalReference[] = [];
+    const pages = kind === 'role' ? paginateListRoles({ client: clients.iam(), pageSize: 100 }, {}) : paginateListUsers({ client: clients.iam(), pageSize: 100 }, {});
+    for await (const page of pages) {
+      const entities = 'Roles' in page ? (page.Roles ?? []).map((r) => ({ arn: r.Arn, name: r.RoleName })) : (page.Users ?? []).map((u) => ({ arn: u.Arn, name: u.UserName }));
+      for (const entity of entities) {
+        const account = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(entity.arn ?? '')?.[1];
+        if (entity.arn && entity.name && account) found.push({ arn: entity.arn, kind, name: entity.name, accountId: account });
+      }
+      if (found.length > limit) break;
+    }
+    return { arns: found.slice(0, limit), more: found.length > limit };
+  });
+}
+
+/** One principal's identity (GetRole/GetUser: boundary, tags) and policies, with the account's managed policies read once. */
+async function readPrincipal(clients: AwsClientSet, reference: PrincipalReference, managedPolicy: (arn: string) => Promise<Observation<PolicyDocumentFacts>>): Promise<AccountPrincipalFacts | undefined> {
+  const entity = memo(() => readEntity(clients, reference));
+  const policies = await collectPrincipalPolicies(clients, reference, {
+    entity,
+    inlineNames: memo(() => listInlinePolicyNames(clients, reference.kind, reference.name)),
+    attachedArns: memo(() => listAttachedPolicyArns(clients, reference.kind, reference.name)),
+    managedPolicy,
+  });
+  const identity = await entity();
+  // Without its identity (deleted meanwhile, GetRole refused) the principal cannot be evaluated as itself.
+  return identity.status === 'known' ? { identity: identity.value, policies } : undefined;
+}
+
+/**
+ * The account's roles and users but `excludedArns` (the diagnosed principal), at most
+ * accountPrincipalBound of them, each with its own policies.
+ */
+export async function readAccountPrincipals(clients: AwsClientSet, accountId: string, excludedArns: readonly string[]): Promise<Observation<AccountPrincipalsFacts>> {
+  const excluded = new Set(excludedArns);
+  // One more than the bound per kind, and the diagnosed principal may be among them.
+  const limit = accountPrincipalBound + excluded.size;
+  const [roles, users] = await Promise.all([listEntities(clients, 'role', limit), listEntities(clients, 'user', limit)]);
+  if (roles.status !== 'known') return roles;
+  if (users.status !== 'known') return users;
+  const candidates = [...roles.value.arns, ...users.value.arns].filter((p) => !excluded.has(p.arn));
+  const chosen = candidates.slice(0, accountPrincipalBound);
+  const more = roles.value.more || users.value.more;
+  const managedPolicy = memoBy((arn) => getManagedPolicy(clients, arn));
+  const principals: AccountPrincipalFacts[] = [];
+  for (let start = 0; start < chosen.length; start += concurrentReads) {
+    const read = await Promise.all(chosen.slice(start, start + concurrentReads).map((reference) => readPrincipal(clients, reference, managedPolicy)));
+    principals.push(...read.filter((p): p is AccountPrincipalFacts => p !== undefined));
+  }
+  return { status: 'known', value: { accountId, principals, more: more || candidates.length > chosen.length } };
+}
