@@ -480,7 +480,7 @@ describe('broken scenario files are refused with one line naming file and field'
         s.training = { title: 't', description: 'd', principal: 'admin', call: { operation: 'Decrypt', key: 'alias/x' }, expectedCause: 'bad-luck', expectedError: 'AccessDeniedException', goal: 'g' };
       },
       'training.expectedCause',
-      /is not one of key-policy-no-iam-delegation/,
+      /is not one of key-not-found, key-disabled, .*key-policy-no-iam-delegation/,
     ],
     [
       'a key-disabled training on an enabled key',

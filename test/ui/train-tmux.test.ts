@@ -4,38 +4,20 @@
 // key's state and before the verdict, the fix verified, the score — back to the list with the done
 // mark, and the progress file is left behind. And the wizard with --transcript FILE leaves its
 // Markdown behind after a walk to the verified fix.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrainingProgress } from '../../src/files/training-progress.js';
 import { bundlePath as bundle, ensureBundle } from '../helpers/bundle.js';
+import { tmuxDriver } from '../helpers/tmux.js';
 
 const socket = `kms-doctor-train-test-${process.pid}`;
 let home: string;
 let stateHome: string;
 
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);
-
-async function waitForScreen(session: string, text: string | RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const shown = screen(session);
-    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${String(text)}; the screen was:\n${shown}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** One key at a time, as typed. */
-async function keys(session: string, ...names: string[]): Promise<void> {
-  for (const name of names) {
-    tmux('send-keys', '-t', session, name);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-  }
-}
+const { tmux, screen, waitForScreen, keys } = tmuxDriver(socket);
 
 beforeAll(() => {
   ensureBundle();

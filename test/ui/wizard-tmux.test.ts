@@ -2,39 +2,17 @@
 // a "fresh machine" (empty HOME, no AWS_* variables, the metadata service off). Real key presses walk a
 // training scenario from the start screen to the verified fix, then quit; the embedded sandbox goes
 // with it. And the same program refuses politely without a terminal, and honours NO_COLOR.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePath as bundle, ensureBundle } from '../helpers/bundle.js';
+import { tmuxDriver } from '../helpers/tmux.js';
 const socket = `kms-doctor-test-${process.pid}`;
 let home: string;
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-/** The visible screen; with escapes (colours) when asked. */
-const screen = (session: string, escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
-
-async function waitForScreen(session: string, text: string | RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const shown = screen(session);
-    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${String(text)}; the screen was:\n${shown}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** One key at a time, as typed. */
-async function keys(session: string, ...names: string[]): Promise<void> {
-  for (const name of names) {
-    tmux('send-keys', '-t', session, name);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-  }
-}
+const { tmux, screen, waitForScreen, keys } = tmuxDriver(socket);
 
 beforeAll(() => {
   // The global setup built it; a run of this file alone (or after an edit) builds it here.

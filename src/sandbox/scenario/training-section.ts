@@ -1,6 +1,7 @@
 // The `training` section: the exercise a scenario poses. A principal makes one KMS call that fails;
 // the learner diagnoses why and fixes it. Everything it names (principals with profiles, the key)
 // must exist, and the expected cause must fit the key as the scenario declares it.
+import { causeCodes } from '../../engine/cause.js';
 import { seal } from '../kms/ciphertext.js';
 import type { KeyState, TrainingCall, TrainingState } from '../state.js';
 import { fieldPath, type JsonReader } from './json-reader.js';
@@ -8,36 +9,8 @@ import { grantOperations } from '../kms/grant-listing.js';
 import { readGrantPrincipal } from './principal-references.js';
 import type { ScenarioDraft } from './scenario-draft.js';
 
-/** Cause codes a training scenario may expect (the diagnosis engine's vocabulary). */
-export const trainingCauses = [
-  'key-policy-no-iam-delegation',
-  'identity-policy-missing-actions',
-  'cross-account-key-policy',
-  'key-disabled',
-  'key-pending-deletion',
-  'grant-creation-denied',
-  'explicit-deny',
-  'permissions-boundary',
-  'session-policy',
-  'cross-account-identity-policy',
-  'aws-managed-key-cross-account',
-  'scp',
-  'rcp',
-  'vpc-endpoint-policy',
-  'condition-not-met',
-  'condition-unknown',
-  'wrong-region',
-  'key-usage-mismatch',
-  'grant-constraint-mismatch',
-  'grant-recently-created',
-  'aws-managed-key-direct-use',
-  'operation-not-cross-account',
-  'alias-cross-account',
-  'principal-recreated',
-  'encryption-context-mismatch',
-  'incorrect-key',
-  'key-state-transient',
-] as const;
+/** Cause codes a training scenario may expect: the diagnosis engine's vocabulary, every code of it. */
+export const trainingCauses = causeCodes;
 
 /** How hard a training scenario is, for the course's list. */
 export const trainingDifficulties = ['beginner', 'intermediate', 'advanced'] as const;
