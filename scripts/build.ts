@@ -10,12 +10,14 @@
 //   told to take its own synchronous base64 path instead, the one it uses where fetch is missing, with
 //   Buffer decoding the base64.
 // - Some CommonJS dependencies call require(): the banner gives the ESM bundle one.
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+// - The files are replaced one by one with a rename (chunks first, the entry last), never deleted first:
+//   a program already running from dist/ (a test, `npm pack`'s prepack beside the test suite) keeps
+//   finding every file; chunks no output names any more are removed afterwards.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const outdir = 'dist';
-rmSync(`${outdir}/kms-doctor.mjs`, { force: true });
-rmSync(`${outdir}/chunks`, { recursive: true, force: true });
 
 const result = await build({
   entryPoints: { 'kms-doctor': 'src/cli.tsx' },
@@ -34,6 +36,7 @@ const result = await build({
   // Smaller text is faster to parse: the first frame waits on it.
   minify: true,
   metafile: true,
+  write: false,
   logLevel: 'warning',
   plugins: [
     {
@@ -61,7 +64,21 @@ const result = await build({
   ],
 });
 
-chmodSync(`${outdir}/kms-doctor.mjs`, 0o755);
+const entryFile = join(outdir, 'kms-doctor.mjs');
+const written = new Set<string>();
+for (const file of [...result.outputFiles].sort((a, b) => Number(relative(outdir, a.path) === 'kms-doctor.mjs') - Number(relative(outdir, b.path) === 'kms-doctor.mjs'))) {
+  const target = relative(process.cwd(), file.path);
+  mkdirSync(dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents, { mode: target === entryFile ? 0o755 : 0o644 });
+  renameSync(temporary, target);
+  written.add(target);
+}
+chmodSync(entryFile, 0o755);
+for (const name of readdirSync(join(outdir, 'chunks'))) {
+  const chunk = join(outdir, 'chunks', name);
+  if (!written.has(chunk)) rmSync(chunk, { force: true });
+}
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
 const entry = outputs.find(([file]) => file.endsWith('kms-doctor.mjs'))!;
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
