@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callWaves, type AwsCallRecord } from '../src/aws/call-recorder.js';
 import { createAwsSession } from '../src/aws/aws-session.js';
-import { diagnosisRequest, runDiagnosis } from '../src/commands/run-diagnosis.js';
+import { diagnosisRequest, runDiagnosis } from '../src/live/run-diagnosis.js';
 import { findOperation } from '../src/engine/operations.js';
 import { startSandbox } from '../src/sandbox/command.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callWaves, type AwsCallRecord } from '../src/aws/call-recorder.js';
 import { createAwsSession } from '../src/aws/aws-session.js';
-import { diagnosisRequest, runDiagnosis } from '../src/commands/run-diagnosis.js';
+import { diagnosisRequest, runDiagnosis } from '../src/live/run-diagnosis.js';
 import { findOperation } from '../src/engine/operations.js';
 import { startSandbox } from '../src/sandbox/command.js';
 import { scaleKeyAlias, scaleRoleArn, scaleScenario } from './scale-scenario.js';

@@ -1,6 +1,6 @@
 // The wizard's part of the decision machine, as types: the start questions, what preparing a run
 // produces, and the remediation actors' inputs and outputs. Fixtures repeat these exactly; the CLI's
-// live actors (src/commands/wizard-actors.ts) implement them.
+// live actors (src/live/wizard-actors.ts) implement them.
 import type { ApplyEvent, ApplyReport } from '../src/apply/apply-report.js';
 import type { Plan } from '../src/apply/plan-types.js';
 import type { Diagnosis } from '../src/engine/cause.js';
@@ -98,7 +98,7 @@ export interface ApplyInput {
   readonly onProgress: (event: ApplyEvent) => void;
 }
 
-/** What verification concluded after the plan was applied (src/commands/verify-fix.ts). */
+/** What verification concluded after the plan was applied (src/live/verify-fix.ts). */
 export interface VerificationSummary {
   readonly outcome: 'verified' | 'pending-propagation' | 'still-denied';
   readonly message: string;

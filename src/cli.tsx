@@ -64,7 +64,7 @@ async function commandUsage(name: string): Promise<string> {
     case 'completion':
       return (await import('./commands/completion-command.js')).completionUsage;
     case 'train':
-      return (await import('./train-command.js')).trainUsage;
+      return (await import('./commands/train-command.js')).trainUsage;
     case 'operations':
       return 'Usage: kms-doctor operations\n\nLists the operations --operation accepts and the KMS permissions each needs.';
     default:
@@ -82,8 +82,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === undefined || command === 'train' || (command.startsWith('--') && command !== '--help')) {
     // chalk (under Ink) knows FORCE_COLOR but not NO_COLOR or TERM=dumb: translate before it loads.
     if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || process.env.TERM === 'dumb')) process.env.FORCE_COLOR = '0';
-    if (command === 'train') return (await import('./train-command.js')).runTrainCommand(rest);
-    const { runWizardCommand } = await import('./wizard-command.js');
+    if (command === 'train') return (await import('./commands/train-command.js')).runTrainCommand(rest);
+    const { runWizardCommand } = await import('./commands/wizard-command.js');
     return runWizardCommand(argv);
   }
   switch (command) {

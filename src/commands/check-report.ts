@@ -8,14 +8,9 @@ import { colorizeDiff } from '../engine/diff-view.js';
 import { evidenceValueText } from '../engine/evidence-text.js';
 import type { DiagnosisFacts, Observation } from '../engine/facts.js';
 import type { Fix } from '../engine/fix.js';
+import type { CheckResult } from '../live/run-diagnosis.js';
 
-export interface CheckResult {
-  readonly facts: DiagnosisFacts;
-  readonly diagnosis: Diagnosis;
-  readonly fixes: readonly Fix[];
-  /** The pasted error, when the diagnosis started from one (check --error). */
-  readonly parsedError?: ParsedError;
-}
+export type { CheckResult };
 
 export function checkJson(result: CheckResult): Record<string, unknown> {
   const { diagnosis } = result;

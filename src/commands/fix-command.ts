@@ -15,8 +15,8 @@ import { outcomeText, planText, progressLine } from './plan-report.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
-import { applyRemediation, planRemediation } from './remediate.js';
-import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from './run-diagnosis.js';
+import { applyRemediation, planRemediation } from '../live/remediate.js';
+import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from '../live/run-diagnosis.js';
 
 export const fixExitCodes = {
   done: 0,

@@ -4,7 +4,7 @@ import type { ApplyEvent, ApplyReport } from '../apply/apply-plan.js';
 import type { Plan } from '../apply/plan-types.js';
 import { colorizeDiff } from '../engine/diff-view.js';
 import type { Paint } from './check-report.js';
-import type { Verification } from './verify-fix.js';
+import type { Verification } from '../live/verify-fix.js';
 
 const indent = (text: string, prefix: string): string =>
   text

@@ -3,11 +3,11 @@
 // data, a score at the end. Fully offline: every scenario runs on the embedded sandbox. Progress is
 // kept in the user's XDG state directory (src/files/training-progress.ts).
 import { fromPromise } from 'xstate';
-import type { RecordTrainingInput, TrainingScore } from '../machines/wizard-types.js';
-import type { DiagnosisMachineInput } from '../machines/diagnosis-context.js';
-import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
-import { readTrainingProgress, recordScenarioFinished, trainingProgressPath, type TrainingProgress } from './files/training-progress.js';
-import { UsageError } from './usage-error.js';
+import type { RecordTrainingInput, TrainingScore } from '../../machines/wizard-types.js';
+import type { DiagnosisMachineInput } from '../../machines/diagnosis-context.js';
+import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../live/wizard-actors.js';
+import { readTrainingProgress, recordScenarioFinished, trainingProgressPath, type TrainingProgress } from '../files/training-progress.js';
+import { UsageError } from '../usage-error.js';
 import { runWizardSession, type WizardStreams } from './wizard-command.js';
 
 export const trainUsage = `Usage: kms-doctor train

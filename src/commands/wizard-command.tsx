@@ -3,24 +3,24 @@
 // credentials exist is decided from the environment and files only (no network call), and without any
 // the wizard opens on the training scenarios.
 import { render } from 'ink';
-import { App } from './ui/app.js';
-import { withFallbackSize } from './ui/use-terminal-width.js';
-import { exitCardLines } from './ui/exit-card.js';
-import { wizardTranscript } from './ui/wizard-transcript.js';
+import { App } from '../ui/app.js';
+import { withFallbackSize } from '../ui/use-terminal-width.js';
+import { exitCardLines } from '../ui/exit-card.js';
+import { wizardTranscript } from '../ui/wizard-transcript.js';
 import { lstatSync } from 'node:fs';
-import { printableLine } from './engine/display-text.js';
-import { createNewFile, LocalFileError, reasonOf } from './files/new-files.js';
-import { findCredentials } from './aws/credential-presence.js';
-import { connectionOptionsOf, parseFlags, parseGivenContext, unknownOperationMessage } from './commands/check-args.js';
-import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from './commands/wizard-actors.js';
-import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
-import { isKeyIdentifier, isPrincipalArn } from './engine/identifiers.js';
-import { findOperation } from './engine/operations.js';
-import { UsageError } from './usage-error.js';
-import { wizardUsage } from './wizard-usage.js';
-import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, PasteAwareStdin, PasteContext } from './ui/bracketed-paste.js';
-import type { StartAnswers } from '../machines/wizard-types.js';
-import type { DiagnosisMachineInput } from '../machines/diagnosis-context.js';
+import { printableLine } from '../engine/display-text.js';
+import { createNewFile, LocalFileError, reasonOf } from '../files/new-files.js';
+import { findCredentials } from '../aws/credential-presence.js';
+import { connectionOptionsOf, parseFlags, parseGivenContext, unknownOperationMessage } from './check-args.js';
+import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../live/wizard-actors.js';
+import { builtInScenarios } from '../sandbox/scenario/built-in-scenarios.js';
+import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
+import { findOperation } from '../engine/operations.js';
+import { UsageError } from '../usage-error.js';
+import { wizardUsage } from '../wizard-usage.js';
+import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, PasteAwareStdin, PasteContext } from '../ui/bracketed-paste.js';
+import type { StartAnswers } from '../../machines/wizard-types.js';
+import type { DiagnosisMachineInput } from '../../machines/diagnosis-context.js';
 
 export interface WizardStreams {
   readonly stdin: NodeJS.ReadStream;
@@ -31,7 +31,7 @@ export interface WizardStreams {
 
 const processStreams = (): WizardStreams => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
 
-import { colourWanted } from './colour-wanted.js';
+import { colourWanted } from '../colour-wanted.js';
 
 export { colourWanted };
 

@@ -7,7 +7,7 @@ import type { VisibilityOptions } from '../apply/visibility.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { createTargetStore } from '../aws/target-store.js';
 import type { DiagnosisRequest } from '../engine/facts.js';
-import type { CheckResult } from './check-report.js';
+import type { CheckResult } from './run-diagnosis.js';
 import { verifyFix, type Verification } from './verify-fix.js';
 
 export async function planRemediation(session: AwsSession, result: CheckResult, request: DiagnosisRequest): Promise<Plan> {

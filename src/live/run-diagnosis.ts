@@ -6,10 +6,44 @@ import { createAwsSession, type AwsSession } from '../aws/aws-session.js';
 import { debugLine, type AwsCallRecord } from '../aws/call-recorder.js';
 import { createFactSource, withKeyAttributes } from '../aws/fact-source.js';
 import { parsePrincipalArn } from '../aws/principal-reads.js';
+import type { Diagnosis } from '../engine/cause.js';
+import type { ParsedError } from '../engine/error-message-parser.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../engine/facts.js';
-import type { CheckResult } from './check-report.js';
-import { regionOfKeyArn, type CheckOptions, type ConnectionOptions } from './check-args.js';
+import type { Fix } from '../engine/fix.js';
+import { regionOfKeyArn } from '../engine/identifiers.js';
+import type { OperationRequirement } from '../engine/operations.js';
 import { liveDiagnosisMachine } from './diagnosis-actors.js';
+
+/** Where the AWS session reads: the connection flags (`--profile`, `--key-profile`, `--region`…) as the commands parsed them. */
+export interface SessionOptions {
+  readonly profile?: string;
+  readonly keyProfile?: string;
+  /** Credentials in the organization's management account (or a delegated administrator), for SCPs and RCPs. */
+  readonly orgProfile?: string;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+  /** --debug: one line per AWS call on stderr. */
+  readonly debug?: boolean;
+}
+
+/** What a request is made of, as the commands (or the wizard's answers) parsed it. */
+export interface RequestOptions {
+  readonly key: string;
+  readonly operation: OperationRequirement;
+  readonly principal?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  readonly givenContext?: Readonly<Record<string, string>>;
+  readonly parsedError?: ParsedError;
+}
+
+/** A finished diagnosis: the facts it read, the verdict and the proven fixes (`check` prints it, `fix` plans from it). */
+export interface CheckResult {
+  readonly facts: DiagnosisFacts;
+  readonly diagnosis: Diagnosis;
+  readonly fixes: readonly Fix[];
+  /** The pasted error, when the diagnosis started from one (check --error). */
+  readonly parsedError?: ParsedError;
+}
 
 /** A read failed outright (network, credentials, a --principal that does not exist): the diagnosis stopped at that step. */
 export class DiagnosisStopped extends Error {
@@ -24,7 +58,7 @@ export class DiagnosisStopped extends Error {
   }
 }
 
-export async function openSession(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env, prompts: { mfaCodeProvider?: (serial: string) => Promise<string> } = {}): Promise<AwsSession> {
+export async function openSession(options: SessionOptions, env: NodeJS.ProcessEnv = process.env, prompts: { mfaCodeProvider?: (serial: string) => Promise<string> } = {}): Promise<AwsSession> {
   return createAwsSession({
     ...prompts,
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
@@ -43,7 +77,7 @@ export async function openSession(options: ConnectionOptions, env: NodeJS.Proces
  * mistake to report (wrong-region); the key ARN's Region otherwise.
  */
 export function diagnosisRequest(
-  options: Pick<CheckOptions, 'key' | 'operation' | 'principal' | 'encryptionContext' | 'givenContext' | 'parsedError'>,
+  options: RequestOptions,
   session: AwsSession,
 ): DiagnosisRequest {
   const region = session.region ?? regionOfKeyArn(options.key) ?? 'us-east-1';

@@ -11,7 +11,7 @@ import { createTargetStore } from '../aws/target-store.js';
 import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { DiagnosisRequest } from '../engine/facts.js';
-import type { CheckResult } from './check-report.js';
+import type { CheckResult } from './run-diagnosis.js';
 import { runDiagnosis } from './run-diagnosis.js';
 
 export type VerificationOutcome = 'verified' | 'pending-propagation' | 'still-denied';

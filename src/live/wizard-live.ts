@@ -17,7 +17,7 @@ import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
 import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
-import { checkOptionsOf, type ConnectionOptions } from './check-args.js';
+import { checkOptionsOf, type ConnectionOptions } from '../commands/check-args.js';
 import type { FactsSoFar, StepFindings } from '../engine/step-findings.js';
 import { evaluateFacts, findStepsWithKeyAttributes, readIdentity, readIdentityPolicies } from './diagnosis-actors.js';
 import { applyRemediation, planRemediation } from './remediate.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaleKeyAlias, scaleRoleArn, scaleScenario } from '../../bench/scale-scenario.js';
 import type { AwsCallRecord } from '../../src/aws/call-recorder.js';
-import { diagnosisRequest, runDiagnosis } from '../../src/commands/run-diagnosis.js';
+import { diagnosisRequest, runDiagnosis } from '../../src/live/run-diagnosis.js';
 import { findOperation } from '../../src/engine/operations.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { profileSession } from './aws-test-helpers.js';

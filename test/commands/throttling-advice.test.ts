@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyCredentialError } from '../../src/aws/aws-errors.js';
 import { humanReport, checkJson, paint } from '../../src/commands/check-report.js';
-import { runDiagnosis } from '../../src/commands/run-diagnosis.js';
+import { runDiagnosis } from '../../src/live/run-diagnosis.js';
 import { principalArnOf, userSession, trainingRequest } from '../aws/aws-test-helpers.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiagnosisContext } from '../../machines/diagnosis-machine.js';
 import { readTrainingProgress, trainingProgressPath, writeTrainingProgress } from '../../src/files/training-progress.js';
-import { trainingCourse } from '../../src/train-command.js';
+import { trainingCourse } from '../../src/commands/train-command.js';
 import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
 import { App } from '../../src/ui/app.js';
 import { exitCardLines } from '../../src/ui/exit-card.js';
-import type { WizardRuntime } from '../../src/commands/wizard-actors.js';
+import type { WizardRuntime } from '../../src/live/wizard-actors.js';
 import { cleanupInk, keys, press, renderInk, type, waitForFrame, type InkHarness } from './ink-helpers.js';
 import { fastApply, trainingScenarios } from './wizard-harness.js';
 

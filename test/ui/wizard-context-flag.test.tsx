@@ -3,7 +3,7 @@
 // from --context. Driven through the real wizard on the source-ip-perimeter training sandbox.
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runWizardCommand } from '../../src/wizard-command.js';
+import { runWizardCommand } from '../../src/commands/wizard-command.js';
 import { UsageError } from '../../src/usage-error.js';
 import { cleanupWizards, openScenario, renderWizard, walkToVerdict } from './wizard-harness.js';
 import { keys, press, type, waitForFrame } from './ink-helpers.js';

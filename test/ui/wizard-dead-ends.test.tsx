@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTrainingSandbox, type TrainingSandbox } from '../../src/commands/training-sandbox.js';
+import { startTrainingSandbox, type TrainingSandbox } from '../../src/live/training-sandbox.js';
 import { keys, press, type, waitForFrame } from './ink-helpers.js';
 import { cleanupWizards, openScenario, renderWizard, walkToVerdict } from './wizard-harness.js';
 

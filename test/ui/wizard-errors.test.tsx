@@ -1,7 +1,7 @@
 // When the endpoint stops answering: while a step reads, the failed screen says what happened and
 // offers retry (and quit); before an apply, nothing is written and AWS is left as it was.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTrainingSandbox, type TrainingSandbox } from '../../src/commands/training-sandbox.js';
+import { startTrainingSandbox, type TrainingSandbox } from '../../src/live/training-sandbox.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { cliEnv } from '../helpers/scenario-principals.js';
 import { keys, press, type, waitForFrame } from './ink-helpers.js';

@@ -1,7 +1,7 @@
 // The wizard as the CLI renders it, with its real actors (the AWS SDK against the sandbox), in a fake
 // terminal: the start screen offers the training scenarios, and the sandbox starts in-process.
 import type { DiagnosisContext, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
-import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../../src/commands/wizard-actors.js';
+import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../../src/live/wizard-actors.js';
 import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
 import { App } from '../../src/ui/app.js';
 import { cleanupInk, keys, press, renderInk, waitForFrame, type InkHarness } from './ink-helpers.js';

@@ -8,7 +8,7 @@ import { shortenMiddle } from '../../src/ui/text-layout.js';
 import { themeFor } from '../../src/ui/theme.js';
 import { initialView, keyOutcome } from '../../src/ui/wizard-keys.js';
 import { screenOf } from '../../src/ui/wizard-screens.js';
-import { colourWanted, runWizardCommand } from '../../src/wizard-command.js';
+import { colourWanted, runWizardCommand } from '../../src/commands/wizard-command.js';
 import { keys, press, waitForFrame } from './ink-helpers.js';
 import { cleanupWizards, openScenario, renderWizard, walkToVerdict } from './wizard-harness.js';
 

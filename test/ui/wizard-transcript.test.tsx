@@ -3,7 +3,7 @@
 // the verdict, the fix's commands, what was applied with its backup and undo, and the verification.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagnosisContext } from '../../machines/diagnosis-machine.js';
-import { runWizardCommand } from '../../src/wizard-command.js';
+import { runWizardCommand } from '../../src/commands/wizard-command.js';
 import { wizardTranscript } from '../../src/ui/wizard-transcript.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
