@@ -22,9 +22,11 @@ import { planNewlyAllows } from '../src/engine/blast-radius.js';
 import { contextQuestionFor, type ContextQuestion } from '../src/engine/context-question.js';
 import type { Fix, NewlyAllowed } from '../src/engine/fix.js';
 import { judgePrediction, predictionFor, type PredictionQuestion, type PredictionStep } from '../src/engine/training-predictions.js';
+import type { RunReads, SessionHandle } from './live-handles.js';
 import type { ApplyOutput, EvaluateOutput, StartAnswers, StartMode, TrainingScore, WizardEnvironment } from './wizard-types.js';
 
 export type { EvaluateOutput } from './wizard-types.js';
+export type { RunReads, SessionHandle } from './live-handles.js';
 
 export interface IdentifyOutput {
   readonly caller: Observation<CallerFacts>;
@@ -32,15 +34,39 @@ export interface IdentifyOutput {
   readonly key: Observation<KeyFacts>;
 }
 
+/** What `identify` receives: the session to read through and the request. */
+export interface IdentifyInput {
+  readonly request: DiagnosisRequest;
+  readonly session?: SessionHandle;
+}
+
+/** What `identify` returns: the identity, and the run's reads the later steps continue (absent from fixtures). */
+export interface IdentifyResult extends IdentifyOutput {
+  readonly reads?: RunReads;
+}
+
 export interface IdentityPoliciesOutput {
   readonly principalPolicies: Observation<PrincipalPolicyFacts>;
   readonly simulation: Observation<readonly SimulatorResult[]>;
 }
 
-/** What every reading actor receives: the request and everything learnt so far. */
+/** What every reading actor receives: the request, the run's reads, and everything learnt so far. */
 export interface StepInput {
   readonly request: DiagnosisRequest;
+  readonly reads?: RunReads;
   readonly identity?: IdentifyOutput;
+}
+
+/** What `evaluate` receives: every fact, and the run's reads (for what the steps do not carry: aliases, tags, the account's principals). */
+export interface EvaluateInput {
+  readonly facts: DiagnosisFacts;
+  readonly reads?: RunReads;
+}
+
+/** What `findSteps` receives: the facts read so far, and the run's reads (the key's aliases and tags). */
+export interface FindStepsInput {
+  readonly facts: FactsSoFar;
+  readonly reads?: RunReads;
 }
 
 /** The steps that read live data, in order. */
@@ -53,6 +79,10 @@ export type FailedStep = ReadingStep | 'evaluate' | 'plan';
 export interface DiagnosisContext {
   readonly interactive: boolean;
   readonly request?: DiagnosisRequest;
+  /** The connection the actors read and write through (the machine's input, or what `prepare` opened). */
+  readonly session?: SessionHandle;
+  /** This run's reads, from `identify`: the later steps continue them. */
+  readonly reads?: RunReads;
   readonly identity?: IdentifyOutput;
   readonly keyPolicy?: Observation<KeyPolicyFacts>;
   readonly identityPolicies?: IdentityPoliciesOutput;
@@ -172,6 +202,8 @@ export type DiagnosisEvent =
 
 export interface DiagnosisMachineInput {
   readonly request?: DiagnosisRequest;
+  /** The connection to read through (headless `check`); the wizard's `prepare` opens its own. */
+  readonly session?: SessionHandle;
   /** True in the wizard: each step waits for CONTINUE. */
   readonly interactive?: boolean;
   /** Answers given as flags. */

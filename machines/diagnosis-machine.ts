@@ -29,11 +29,17 @@ export {
   type DiagnosisContext,
   type DiagnosisEvent,
   type DiagnosisMachineInput,
+  type EvaluateInput,
   type EvaluateOutput,
   type FailedStep,
+  type FindStepsInput,
+  type IdentifyInput,
   type IdentifyOutput,
+  type IdentifyResult,
   type IdentityPoliciesOutput,
   type ReadingStep,
+  type RunReads,
+  type SessionHandle,
   type StepInput,
 } from './diagnosis-context.js';
 
@@ -49,7 +55,7 @@ const concluding = diagnosisSetup.createStateConfig({
   invoke: {
     id: 'findSteps',
     src: 'findSteps',
-    input: ({ context }) => factsSoFar(context),
+    input: ({ context }) => ({ facts: factsSoFar(context), ...(context.reads ? { reads: context.reads } : {}) }),
     onDone: { target: 'deciding', actions: assign({ findings: ({ event }) => event.output }) },
     onError: { target: 'deciding' },
   },
@@ -88,6 +94,7 @@ const predictionDue = (step: PredictionStep) => ({ type: 'predictionDue' as cons
 
 const stepInput = ({ context }: { context: DiagnosisContext }): StepInput => ({
   request: context.request!,
+  ...(context.reads ? { reads: context.reads } : {}),
   ...(context.identity ? { identity: context.identity } : {}),
 });
 
@@ -102,6 +109,7 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
     ...(input.trainingCourse ? { trainingCourse: true, trainingScores: input.trainingScores ?? {} } : {}),
     progress: [],
     ...(input.request ? { request: input.request } : {}),
+    ...(input.session ? { session: input.session } : {}),
   }),
   initial: 'whatFailed',
   states: {
@@ -115,8 +123,9 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
           invoke: {
             id: 'identify',
             src: 'identify',
-            input: ({ context }) => ({ request: context.request! }),
-            onDone: { target: 'concluding', actions: assign({ identity: ({ event }) => event.output }) },
+            input: ({ context }) => ({ request: context.request!, ...(context.session ? { session: context.session } : {}) }),
+            // The run's reads are kept beside the identity: every later step continues them.
+            onDone: { target: 'concluding', actions: assign(({ event: { output } }) => ({ identity: { caller: output.caller, principal: output.principal, key: output.key }, reads: output.reads })) },
             onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('identify', event.error) }) },
           },
         },
@@ -250,7 +259,7 @@ export const diagnosisMachine = diagnosisSetup.createMachine({
       invoke: {
         id: 'evaluate',
         src: 'evaluate',
-        input: ({ context }) => factsOf(context),
+        input: ({ context }) => ({ facts: factsOf(context), ...(context.reads ? { reads: context.reads } : {}) }),
         onDone: { target: 'verdict', actions: assign({ result: ({ event }) => event.output }) },
         onError: { target: 'failed', actions: assign({ failure: ({ event }) => failureOf('evaluate', event.error) }) },
       },

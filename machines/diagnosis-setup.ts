@@ -7,10 +7,10 @@ import type { CauseCode, Diagnosis } from '../src/engine/cause.js';
 import { confirmationWord } from '../src/engine/blast-radius.js';
 import { readPastedError, type CloudTrailKmsEvent } from '../src/engine/cloudtrail-event.js';
 import { explainPastedError } from '../src/engine/error-explanation.js';
-import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
+import type { GrantFacts, KeyPolicyFacts, Observation } from '../src/engine/facts.js';
 import { withContextAnswer } from '../src/engine/context-question.js';
 import { isKeyIdentifier, isPrincipalArn } from '../src/engine/identifiers.js';
-import type { FactsSoFar, StepFindings } from '../src/engine/step-findings.js';
+import type { StepFindings } from '../src/engine/step-findings.js';
 import { findOperation } from '../src/engine/operations.js';
 import type { PredictionStep } from '../src/engine/training-predictions.js';
 import {
@@ -22,9 +22,12 @@ import {
   type DiagnosisContext,
   type DiagnosisEvent,
   type DiagnosisMachineInput,
+  type EvaluateInput,
   type EvaluateOutput,
   type FailedStep,
-  type IdentifyOutput,
+  type FindStepsInput,
+  type IdentifyInput,
+  type IdentifyResult,
   type IdentityPoliciesOutput,
   type StepInput,
 } from './diagnosis-context.js';
@@ -54,16 +57,16 @@ export const diagnosisSetup = setup({
     input: {} as DiagnosisMachineInput,
   },
   actors: {
-    identify: notProvided<IdentifyOutput, StepInput>('identify'),
+    identify: notProvided<IdentifyResult, IdentifyInput>('identify'),
     readKeyPolicy: notProvided<Observation<KeyPolicyFacts>, StepInput>('readKeyPolicy'),
     readIdentityPolicies: notProvided<IdentityPoliciesOutput, StepInput>('readIdentityPolicies'),
     readGrants: notProvided<Observation<readonly GrantFacts[]>, StepInput>('readGrants'),
-    evaluate: notProvided<EvaluateOutput, DiagnosisFacts>('evaluate'),
+    evaluate: notProvided<EvaluateOutput, EvaluateInput>('evaluate'),
     /**
      * Each step's finding from the facts read so far. The engine is pure, so this one works unprovided
      * (loaded on first use: it brings the policy simulator); the CLI provides it with the key's aliases and tags.
      */
-    findSteps: fromPromise<StepFindings, FactsSoFar>(async ({ input }) => (await import('../src/engine/step-findings.js')).findSteps(input)),
+    findSteps: fromPromise<StepFindings, FindStepsInput>(async ({ input }) => (await import('../src/engine/step-findings.js')).findSteps(input.facts)),
     // The wizard only:
     /** Opens the AWS session (or the training sandbox) and turns the answers into a request. */
     prepare: notProvided<PrepareOutput, PrepareInput>('prepare'),
@@ -97,6 +100,7 @@ export const diagnosisSetup = setup({
     }),
     forgetRun: assign({
       declinedContextKeys: undefined,
+      reads: undefined,
       identity: undefined,
       keyPolicy: undefined,
       identityPolicies: undefined,
@@ -120,6 +124,7 @@ export const diagnosisSetup = setup({
       answers: ({ context }) => context.givenAnswers ?? {},
       request: undefined,
       environment: undefined,
+      reads: undefined,
       identity: undefined,
       keyPolicy: undefined,
       identityPolicies: undefined,

@@ -14,7 +14,13 @@ export const remedyState = diagnosisSetup.createStateConfig({
       invoke: {
         id: 'planFix',
         src: 'planFix',
-        input: ({ context }) => ({ request: context.request!, facts: factsOf(context), result: context.result! }),
+        input: ({ context }) => ({
+          request: context.request!,
+          facts: factsOf(context),
+          result: context.result!,
+          ...(context.session ? { session: context.session } : {}),
+          ...(context.reads ? { reads: context.reads } : {}),
+        }),
         onDone: { target: 'review', actions: assign({ plan: ({ event }) => event.output }) },
         onError: { target: '#diagnosis.failed', actions: assign({ failure: ({ event }) => failureOf('plan', event.error) }) },
       },
@@ -50,6 +56,7 @@ export const remedyState = diagnosisSetup.createStateConfig({
         input: ({ context, self }) => ({
           plan: context.plan!,
           request: context.request!,
+          ...(context.session ? { session: context.session } : {}),
           onProgress: (event: ApplyEvent) => self.send({ type: 'APPLY_PROGRESS', event }),
         }),
         onDone: { target: 'finished', actions: assign({ remedy: ({ event }) => event.output }) },

@@ -211,17 +211,17 @@ export const whatFailedState = diagnosisSetup.createStateConfig({
       invoke: {
         id: 'prepare',
         src: 'prepare',
-        input: ({ context }) => ({ answers: context.answers }),
+        input: ({ context }) => ({ answers: context.answers, ...(context.session ? { session: context.session } : {}) }),
         onDone: [
           {
             // A training scenario opens on its story first.
             guard: { type: 'preparedTraining', params: ({ event }) => ({ training: event.output.environment.sandbox !== undefined }) },
             target: 'intro',
-            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
+            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, session: ({ event }) => event.output.session, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
           },
           {
             target: '#diagnosis.identify',
-            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
+            actions: ['forgetRun', assign({ request: ({ event }) => event.output.request, session: ({ event }) => event.output.session, environment: ({ event }) => event.output.environment, answers: ({ event }) => event.output.answers })],
           },
         ],
         onError: [

@@ -6,6 +6,7 @@ import type { Plan } from '../src/apply/plan-types.js';
 import type { Diagnosis } from '../src/engine/cause.js';
 import type { FirstDiagnosisStep, ParsedError } from '../src/engine/error-message-parser.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../src/engine/facts.js';
+import type { RunReads, SessionHandle } from './live-handles.js';
 import type { Fix } from '../src/engine/fix.js';
 
 /** The verdict and the fixes: what the evaluate actor returns (the engine's diagnose() and proposeFixes()). */
@@ -76,10 +77,14 @@ export interface WizardEnvironment {
 
 export interface PrepareInput {
   readonly answers: StartAnswers;
+  /** The session the previous run used: kept when it still fits (the same scenario, or real AWS), closed otherwise. */
+  readonly session?: SessionHandle;
 }
 
 export interface PrepareOutput {
   readonly request: DiagnosisRequest;
+  /** The session this run reads and writes through. */
+  readonly session: SessionHandle;
   readonly environment: WizardEnvironment;
   /** The answers as the run uses them (a training scenario fills them in). */
   readonly answers: StartAnswers;
@@ -87,6 +92,8 @@ export interface PrepareOutput {
 
 export interface PlanInput {
   readonly request: DiagnosisRequest;
+  readonly session?: SessionHandle;
+  readonly reads?: RunReads;
   readonly facts: DiagnosisFacts;
   readonly result: EvaluateOutput;
 }
@@ -94,6 +101,7 @@ export interface PlanInput {
 export interface ApplyInput {
   readonly plan: Plan;
   readonly request: DiagnosisRequest;
+  readonly session?: SessionHandle;
   /** Called for every apply event, in order, while the plan is applied. */
   readonly onProgress: (event: ApplyEvent) => void;
 }

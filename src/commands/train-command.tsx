@@ -6,6 +6,7 @@ import { fromPromise } from 'xstate';
 import type { RecordTrainingInput, TrainingScore } from '../../machines/wizard-types.js';
 import type { DiagnosisMachineInput } from '../../machines/diagnosis-context.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../live/wizard-actors.js';
+import { requestOptionsOfAnswers } from './wizard-answers.js';
 import { readTrainingProgress, recordScenarioFinished, trainingProgressPath, type TrainingProgress } from '../files/training-progress.js';
 import { UsageError } from '../usage-error.js';
 import { runWizardSession, type WizardStreams } from './wizard-command.js';
@@ -45,9 +46,9 @@ export async function runTrainCommand(
  * is not ours stops here, before any screen: the record is never silently reset), and written when a
  * scenario's fix is verified.
  */
-export function trainingCourse(options: WizardRuntimeOptions, path: string): { readonly runtime: WizardRuntime; readonly input: DiagnosisMachineInput } {
+export function trainingCourse(options: Omit<WizardRuntimeOptions, 'requestOptionsOf'>, path: string): { readonly runtime: WizardRuntime; readonly input: DiagnosisMachineInput } {
   const progress = readTrainingProgress(path);
-  const runtime = createWizardRuntime(options);
+  const runtime = createWizardRuntime({ requestOptionsOf: requestOptionsOfAnswers, ...options });
   const machine = runtime.machine.provide({
     actors: {
       recordTraining: fromPromise<Readonly<Record<string, TrainingScore>> | undefined, RecordTrainingInput>(async ({ input }) =>

@@ -13,6 +13,7 @@ import { createNewFile, LocalFileError, reasonOf } from '../files/new-files.js';
 import { findCredentials } from '../aws/credential-presence.js';
 import { connectionOptionsOf, parseFlags, parseGivenContext, unknownOperationMessage } from './check-args.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../live/wizard-actors.js';
+import { requestOptionsOfAnswers } from './wizard-answers.js';
 import { builtInScenarios } from '../sandbox/scenario/built-in-scenarios.js';
 import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
 import { findOperation } from '../engine/operations.js';
@@ -67,7 +68,7 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   if (transcriptPath !== undefined && lstatSync(transcriptPath, { throwIfNoEntry: false }) !== undefined) {
     throw new UsageError(`--transcript ${printableLine(transcriptPath)}: something is there already; kms-doctor never writes over an existing file`);
   }
-  const runtime = createWizardRuntime({ connection, env: streams.env, ...(givenContext.length > 0 ? { givenContext } : {}), ...runtimeOptions });
+  const runtime = createWizardRuntime({ connection, requestOptionsOf: requestOptionsOfAnswers, env: streams.env, ...(givenContext.length > 0 ? { givenContext } : {}), ...runtimeOptions });
   return runWizardSession(streams, runtime, { interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }, transcriptPath);
 }
 

@@ -4,7 +4,7 @@ import { createActor, type SnapshotFrom } from 'xstate';
 import { factsOf, verdictTag, type DiagnosisContext } from '../../machines/diagnosis-machine.js';
 import { createAwsSession, type AwsSession } from '../aws/aws-session.js';
 import { debugLine, type AwsCallRecord } from '../aws/call-recorder.js';
-import { createFactSource, withKeyAttributes } from '../aws/fact-source.js';
+import { withKeyAttributes } from '../aws/fact-source.js';
 import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { ParsedError } from '../engine/error-message-parser.js';
@@ -13,6 +13,7 @@ import type { Fix } from '../engine/fix.js';
 import { regionOfKeyArn } from '../engine/identifiers.js';
 import type { OperationRequirement } from '../engine/operations.js';
 import { liveDiagnosisMachine } from './diagnosis-actors.js';
+import { LiveSession, liveReadsOf } from './live-session.js';
 
 /** Where the AWS session reads: the connection flags (`--profile`, `--key-profile`, `--region`…) as the commands parsed them. */
 export interface SessionOptions {
@@ -92,12 +93,11 @@ export function diagnosisRequest(
   };
 }
 
-type Snapshot = SnapshotFrom<ReturnType<typeof liveDiagnosisMachine>>;
+type Snapshot = SnapshotFrom<typeof liveDiagnosisMachine>;
 
 export async function runDiagnosis(session: AwsSession, request: DiagnosisRequest): Promise<CheckResult> {
-  const facts = createFactSource(session, request);
-  facts.prefetchAll();
-  const actor = createActor(liveDiagnosisMachine(facts), { input: { request } });
+  // Every read starts at once: the facts' promises resolve in the fewest sequential round trips.
+  const actor = createActor(liveDiagnosisMachine, { input: { request, session: new LiveSession({ session, prefetch: true }) } });
   const settled = await new Promise<Snapshot>((resolve) => {
     const check = (snapshot: Snapshot) => {
       if (snapshot.hasTag(verdictTag) || snapshot.matches('failed') || snapshot.status !== 'active') resolve(snapshot);
@@ -113,7 +113,8 @@ export async function runDiagnosis(session: AwsSession, request: DiagnosisReques
   }
   const missing = missingPrincipal(request, factsOf(context));
   if (missing !== undefined) throw new DiagnosisStopped('identify', missing, 'principal-not-found');
-  return { facts: await withKeyAttributes(factsOf(context), facts), diagnosis: context.result.diagnosis, fixes: context.result.fixes };
+  const facts = await liveReadsOf(context.reads).read((source) => withKeyAttributes(factsOf(context), source));
+  return { facts, diagnosis: context.result.diagnosis, fixes: context.result.fixes };
 }
 
 /**

@@ -8,8 +8,11 @@ import {
   diagnosisMachine,
   type ApplyInput,
   type ApplyOutput,
+  type EvaluateInput,
   type EvaluateOutput,
-  type IdentifyOutput,
+  type FindStepsInput,
+  type IdentifyInput,
+  type IdentifyResult,
   type IdentityPoliciesOutput,
   type PlanInput,
   type PrepareInput,
@@ -17,8 +20,8 @@ import {
   type StepInput,
 } from '../../machines/diagnosis-machine.js';
 import type { Plan } from '../apply/plan-types.js';
-import type { DiagnosisFacts, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
-import type { FactsSoFar, StepFindings } from '../engine/step-findings.js';
+import type { GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
+import type { StepFindings } from '../engine/step-findings.js';
 import type { LiveWizard, WizardRuntimeOptions } from './wizard-live.js';
 
 export type { WizardRuntimeOptions } from './wizard-live.js';
@@ -37,17 +40,19 @@ export function createWizardRuntime(options: WizardRuntimeOptions): WizardRuntim
   /** An apply in progress: stopping the wizard aborts it between steps (undoing what it wrote), and dispose waits for that. */
   let applying: Promise<unknown> | undefined;
   const load = () => (live ??= import('./wizard-live.js').then((module) => module.createLiveWizard(options)));
+  // The reading steps hold no state of the wizard's: they are loaded on first use, like the rest.
+  const steps = () => import('./diagnosis-actors.js');
   const machine = diagnosisMachine.provide({
     actors: {
       prepare: fromPromise<PrepareOutput, PrepareInput>(async ({ input }) => (await load()).prepare(input)),
       whoAmI: fromPromise<string, Record<string, never>>(async () => (await load()).whoAmI()),
       lookupDenials: fromPromise<readonly CloudTrailKmsEvent[], CloudTrailLookupInput>(async ({ input }) => (await load()).lookupDenials(input)),
-      identify: fromPromise<IdentifyOutput, StepInput>(async ({ input }) => (await load()).identify(input)),
-      readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(async () => (await load()).readKeyPolicy()),
-      readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async () => (await load()).readIdentityPolicies()),
-      readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(async () => (await load()).readGrants()),
-      evaluate: fromPromise<EvaluateOutput, DiagnosisFacts>(async ({ input }) => (await load()).evaluate(input)),
-      findSteps: fromPromise<StepFindings, FactsSoFar>(async ({ input }) => (await load()).findSteps(input)),
+      identify: fromPromise<IdentifyResult, IdentifyInput>(async ({ input }) => (await steps()).identify(input)),
+      readKeyPolicy: fromPromise<Observation<KeyPolicyFacts>, StepInput>(async ({ input }) => (await steps()).readKeyPolicy(input)),
+      readIdentityPolicies: fromPromise<IdentityPoliciesOutput, StepInput>(async ({ input }) => (await steps()).readIdentityPolicies(input)),
+      readGrants: fromPromise<Observation<readonly GrantFacts[]>, StepInput>(async ({ input }) => (await steps()).readGrants(input)),
+      evaluate: fromPromise<EvaluateOutput, EvaluateInput>(async ({ input }) => (await steps()).evaluate(input)),
+      findSteps: fromPromise<StepFindings, FindStepsInput>(async ({ input }) => (await steps()).findStepsOf(input)),
       planFix: fromPromise<Plan, PlanInput>(async ({ input }) => (await load()).planFix(input)),
       applyFix: fromPromise<ApplyOutput, ApplyInput>(async ({ input, signal }) => {
         const run = (await load()).applyFix(input, signal);
@@ -58,7 +63,7 @@ export function createWizardRuntime(options: WizardRuntimeOptions): WizardRuntim
   });
   return {
     machine,
-    preload: () => void load().catch(() => undefined),
+    preload: () => void Promise.all([load(), steps()]).catch(() => undefined),
     dispose: async () => {
       await applying?.catch(() => undefined);
       if (live) await (await live).dispose();

@@ -1,12 +1,12 @@
 // What the wizard's actors do for real: open the AWS session (or start a training scenario's sandbox),
-// read each step's facts when its screen opens, evaluate, plan and apply the fix, verify it. This module
-// pulls in the AWS SDK and the policy simulator, so wizard-actors.ts loads it only after the first frame.
-import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput, StepInput, WizardEnvironment } from '../../machines/diagnosis-machine.js';
-import type { EvaluateOutput, IdentifyOutput, IdentityPoliciesOutput } from '../../machines/diagnosis-machine.js';
+// read each step's facts when its screen opens, evaluate, plan and apply the fix, verify it. Each actor
+// takes the session and the run's reads from its input (the machine's context); what this module keeps
+// is only what it opened, to close at exit. It pulls in the AWS SDK and the policy simulator, so
+// wizard-actors.ts loads it only after the first frame.
+import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput } from '../../machines/diagnosis-machine.js';
 import { defaultBackupDir } from '../apply/backup.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { VisibilityOptions } from '../apply/visibility.js';
-import type { AwsSession } from '../aws/aws-session.js';
 import { callerArn } from '../aws/caller-identity.js';
 import { lookupKmsDenials } from '../aws/cloudtrail-reads.js';
 import { proveByDryRun } from '../apply/dry-run.js';
@@ -15,18 +15,19 @@ import { createTargetStore } from '../aws/target-store.js';
 import { makeFailingCall } from '../aws/failing-call.js';
 import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
 import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
-import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
-import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
-import { checkOptionsOf, type ConnectionOptions } from '../commands/check-args.js';
-import type { FactsSoFar, StepFindings } from '../engine/step-findings.js';
-import { evaluateFacts, findStepsWithKeyAttributes, readIdentity, readIdentityPolicies } from './diagnosis-actors.js';
+import { withKeyAttributes } from '../aws/fact-source.js';
+import type { DiagnosisRequest } from '../engine/facts.js';
+import type { StartAnswers } from '../../machines/wizard-types.js';
+import { LiveSession, liveReadsOf, liveSessionOf } from './live-session.js';
 import { applyRemediation, planRemediation } from './remediate.js';
-import { diagnosisRequest, openSession } from './run-diagnosis.js';
+import { diagnosisRequest, openSession, type RequestOptions, type SessionOptions } from './run-diagnosis.js';
 import { startTrainingSandbox, type TrainingSandbox } from './training-sandbox.js';
 
 export interface WizardRuntimeOptions {
   /** `--profile`, `--key-profile`, `--region`, `--endpoint-url`, for real AWS. */
-  readonly connection: ConnectionOptions;
+  readonly connection: SessionOptions;
+  /** The answers as a request's options, parsed as `check` parses its flags (src/commands provides it). */
+  readonly requestOptionsOf: (answers: StartAnswers, givenContext: readonly string[]) => RequestOptions;
   /** Where AWS settings are read (process.env by default). */
   readonly env?: NodeJS.ProcessEnv;
   /** Where backups go (real AWS: $XDG_STATE_HOME/kms-doctor/backups; training: the sandbox's temp dir). */
@@ -44,28 +45,11 @@ export interface WizardRuntimeOptions {
 const trainingVisibility: VisibilityOptions = { attempts: 6, intervalMs: 25, consecutive: 2 };
 const trainingVerification = { attempts: 3, intervalMs: 200 };
 
-interface Connection {
-  readonly session: AwsSession;
-  readonly asPrincipal?: AwsSession;
-  readonly environment: Omit<WizardEnvironment, 'region'>;
-}
-
-interface Training {
-  readonly scenario: string;
-  readonly sandbox: Promise<TrainingSandbox>;
-  connection?: Promise<Connection & { readonly sandbox: TrainingSandbox }>;
-}
-
+/** What the wizard's actors do, each from its input; the reading steps are diagnosis-actors.ts's. */
 export interface LiveWizard {
   prepare(input: PrepareInput): Promise<PrepareOutput>;
   whoAmI(): Promise<string>;
   lookupDenials(input: CloudTrailLookupInput): Promise<readonly CloudTrailKmsEvent[]>;
-  identify(input: StepInput): Promise<IdentifyOutput>;
-  readKeyPolicy(): Promise<Observation<KeyPolicyFacts>>;
-  readIdentityPolicies(): Promise<IdentityPoliciesOutput>;
-  readGrants(): Promise<Observation<readonly GrantFacts[]>>;
-  evaluate(facts: DiagnosisFacts): Promise<EvaluateOutput>;
-  findSteps(facts: FactsSoFar): Promise<StepFindings>;
   planFix(input: PlanInput): Promise<Plan>;
   applyFix(input: ApplyInput, signal: AbortSignal): Promise<ApplyOutput>;
   dispose(): Promise<void>;
@@ -119,33 +103,19 @@ async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, act
 export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
   const env = options.env ?? process.env;
   const givenContext = options.givenContext ?? [];
-  let real: Promise<Connection> | undefined;
-  let training: Training | undefined;
-  /** The connection and request of the run in progress, and its facts (read once, shared by the steps). */
-  let run: { connection: Connection; request: DiagnosisRequest; facts?: FactSource; evaluated?: DiagnosisFacts } | undefined;
+  /** The real AWS session: opened on first use and kept for the wizard's life (it never changes). */
+  let real: Promise<LiveSession> | undefined;
+  /** Every training session opened and not yet closed, to close at exit (a scenario's run takes its own from its input). */
+  const training = new Set<Promise<LiveSession>>();
 
-  const realConnection = () =>
-    (real ??= openSession(options.connection, env).then((session) => ({
-      session,
-      environment: {
-        ...options.connection,
-        backupDir: options.backupDir ?? defaultBackupDir(env),
-      },
-    })));
+  const realSession = () =>
+    (real ??= openSession(options.connection, env).then(
+      (session) => new LiveSession({ session, environment: { ...options.connection, backupDir: options.backupDir ?? defaultBackupDir(env) } }),
+    ));
 
-  async function trainingConnection(scenario: string) {
-    if (training?.scenario !== scenario) {
-      const previous = training;
-      training = { scenario, sandbox: (options.startTraining ?? startTrainingSandbox)(scenario) };
-      // A failed start is forgotten, so choosing the scenario again tries again.
-      const current = training;
-      current.sandbox.catch(() => {
-        if (training === current) training = undefined;
-      });
-      await stopTraining(previous);
-    }
-    const current = training;
-    current.connection ??= current.sandbox.then(async (sandbox) => {
+  async function openTraining(scenario: string): Promise<LiveSession> {
+    const sandbox = await (options.startTraining ?? startTrainingSandbox)(scenario);
+    try {
       const common = { endpointUrl: sandbox.info.endpoint, region: sandbox.region };
       const [session, asPrincipal] = await Promise.all([
         openSession(
@@ -155,10 +125,10 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         openSession({ ...common, profile: sandbox.principalProfile }, sandbox.env),
       ]);
       const liveError = await failingCallError(sandbox);
-      return {
-        sandbox,
+      return new LiveSession({
         session,
         asPrincipal,
+        sandbox,
         environment: {
           profile: sandbox.adminProfile,
           ...(sandbox.keyProfile ? { keyProfile: sandbox.keyProfile } : {}),
@@ -166,102 +136,72 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
           backupDir: options.backupDir ?? sandbox.backupDir,
           sandbox: { ...sandbox.info, ...(liveError !== undefined ? { liveError } : {}) },
         },
-      };
-    });
-    return current.connection;
-  }
-
-  async function stopTraining(stopping: Training | undefined): Promise<void> {
-    if (!stopping) return;
-    const connection = await stopping.connection?.catch(() => undefined);
-    connection?.session.destroy();
-    connection?.asPrincipal?.destroy();
-    const sandbox = await stopping.sandbox.catch(() => undefined);
-    await sandbox?.stop();
-  }
-
-  const current = () => {
-    if (!run) throw new Error('no diagnosis is under way');
-    return run;
-  };
-  /** The run's facts; a read that failed is forgotten with them, so RETRY reads afresh. */
-  const facts = () => {
-    const active = current();
-    return (active.facts ??= createFactSource(active.connection.session, active.request));
-  };
-  const forgettingFailure = async <T>(read: () => Promise<T>): Promise<T> => {
-    try {
-      return await read();
+      });
     } catch (error) {
-      if (run) run.facts = undefined;
+      await sandbox.stop();
       throw error;
     }
-  };
+  }
+
+  /** A training scenario's session, kept until it is closed; a failed start is forgotten, so choosing the scenario again tries again. */
+  function startTraining(scenario: string): Promise<LiveSession> {
+    const opening = openTraining(scenario);
+    training.add(opening);
+    opening.catch(() => training.delete(opening));
+    return opening;
+  }
+
+  async function closeTraining(session: LiveSession): Promise<void> {
+    for (const opening of training) {
+      if ((await opening.catch(() => undefined)) === session) training.delete(opening);
+    }
+    await session.close();
+  }
 
   return {
-    async prepare({ answers }) {
-      const trainingRun = answers.mode === 'training' && answers.scenario !== undefined ? await trainingConnection(answers.scenario) : undefined;
-      if (!trainingRun) await stopTraining(training).finally(() => (training = undefined));
-      const connection = trainingRun ?? (await realConnection());
-      const used = trainingRun ? trainingRun.sandbox.answers : answers;
-      const options = checkOptionsOf({
-        ...(used.key !== undefined ? { key: used.key } : {}),
-        ...(used.operation !== undefined ? { operation: used.operation } : {}),
-        ...(used.principal ? { principal: used.principal } : {}),
-        ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
-        ...(givenContext.length > 0 ? { context: [...givenContext] } : {}),
-      });
+    async prepare({ answers, session: previousHandle }) {
+      const previous = previousHandle === undefined ? undefined : liveSessionOf(previousHandle);
+      const scenario = answers.mode === 'training' ? answers.scenario : undefined;
+      // The previous run's session is kept when it still fits (the same scenario, or real AWS); a training
+      // sandbox that no longer fits is stopped once the new session is open.
+      const kept = previous && (scenario === undefined ? previous.sandbox === undefined : previous.sandbox?.info.scenario === scenario) ? previous : undefined;
+      const live = kept ?? (scenario !== undefined ? await startTraining(scenario) : await realSession());
+      if (previous?.sandbox && previous !== live) await closeTraining(previous);
+      const used = live.sandbox ? live.sandbox.answers : answers;
+      const parsed = options.requestOptionsOf(used, givenContext);
       // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
-      const request = { ...diagnosisRequest(options, connection.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
-      run = { connection, request };
-      return { request, environment: { ...connection.environment, region: request.region }, answers: { ...answers, ...used } };
+      const request = { ...diagnosisRequest(parsed, live.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
+      return { request, session: live, environment: { ...live.environment!, region: request.region }, answers: { ...answers, ...used } };
     },
     async whoAmI() {
-      return callerArn((await realConnection()).session);
+      return callerArn((await realSession()).session);
     },
     async lookupDenials({ sinceHours }) {
-      const { session } = await realConnection();
+      const { session } = await realSession();
       const region = options.connection.region ?? session.region ?? 'us-east-1';
       return lookupKmsDenials(session, { region, since: new Date(Date.now() - sinceHours * 3_600_000), maxPages: 4 });
     },
-    async identify({ request }) {
-      const active = current();
-      // Every identify starts a fresh read of the world: after RESTART, the fix has changed it.
-      run = { connection: active.connection, request };
-      return forgettingFailure(() => readIdentity(facts()));
+    async planFix({ request, facts, result, session, reads }) {
+      // The verdict was computed with the key's aliases and tags: the plan sees the same facts.
+      const evaluated = reads === undefined ? facts : await liveReadsOf(reads).read((source) => withKeyAttributes(facts, source));
+      return planRemediation(liveSessionOf(session).session, { facts: evaluated, diagnosis: result.diagnosis, fixes: result.fixes }, request);
     },
-    readKeyPolicy: () => forgettingFailure(() => facts().keyPolicy()),
-    readIdentityPolicies: () => forgettingFailure(() => readIdentityPolicies(facts())),
-    readGrants: () => forgettingFailure(() => facts().grants()),
-    // The machine's facts lack the key's aliases and tags (ABAC conditions): the fact source adds them.
-    evaluate: (input) =>
-      forgettingFailure(async () => {
-        const evaluated = await withKeyAttributes(input, facts());
-        current().evaluated = evaluated;
-        return evaluateFacts(evaluated, facts());
-      }),
-    findSteps: (input) => findStepsWithKeyAttributes(input, facts()),
-    async planFix({ request, facts: diagnosisFacts, result }) {
-      const { connection, evaluated } = current();
-      return planRemediation(connection.session, { facts: evaluated ?? diagnosisFacts, diagnosis: result.diagnosis, fixes: result.fixes }, request);
-    },
-    async applyFix({ plan, request, onProgress }, signal) {
-      const { connection } = current();
-      const inTraining = connection.environment.sandbox !== undefined;
+    async applyFix({ plan, request, onProgress, session }, signal) {
+      const live = liveSessionOf(session);
+      const inTraining = live.sandbox !== undefined;
       const visibility = options.visibility ?? (inTraining ? trainingVisibility : undefined);
       const verification = options.verification ?? (inTraining ? trainingVerification : undefined);
-      const outcome = await applyRemediation(connection.session, plan, request, {
-        backupDir: connection.environment.backupDir,
+      const outcome = await applyRemediation(live.session, plan, request, {
+        backupDir: live.environment!.backupDir,
         onProgress,
         signal,
-        ...(connection.asPrincipal ? { asPrincipal: connection.asPrincipal } : {}),
+        ...(live.asPrincipal ? { asPrincipal: live.asPrincipal } : {}),
         ...(visibility ? { visibility } : {}),
         ...(verification ? { verification } : {}),
       });
       const { verification: verified } = outcome;
       const keyArn = verified?.diagnosis.key;
-      const sandbox = training ? await training.sandbox.catch(() => undefined) : undefined;
-      const goal = inTraining && sandbox && verified?.outcome === 'verified' && keyArn ? await outsiderStillDenied(sandbox, keyArn, verified.diagnosis.requiredActions, request) : undefined;
+      const goal = live.sandbox && verified?.outcome === 'verified' && keyArn ? await outsiderStillDenied(live.sandbox, keyArn, verified.diagnosis.requiredActions, request) : undefined;
       return {
         report: outcome.report,
         ...(verified ? { verification: { outcome: verified.outcome, message: verified.message, diagnosis: verified.diagnosis } } : {}),
@@ -269,11 +209,11 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
       };
     },
     async dispose() {
-      const realConnectionNow = await real?.catch(() => undefined);
-      realConnectionNow?.session.destroy();
-      await stopTraining(training);
-      training = undefined;
-      run = undefined;
+      const realNow = await real?.catch(() => undefined);
+      realNow?.session.destroy();
+      const opened = await Promise.all([...training].map((opening) => opening.catch(() => undefined)));
+      training.clear();
+      await Promise.all(opened.map((session) => session?.close()));
     },
   };
 }

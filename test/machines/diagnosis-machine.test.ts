@@ -189,6 +189,7 @@ const pastedError =
 
 const prepared: PrepareOutput = {
   request,
+  session: { connectedTo: 'fixture' },
   environment: { region: 'us-east-1', backupDir: '/tmp/backups' },
   answers: { mode: 'operation', operation: 'Decrypt', key: 'alias/orders-data' },
 };

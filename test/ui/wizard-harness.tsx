@@ -1,6 +1,7 @@
 // The wizard as the CLI renders it, with its real actors (the AWS SDK against the sandbox), in a fake
 // terminal: the start screen offers the training scenarios, and the sandbox starts in-process.
 import type { DiagnosisContext, DiagnosisMachineInput } from '../../machines/diagnosis-machine.js';
+import { requestOptionsOfAnswers } from '../../src/commands/wizard-answers.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../../src/live/wizard-actors.js';
 import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
 import { App } from '../../src/ui/app.js';
@@ -22,7 +23,7 @@ const running: WizardRuntime[] = [];
 export function renderWizard(
   options: { runtime?: Partial<WizardRuntimeOptions>; input?: Partial<DiagnosisMachineInput>; bracketedPaste?: boolean; columns?: number; rows?: number; onExit?: (context: DiagnosisContext) => void } = {},
 ): Wizard {
-  const runtime = createWizardRuntime({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply, ...options.runtime });
+  const runtime = createWizardRuntime({ connection: {}, requestOptionsOf: requestOptionsOfAnswers, env: { AWS_EC2_METADATA_DISABLED: 'true' }, ...fastApply, ...options.runtime });
   running.push(runtime);
   const harness = renderInk(
     <App logic={runtime.machine} input={{ interactive: true, credentialsFound: false, ...options.input }} scenarios={builtInScenarios()} colour={false} {...(options.onExit ? { onExit: options.onExit } : {})} />,
