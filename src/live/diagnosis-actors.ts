@@ -49,7 +49,7 @@ export async function identify({ request, session }: IdentifyInput): Promise<Ide
   return { caller, principal, key, reads };
 }
 
-export const readKeyPolicy = ({ reads }: StepInput): Promise<Observation<KeyPolicyFacts>> => liveReadsOf(reads).read((facts) => facts.keyPolicy());
+export const readKeyPolicy = async ({ reads }: StepInput): Promise<Observation<KeyPolicyFacts>> => liveReadsOf(reads).read((facts) => facts.keyPolicy());
 
 /** The IAM step's reads: the principal's policies, and IAM's simulator. */
 export async function readIdentityPolicies({ reads }: StepInput): Promise<IdentityPoliciesOutput> {
@@ -57,14 +57,14 @@ export async function readIdentityPolicies({ reads }: StepInput): Promise<Identi
   return { principalPolicies, simulation };
 }
 
-export const readGrants = ({ reads }: StepInput): Promise<Observation<readonly GrantFacts[]>> => liveReadsOf(reads).read((facts) => facts.grants());
+export const readGrants = async ({ reads }: StepInput): Promise<Observation<readonly GrantFacts[]>> => liveReadsOf(reads).read((facts) => facts.grants());
 
 /** Every fact together: the verdict and the proven fixes. The machine's facts lack the key's aliases and tags (ABAC conditions): the run's reads add them. */
-export const evaluate = ({ facts, reads }: EvaluateInput): Promise<EvaluateOutput> =>
+export const evaluate = async ({ facts, reads }: EvaluateInput): Promise<EvaluateOutput> =>
   liveReadsOf(reads).read(async (source) => evaluateFacts(await withKeyAttributes(facts, source), source));
 
 /** Each step's finding; without the run's reads (nothing read yet), from the facts alone. */
-export const findStepsOf = ({ facts, reads }: FindStepsInput): Promise<StepFindings> =>
+export const findStepsOf = async ({ facts, reads }: FindStepsInput): Promise<StepFindings> =>
   reads === undefined ? findSteps(facts) : liveReadsOf(reads).read((source) => findStepsWithKeyAttributes(facts, source));
 
 /** The reading and evaluating actors: each takes the session, the request and the run's reads from its input. */
