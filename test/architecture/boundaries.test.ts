@@ -22,6 +22,17 @@ describe('import boundaries', () => {
     expect(circles(edges)).toEqual([]);
   });
 
+  it('the live wiring sits between the commands and the rest: src/commands → src/live, never back; src/ui, src/engine and machines import neither', () => {
+    const importers = (folder: string) =>
+      [...graph].filter(([, { modules }]) => modules.some((m) => m.startsWith(`${folder}/`))).map(([file]) => folderOf(file)).filter((f) => f !== folder);
+    expect(new Set(importers('src/live'))).toContain('src/commands');
+    for (const folder of ['src/ui', 'src/engine', 'machines', 'src/aws', 'src/apply', 'src/sandbox']) {
+      expect(importers('src/live'), folder).not.toContain(folder);
+      expect(importers('src/commands'), folder).not.toContain(folder);
+    }
+    expect(importers('src/commands'), 'src/live').not.toContain('src/live');
+  });
+
   it('no module import circle, except one type-only pair in the error-message parser', () => {
     const found = circles(new Map([...graph].map(([file, { modules }]) => [file, modules])));
     // sdk-envelopes.ts ⇄ service-wrappers.ts share a type and a table; type-only at one end, so harmless at run time.
