@@ -2,31 +2,21 @@
 // verify, and roll back everything if a step fails. Exit codes are documented in the README.
 import { defaultBackupDir, prepareBackupDir } from '../apply/backup.js';
 import { displaySafe, printableLine } from '../engine/display-text.js';
-import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
-import { newlyAllowedLines } from '../engine/blast-radius.js';
-import { requestChangeWords } from '../engine/fixes/deny-guards.js';
-import type { NewlyAllowed } from '../engine/fix.js';
-import { checkJson, colourWanted, humanReport, paint, type CheckResult, type Paint } from './check-report.js';
+import { checkJson, colourWanted, humanReport, paint, type CheckResult } from './check-report.js';
 import { CheckFailure, writeFixFiles } from './check-command.js';
 import { confirmWithYes } from './confirm-prompt.js';
 import { fixExamples, fixUsage, parseFixArgs, type FixOptions } from './fix-args.js';
+import { blastRadiusText, exitCodeFor, fixExitCodes, nothingToApply, planBlastRadius } from './fix-report.js';
 import { outcomeText, planText, progressLine } from './plan-report.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
 import { applyRemediation, planRemediation } from '../live/remediate.js';
-import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis, stoppedReport } from '../live/run-diagnosis.js';
+import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from '../live/run-diagnosis.js';
+import { stoppedReport } from './stopped-report.js';
 
-export const fixExitCodes = {
-  done: 0,
-  planHasChanges: 1,
-  usage: 2,
-  unknown: 3,
-  rolledBack: 4,
-  notVerified: 5,
-  cancelled: 130,
-} as const;
+export { fixExitCodes };
 
 export interface FixIo {
   readonly stdout: NodeJS.WriteStream;
@@ -66,18 +56,6 @@ export async function runFixCommand(args: readonly string[], io: FixIo = default
     session.destroy();
     asPrincipal?.destroy();
   }
-}
-
-/** Why a denied (or undetermined) call gets no plan, in one line. */
-function nothingToApply(result: CheckResult, plan: Plan): string {
-  if (result.diagnosis.verdict === 'unknown') return "the diagnosis could not determine why the call is refused (see 'Could not verify')";
-  const [first, ...others] = plan.skipped;
-  if (first === undefined) return 'no fix was proposed for this refusal (see the notes)';
-  const more = others.length > 0 ? ` (and ${others.length} more, listed under 'Not planned')` : '';
-  // A fix that changes the call, not a policy, is the answer, not a dead end: say what to change.
-  const fix = result.fixes[first.fixIndex];
-  if (fix?.requestChange !== undefined) return `${first.cause}: change the call, not a policy: ${fix.title.charAt(0).toLowerCase()}${fix.title.slice(1)} (${requestChangeWords(fix.requestChange).join('; ')})${more}`;
-  return `${first.cause}: ${first.reason.split('\n')[0]}${more}`;
 }
 
 /**
@@ -196,26 +174,4 @@ function withAlternative(result: CheckResult, n: number): CheckResult {
     throw new CheckFailure(`--alternative ${n}: no proposed fix has an alternative ${n} (check lists them under "Otherwise (N)")`, fixExitCodes.usage);
   }
   return { ...result, fixes: result.fixes.map((fix) => fix.alternatives?.[n - 1] ?? fix) };
-}
-
-/** What the planned fixes newly allow beyond the failing call (each fix's blast radius, computed before the plan). */
-function planBlastRadius(result: CheckResult, plan: Plan): NewlyAllowed[] {
-  const planned = [...new Set(plan.steps.map((step) => step.fixIndex))];
-  return planned.flatMap((index) => result.fixes[index]?.newlyAllows ?? []);
-}
-
-function blastRadiusText(newlyAllows: readonly NewlyAllowed[], p: Paint): string {
-  return [p.yellow(p.bold('Blast radius: the plan also newly allows')), ...newlyAllowedLines(newlyAllows).map((line) => p.yellow(`  - ${line}`))].join('\n') + '\n';
-}
-
-function exitCodeFor(applyOutcome: string, verification: string | undefined): number {
-  switch (applyOutcome) {
-    case 'cancelled':
-      return fixExitCodes.cancelled;
-    case 'applied':
-    case 'applied-pending':
-      return verification === 'verified' ? fixExitCodes.done : fixExitCodes.notVerified;
-    default:
-      return fixExitCodes.rolledBack;
-  }
 }

@@ -1,0 +1,65 @@
+// Each command is argv → options → run → report: the options and the reports are pure, so they are
+// tested here in-process (the CLI tests run the whole command against the sandbox).
+import { describe, expect, it } from 'vitest';
+import { parseCheckArgs } from '../../src/commands/check-args.js';
+import { parseFixArgs } from '../../src/commands/fix-args.js';
+import { exitCodeFor, fixExitCodes } from '../../src/commands/fix-report.js';
+import { parsePreventArgs } from '../../src/commands/prevent-command.js';
+import { stoppedReport } from '../../src/commands/stopped-report.js';
+import { requestOptionsOfAnswers } from '../../src/commands/wizard-answers.js';
+import { DiagnosisStopped } from '../../src/live/run-diagnosis.js';
+import { UsageError } from '../../src/usage-error.js';
+
+const role = 'arn:aws:iam::111122223333:role/AppRole';
+const noStdin = async () => {
+  throw new Error('stdin is not read without --error -');
+};
+
+describe('argv → options', () => {
+  it('check: the request and the connection, from the flags', async () => {
+    const options = await parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--principal', role, '--profile', 'admin', '--region', 'eu-west-1'], noStdin);
+    expect(options).toMatchObject({ key: 'alias/orders-data', principal: role, profile: 'admin', region: 'eu-west-1', json: false });
+    expect(options !== 'help' && options.operation.name).toBe('Decrypt');
+    expect(await parseCheckArgs(['--help'], noStdin)).toBe('help');
+  });
+
+  it('check: a wrong flag is a one-line usage error', async () => {
+    await expect(parseCheckArgs(['--key', 'my key', '--operation', 'Decrypt'], noStdin)).rejects.toThrow(UsageError);
+    await expect(parseCheckArgs(['--key', 'alias/orders-data'], noStdin)).rejects.toThrow(/--operation is required/);
+    await expect(parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--principal', 'AppRole'], noStdin)).rejects.toThrow(/is not an IAM user, role or role session ARN/);
+  });
+
+  it("fix: check's options, and how to apply", async () => {
+    const options = await parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--yes', '--accept-blast-radius', '--alternative', '2'], noStdin);
+    expect(options).toMatchObject({ key: 'alias/orders-data', yes: true, dryRun: false, acceptBlastRadius: true, alternative: 2 });
+    await expect(parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--yes', '--dry-run'], noStdin)).rejects.toThrow(/contradict/);
+    await expect(parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--accept-blast-radius'], noStdin)).rejects.toThrow(/goes with --yes/);
+  });
+
+  it('prevent: the key, the operation (Decrypt by default) and the log group', () => {
+    expect(parsePreventArgs(['--key', 'alias/orders-data', '--log-group', 'trail/logs'])).toMatchObject({ key: 'alias/orders-data', operation: 'Decrypt', logGroup: 'trail/logs' });
+    expect(() => parsePreventArgs(['--key', 'alias/orders-data', '--log-group', 'no spaces'])).toThrow(/not a CloudWatch Logs log group name/);
+  });
+
+  it("the wizard: its answers parse as check's flags, with its --context values", () => {
+    const options = requestOptionsOfAnswers({ mode: 'operation', operation: 'Decrypt', key: 'alias/orders-data', principal: '', encryptionContext: '{"app":"orders"}' }, ['aws:SourceIp=10.0.0.1']);
+    expect(options).toMatchObject({ key: 'alias/orders-data', encryptionContext: { app: 'orders' }, givenContext: { 'aws:SourceIp': '10.0.0.1' } });
+    // An empty principal is the caller, not a principal named ''.
+    expect(options.principal).toBeUndefined();
+    expect(() => requestOptionsOfAnswers({ operation: 'Decrypt', key: 'alias/orders-data', encryptionContext: 'not json' }, [])).toThrow(UsageError);
+  });
+});
+
+describe('run → report', () => {
+  it('a stopped diagnosis: input problems exit 2, everything else 3, in one line', () => {
+    expect(stoppedReport(new DiagnosisStopped('identify', 'no credentials found', 'credentials'))).toEqual({ message: 'no credentials found', exitCode: 2 });
+    expect(stoppedReport(new DiagnosisStopped('keyPolicy', 'endpoint unreachable', 'network'))).toEqual({ message: 'could not finish the diagnosis (keyPolicy): endpoint unreachable', exitCode: 3 });
+  });
+
+  it('fix: verified or not, rolled back or cancelled, each its exit code', () => {
+    expect(exitCodeFor('applied', 'verified')).toBe(fixExitCodes.done);
+    expect(exitCodeFor('applied-pending', 'pending-propagation')).toBe(fixExitCodes.notVerified);
+    expect(exitCodeFor('rolled-back', undefined)).toBe(fixExitCodes.rolledBack);
+    expect(exitCodeFor('cancelled', undefined)).toBe(fixExitCodes.cancelled);
+  });
+});
