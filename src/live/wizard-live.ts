@@ -3,7 +3,7 @@
 // takes the session and the run's reads from its input (the machine's context); what this module keeps
 // is only what it opened, to close at exit. It pulls in the AWS SDK and the policy simulator, so
 // wizard-actors.ts loads it only after the first frame.
-import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput } from '../../machines/diagnosis-machine.js';
+import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput, WizardEnvironment } from '../../machines/diagnosis-machine.js';
 import { defaultBackupDir } from '../apply/backup.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { VisibilityOptions } from '../apply/visibility.js';
@@ -100,6 +100,12 @@ async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, act
   }
 }
 
+/** Where a wizard session reads from: every session the wizard opens has it (check's need none). */
+function environmentOf(live: LiveSession): Omit<WizardEnvironment, 'region'> {
+  if (live.environment === undefined) throw new Error(`the session to ${live.connectedTo} was not opened by the wizard`);
+  return live.environment;
+}
+
 export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
   const env = options.env ?? process.env;
   const givenContext = options.givenContext ?? [];
@@ -171,7 +177,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
       const parsed = options.requestOptionsOf(used, givenContext);
       // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
       const request = { ...diagnosisRequest(parsed, live.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
-      return { request, session: live, environment: { ...live.environment!, region: request.region }, answers: { ...answers, ...used } };
+      return { request, session: live, environment: { ...environmentOf(live), region: request.region }, answers: { ...answers, ...used } };
     },
     async whoAmI() {
       return callerArn((await realSession()).session);
@@ -192,7 +198,7 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
       const visibility = options.visibility ?? (inTraining ? trainingVisibility : undefined);
       const verification = options.verification ?? (inTraining ? trainingVerification : undefined);
       const outcome = await applyRemediation(live.session, plan, request, {
-        backupDir: live.environment!.backupDir,
+        backupDir: environmentOf(live).backupDir,
         onProgress,
         signal,
         ...(live.asPrincipal ? { asPrincipal: live.asPrincipal } : {}),
