@@ -1,6 +1,7 @@
 // The wizard's machine with its real actors. This module stays light (no AWS SDK, no simulator): the
-// live implementation (wizard-live.ts) is imported on first use, or by preload() right after the first
-// frame, so the start screen appears before the heavy modules are parsed.
+// live implementations (wizard-live.ts, diagnosis-actors.ts) are imported on first use, or by preload()
+// right after the first frame, so the start screen appears before the heavy modules are parsed. Each
+// actor passes its input through: the session and the run's reads are in the machine's context.
 import { fromPromise } from 'xstate';
 import type { CloudTrailLookupInput } from '../../machines/wizard-types.js';
 import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
