@@ -2,13 +2,14 @@
 // check and guards as `fix`, after backing up what is there now (so the rollback can be undone too).
 import { parseArgs } from 'node:util';
 import { BackupError, defaultBackupDir, prepareBackupDir, readBackup } from '../apply/backup.js';
+import type { BackupRecord } from '../apply/backup-types.js';
 import { backupTrustProblems } from '../apply/backup-trust.js';
-import { restoreBackup } from '../apply/restore-backup.js';
+import { restoreBackup, type RestoreReport } from '../apply/restore-backup.js';
 import { createTargetStore } from '../aws/target-store.js';
 import { runnableCommand } from '../engine/aws-cli.js';
 import { displaySafe, printable } from '../engine/display-text.js';
 import { UsageError } from '../usage-error.js';
-import { connectionFlags, connectionOptionsOf, flagError } from './check-args.js';
+import { connectionFlags, connectionOptionsOf, flagError, type ConnectionOptions } from './check-args.js';
 import { CheckFailure } from './check-command.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
@@ -25,7 +26,15 @@ yours and 0600; --backup-dir must be your own directory, writable by no one else
 Exit codes: 0 restored, 2 usage error, unreadable or unprotected backup, unusable --backup-dir or no
 credentials, 4 refused or failed (one line on stderr; nothing written), 5 restored but not yet visible.`;
 
-export async function runRollbackCommand(args: readonly string[]): Promise<number> {
+export interface RollbackOptions extends ConnectionOptions {
+  readonly backupFile: string;
+  /** --backup-dir as given (the default is the user's state directory). */
+  readonly backupDir?: string;
+  readonly force: boolean;
+  readonly json: boolean;
+}
+
+export function parseRollbackArgs(args: readonly string[]): RollbackOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -38,15 +47,27 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
     throw flagError(error, [...Object.keys(connectionFlags), 'force', 'backup-dir', 'json', 'help']);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new UsageError('rollback takes exactly one BACKUP_FILE (a path printed by kms-doctor fix)');
+  return {
+    backupFile: positionals[0]!,
+    ...(values['backup-dir'] !== undefined ? { backupDir: values['backup-dir'] } : {}),
+    force: values.force ?? false,
+    json: values.json ?? false,
+    ...connectionOptionsOf(values),
+  };
+}
+
+export async function runRollbackCommand(args: readonly string[]): Promise<number> {
+  const options = parseRollbackArgs(args);
+  if (options === 'help') {
     process.stdout.write(rollbackUsage + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('rollback takes exactly one BACKUP_FILE (a path printed by kms-doctor fix)');
-  const backupDir = values['backup-dir'] ?? defaultBackupDir();
+  const backupDir = options.backupDir ?? defaultBackupDir();
   let backup;
   try {
-    backup = await readBackup(positionals[0]!);
+    backup = await readBackup(options.backupFile);
   } catch (error) {
     if (error instanceof BackupError) throw new UsageError(error.message);
     throw error;
@@ -54,40 +75,54 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
   try {
     await prepareBackupDir(backupDir);
   } catch (error) {
-    if (error instanceof BackupError) throw new UsageError(`${values['backup-dir'] !== undefined ? '--backup-dir ' : 'the backup directory '}${error.message}`);
+    if (error instanceof BackupError) throw new UsageError(`${options.backupDir !== undefined ? '--backup-dir ' : 'the backup directory '}${error.message}`);
     throw error;
   }
   const trustProblems = await backupTrustProblems(backup);
-  const session = await openSession(connectionOptionsOf(values), process.env, mfaPrompt());
+  const session = await openSession(options, process.env, mfaPrompt());
   try {
     const report = await restoreBackup(backup, createTargetStore(session), {
       backupDir,
       trustProblems,
-      ...(values.force ? { force: true } : {}),
+      ...(options.force ? { force: true } : {}),
     });
     // A key in another account is restored with --key-profile (as the target store does), so its commands name that profile.
     const keyTarget = backup.target.type === 'key-policy' || backup.target.type === 'key-state' || backup.target.type === 'grant';
     const connection = { ...commandConnectionOf(session), ...(keyTarget && session.keyAccount ? { keyAccount: backup.target.accountId } : {}) };
     const printed = report.restoreCommand !== undefined ? { ...report, restoreCommand: runnableCommand(report.restoreCommand, connection) } : report;
-    // Text from AWS and from the backup file is shown escaped (displaySafe), never obeyed by the terminal.
-    const shown = displaySafe(printed);
-    // What an untrusted backup writes (or would write) is shown before anything else is said about it.
-    if (!values.json && shown.diff) process.stdout.write(shown.diff.endsWith('\n') ? shown.diff : `${shown.diff}\n`);
-    if (values.json) process.stdout.write(JSON.stringify(jsonEnvelope({ target: backup.target, ...printed }), null, 2) + '\n');
-    const restored = report.outcome === 'restored' || report.outcome === 'already-restored' || report.outcome === 'restored-pending';
-    if (!restored) {
-      // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.
-      if (values.json) return 4;
-      throw new CheckFailure(`not restored (${report.outcome}): ${shown.message}`, 4);
-    }
-    if (!values.json) {
-      process.stdout.write(`${report.outcome}: ${shown.message}\n`);
-      if (shown.backupPath) process.stdout.write(`the value replaced was backed up to ${shown.backupPath} (undo: kms-doctor rollback ${shown.backupPath})\n`);
-      if (shown.note) process.stdout.write(`note: ${shown.note}\n`);
-      if (trustProblems.length > 0) process.stdout.write(`restored with --force although: ${printable(trustProblems.join('; '))}\n`);
-    }
-    return report.outcome === 'restored-pending' ? 5 : 0;
+    const { stdout, refusal, exitCode } = rollbackReport(backup, printed, trustProblems, options.json);
+    process.stdout.write(stdout);
+    // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.
+    if (refusal !== undefined) throw new CheckFailure(refusal, exitCode);
+    return exitCode;
   } finally {
     session.destroy();
   }
+}
+
+/**
+ * What rollback prints for a restore (its commands already runnable): stdout, the one line of a refusal
+ * (stderr, without --json) and the exit code.
+ */
+export function rollbackReport(
+  backup: Pick<BackupRecord, 'target'>,
+  printed: RestoreReport,
+  trustProblems: readonly string[],
+  json: boolean,
+): { readonly stdout: string; readonly refusal?: string; readonly exitCode: number } {
+  // Text from AWS and from the backup file is shown escaped (displaySafe), never obeyed by the terminal.
+  const shown = displaySafe(printed);
+  const restored = printed.outcome === 'restored' || printed.outcome === 'already-restored' || printed.outcome === 'restored-pending';
+  const exitCode = !restored ? 4 : printed.outcome === 'restored-pending' ? 5 : 0;
+  if (json) return { stdout: JSON.stringify(jsonEnvelope({ target: backup.target, ...printed }), null, 2) + '\n', exitCode };
+  // What an untrusted backup writes (or would write) is shown before anything else is said about it.
+  const diff = shown.diff ? (shown.diff.endsWith('\n') ? shown.diff : `${shown.diff}\n`) : '';
+  if (!restored) return { stdout: diff, refusal: `not restored (${printed.outcome}): ${shown.message}`, exitCode };
+  const lines = [
+    `${printed.outcome}: ${shown.message}`,
+    ...(shown.backupPath ? [`the value replaced was backed up to ${shown.backupPath} (undo: kms-doctor rollback ${shown.backupPath})`] : []),
+    ...(shown.note ? [`note: ${shown.note}`] : []),
+    ...(trustProblems.length > 0 ? [`restored with --force although: ${printable(trustProblems.join('; '))}`] : []),
+  ];
+  return { stdout: diff + lines.map((line) => `${line}\n`).join(''), exitCode };
 }

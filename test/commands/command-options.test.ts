@@ -5,6 +5,7 @@ import { parseCheckArgs } from '../../src/commands/check-args.js';
 import { parseFixArgs } from '../../src/commands/fix-args.js';
 import { exitCodeFor, fixExitCodes } from '../../src/commands/fix-report.js';
 import { parsePreventArgs } from '../../src/commands/prevent-command.js';
+import { parseRollbackArgs, rollbackReport } from '../../src/commands/rollback-command.js';
 import { stoppedReport } from '../../src/commands/stopped-report.js';
 import { requestOptionsOfAnswers } from '../../src/commands/wizard-answers.js';
 import { DiagnosisStopped } from '../../src/live/run-diagnosis.js';
@@ -41,6 +42,12 @@ describe('argv → options', () => {
     expect(() => parsePreventArgs(['--key', 'alias/orders-data', '--log-group', 'no spaces'])).toThrow(/not a CloudWatch Logs log group name/);
   });
 
+  it('rollback: one backup file, and how to restore it', () => {
+    expect(parseRollbackArgs(['/tmp/b.json', '--force', '--profile', 'admin'])).toEqual({ backupFile: '/tmp/b.json', force: true, json: false, profile: 'admin' });
+    expect(() => parseRollbackArgs(['/tmp/a.json', '/tmp/b.json'])).toThrow(/exactly one BACKUP_FILE/);
+    expect(parseRollbackArgs(['-h'])).toBe('help');
+  });
+
   it("the wizard: its answers parse as check's flags, with its --context values", () => {
     const options = requestOptionsOfAnswers({ mode: 'operation', operation: 'Decrypt', key: 'alias/orders-data', principal: '', encryptionContext: '{"app":"orders"}' }, ['aws:SourceIp=10.0.0.1']);
     expect(options).toMatchObject({ key: 'alias/orders-data', encryptionContext: { app: 'orders' }, givenContext: { 'aws:SourceIp': '10.0.0.1' } });
@@ -54,6 +61,22 @@ describe('run → report', () => {
   it('a stopped diagnosis: input problems exit 2, everything else 3, in one line', () => {
     expect(stoppedReport(new DiagnosisStopped('identify', 'no credentials found', 'credentials'))).toEqual({ message: 'no credentials found', exitCode: 2 });
     expect(stoppedReport(new DiagnosisStopped('keyPolicy', 'endpoint unreachable', 'network'))).toEqual({ message: 'could not finish the diagnosis (keyPolicy): endpoint unreachable', exitCode: 3 });
+  });
+
+  it('rollback: the diff of an untrusted backup first; a refusal is one line and exit 4; escape sequences are shown, not obeyed', () => {
+    const target = { target: { type: 'key-policy', arn: 'arn:aws:kms:us-east-1:111122223333:key/k', accountId: '111122223333' } } as never;
+    const refused = rollbackReport(target, { outcome: 'stale', message: 'the key policy changed since', diff: '-old\n+new' }, [], false);
+    expect(refused).toEqual({ stdout: '-old\n+new\n', refusal: 'not restored (stale): the key policy changed since', exitCode: 4 });
+    const restored = rollbackReport(target, { outcome: 'restored-pending', message: 'put back \u001b[31mred', backupPath: '/b/1.json' }, ['its digest does not match'], false);
+    expect(restored.exitCode).toBe(5);
+    expect(restored.stdout).toBe(
+      'restored-pending: put back \\x1b[31mred\n' +
+        'the value replaced was backed up to /b/1.json (undo: kms-doctor rollback /b/1.json)\n' +
+        'restored with --force although: its digest does not match\n',
+    );
+    const json = rollbackReport(target, { outcome: 'failed', message: 'no' }, [], true);
+    expect(json.refusal).toBeUndefined();
+    expect(JSON.parse(json.stdout)).toMatchObject({ target: { type: 'key-policy' }, outcome: 'failed', message: 'no' });
   });
 
   it('fix: verified or not, rolled back or cancelled, each its exit code', () => {
