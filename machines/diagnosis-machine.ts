@@ -4,12 +4,15 @@
 // wizard it goes on: the fix is planned, reviewed, confirmed with a typed `yes`, applied, and verified.
 //
 // Pure: no AWS SDK, no Ink. Every read and write is a named actor placeholder that the CLI provides with
-// `.provide({ actors })` (tests provide fixtures or the real adapters against the sandbox). In the
+// `.provide({ actors })` (tests provide fixtures or the real adapters against the sandbox). Each actor
+// gets what it needs in its input, from the context: the request, the session (machine input or
+// `prepare`) and the run's reads (`identify`); no actor keeps state of its own. In the
 // wizard each step waits on its review screen for CONTINUE/BACK; headless (`check`), it runs through
 // and stops at the first state tagged 'verdict'.
 //
 // Where things are: diagnosis-context.ts (context, events, input, shared helpers), diagnosis-setup.ts
-// (actors, actions, guards), start-states.ts (the start questions), remedy-states.ts (remediation).
+// (actors, actions, guards), start-states.ts (the start questions), remedy-states.ts (remediation),
+// live-handles.ts (the session and the run's reads the machine carries for the actors).
 // The diagnosis tree itself is below.
 import { and, assign, not, or } from 'xstate';
 import { causeCodes } from '../src/engine/cause.js';

@@ -17,6 +17,6 @@ export interface SessionHandle {
  * the later steps, the verdict and the plan. Opaque here, like the session: src/live's.
  */
 export interface RunReads {
-  /** The request they read for (a context answer later adds a value to the machine's, not to what was read). */
+  /** The request they were started for. */
   readonly request: DiagnosisRequest;
 }
