@@ -11,7 +11,8 @@ import { fromCloudTrailArgs, latestDenial, NoDenialFound } from './from-cloudtra
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, fixesWithConnection } from './printed-commands.js';
-import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from '../live/run-diagnosis.js';
+import { openSession } from '../live/open-session.js';
+import { diagnosisRequest, DiagnosisStopped, runDiagnosis } from '../live/run-diagnosis.js';
 import { stoppedReport } from './stopped-report.js';
 
 /** Exit codes of `check`, documented in the README. */

@@ -13,7 +13,8 @@ import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf, eventWithConnection, fixesWithConnection, planWithConnection, reportWithConnection } from './printed-commands.js';
 import { applyRemediation, planRemediation } from '../live/remediate.js';
-import { diagnosisRequest, DiagnosisStopped, openSession, runDiagnosis } from '../live/run-diagnosis.js';
+import { openSession } from '../live/open-session.js';
+import { diagnosisRequest, DiagnosisStopped, runDiagnosis } from '../live/run-diagnosis.js';
 import { stoppedReport } from './stopped-report.js';
 
 export { fixExitCodes };

@@ -6,7 +6,7 @@ import { parsedErrorOfEvent, type CloudTrailKmsEvent } from '../engine/cloudtrai
 import type { ParsedError } from '../engine/error-message-parser.js';
 import { UsageError } from '../usage-error.js';
 import { connectionOptionsOf } from './check-args.js';
-import { openSession } from '../live/run-diagnosis.js';
+import { openSession } from '../live/open-session.js';
 
 /** How far back --since looks by default. */
 export const defaultSince = '24h';

@@ -12,7 +12,7 @@ import { UsageError } from '../usage-error.js';
 import { connectionFlags, connectionOptionsOf, type ConnectionOptions } from './check-args.js';
 import { CheckFailure, checkExitCodes } from './check-command.js';
 import { jsonEnvelope } from './json-output.js';
-import { openSession } from '../live/run-diagnosis.js';
+import { openSession } from '../live/open-session.js';
 
 export const preventUsage = `Usage: kms-doctor prevent --key KEY [--operation OP] [--log-group NAME]
                          [--profile P] [--key-profile P] [--region R] [--endpoint-url URL] [--json]

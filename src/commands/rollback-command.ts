@@ -14,7 +14,7 @@ import { CheckFailure } from './check-command.js';
 import { jsonEnvelope } from './json-output.js';
 import { mfaPrompt } from './mfa-prompt.js';
 import { commandConnectionOf } from './printed-commands.js';
-import { openSession } from '../live/run-diagnosis.js';
+import { openSession } from '../live/open-session.js';
 
 export const rollbackUsage = `Usage: kms-doctor rollback BACKUP_FILE [--force] [--backup-dir DIR] [--json]
                            [--profile P] [--key-profile P] [--region R] [--endpoint-url URL]

@@ -2,8 +2,7 @@
 // driven to its verdict. `check` prints the result; `fix` plans from it.
 import { createActor, type SnapshotFrom } from 'xstate';
 import { factsOf, verdictTag, type DiagnosisContext } from '../../machines/diagnosis-machine.js';
-import { createAwsSession, type AwsSession } from '../aws/aws-session.js';
-import { debugLine, type AwsCallRecord } from '../aws/call-recorder.js';
+import type { AwsSession } from '../aws/aws-session.js';
 import { withKeyAttributes } from '../aws/fact-source.js';
 import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { Diagnosis } from '../engine/cause.js';
@@ -14,18 +13,6 @@ import { regionOfKeyArn } from '../engine/identifiers.js';
 import type { OperationRequirement } from '../engine/operations.js';
 import { liveDiagnosisMachine } from './diagnosis-actors.js';
 import { LiveSession, liveReadsOf } from './live-session.js';
-
-/** Where the AWS session reads: the connection flags (`--profile`, `--key-profile`, `--region`…) as the commands parsed them. */
-export interface SessionOptions {
-  readonly profile?: string;
-  readonly keyProfile?: string;
-  /** Credentials in the organization's management account (or a delegated administrator), for SCPs and RCPs. */
-  readonly orgProfile?: string;
-  readonly region?: string;
-  readonly endpointUrl?: string;
-  /** --debug: one line per AWS call on stderr. */
-  readonly debug?: boolean;
-}
 
 /** What a request is made of, as the commands (or the wizard's answers) parsed it. */
 export interface RequestOptions {
@@ -57,19 +44,6 @@ export class DiagnosisStopped extends Error {
     super(message);
     this.name = 'DiagnosisStopped';
   }
-}
-
-export async function openSession(options: SessionOptions, env: NodeJS.ProcessEnv = process.env, prompts: { mfaCodeProvider?: (serial: string) => Promise<string> } = {}): Promise<AwsSession> {
-  return createAwsSession({
-    ...prompts,
-    ...(options.profile !== undefined ? { profile: options.profile } : {}),
-    ...(options.keyProfile !== undefined ? { keyProfile: options.keyProfile } : {}),
-    ...(options.orgProfile !== undefined ? { orgProfile: options.orgProfile } : {}),
-    ...(options.region !== undefined ? { region: options.region } : {}),
-    ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.debug ? { onCall: (record: AwsCallRecord) => process.stderr.write(`${debugLine(record)}\n`) } : {}),
-    env,
-  });
 }
 
 /**

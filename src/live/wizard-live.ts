@@ -20,7 +20,8 @@ import type { DiagnosisRequest } from '../engine/facts.js';
 import type { StartAnswers } from '../../machines/wizard-types.js';
 import { LiveSession, liveReadsOf, liveSessionOf } from './live-session.js';
 import { applyRemediation, planRemediation } from './remediate.js';
-import { diagnosisRequest, openSession, type RequestOptions, type SessionOptions } from './run-diagnosis.js';
+import { openSession, type SessionOptions } from './open-session.js';
+import { diagnosisRequest, type RequestOptions } from './run-diagnosis.js';
 import { startTrainingSandbox, type TrainingSandbox } from './training-sandbox.js';
 
 export interface WizardRuntimeOptions {
