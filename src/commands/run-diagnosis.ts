@@ -5,10 +5,10 @@ import { factsOf, verdictTag, type DiagnosisContext } from '../../machines/diagn
 import { createAwsSession, type AwsSession } from '../aws/aws-session.js';
 import { debugLine, type AwsCallRecord } from '../aws/call-recorder.js';
 import { createFactSource, withKeyAttributes } from '../aws/fact-source.js';
-import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../engine/facts.js';
 import type { CheckResult } from './check-report.js';
-import { regionOfKeyArn, type CheckOptions, type ConnectionOptions } from './check-args.js';
+import { entityOf, regionNamedBy } from '../engine/identifiers.js';
+import type { CheckOptions, ConnectionOptions } from './check-args.js';
 import { liveDiagnosisMachine } from './diagnosis-actors.js';
 
 /** A read failed outright (network, credentials, a --principal that does not exist): the diagnosis stopped at that step. */
@@ -46,14 +46,14 @@ export function diagnosisRequest(
   options: Pick<CheckOptions, 'key' | 'operation' | 'principal' | 'encryptionContext' | 'givenContext' | 'parsedError'>,
   session: AwsSession,
 ): DiagnosisRequest {
-  const region = session.region ?? regionOfKeyArn(options.key) ?? 'us-east-1';
+  const region = session.region ?? regionNamedBy(options.key) ?? 'us-east-1';
   return {
     ...(options.givenContext !== undefined ? { givenContext: options.givenContext } : {}),
     ...(options.parsedError !== undefined ? { reportedError: options.parsedError } : {}),
     operation: options.operation,
-    keyInput: options.key,
+    key: options.key,
     region,
-    ...(options.principal !== undefined ? { principalArn: options.principal } : {}),
+    ...(options.principal !== undefined ? { principal: options.principal } : {}),
     ...(options.encryptionContext !== undefined ? { encryptionContext: options.encryptionContext } : {}),
   };
 }
@@ -88,11 +88,11 @@ export async function runDiagnosis(session: AwsSession, request: DiagnosisReques
  */
 export function missingPrincipal(request: DiagnosisRequest, facts: DiagnosisFacts): string | undefined {
   const read = facts.principal;
-  if (request.principalArn === undefined || read.status !== 'unreadable' || read.reason !== 'not-found') return undefined;
+  const named = request.principal;
+  if (named === undefined || read.status !== 'unreadable' || read.reason !== 'not-found') return undefined;
   if (read.call !== 'iam:GetRole' && read.call !== 'iam:GetUser') return undefined;
-  const parsed = parsePrincipalArn(request.principalArn);
-  if ('unsupported' in parsed) return undefined;
-  return `no ${parsed.kind} named ${parsed.name} in account ${parsed.accountId} (IAM answered NoSuchEntity to ${read.call}); check --principal ${request.principalArn}`;
+  const entity = entityOf(named);
+  return `no ${entity.kind} named ${entity.name} in account ${named.account} (IAM answered NoSuchEntity to ${read.call}); check --principal ${named.arn}`;
 }
 
 /**
