@@ -15,6 +15,8 @@ describe('parsePrincipalArn', () => {
       kind: 'role',
       name: 'AppRole',
       accountId: '111122223333',
+      // Grants may name the role rather than the session: ListGrants is asked for both.
+      sessionRoleArn: 'arn:aws:iam::111122223333:role/AppRole',
     });
   });
 
