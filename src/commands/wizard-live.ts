@@ -1,6 +1,7 @@
 // What the wizard's actors do for real: open the AWS session (or start a training scenario's sandbox),
 // read each step's facts when its screen opens, evaluate, plan and apply the fix, verify it. This module
 // pulls in the AWS SDK and the policy simulator, so wizard-actors.ts loads it only after the first frame.
+import { parseArn } from '../engine/identifiers.js';
 import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput, StepInput, WizardEnvironment } from '../../machines/diagnosis-machine.js';
 import type { EvaluateOutput, IdentifyOutput, IdentityPoliciesOutput } from '../../machines/diagnosis-machine.js';
 import { defaultBackupDir } from '../apply/backup.js';
@@ -95,7 +96,7 @@ async function failingCallError(sandbox: TrainingSandbox): Promise<string | unde
 async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, actions: readonly string[], request: DiagnosisRequest): Promise<GoalCheck | undefined> {
   const outsider = sandbox.outsider;
   if (!outsider) return undefined;
-  const region = keyArn.split(':')[3] ?? sandbox.region;
+  const region = parseArn(keyArn)?.region || sandbox.region;
   const session = await openSession({ endpointUrl: sandbox.info.endpoint, region: sandbox.region, profile: outsider.profile }, sandbox.env).catch(() => undefined);
   if (!session) return undefined;
   try {

@@ -26,7 +26,8 @@ const sessionPattern = new RegExp(`^arn:(${partition}):sts::(${account}):assumed
 const rootPattern = new RegExp(`^arn:(${partition}):iam::(${account}):root$`);
 const federatedPattern = new RegExp(`^arn:(${partition}):sts::(${account}):federated-user/(${iamName})$`);
 const servicePattern = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/;
-const arnPattern = new RegExp(`^arn:(${partition}):([a-z0-9-]+):([a-z0-9-]*):(${account}|aws)?:(.+)$`);
+// The account field is read as written: pasted error messages often mask it (3915824****, <>, xxxx).
+const arnPattern = new RegExp(`^arn:(${partition}):([a-z0-9-]+):([a-z0-9-]*):([^:]*):(.+)$`);
 
 /** Where an ARN puts a resource: the fields every ARN has. */
 export interface ArnParts {
@@ -35,7 +36,7 @@ export interface ArnParts {
   readonly service: string;
   /** Empty for global services (IAM, STS, Organizations). */
   readonly region: string;
-  /** Twelve digits, "aws" for AWS managed policies, empty for resources of no account (S3 buckets). */
+  /** Twelve digits, "aws" for AWS managed policies, empty for resources of no account (S3 buckets), or masked text. */
   readonly account: string;
   readonly resource: string;
 }
@@ -73,8 +74,8 @@ export type DiagnosablePrincipal = Extract<PrincipalRef, { kind: 'user' | 'role'
 export function parseArn(text: string | undefined): ArnParts | undefined {
   const match = text === undefined ? null : arnPattern.exec(text);
   if (!match) return undefined;
-  const [arn, partitionName, service, regionName, accountId, resource] = match as unknown as [string, string, string, string, string | undefined, string];
-  return { arn, partition: partitionName, service, region: regionName, account: accountId ?? '', resource };
+  const [arn, partitionName, service, regionName, accountId, resource] = match as unknown as [string, string, string, string, string, string];
+  return { arn, partition: partitionName, service, region: regionName, account: accountId, resource };
 }
 
 /** The twelve-digit account an ARN names, or undefined (not an ARN, or no account in it). */
