@@ -5,7 +5,7 @@
 // allow that would bypass a grant's constraint, nor a policy change AWS refuses.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
-import { aliasNamedBy, regionNamedBy } from '../identifiers.js';
+import { accountOfArn, aliasNamedBy, parseArn, regionNamedBy } from '../identifiers.js';
 import { blockedFix } from './blocked-fixes.js';
 import { requestChangeWords } from './deny-guards.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
@@ -63,7 +63,11 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
     case 'rcp': {
       const kind = cause.code === 'scp' ? 'service control policy' : 'resource control policy';
       const policyId = /\bp-[0-9a-z]{8,128}\b/.exec(text)?.[0] ?? cause.deniedBy?.policyName;
-      const management = /arn:aws[a-z-]*:organizations::(\d{12}):/.exec(text)?.[1];
+      // An Organizations policy ARN in the evidence names the management account that owns the policy.
+      const management = text
+        .split(/["\s,]+/)
+        .map((word) => parseArn(word))
+        .find((arn) => arn?.service === 'organizations' && accountOfArn(arn.arn) !== undefined)?.account;
       const who = management ? `the management account ${management} (or a delegated administrator)` : "the organization's management account (or a delegated administrator)";
       const scope = cause.code === 'scp' ? `${whoName(workspace)}'s account` : `the key's account (${workspace.key?.accountId ?? 'unknown'})`;
       return blockedFix(

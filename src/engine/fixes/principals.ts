@@ -26,4 +26,7 @@ export function isEntityArn(arn: string): boolean {
 }
 
 /** IAM lets nobody change a service-linked role's policies. */
-export const isServiceLinkedRole = (arn: string) => /:role\/aws-service-role\//.test(arn);
+export const isServiceLinkedRole = (arn: string): boolean => {
+  const principal = parsePrincipalRef(arn);
+  return principal?.kind === 'role' && principal.path.startsWith('/aws-service-role/');
+};
