@@ -3,7 +3,7 @@
 // policies and key states can only be changed from the key's own account, and grants are best made
 // there too. IAM calls (target-store-iam.ts) always use the caller's credentials. Every failure is an
 // AwsCallError named after its call; PutKeyPolicy never bypasses KMS's lockout safety check.
-import { parseKeyRef } from '../engine/identifiers.js';
+import { accountRelation, parseKeyRef } from '../engine/identifiers.js';
 import {
   CancelKeyDeletionCommand,
   CreateGrantCommand,
@@ -72,7 +72,7 @@ export function createTargetStore(session: AwsSession): TargetStore {
   const clientsFor = async (key: KeyLocation): Promise<AwsClientSet> => {
     const keyAccount = session.keyAccount;
     if (!keyAccount) return session;
-    return (await caller()).accountId === key.accountId ? session : keyAccount;
+    return accountRelation((await caller()).accountId, key.accountId) === 'same' ? session : keyAccount;
   };
 
   /** One KMS call on the key, sent to its Region with the right account's credentials. */

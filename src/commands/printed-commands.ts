@@ -7,7 +7,7 @@ import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { runnableCommand, type CommandConnection } from '../engine/aws-cli.js';
 import type { DiagnosisFacts } from '../engine/facts.js';
-import { accountNamedBy } from '../engine/identifiers.js';
+import { accountNamedBy, accountRelation } from '../engine/identifiers.js';
 import type { Fix } from '../engine/fix.js';
 
 /** IAM and STS are global, but the CLI still needs a Region when no default profile gives one. */
@@ -22,7 +22,8 @@ export function commandConnectionOf(session: Pick<AwsSession, 'profile' | 'regio
   return {
     ...(session.profile !== undefined ? { profile: session.profile } : {}),
     ...(keyProfile !== undefined ? { keyProfile } : {}),
-    ...(keyProfile !== undefined && keyAccount !== undefined && keyAccount !== callerAccount ? { keyAccount } : {}),
+    // Unless the key is known to be the caller's own, --key-profile acts on it.
+    ...(keyProfile !== undefined && keyAccount !== undefined && accountRelation(callerAccount, keyAccount) !== 'same' ? { keyAccount } : {}),
     region: session.region ?? globalRegion,
     endpoints: session.configuredEndpoints,
   };

@@ -3,7 +3,7 @@
 // operation, and the principal in trouble. The diagnosis then runs as the administrator of that
 // principal's account (and of the key's account, when it is another), exactly as an on-call engineer
 // diagnoses someone else's access. Nothing here prints or returns a secret: only paths and names.
-import { accountNamedBy, parseKeyRef } from '../engine/identifiers.js';
+import { accountNamedBy, isCrossAccount, parseKeyRef } from '../engine/identifiers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,7 +153,7 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     },
     region: state.defaultRegion,
     adminProfile: administratorOf(state, principal.accountId),
-    ...(keyAccount !== principal.accountId ? { keyProfile: administratorOf(state, keyAccount) } : {}),
+    ...(isCrossAccount(principal.accountId, keyAccount) ? { keyProfile: administratorOf(state, keyAccount) } : {}),
     ...(state.organization ? { orgProfile: administratorOf(state, state.organization.managementAccountId) } : {}),
     principalProfile: training.principal,
     call: training.call,

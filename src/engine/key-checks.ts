@@ -171,7 +171,7 @@ export function keyStateCause(scope: Scope): Cause | undefined {
 
 export function awsManagedCrossAccountCause(scope: Scope): Cause | undefined {
   const { key, subject } = scope;
-  if (!key || !subject || key.manager !== 'AWS' || key.accountId === subject.accountId) return undefined;
+  if (!key || !subject || key.manager !== 'AWS' || !isCrossAccount(subject.accountId, key.accountId)) return undefined;
   return {
     code: 'aws-managed-key-cross-account',
     layer: 'key-policy',
@@ -234,7 +234,7 @@ export function awsManagedDirectUseCause(scope: Scope, grantAllows: (action: str
   const alias = aliasNamedBy(reference);
   const managed = key?.manager === 'AWS' || (key === undefined && alias !== undefined && awsManagedAlias.test(alias));
   if (!managed || scope.viaService !== undefined) return undefined;
-  if (key && subject && key.accountId !== subject.accountId) return undefined; // aws-managed-key-cross-account says more
+  if (key && subject && isCrossAccount(subject.accountId, key.accountId)) return undefined; // aws-managed-key-cross-account says more
   const cryptographic = scope.actions.filter((a) => (usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant') && !grantAllows(a));
   if (cryptographic.length === 0) return undefined;
   return {
