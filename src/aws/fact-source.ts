@@ -161,13 +161,12 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
   const tags = onKeyInItsAccount('kms:ListResourceTags', listKeyTags);
 
   const principalReference = memo(async (): Promise<PrincipalReference | NotKnown> => {
-    let parsed;
-    if (request.principal !== undefined) parsed = readablePrincipal(request.principal);
-    else {
+    const readable = async () => {
+      if (request.principal !== undefined) return readablePrincipal(request.principal);
       const read = await caller();
-      if (read.status !== 'known') return skipped(`the caller's identity is unknown (${describeNotKnown(read)})`);
-      parsed = parsePrincipalArn(read.value.arn);
-    }
+      return read.status === 'known' ? parsePrincipalArn(read.value.arn) : { unsupported: `the caller's identity is unknown (${describeNotKnown(read)})` };
+    };
+    const parsed = await readable();
     return 'unsupported' in parsed ? skipped(parsed.unsupported) : parsed;
   });
 
