@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { callWaves, type AwsCallRecord } from '../src/aws/call-recorder.js';
 import { createAwsSession } from '../src/aws/aws-session.js';
 import { diagnosisRequest, runDiagnosis } from '../src/live/run-diagnosis.js';
+import { keyFlag, principalFlag } from '../src/commands/check-args.js';
 import { findOperation } from '../src/engine/operations.js';
 import { startSandbox } from '../src/sandbox/command.js';
 
@@ -57,7 +58,7 @@ export async function measureCheckVsManual(latencyMs = 50, runs = 5): Promise<Ch
     await cli('iam', 'simulate-principal-policy', '--policy-source-arn', roleArn, '--action-names', 'kms:Decrypt', '--resource-arns', keyArn);
     await cli('kms', 'list-grants', '--key-id', keyArn);
   };
-  const options = { key: 'alias/orders-data', operation: findOperation('Decrypt')!, principal: roleArn };
+  const options = { key: keyFlag('alias/orders-data'), operation: findOperation('Decrypt')!, principal: principalFlag(roleArn) };
   let records: AwsCallRecord[] = [];
   const inProcess = async () => {
     records = [];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { callWaves, type AwsCallRecord } from '../src/aws/call-recorder.js';
 import { createAwsSession } from '../src/aws/aws-session.js';
 import { diagnosisRequest, runDiagnosis } from '../src/live/run-diagnosis.js';
+import { keyFlag, principalFlag } from '../src/commands/check-args.js';
 import { findOperation } from '../src/engine/operations.js';
 import { startSandbox } from '../src/sandbox/command.js';
 import { scaleKeyAlias, scaleRoleArn, scaleScenario } from './scale-scenario.js';
@@ -53,7 +54,7 @@ async function measureCase(spec: CaseSpec, latencyMs: number, runs: number): Pro
         records = [];
         const session = await createAwsSession({ profile: 'admin', endpointUrl: sandbox.running.endpoint, env, onCall: (record) => records.push(record) });
         try {
-          last = await runDiagnosis(session, diagnosisRequest({ key: spec.key, operation: findOperation('Decrypt')!, principal: spec.principal }, session));
+          last = await runDiagnosis(session, diagnosisRequest({ key: keyFlag(spec.key), operation: findOperation('Decrypt')!, principal: principalFlag(spec.principal) }, session));
         } finally {
           session.destroy();
         }

@@ -35,6 +35,8 @@ export interface StepReport {
   readonly backupPath?: string;
   /** The aws CLI command that restores the backup. */
   readonly restoreCommand?: string;
+  /** The ARN that command acts on (the backup's target), so its credentials are chosen without reading the command. */
+  readonly restoreTarget?: string;
   /** Why the step failed, or why its undo failed. */
   readonly error?: string;
   /** The grant a create-grant step created. */
@@ -68,7 +70,7 @@ export interface ApplyReport {
 export type ApplyEvent =
   | { readonly type: 'step-started'; readonly stepId: number; readonly title: string }
   /** Sent before the write: the backup exists and can be restored with `restoreCommand`. */
-  | { readonly type: 'backed-up'; readonly stepId: number; readonly backupPath: string; readonly restoreCommand: string }
+  | { readonly type: 'backed-up'; readonly stepId: number; readonly backupPath: string; readonly restoreCommand: string; readonly restoreTarget: string }
   | { readonly type: 'written'; readonly stepId: number }
   | { readonly type: 'step-finished'; readonly stepId: number; readonly status: StepStatus; readonly message?: string }
   | { readonly type: 'rolling-back'; readonly stepId: number }
@@ -82,8 +84,13 @@ export type ApplyEvent =
  * disabled is fine, but disable-key on a key pending deletion is KMSInvalidStateException.)
  */
 export function undoCommandsOf(report: ApplyReport): string[] {
+  return undoStepsOf(report).map((undo) => undo.command);
+}
+
+/** The undo commands with the ARN each acts on, in the order they must run. */
+export function undoStepsOf(report: ApplyReport): { readonly command: string; readonly targetArn: string }[] {
   return report.steps
     .filter((step) => step.restoreCommand !== undefined && (step.status === 'applied' || step.status === 'applied-pending'))
-    .map((step) => step.restoreCommand!)
+    .map((step) => ({ command: step.restoreCommand!, targetArn: step.restoreTarget ?? '' }))
     .reverse();
 }

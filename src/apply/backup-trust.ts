@@ -2,6 +2,7 @@
 // backup edited afterwards (a `Principal: "*"` statement added, an account swapped) must not be restored
 // silently. These checks need no AWS call; restore-backup.ts refuses an untrusted backup unless forced,
 // and shows the diff it would write either way.
+import { accountOfArn, parseArn } from '../engine/identifiers.js';
 import { readFile } from 'node:fs/promises';
 import { unifiedDiff } from '../engine/diff-view.js';
 import { backupDigest, type BackupInput, type BackupRecord } from './backup.js';
@@ -13,9 +14,9 @@ interface ArnParts {
   readonly resource: string;
 }
 
-function arnParts(arn: string): ArnParts | undefined {
-  const parts = /^arn:[^:]+:([^:]+):([^:]*):(\d{12}):(.+)$/.exec(arn);
-  return parts ? { service: parts[1]!, region: parts[2]!, account: parts[3]!, resource: parts[4]! } : undefined;
+function arnParts(text: string): ArnParts | undefined {
+  const arn = parseArn(text);
+  return arn && accountOfArn(text) !== undefined ? arn : undefined;
 }
 
 /** Contradictions between the target's ARN and the fields the restore actually uses (account, Region, names). */

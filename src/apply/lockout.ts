@@ -2,6 +2,7 @@
 // (a) the account-root statement ("Enable IAM policies") disappears or narrows, so IAM policies stop
 // counting for the key; (b) whoever applies the change can no longer call kms:PutKeyPolicy, so nobody
 // may be able to repair it. Each function returns the problem in words, or undefined when there is none.
+import { entityOf, parseDiagnosablePrincipal } from '../engine/identifiers.js';
 import { kmsKeyRequestContext, principalRequestContext } from '../engine/kms-request-context.js';
 import { evaluatePolicies, type Decision, type NamedPolicy } from '../engine/policy-evaluation.js';
 import { namesAccount, statementCoversAction, statementLabel, statementsOf, type PolicyStatement } from '../engine/policy-statements.js';
@@ -27,13 +28,10 @@ interface Subject {
 
 /** A user ARN, or a role session (whose role is the entity); undefined for the root user or anything else. */
 function subjectOf(arn: string): Subject | undefined {
-  const user = /^arn:(aws[\w-]*):iam::(\d{12}):user\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
-  if (user) return { arn, entityArn: arn, accountId: user[2]!, kind: 'user', name: user[3]! };
-  const role = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
-  if (role) return { arn, entityArn: arn, accountId: role[2]!, kind: 'role', name: role[3]! };
-  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/.exec(arn);
-  if (session) return { arn, entityArn: `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`, accountId: session[2]!, kind: 'role', name: session[3]! };
-  return undefined;
+  const principal = parseDiagnosablePrincipal(arn);
+  if (!principal) return undefined;
+  const entity = entityOf(principal);
+  return { arn, entityArn: entity.arn, accountId: principal.account, kind: entity.kind, name: entity.name };
 }
 
 async function decide(subject: Subject, action: string, keyArn: string, keyAccount: string, keyPolicy: unknown, identityPolicies: readonly NamedPolicy[]): Promise<Decision> {

@@ -3,6 +3,7 @@
 // iam:ListRoles and iam:ListUsers are paginated and stop once the bound is passed, so an account with
 // thousands of roles costs a few pages; each principal's policies are then read a few at a time.
 // A refused listing is a fact (the blast radius falls back to a stand-in and says so).
+import { accountOfArn } from '../engine/identifiers.js';
 import { paginateListRoles, paginateListUsers } from '@aws-sdk/client-iam';
 import type { AccountPrincipalFacts, AccountPrincipalsFacts, Observation, PolicyDocumentFacts } from '../engine/facts.js';
 import { memo, memoBy, readCall } from './aws-call.js';
@@ -29,7 +30,7 @@ async function listEntities(clients: AwsClientSet, kind: 'role' | 'user', limit:
     for await (const page of pages) {
       const entities = 'Roles' in page ? (page.Roles ?? []).map((r) => ({ arn: r.Arn, name: r.RoleName })) : (page.Users ?? []).map((u) => ({ arn: u.Arn, name: u.UserName }));
       for (const entity of entities) {
-        const account = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(entity.arn ?? '')?.[1];
+        const account = accountOfArn(entity.arn);
         if (entity.arn && entity.name && account) found.push({ arn: entity.arn, kind, name: entity.name, accountId: account });
       }
       if (found.length > limit) break;

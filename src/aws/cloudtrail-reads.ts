@@ -2,6 +2,7 @@
 // first, each event read by the engine (engine/cloudtrail-event.ts) into what a diagnosis needs.
 // LookupEvents allows 2 requests per second per account and Region: pages are fetched one after
 // another at most that fast, and a ThrottlingException is retried by the SDK's standard retries.
+import { parsePrincipalRef } from '../engine/identifiers.js';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { isDenial, readCloudTrailEvents, type CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
 import { classifyAwsError } from './aws-errors.js';
@@ -35,9 +36,9 @@ const sameEntity = (recorded: string | undefined, wanted: string): boolean => {
   if (recorded === undefined) return false;
   if (recorded === wanted) return true;
   // arn:aws:sts::A:assumed-role/Role/session matches arn:aws:iam::A:role/Role (and any path).
-  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(recorded);
-  const role = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(wanted);
-  return session !== null && role !== null && session[2] === role[2] && session[3] === role[3];
+  const session = parsePrincipalRef(recorded);
+  const role = parsePrincipalRef(wanted);
+  return session?.kind === 'assumed-role' && role?.kind === 'role' && session.account === role.account && session.roleName === role.name;
 };
 
 /** Refused KMS calls since `since`, newest first. Rejects with our AwsCallError when CloudTrail refuses or fails. */

@@ -24,9 +24,10 @@ import type {
 import { readAccountPrincipals } from './account-principals.js';
 import { memo, memoBy, readCall, skipped, type NotKnown, type Unreadable } from './aws-call.js';
 import type { AwsClientSet, AwsSession } from './aws-session.js';
-import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags, parseKeyInput } from './key-reads.js';
+import { accountNamedBy, isCrossAccount, keyArnFrom } from '../engine/identifiers.js';
+import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags } from './key-reads.js';
 import { collectPrincipalPolicies } from './principal-policies.js';
-import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readEntity, type PrincipalReference } from './principal-reads.js';
+import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readablePrincipal, readEntity, type PrincipalReference } from './principal-reads.js';
 import { describeOrganization, readOrganization } from './organization-reads.js';
 import { simulate } from './simulation.js';
 
@@ -64,7 +65,6 @@ interface KeyTarget {
   readonly region: string;
 }
 
-const partitionOf = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
 
 const isNotKnown = (value: object): value is NotKnown => 'status' in value;
 
@@ -74,12 +74,11 @@ function describeNotKnown(observation: NotKnown): string {
 
 /** The ARNs a grant may name for this principal, as far as the ARN alone tells: a role session also by its role (without a path). */
 function granteeArnsBeforeGetRole(principal: PrincipalReference): string[] {
-  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\//.exec(principal.arn);
-  return session ? [principal.arn, `arn:${session[1]}:iam::${session[2]}:role/${principal.name}`] : [principal.arn];
+  return principal.sessionRoleArn !== undefined ? [principal.arn, principal.sessionRoleArn] : [principal.arn];
 }
 
 export function createFactSource(session: AwsSession, request: DiagnosisRequest): FactSource {
-  const keyReference = parseKeyInput(request.keyInput, request.region);
+  const named = request.key;
 
   const caller = memo(() =>
     readCall({ call: 'sts:GetCallerIdentity', endpoint: session.endpoint('sts') }, async (): Promise<CallerFacts> => {
@@ -98,9 +97,9 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     // The caller may not describe another account's key; with that account's credentials
     // (--key-profile) its state is still known. Both are asked at once (no extra round trip) when the
     // key ARN or alias ARN names an account and a key profile is given.
-    const keyAccount = keyReference.accountId;
-    const fromKeyAccount = session.keyAccount && keyAccount !== undefined ? describeKey(session.keyAccount, keyReference, async () => keyAccount) : undefined;
-    const described = await describeKey(session, keyReference, callerAccount);
+    const keyAccount = accountNamedBy(named);
+    const fromKeyAccount = session.keyAccount && keyAccount !== undefined ? describeKey(session.keyAccount, named, request.region, async () => keyAccount) : undefined;
+    const described = await describeKey(session, named, request.region, callerAccount);
     if (described.status === 'known' || (described.status === 'unreadable' && described.reason === 'not-found') || !fromKeyAccount) return described;
     if ((await callerAccount()) === keyAccount) return described;
     const read = await fromKeyAccount;
@@ -113,18 +112,17 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
       const { arn, accountId, region } = described.value;
       return { keyId: arn, arn, accountId, region };
     }
-    if (described.status === 'unreadable' && described.reason === 'not-found') return skipped(`the key ${keyReference.input} was not found (kms:DescribeKey)`);
+    if (described.status === 'unreadable' && described.reason === 'not-found') return skipped(`the key ${named.text} was not found (kms:DescribeKey)`);
     // DescribeKey was refused, but GetKeyPolicy or ListGrants may still be allowed: a key ARN or key ID is enough for them.
-    const { form, input, region, keyId, accountId } = keyReference;
-    if (form === 'key-arn' && accountId) return { keyId: input, arn: input, accountId, region };
-    if (form === 'key-id' && keyId && account) return { keyId, arn: `arn:${partitionOf(region)}:kms:${region}:${account}:key/${keyId}`, accountId: account, region };
-    return skipped(`kms:DescribeKey failed, so the key behind ${input} is unknown (${describeNotKnown(described)})`);
+    if (named.kind === 'key-arn') return { keyId: named.text, arn: named.text, accountId: named.account, region: named.region };
+    if (named.kind === 'key-id' && account) return { keyId: named.keyId, arn: keyArnFrom(request.region, account, named.keyId), accountId: account, region: request.region };
+    return skipped(`kms:DescribeKey failed, so the key behind ${named.text} is unknown (${describeNotKnown(described)})`);
   });
 
   /** The key's account differs from the caller's (unknown caller: assume not). */
   const crossAccount = async (target: KeyTarget): Promise<{ readonly cross: boolean; readonly account: string | undefined }> => {
     const account = await callerAccount();
-    return { cross: account !== undefined && account !== target.accountId, account };
+    return { cross: isCrossAccount(account, target.accountId), account };
   };
 
   const keyPolicy = memo(async (): Promise<Observation<KeyPolicyFacts>> => {
@@ -163,13 +161,12 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
   const tags = onKeyInItsAccount('kms:ListResourceTags', listKeyTags);
 
   const principalReference = memo(async (): Promise<PrincipalReference | NotKnown> => {
-    let arn = request.principalArn;
-    if (arn === undefined) {
+    const readable = async () => {
+      if (request.principal !== undefined) return readablePrincipal(request.principal);
       const read = await caller();
-      if (read.status !== 'known') return skipped(`the caller's identity is unknown (${describeNotKnown(read)})`);
-      arn = read.value.arn;
-    }
-    const parsed = parsePrincipalArn(arn);
+      return read.status === 'known' ? parsePrincipalArn(read.value.arn) : { unsupported: `the caller's identity is unknown (${describeNotKnown(read)})` };
+    };
+    const parsed = await readable();
     return 'unsupported' in parsed ? skipped(parsed.unsupported) : parsed;
   });
 
@@ -186,7 +183,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
 
   const foreignPrincipal = async (principal: PrincipalReference, call: string): Promise<Unreadable | undefined> => {
     const account = await callerAccount();
-    if (account === undefined || account === principal.accountId) return undefined;
+    if (!isCrossAccount(account, principal.accountId)) return undefined;
     return {
       status: 'unreadable',
       reason: 'cross-account',
@@ -262,7 +259,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
   const accountPrincipals = memo(async (): Promise<Observation<AccountPrincipalsFacts>> => {
     const [account, who] = await Promise.all([caller(), principal()]);
     if (account.status !== 'known') return skipped(`the credentials' account is unknown (${describeNotKnown(account)})`);
-    const diagnosed = [request.principalArn, account.value.arn, who.status === 'known' ? who.value.entityArn : undefined].filter((arn): arn is string => arn !== undefined);
+    const diagnosed = [request.principal?.arn, account.value.arn, who.status === 'known' ? who.value.entityArn : undefined].filter((arn): arn is string => arn !== undefined);
     return readAccountPrincipals(session, account.value.accountId, diagnosed);
   });
 

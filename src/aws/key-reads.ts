@@ -11,46 +11,21 @@ import {
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import type { GrantFacts, KeyFacts, KeyPolicyFacts, KeyStateName, Observation } from '../engine/facts.js';
+import { parseArn, regionNamedBy, type KeyRef } from '../engine/identifiers.js';
 import { parsePolicy, readCall } from './aws-call.js';
 import type { AwsClientSet } from './aws-session.js';
-
-/** How the user named the key, which decides where KMS looks for it. */
-export interface KeyReference {
-  readonly input: string;
-  readonly form: 'key-arn' | 'alias-arn' | 'alias-name' | 'key-id';
-  /** The ARN's Region, else the Region of the request. */
-  readonly region: string;
-  /** Only an ARN names an account; key IDs and alias names always mean the caller's account. */
-  readonly accountId?: string;
-  /** For a key ARN or key ID. */
-  readonly keyId?: string;
-}
-
-const kmsArn = /^arn:aws[\w-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/;
-
-export function parseKeyInput(input: string, region: string): KeyReference {
-  const trimmed = input.trim();
-  const arn = kmsArn.exec(trimmed);
-  if (arn) {
-    const [, arnRegion, accountId, type, rest] = arn as unknown as [string, string, string, 'key' | 'alias', string];
-    return type === 'key'
-      ? { input: trimmed, form: 'key-arn', region: arnRegion, accountId, keyId: rest }
-      : { input: trimmed, form: 'alias-arn', region: arnRegion, accountId };
-  }
-  if (trimmed.startsWith('alias/')) return { input: trimmed, form: 'alias-name', region };
-  return { input: trimmed, form: 'key-id', region, keyId: trimmed };
-}
 
 const isoDate = (date: Date | undefined): string | undefined => (date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined);
 
 export function keyFactsFrom(metadata: KeyMetadata, fallbackRegion: string): KeyFacts {
   const arn = metadata.Arn ?? '';
+  const parts = parseArn(arn);
   const deletionDate = isoDate(metadata.DeletionDate);
   return {
     arn,
     keyId: metadata.KeyId ?? '',
-    accountId: metadata.AWSAccountId ?? arn.split(':')[4] ?? '',
-    region: arn.split(':')[3] || fallbackRegion,
+    accountId: metadata.AWSAccountId ?? parts?.account ?? '',
+    region: parts?.region || fallbackRegion,
     state: (metadata.KeyState ?? 'Unavailable') as KeyStateName,
     enabled: metadata.Enabled ?? false,
     manager: metadata.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
@@ -63,24 +38,28 @@ export function keyFactsFrom(metadata: KeyMetadata, fallbackRegion: string): Key
   };
 }
 
+/** The Region KMS is asked in for a key: the ARN's, else the Region of the call. */
+export const lookupRegion = (key: KeyRef, callRegion: string): string => regionNamedBy(key) ?? callRegion;
+
 /**
  * DescribeKey with the key as the user named it. KMS resolves a key ID or alias name in the caller's
  * own account, so "not found" for one of those may mean the key lives in another account: the message
  * says so, because that is the fix the user needs.
  */
-export async function describeKey(clients: AwsClientSet, key: KeyReference, callerAccount: () => Promise<string | undefined>): Promise<Observation<KeyFacts>> {
-  const context = { call: 'kms:DescribeKey', endpoint: clients.endpoint('kms', key.region) };
+export async function describeKey(clients: AwsClientSet, key: KeyRef, callRegion: string, callerAccount: () => Promise<string | undefined>): Promise<Observation<KeyFacts>> {
+  const region = lookupRegion(key, callRegion);
+  const context = { call: 'kms:DescribeKey', endpoint: clients.endpoint('kms', region) };
   const read = await readCall(context, async () => {
-    const output = await clients.kms(key.region).send(new DescribeKeyCommand({ KeyId: key.input }));
+    const output = await clients.kms(region).send(new DescribeKeyCommand({ KeyId: key.text }));
     if (!output.KeyMetadata) throw Object.assign(new Error('DescribeKey returned no KeyMetadata'), { name: 'EmptyResponse' });
-    return keyFactsFrom(output.KeyMetadata, key.region);
+    return keyFactsFrom(output.KeyMetadata, region);
   });
-  if (read.status === 'unreadable' && read.reason === 'not-found' && (key.form === 'key-id' || key.form === 'alias-name')) {
+  if (read.status === 'unreadable' && read.reason === 'not-found' && (key.kind === 'key-id' || key.kind === 'alias-name')) {
     const account = await callerAccount();
     const where = account ? `account ${account}` : "the caller's account";
     return {
       ...read,
-      message: `${read.message} (${key.input} was looked up in ${where}, Region ${key.region}: key IDs and alias names always refer to the caller's own account; name a key in another account by its key ARN)`,
+      message: `${read.message} (${key.text} was looked up in ${where}, Region ${region}: key IDs and alias names always refer to the caller's own account; name a key in another account by its key ARN)`,
     };
   }
   return read;

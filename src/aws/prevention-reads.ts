@@ -3,7 +3,8 @@
 // the caller's account (GetCallerIdentity), where the CloudTrail alarm will live.
 import type { KeyFacts, Observation } from '../engine/facts.js';
 import { callerArn } from './caller-identity.js';
-import { describeKey, listKeyTags, parseKeyInput } from './key-reads.js';
+import { accountOfArn, type KeyRef } from '../engine/identifiers.js';
+import { describeKey, listKeyTags } from './key-reads.js';
 import type { AwsSession } from './aws-session.js';
 
 export interface PreventionReads {
@@ -14,10 +15,10 @@ export interface PreventionReads {
   readonly callerAccount: string;
 }
 
-export async function readForPrevention(session: AwsSession, keyInput: string, region: string): Promise<PreventionReads> {
-  const callerAccount = (await callerArn(session)).split(':')[4] ?? '';
+export async function readForPrevention(session: AwsSession, named: KeyRef, region: string): Promise<PreventionReads> {
+  const callerAccount = accountOfArn(await callerArn(session)) ?? '';
   const keyClients = session.keyAccount ?? session;
-  const key = await describeKey(keyClients, parseKeyInput(keyInput, region), async () => callerAccount);
+  const key = await describeKey(keyClients, named, region, async () => callerAccount);
   if (key.status !== 'known') return { key, tags: {}, callerAccount };
   const tags = await listKeyTags(keyClients, key.value.region, key.value.arn);
   if (tags.status === 'known') return { key, tags: tags.value, callerAccount };

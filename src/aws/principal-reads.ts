@@ -19,6 +19,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { Observation, PolicyDocumentFacts, PrincipalIdentity } from '../engine/facts.js';
+import { accountOfArn, entityOf, parsePrincipalRef, type PrincipalRef } from '../engine/identifiers.js';
 import { decodePolicyText, parsePolicy, readCall } from './aws-call.js';
 import type { AwsClientSet } from './aws-session.js';
 
@@ -28,18 +29,39 @@ export interface PrincipalReference {
   readonly kind: 'user' | 'role';
   readonly name: string;
   readonly accountId: string;
+  /** For a role session: its role's ARN as far as the session ARN tells (without the role's path). */
+  readonly sessionRoleArn?: string;
 }
 
-/** Parses a user, role or role-session ARN; anything else gets a sentence saying why it has no IAM policies to read. */
+/** The IAM entity whose policies are read for a principal; anything else gets a sentence saying why it has none to read. */
+export function readablePrincipal(principal: PrincipalRef): PrincipalReference | { readonly unsupported: string } {
+  switch (principal.kind) {
+    case 'user':
+    case 'role':
+    case 'assumed-role': {
+      // The role's path is not part of a session ARN; GetRole gives it back.
+      const entity = entityOf(principal);
+      return {
+        arn: principal.arn,
+        kind: entity.kind,
+        name: entity.name,
+        accountId: principal.account,
+        ...(principal.kind === 'assumed-role' ? { sessionRoleArn: entity.arn } : {}),
+      };
+    }
+    case 'root':
+      return { unsupported: `${principal.arn} is the account's root user, which has no IAM policies to read` };
+    case 'federated-user':
+      return { unsupported: `${principal.arn} is a federated user session, whose permissions come from the GetFederationToken call that created it` };
+    case 'service':
+      return { unsupported: `${principal.arn} is a service principal, which has no IAM policies to read` };
+  }
+}
+
+/** An ARN AWS returned (GetCallerIdentity) as `readablePrincipal` takes it. */
 export function parsePrincipalArn(arn: string): PrincipalReference | { readonly unsupported: string } {
-  const iam = /^arn:aws[\w-]*:iam::(\d{12}):(user|role)\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
-  if (iam) return { arn, kind: iam[2] as 'user' | 'role', name: iam[3]!, accountId: iam[1]! };
-  // The role's path is not part of a session ARN; GetRole gives it back.
-  const session = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/.exec(arn);
-  if (session) return { arn, kind: 'role', name: session[2]!, accountId: session[1]! };
-  if (/^arn:aws[\w-]*:iam::\d{12}:root$/.test(arn)) return { unsupported: `${arn} is the account's root user, which has no IAM policies to read` };
-  if (/:federated-user\//.test(arn)) return { unsupported: `${arn} is a federated user session, whose permissions come from the GetFederationToken call that created it` };
-  return { unsupported: `${arn} is not an IAM user, role or role session ARN` };
+  const principal = parsePrincipalRef(arn);
+  return principal ? readablePrincipal(principal) : { unsupported: `${arn} is not an IAM user, role or role session ARN` };
 }
 
 const iamCall = (clients: AwsClientSet, action: string) => ({ call: `iam:${action}`, endpoint: clients.endpoint('iam') });
@@ -63,7 +85,7 @@ export function readEntity(clients: AwsClientSet, principal: PrincipalReference)
       entityArn,
       kind: principal.kind,
       name: principal.name,
-      accountId: entityArn.split(':')[4] ?? principal.accountId,
+      accountId: accountOfArn(entityArn) ?? principal.accountId,
       ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
     };
   });

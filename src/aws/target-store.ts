@@ -3,6 +3,7 @@
 // policies and key states can only be changed from the key's own account, and grants are best made
 // there too. IAM calls (target-store-iam.ts) always use the caller's credentials. Every failure is an
 // AwsCallError named after its call; PutKeyPolicy never bypasses KMS's lockout safety check.
+import { accountRelation, parseKeyRef } from '../engine/identifiers.js';
 import {
   CancelKeyDeletionCommand,
   CreateGrantCommand,
@@ -33,14 +34,12 @@ interface KeyLocation {
   readonly accountId: string;
 }
 
-const keyArnPattern = /^arn:aws[\w-]*:kms:([a-z0-9-]+):(\d{12}):key\/[\w-]+$/;
-
 function locate(keyArn: string, call: string): KeyLocation {
-  const match = keyArnPattern.exec(keyArn);
-  if (!match) {
+  const key = parseKeyRef(keyArn);
+  if (key?.kind !== 'key-arn') {
     throw new AwsCallError({ kind: 'validation', code: 'InvalidKeyArn', call, message: `${keyArn} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)` });
   }
-  return { region: match[1]!, accountId: match[2]! };
+  return { region: key.region, accountId: key.account };
 }
 
 /** Like memo (aws-call.ts), but a failed start is forgotten, so the next caller tries again. */
@@ -73,7 +72,7 @@ export function createTargetStore(session: AwsSession): TargetStore {
   const clientsFor = async (key: KeyLocation): Promise<AwsClientSet> => {
     const keyAccount = session.keyAccount;
     if (!keyAccount) return session;
-    return (await caller()).accountId === key.accountId ? session : keyAccount;
+    return accountRelation((await caller()).accountId, key.accountId) === 'same' ? session : keyAccount;
   };
 
   /** One KMS call on the key, sent to its Region with the right account's credentials. */

@@ -5,7 +5,7 @@ import { findOperation, operationRequirements, type OperationRequirement } from 
 import { readPastedError } from '../engine/cloudtrail-event.js';
 import type { ParsedError } from '../engine/error-message-parser.js';
 import { answersFromError } from '../engine/error-prefill.js';
-import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
+import { parseDiagnosablePrincipal, parseKeyRef, type DiagnosablePrincipal, type KeyRef } from '../engine/identifiers.js';
 import { didYouMean } from '../did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 
@@ -21,9 +21,10 @@ export interface ConnectionOptions {
 }
 
 export interface CheckOptions extends ConnectionOptions {
-  readonly key: string;
+  /** Parsed once here; everything after reads the typed value. */
+  readonly key: KeyRef;
   readonly operation: OperationRequirement;
-  readonly principal?: string;
+  readonly principal?: DiagnosablePrincipal;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /** --context KEY=VALUE: condition-key values kms-doctor cannot read (aws:SourceIp, aws:SourceVpce…). */
   readonly givenContext?: Readonly<Record<string, string>>;
@@ -87,7 +88,19 @@ export const checkExamples = `Examples:
       --operation s3:GetObject --principal arn:aws:iam::111122223333:role/AppRole --profile admin --json
   pbpaste | kms-doctor check --error - --profile prod --fix-files ./fix`;
 
-export { isKeyIdentifier, isPrincipalArn, regionOfKeyArn } from '../engine/identifiers.js';
+/** --key's value as a key reference, or the one-line error every command gives for it. */
+export function keyFlag(value: string, flag = '--key'): KeyRef {
+  const key = parseKeyRef(value);
+  if (!key) throw new UsageError(`${flag} '${value}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
+  return key;
+}
+
+/** --principal's value as a principal reference, or the one-line error every command gives for it. */
+export function principalFlag(value: string, flag = '--principal'): DiagnosablePrincipal {
+  const principal = parseDiagnosablePrincipal(value);
+  if (!principal) throw new UsageError(`${flag} '${value}' is not an IAM user, role or role session ARN`);
+  return principal;
+}
 
 export const connectionFlags = {
   profile: { type: 'string' },
@@ -208,23 +221,19 @@ export function checkOptionsOf(
     throw new IncompleteErrorMessage(parsedError, missing);
   }
   if (values.key === undefined) throw new UsageError('--key is required (key ID, alias name, key ARN or alias ARN)');
-  if (!isKeyIdentifier(values.key)) {
-    throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
-  }
+  const key = keyFlag(values.key);
   if (values.operation === undefined) throw new UsageError('--operation is required (e.g. Decrypt or s3:PutObject; see kms-doctor operations)');
   const operation = findOperation(values.operation);
   if (!operation) {
     throw new UsageError(unknownOperationMessage(values.operation));
   }
-  if (values.principal !== undefined && !isPrincipalArn(values.principal)) {
-    throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
-  }
+  const principal = values.principal !== undefined ? principalFlag(values.principal) : undefined;
   return {
-    key: values.key,
+    key,
     operation,
     json: values.json ?? false,
     ...(parsedError ? { parsedError } : {}),
-    ...(values.principal !== undefined ? { principal: values.principal } : {}),
+    ...(principal !== undefined ? { principal } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: parseEncryptionContext(values['encryption-context']) } : {}),
     ...(values.context !== undefined && values.context.length > 0 ? { givenContext: parseGivenContext(values.context) } : {}),
     ...connectionOptionsOf(values),

@@ -1,6 +1,7 @@
 // What `check` prints: the JSON document (public API, documented in the README and extended only
 // additively) and the human report — short sections: what was checked, what was found, the cause, the
 // fix with its diff and commands.
+import { accountRelation } from '../engine/identifiers.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { ParsedError } from '../engine/error-message-parser.js';
 import { newlyAllowedLines } from '../engine/blast-radius.js';
@@ -87,7 +88,8 @@ export function humanReport(result: CheckResult, p: Paint): string {
     'key',
     describe(facts.key, (k) => {
       const callerAccount = facts.caller.status === 'known' ? facts.caller.value.accountId : undefined;
-      const where = callerAccount === undefined ? '' : callerAccount === k.accountId ? ', same account' : `, account ${k.accountId} (cross-account)`;
+      const relation = accountRelation(callerAccount, k.accountId);
+      const where = relation === undefined ? '' : relation === 'same' ? ', same account' : `, account ${k.accountId} (cross-account)`;
       return `${k.arn} (${k.state}, ${k.manager === 'AWS' ? 'AWS managed' : 'customer managed'}${where})`;
     }),
   );

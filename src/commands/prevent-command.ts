@@ -7,9 +7,9 @@ import { readForPrevention } from '../aws/prevention-reads.js';
 import { displaySafe } from '../engine/display-text.js';
 import { findOperation, operationRequirements } from '../engine/operations.js';
 import { buildPrevention, preventionText } from '../engine/prevention.js';
-import { isKeyIdentifier, regionOfKeyArn } from '../engine/identifiers.js';
+import { accountNamedBy, isCrossAccount, regionNamedBy, type KeyRef } from '../engine/identifiers.js';
 import { UsageError } from '../usage-error.js';
-import { connectionFlags, connectionOptionsOf, type ConnectionOptions } from './check-args.js';
+import { connectionFlags, connectionOptionsOf, keyFlag, type ConnectionOptions } from './check-args.js';
 import { CheckFailure, checkExitCodes } from './check-command.js';
 import { jsonEnvelope } from './json-output.js';
 import { openSession } from '../live/open-session.js';
@@ -28,7 +28,7 @@ access denials (aws CLI commands and CloudFormation), and the key tags to set. C
 Exit codes: 0 printed, 2 usage or input error (unknown key, no credentials), 3 could not read the key.`;
 
 export interface PreventOptions extends ConnectionOptions {
-  readonly key: string;
+  readonly key: KeyRef;
   readonly operation: string;
   readonly logGroup?: string;
   readonly json: boolean;
@@ -58,7 +58,7 @@ export function parsePreventArgs(args: readonly string[]): PreventOptions | 'hel
   }
   if (values.help) return 'help';
   if (values.key === undefined) throw new UsageError('--key is required (key ID, alias name, key ARN or alias ARN)');
-  if (!isKeyIdentifier(values.key)) throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
+  const key = keyFlag(values.key);
   const operation = findOperation(values.operation ?? 'Decrypt');
   if (!operation) throw new UsageError(`unknown operation '${values.operation}' (kms-doctor operations lists the ${operationRequirements.length} it knows)`);
   const logGroup = values['log-group'];
@@ -66,7 +66,7 @@ export function parsePreventArgs(args: readonly string[]): PreventOptions | 'hel
     throw new UsageError(`--log-group '${logGroup}' is not a CloudWatch Logs log group name (letters, digits and . - _ / #)`);
   }
   return {
-    key: values.key,
+    key,
     operation: operation.name,
     json: values.json ?? false,
     ...(logGroup !== undefined ? { logGroup } : {}),
@@ -82,18 +82,18 @@ export async function runPreventCommand(args: readonly string[]): Promise<number
   }
   const session = await openSession(options);
   try {
-    const region = regionOfKeyArn(options.key) ?? session.region ?? 'us-east-1';
+    const region = regionNamedBy(options.key) ?? session.region ?? 'us-east-1';
     const reads = await readForPrevention(session, options.key, region);
     if (reads.key.status !== 'known') {
       const why = reads.key.status === 'unreadable' ? reads.key.message : reads.key.why;
       // Like check: a key that does not exist is the user's input; any other refusal leaves it unknown.
       const exitCode = reads.key.status === 'unreadable' && reads.key.reason === 'not-found' ? checkExitCodes.usage : checkExitCodes.unknown;
-      const keyAccount = /^arn:aws[\w-]*:kms:[^:]*:(\d{12}):/.exec(options.key)?.[1];
+      const keyAccount = accountNamedBy(options.key);
       const hint =
-        reads.key.status === 'unreadable' && reads.key.reason === 'access-denied' && options.keyProfile === undefined && keyAccount !== undefined && keyAccount !== reads.callerAccount
+        reads.key.status === 'unreadable' && reads.key.reason === 'access-denied' && options.keyProfile === undefined && isCrossAccount(reads.callerAccount, keyAccount)
           ? ` (the key is in account ${keyAccount}: give --key-profile with credentials there)`
           : '';
-      throw new CheckFailure(`cannot read key ${options.key}: ${why}${hint}`, exitCode);
+      throw new CheckFailure(`cannot read key ${options.key.text}: ${why}${hint}`, exitCode);
     }
     const plan = buildPrevention({
       key: reads.key.value,

@@ -5,8 +5,9 @@
 import type { ApplyEvent, ApplyReport } from '../apply/apply-report.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
-import { accountOfArn, runnableCommand, type CommandConnection } from '../engine/aws-cli.js';
+import { runnableCommand, type CommandConnection } from '../engine/aws-cli.js';
 import type { DiagnosisFacts } from '../engine/facts.js';
+import { accountNamedBy, accountRelation } from '../engine/identifiers.js';
 import type { Fix } from '../engine/fix.js';
 
 /** IAM and STS are global, but the CLI still needs a Region when no default profile gives one. */
@@ -16,12 +17,13 @@ const globalRegion = 'us-east-1';
 export function commandConnectionOf(session: Pick<AwsSession, 'profile' | 'region' | 'configuredEndpoints' | 'keyAccount'>, facts?: DiagnosisFacts): CommandConnection {
   const callerAccount = facts?.caller.status === 'known' ? facts.caller.value.accountId : undefined;
   // The key may be unreadable to the caller (cross-account): its ARN still names its account.
-  const keyAccount = facts?.key.status === 'known' ? facts.key.value.accountId : accountOfArn(facts?.request.keyInput);
+  const keyAccount = facts?.key.status === 'known' ? facts.key.value.accountId : (facts ? accountNamedBy(facts.request.key) : undefined);
   const keyProfile = session.keyAccount?.profile;
   return {
     ...(session.profile !== undefined ? { profile: session.profile } : {}),
     ...(keyProfile !== undefined ? { keyProfile } : {}),
-    ...(keyProfile !== undefined && keyAccount !== undefined && keyAccount !== callerAccount ? { keyAccount } : {}),
+    // Unless the key is known to be the caller's own, --key-profile acts on it.
+    ...(keyProfile !== undefined && keyAccount !== undefined && accountRelation(callerAccount, keyAccount) !== 'same' ? { keyAccount } : {}),
     region: session.region ?? globalRegion,
     endpoints: session.configuredEndpoints,
   };

@@ -11,7 +11,7 @@ import { lstatSync } from 'node:fs';
 import { printableLine } from '../engine/display-text.js';
 import { createNewFile, LocalFileError, reasonOf } from '../files/new-files.js';
 import { findCredentials } from '../aws/credential-presence.js';
-import { connectionOptionsOf, parseFlags, parseGivenContext, unknownOperationMessage } from './check-args.js';
+import { connectionOptionsOf, keyFlag, parseFlags, parseGivenContext, principalFlag, unknownOperationMessage } from './check-args.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../live/wizard-actors.js';
 import { requestOptionsOfAnswers } from './wizard-answers.js';
 import { builtInScenarios } from '../sandbox/scenario/built-in-scenarios.js';
@@ -51,8 +51,8 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
   if (values.error === '-') throw new UsageError('--error - reads the message from stdin, which the wizard needs for its keys: give --error TEXT');
   const connection = connectionOptionsOf(values);
   if (values.operation !== undefined && !findOperation(values.operation)) throw new UsageError(unknownOperationMessage(values.operation));
-  if (values.key !== undefined && !isKeyIdentifier(values.key)) throw new UsageError(`--key '${values.key}' is not a key ID, alias name (alias/…), key ARN or alias ARN`);
-  if (values.principal !== undefined && !isPrincipalArn(values.principal)) throw new UsageError(`--principal '${values.principal}' is not an IAM user, role or role session ARN`);
+  if (values.key !== undefined) keyFlag(values.key);
+  if (values.principal !== undefined) principalFlag(values.principal);
   const answers: StartAnswers = {
     ...(values.key !== undefined ? { key: values.key } : {}),
     ...(values.operation !== undefined ? { operation: values.operation } : {}),

@@ -4,6 +4,7 @@
 // when one is in use. aws-cli before 2.13 ignores `endpoint_url` in profiles and AWS_ENDPOINT_URL, so
 // an endpoint is always printed as --endpoint-url; a command without a Region fails where the config
 // files have no default profile, so every command carries --region.
+import { accountOfArn } from './identifiers.js';
 
 /** A word the shell passes through unchanged: IAM names and ARNs are; anything else is single-quoted. */
 export function shellWord(value: string): string {
@@ -38,16 +39,17 @@ export function profileForAccount(connection: CommandConnection, account: string
   return connection.profile;
 }
 
-/** The account of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:…), when it names one. */
-export function accountOfArn(arn: string | undefined): string | undefined {
-  return arn === undefined ? undefined : /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(arn)?.[1];
-}
 
 const hasOption = (command: string, option: string) => command.includes(` ${option} `) || command.endsWith(` ${option}`);
 
-/** The account a command acts in, by the first ARN it names (a key, a policy); undefined for the caller's own. */
+/**
+ * The account a command acts in, by the first ARN it names (a key, a policy); undefined for the caller's
+ * own. Only for commands given without their target's account (a fix's CLI text): callers that know the
+ * target pass its account to runnableCommand instead.
+ */
 export function accountOfCommand(command: string): string | undefined {
-  return /(?:^|[\s'])arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(command)?.[1];
+  const words = command.split(/\s+/).map((word) => word.replace(/^'|'$/g, ''));
+  return words.map((word) => accountOfArn(word)).find((account) => account !== undefined);
 }
 
 /** One `aws SERVICE …` command with the connection's options added (what it has already stays). */

@@ -15,6 +15,7 @@
 import type { Diagnosis } from './cause.js';
 import { directCall, factsAfterFixes } from './fix-effects.js';
 import type { AccountPrincipalFacts, DiagnosisFacts, PrincipalIdentity, PrincipalPolicyFacts } from './facts.js';
+import { accountNamedBy, parseDiagnosablePrincipal } from './identifiers.js';
 import type { Fix, NewlyAllowed } from './fix.js';
 import type { Evaluate } from './minimal-fixes.js';
 import type { OperationRequirement } from './operations.js';
@@ -57,15 +58,16 @@ const mentions = (facts: DiagnosisFacts, pattern: RegExp): boolean => {
 
 function keyAccountOf(facts: DiagnosisFacts): string | undefined {
   if (facts.key.status === 'known') return facts.key.value.accountId;
-  return /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(facts.request.keyInput)?.[1];
+  return accountNamedBy(facts.request.key);
 }
 
 /** The facts of `world` with `identity` as the caller, holding `policies`. */
 function asPrincipal(world: DiagnosisFacts, identity: PrincipalIdentity, policies: PrincipalPolicyFacts, userId: string): DiagnosisFacts {
-  const { principalArn: _diagnosed, ...request } = world.request;
+  const { principal: _diagnosed, ...request } = world.request;
+  const principal = parseDiagnosablePrincipal(identity.arn);
   return {
     ...world,
-    request: { ...request, principalArn: identity.arn },
+    request: { ...request, ...(principal ? { principal } : {}) },
     caller: { status: 'known', value: { arn: identity.arn, accountId: identity.accountId, userId } },
     principal: { status: 'known', value: identity },
     principalPolicies: { status: 'known', value: policies },
@@ -120,7 +122,7 @@ export function probedPrincipalsNotes(facts: DiagnosisFacts): string[] {
 function probesFor(facts: DiagnosisFacts): Probe[] {
   const probes: Probe[] = [];
   const principal = facts.principal.status === 'known' ? facts.principal.value : undefined;
-  const principalName = principal?.entityArn ?? facts.request.principalArn ?? 'the principal';
+  const principalName = principal?.entityArn ?? facts.request.principal?.arn ?? 'the principal';
   const keyAccount = keyAccountOf(facts);
   const accounts = [...new Set([keyAccount, principal?.accountId].filter((a): a is string => a !== undefined))];
   const listed = listedAccount(facts);

@@ -8,6 +8,7 @@ import type { ActionResult, Cause, CauseCode, Diagnosis, Unverified } from './ca
 import { known, sameAccount, scopeOf, who, type ActionEvaluation, type DiagnoseOptions, type Scope, type Subject, type UnknownKeyFinding } from './diagnosis-scope.js';
 import type { DiagnosisFacts, GrantFacts, Observation } from './facts.js';
 import { grantAllows, grantOperationFor } from './grant-match.js';
+import { aliasNamedBy } from './identifiers.js';
 import { conditionNotMet, conditionNotMetCause, UnknownConditionCauses, type ConditionNotMet } from './condition-causes.js';
 import { grantConsistencyMs, grantConstraintCause, grantRecentlyCreatedCause, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
 import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManagedDirectUseCause, keyNotFoundCause, keyStateCause, keyUsageCause } from './key-checks.js';
@@ -70,12 +71,13 @@ function keyAttributes(facts: DiagnosisFacts): { aliases?: readonly string[]; ta
 }
 
 function requestContextFor(scope: Scope, subject: Subject, action: string): RequestContext {
-  const { key, reference, facts } = scope;
+  const { key, facts } = scope;
+  const requestAlias = aliasNamedBy(facts.request.key);
   const principal = known(facts.principal);
   const same = principal !== undefined && principal.entityArn === subject.entityArn;
   const tags = same ? principal.tags : undefined;
   // aws:userid from the entity's unique ID: AIDA… for a user, AROA…:SESSION for a role session.
-  const session = /:assumed-role\/[^/]+\/(.+)$/.exec(subject.arn)?.[1];
+  const session = subject.sessionName;
   const userId = subject.userId ?? (same && principal.uniqueId !== undefined ? (subject.kind === 'user' ? principal.uniqueId : session !== undefined ? `${principal.uniqueId}:${session}` : undefined) : undefined);
   const context = kmsRequestContext(
     {
@@ -94,7 +96,7 @@ function requestContextFor(scope: Scope, subject: Subject, action: string): Requ
       ...(key ? { key: { spec: key.spec, usage: key.usage, origin: key.origin, multiRegion: key.multiRegion, ...keyAttributes(facts) } } : {}),
       ...(scope.viaService !== undefined ? { viaService: scope.viaService } : {}),
       ...(facts.request.encryptionContext !== undefined ? { encryptionContext: facts.request.encryptionContext } : {}),
-      ...(reference.aliasName !== undefined ? { requestAlias: reference.aliasName } : {}),
+      ...(requestAlias !== undefined ? { requestAlias } : {}),
     },
   );
   // What the user gave with --context wins: it is what the real request carries.
@@ -269,7 +271,7 @@ function unverifiedFacts(scope: Scope): Unverified[] {
   }
   if (facts.principal.status !== 'known') {
     entries.push({
-      what: `The IAM identity of ${facts.request.principalArn ?? subject?.arn ?? 'the principal'} (its path and permissions boundary)`,
+      what: `The IAM identity of ${facts.request.principal?.arn ?? subject?.arn ?? 'the principal'} (its path and permissions boundary)`,
       why: why(facts.principal),
       howToVerify: adviceFor(facts.principal, iamProfile),
     });
@@ -277,7 +279,7 @@ function unverifiedFacts(scope: Scope): Unverified[] {
   const keyNotFound = facts.key.status === 'unreadable' && facts.key.reason === 'not-found';
   if (facts.key.status !== 'known' && !keyNotFound) {
     entries.push({
-      what: `The key ${facts.request.keyInput}: which key it is, its state, owner and type`,
+      what: `The key ${facts.request.key.text}: which key it is, its state, owner and type`,
       why: why(facts.key),
       howToVerify: adviceFor(facts.key, `${keyProfile} that may call kms:DescribeKey on the key`),
     });
@@ -547,7 +549,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   }
   if (verdict === 'allowed') {
     notes.push(
-      subject !== undefined && /:assumed-role\//.test(subject.arn)
+      subject?.sessionName !== undefined
         ? 'Everything kms-doctor could read allows this call. Two layers cannot be read from here: the session policy of the role session (AWS returns it to nobody) and a VPC endpoint policy, if the call goes through one; if the call still fails, give its error with --error, which names the layer AWS blamed.'
         : 'Everything kms-doctor could read allows this call. A VPC endpoint policy cannot be read from here; if the call still fails, give its error with --error (it names the layer AWS blamed), or wait a few minutes after a change (grants and policy changes take a moment to apply).',
     );
@@ -555,7 +557,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   return {
     verdict,
     ...(subject ? { principal: subject.arn } : {}),
-    key: scope.key?.arn ?? facts.request.keyInput,
+    key: scope.key?.arn ?? facts.request.key.text,
     operation: facts.request.operation.name,
     requiredActions: actions,
     actionResults,

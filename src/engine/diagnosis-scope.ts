@@ -2,6 +2,7 @@
 // key, named how, with which policies. Shared by the key checks, the policy causes and diagnose.ts.
 import type { DiagnosisFacts, KeyFacts, Observation, OrganizationLevelFacts, PolicyDocumentFacts } from './facts.js';
 import type { RequestContext } from './kms-request-context.js';
+import { accountNamedBy, accountRelation, entityOf, keyArnOf, parsePrincipalRef, type PrincipalRef } from './identifiers.js';
 import { viaServiceFor } from './operations.js';
 import type { EvaluationMemo } from './evaluation-memo.js';
 import type { EvaluationOutcome, NamedPolicy, OrganizationLevelPolicies, StatementReference } from './policy-evaluation.js';
@@ -29,16 +30,10 @@ export interface Subject {
   readonly name: string;
   readonly accountId: string;
   readonly userId?: string;
+  /** The role session's name, when the principal is a role session. */
+  readonly sessionName?: string;
   /** True when only the ARN was known: a role's path is then unknown. */
   readonly derived: boolean;
-}
-
-/** What the key identifier the user typed says by itself (an ARN names its Region and account). */
-export interface KeyReference {
-  readonly form: 'key-arn' | 'alias-arn' | 'alias-name' | 'key-id';
-  readonly region?: string;
-  readonly accountId?: string;
-  readonly aliasName?: string;
 }
 
 export interface Scope {
@@ -46,7 +41,6 @@ export interface Scope {
   readonly options: DiagnoseOptions;
   readonly actions: readonly string[];
   readonly subject?: Subject;
-  readonly reference: KeyReference;
   readonly key?: KeyFacts;
   readonly keyArn?: string;
   readonly keyAccount?: string;
@@ -70,36 +64,27 @@ export interface Scope {
 
 export const known = <T>(observation: Observation<T>): T | undefined => (observation.status === 'known' ? observation.value : undefined);
 
-const kmsArnPattern = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/;
-
-function referenceOf(keyInput: string): KeyReference {
-  const arn = kmsArnPattern.exec(keyInput);
-  if (arn) {
-    const [, region, accountId, type, rest] = arn as unknown as [string, string, string, string, string];
-    return type === 'key' ? { form: 'key-arn', region, accountId } : { form: 'alias-arn', region, accountId, aliasName: `alias/${rest}` };
-  }
-  if (keyInput.startsWith('alias/')) return { form: 'alias-name', aliasName: keyInput };
-  return { form: 'key-id' };
-}
-
-/** The principal from its ARN alone: a user ARN, a role ARN, or a role session ARN. */
-function subjectFromArn(arn: string): Subject | undefined {
-  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
-  if (session) {
-    const [, partition, accountId, role] = session as unknown as [string, string, string, string];
-    return { arn, entityArn: `arn:${partition}:iam::${accountId}:role/${role}`, kind: 'role', name: role, accountId, derived: true };
-  }
-  const entity = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (entity) {
-    const [, accountId, kind, name] = entity as unknown as [string, string, 'user' | 'role', string];
-    return { arn, entityArn: arn, kind, name, accountId, derived: true };
-  }
-  return undefined;
+/** The principal from its ARN alone: a user, a role, or a role session (whose role's path is unknown). */
+function subjectFromArn(principal: PrincipalRef | undefined): Subject | undefined {
+  if (principal === undefined || (principal.kind !== 'user' && principal.kind !== 'role' && principal.kind !== 'assumed-role')) return undefined;
+  const entity = entityOf(principal);
+  return {
+    arn: principal.arn,
+    entityArn: entity.arn,
+    kind: entity.kind,
+    name: entity.name,
+    accountId: principal.account,
+    ...(principal.kind === 'assumed-role' ? { sessionName: principal.sessionName } : {}),
+    derived: true,
+  };
 }
 
 function subjectOf(facts: DiagnosisFacts): Subject | undefined {
   const caller = known(facts.caller);
   const principal = known(facts.principal);
+  // STS's answer is read like the user's input: the same parser, once, here.
+  const named = facts.request.principal ?? (caller ? parsePrincipalRef(caller.arn) : undefined);
+  const sessionOf = (arn: string) => (named?.kind === 'assumed-role' && named.arn === arn ? { sessionName: named.sessionName } : {});
   if (principal) {
     const userId = caller !== undefined && caller.arn === principal.arn ? caller.userId : undefined;
     return {
@@ -109,22 +94,22 @@ function subjectOf(facts: DiagnosisFacts): Subject | undefined {
       name: principal.name,
       accountId: principal.accountId,
       ...(userId !== undefined ? { userId } : {}),
+      ...sessionOf(principal.arn),
       derived: false,
     };
   }
-  const arn = facts.request.principalArn ?? caller?.arn;
-  if (arn === undefined) return undefined;
-  const derived = subjectFromArn(arn);
-  if (derived && caller !== undefined && caller.arn === arn) return { ...derived, userId: caller.userId };
+  const derived = subjectFromArn(named);
+  if (derived && caller !== undefined && caller.arn === derived.arn) return { ...derived, userId: caller.userId };
   return derived;
 }
 
 export function scopeOf(facts: DiagnosisFacts, options: DiagnoseOptions): Scope {
   const subject = subjectOf(facts);
-  const reference = referenceOf(facts.request.keyInput);
+  const named = facts.request.key;
   const key = known(facts.key);
-  const keyArn = key?.arn ?? (reference.form === 'key-arn' ? facts.request.keyInput : undefined);
-  const keyAccount = key?.accountId ?? reference.accountId ?? subject?.accountId;
+  const keyArn = key?.arn ?? keyArnOf(named)?.text;
+  // A key ID or alias name always means the caller's own account.
+  const keyAccount = key?.accountId ?? accountNamedBy(named) ?? subject?.accountId;
   const keyPolicyFacts = known(facts.keyPolicy);
   const policies = known(facts.principalPolicies);
   const viaService = viaServiceFor(facts.request.operation, facts.request.region);
@@ -148,7 +133,6 @@ export function scopeOf(facts: DiagnosisFacts, options: DiagnoseOptions): Scope 
     options,
     actions: facts.request.operation.actions,
     ...(subject ? { subject } : {}),
-    reference,
     ...(key ? { key } : {}),
     ...(keyArn !== undefined ? { keyArn } : {}),
     ...(keyAccount !== undefined ? { keyAccount } : {}),
@@ -163,8 +147,10 @@ export function scopeOf(facts: DiagnosisFacts, options: DiagnoseOptions): Scope 
   };
 }
 
-export const sameAccount = (scope: Scope): boolean | undefined =>
-  scope.subject === undefined || scope.keyAccount === undefined ? undefined : scope.subject.accountId === scope.keyAccount;
+export function sameAccount(scope: Scope): boolean | undefined {
+  const relation = accountRelation(scope.subject?.accountId, scope.keyAccount);
+  return relation === undefined ? undefined : relation === 'same';
+}
 
 export const who = (scope: Scope): string => scope.subject?.name ?? 'the principal';
 

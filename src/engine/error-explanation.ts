@@ -2,6 +2,7 @@
 // what that means in plain words, and the built-in training scenario that shows the same refusal. The
 // wizard shows it when the machine has no AWS credentials, so a pasted error is still explained (and
 // the learner can practise the same case on the embedded sandbox). Pure.
+import { accountOfArn, isCrossAccount } from './identifiers.js';
 import type { ParsedError } from './error-message-parser.js';
 
 export interface ErrorExplanation {
@@ -13,13 +14,9 @@ export interface ErrorExplanation {
   readonly scenario?: string;
 }
 
-const accountOfArn = (arn: string | undefined): string | undefined => (arn === undefined ? undefined : /^arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:(\d{12}):/.exec(arn)?.[1]);
-
 /** Cross account when the caller's account and the key's account (from their ARNs) differ. */
 function crossAccount(parsed: ParsedError): boolean {
-  const caller = accountOfArn(parsed.principal);
-  const key = accountOfArn(parsed.keyArn ?? parsed.resource);
-  return caller !== undefined && key !== undefined && caller !== key;
+  return isCrossAccount(accountOfArn(parsed.principal), accountOfArn(parsed.keyArn ?? parsed.resource));
 }
 
 export function explainPastedError(parsed: ParsedError | undefined): ErrorExplanation | undefined {

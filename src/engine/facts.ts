@@ -2,6 +2,7 @@
 // responses, the engine reads them, and neither the machine nor the UI ever sees an SDK type.
 // Partial visibility is normal: a read that AWS refused is a fact about the world, not a crash.
 import type { ParsedError } from './error-messages/parsed-error.js';
+import type { DiagnosablePrincipal, KeyRef } from './identifiers.js';
 import type { OperationRequirement } from './operations.js';
 
 /** The outcome of one read: what was seen, or why it could not be seen. */
@@ -22,12 +23,12 @@ export const known = <T>(value: T): Observation<T> => ({ status: 'known', value 
 
 export interface DiagnosisRequest {
   readonly operation: OperationRequirement;
-  /** The key as the user named it: key ID, alias name, alias ARN or key ARN. */
-  readonly keyInput: string;
+  /** The key as the user named it (key ID, alias name, alias ARN or key ARN), parsed once at the edge. */
+  readonly key: KeyRef;
   /** The Region the call is made in (the key ARN's Region when an ARN was given). */
   readonly region: string;
   /** The principal to diagnose for, when not the caller (a user or role ARN, or a role session ARN). */
-  readonly principalArn?: string;
+  readonly principal?: DiagnosablePrincipal;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /**
    * Condition-key values the user gave (`--context KEY=VALUE`): what cannot be read from here, such as

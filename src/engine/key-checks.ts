@@ -4,6 +4,7 @@
 import type { Cause, CauseCode, CauseLayer, Evidence } from './cause.js';
 import { list, type Scope } from './diagnosis-scope.js';
 import type { KeyFacts } from './facts.js';
+import { accountNamedBy, aliasNamedBy, isCrossAccount, regionNamedBy } from './identifiers.js';
 
 /** Actions a key in another account accepts, and with which identifiers (KMS-DENIALS XA-2, XA-3). */
 const crossAccountByArnOrAlias = new Set(
@@ -33,8 +34,10 @@ function usableInState(action: string, state: KeyFacts['state']): boolean {
 }
 
 export function keyNotFoundCause(scope: Scope): Cause | undefined {
-  const { facts, reference, key, subject } = scope;
-  const { keyInput, region } = facts.request;
+  const { facts, key, subject } = scope;
+  const reference = facts.request.key;
+  const { region } = facts.request;
+  const keyInput = reference.text;
   const actions = scope.actions;
   const input: Evidence = { what: 'Key identifier used', value: keyInput, source: 'request' };
   const make = (summary: string, evidence: Evidence[], code: CauseCode = 'key-not-found', layer: CauseLayer = 'key-identifier'): Cause => ({
@@ -46,10 +49,11 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
   });
   const callRegion: Evidence = { what: 'Region of the call', value: region, source: 'request' };
 
-  if (reference.region !== undefined && reference.region !== region) {
+  const arnRegion = regionNamedBy(reference);
+  if (arnRegion !== undefined && arnRegion !== region) {
     return make(
-      `The key ARN names Region ${reference.region}, but the call is made in ${region}; KMS keys exist in one Region only, so KMS answers that the key does not exist.`,
-      [{ what: 'Region in the ARN', value: reference.region }, callRegion],
+      `The key ARN names Region ${arnRegion}, but the call is made in ${region}; KMS keys exist in one Region only, so KMS answers that the key does not exist.`,
+      [{ what: 'Region in the ARN', value: arnRegion }, callRegion],
       'wrong-region',
       'request',
     );
@@ -63,12 +67,12 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
     );
   }
   const callerAccount = subject?.accountId;
-  const ownerAccount = key?.accountId ?? reference.accountId;
-  const crossAccount = callerAccount !== undefined && ownerAccount !== undefined && callerAccount !== ownerAccount;
-  if (crossAccount && (reference.form === 'alias-name' || reference.form === 'key-id')) {
-    const what = reference.form === 'alias-name' ? 'an alias name' : 'a key ID';
+  const ownerAccount = key?.accountId ?? accountNamedBy(reference);
+  const crossAccount = isCrossAccount(callerAccount, ownerAccount);
+  if (crossAccount && (reference.kind === 'alias-name' || reference.kind === 'key-id')) {
+    const what = reference.kind === 'alias-name' ? 'an alias name' : 'a key ID';
     return make(
-      `KMS looks up ${what} in the caller's own account (${callerAccount}), but this key belongs to account ${ownerAccount}; a key in another account must be named by its key ARN${reference.form === 'alias-name' ? ' or alias ARN' : ''}.`,
+      `KMS looks up ${what} in the caller's own account (${callerAccount}), but this key belongs to account ${ownerAccount}; a key in another account must be named by its key ARN${reference.kind === 'alias-name' ? ' or alias ARN' : ''}.`,
       [
         { what: 'Account of the key', value: ownerAccount, source: key ? 'kms:DescribeKey' : 'key ARN' },
         { what: 'Account of the caller', value: callerAccount },
@@ -87,7 +91,7 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
       );
     }
     const keyArnOnly = actions.filter((a) => crossAccountByKeyArnOnly.has(a.toLowerCase()));
-    if (reference.form === 'alias-arn' && keyArnOnly.length > 0) {
+    if (reference.kind === 'alias-arn' && keyArnOnly.length > 0) {
       return make(
         `${list(keyArnOnly)} on a key in another account accept only the key ARN: KMS refuses an alias ARN for them (InvalidArnException or NotFoundException), even though the cryptographic operations accept it.`,
         [{ what: 'Account of the key', value: ownerAccount }, { what: 'Account of the caller', value: callerAccount }, ...(key ? [{ what: 'Key ARN to use', value: key.arn }] : [])],
@@ -96,9 +100,10 @@ export function keyNotFoundCause(scope: Scope): Cause | undefined {
     }
   }
   if (facts.key.status === 'unreadable' && facts.key.reason === 'not-found') {
-    const account = reference.accountId ?? callerAccount;
+    const account = accountNamedBy(reference) ?? callerAccount;
     const where = `${account !== undefined ? `account ${account}, ` : ''}Region ${region}`;
-    const thing = reference.aliasName !== undefined ? `No alias ${reference.aliasName} exists` : `No key ${keyInput} exists`;
+    const alias = aliasNamedBy(reference);
+    const thing = alias !== undefined ? `No alias ${alias} exists` : `No key ${keyInput} exists`;
     return make(`${thing} in ${where}: check the identifier, the Region and the account (it may also have been deleted).`, [
       { what: 'KMS answered', value: facts.key.message, source: facts.key.call },
       callRegion,
@@ -166,7 +171,7 @@ export function keyStateCause(scope: Scope): Cause | undefined {
 
 export function awsManagedCrossAccountCause(scope: Scope): Cause | undefined {
   const { key, subject } = scope;
-  if (!key || !subject || key.manager !== 'AWS' || key.accountId === subject.accountId) return undefined;
+  if (!key || !subject || key.manager !== 'AWS' || !isCrossAccount(subject.accountId, key.accountId)) return undefined;
   return {
     code: 'aws-managed-key-cross-account',
     layer: 'key-policy',
@@ -224,19 +229,21 @@ const awsManagedAlias = /^alias\/aws\//;
  * Recognised from DescribeKey's KeyManager, else from the alias (alias/aws/…).
  */
 export function awsManagedDirectUseCause(scope: Scope, grantAllows: (action: string) => boolean = () => false): Cause | undefined {
-  const { key, reference, subject } = scope;
-  const managed = key?.manager === 'AWS' || (key === undefined && reference.aliasName !== undefined && awsManagedAlias.test(reference.aliasName));
+  const { key, subject } = scope;
+  const reference = scope.facts.request.key;
+  const alias = aliasNamedBy(reference);
+  const managed = key?.manager === 'AWS' || (key === undefined && alias !== undefined && awsManagedAlias.test(alias));
   if (!managed || scope.viaService !== undefined) return undefined;
-  if (key && subject && key.accountId !== subject.accountId) return undefined; // aws-managed-key-cross-account says more
+  if (key && subject && isCrossAccount(subject.accountId, key.accountId)) return undefined; // aws-managed-key-cross-account says more
   const cryptographic = scope.actions.filter((a) => (usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant') && !grantAllows(a));
   if (cryptographic.length === 0) return undefined;
   return {
     code: 'aws-managed-key-direct-use',
     layer: 'key-policy',
-    summary: `${key ? `Key ${key.arn}` : reference.aliasName} is an AWS managed key: only its AWS service may use it for you (its key policy allows ${list(cryptographic)} only through that service, kms:ViaService), and its policy cannot be changed. Call through the service, or use a customer managed key for direct calls.`,
+    summary: `${key ? `Key ${key.arn}` : alias} is an AWS managed key: only its AWS service may use it for you (its key policy allows ${list(cryptographic)} only through that service, kms:ViaService), and its policy cannot be changed. Call through the service, or use a customer managed key for direct calls.`,
     actions: cryptographic,
     evidence: [
-      ...(key ? [{ what: 'Key manager', value: key.manager, source: 'kms:DescribeKey' }] : [{ what: 'Alias of an AWS managed key', value: reference.aliasName, source: 'key identifier' }]),
+      ...(key ? [{ what: 'Key manager', value: key.manager, source: 'kms:DescribeKey' }] : [{ what: 'Alias of an AWS managed key', value: alias ?? reference.text, source: 'key identifier' }]),
       { what: 'kms:ViaService', value: 'not set (a direct call, not made through an AWS service)', source: 'request context' },
     ],
   };
@@ -244,17 +251,18 @@ export function awsManagedDirectUseCause(scope: Scope, grantAllows: (action: str
 
 /** An AWS managed key of another account, recognised from its alias ARN when DescribeKey could not say. */
 export function awsManagedCrossAccountFromAlias(scope: Scope): Cause | undefined {
-  const { key, reference, subject } = scope;
-  if (key || !subject || reference.form !== 'alias-arn' || reference.aliasName === undefined || !awsManagedAlias.test(reference.aliasName)) return undefined;
-  if (reference.accountId === undefined || reference.accountId === subject.accountId) return undefined;
+  const { key, subject } = scope;
+  const reference = scope.facts.request.key;
+  if (key || !subject || reference.kind !== 'alias-arn' || !awsManagedAlias.test(reference.aliasName)) return undefined;
+  if (!isCrossAccount(subject.accountId, reference.account)) return undefined;
   return {
     code: 'aws-managed-key-cross-account',
     layer: 'key-policy',
-    summary: `${reference.aliasName} of account ${reference.accountId} is an AWS managed key; AWS managed keys serve only their own account, so ${subject.name} in account ${subject.accountId} cannot use it whatever any policy says (share data across accounts with a customer managed key).`,
+    summary: `${reference.aliasName} of account ${reference.account} is an AWS managed key; AWS managed keys serve only their own account, so ${subject.name} in account ${subject.accountId} cannot use it whatever any policy says (share data across accounts with a customer managed key).`,
     actions: scope.actions,
     evidence: [
-      { what: 'Alias of an AWS managed key', value: scope.facts.request.keyInput, source: 'key identifier' },
-      { what: 'Account of the key', value: reference.accountId, source: 'alias ARN' },
+      { what: 'Alias of an AWS managed key', value: scope.facts.request.key.text, source: 'key identifier' },
+      { what: 'Account of the key', value: reference.account, source: 'alias ARN' },
       { what: 'Account of the caller', value: subject.accountId },
     ],
   };

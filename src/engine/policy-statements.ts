@@ -1,6 +1,7 @@
 // Reading policy documents for explanations: which statements a policy has, whom they name, which
 // actions they cover. The decisions themselves come from the evaluation module (policy-evaluation.ts);
 // this only lets a diagnosis show the statements behind them in words a newcomer can follow.
+import { parsePrincipalRef } from './identifiers.js';
 
 export interface PolicyStatement {
   /** Zero-based position in the policy's Statement list. */
@@ -74,7 +75,11 @@ export function statementCoversAction(statement: PolicyStatement, action: string
 
 /** True when the statement names the account as a whole: arn:aws:iam::ACCOUNT:root or the bare account ID. */
 export function namesAccount(statement: PolicyStatement, accountId: string): boolean {
-  return statement.principals.some((p) => p === accountId || /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(p)?.[1] === accountId);
+  return statement.principals.some((p) => {
+    if (p === accountId) return true;
+    const principal = parsePrincipalRef(p);
+    return principal?.kind === 'root' && principal.account === accountId;
+  });
 }
 
 /** True when the statement names one of the given principal ARNs (the entity or the session), or everyone. */

@@ -29,7 +29,7 @@ function identifyFinding(scope: Scope): StepConclusion {
   const observation = facts.key;
   if (observation.status === 'unreadable' && observation.reason === 'not-found') {
     const account = facts.caller.status === 'known' ? facts.caller.value.accountId : subject?.accountId;
-    return { tone: 'bad', conclusion: `No key ${request.keyInput} in ${request.region} (as seen from account ${account ?? '?'}).` };
+    return { tone: 'bad', conclusion: `No key ${request.key.text} in ${request.region} (as seen from account ${account ?? '?'}).` };
   }
   if (observation.status === 'unreadable' && observation.reason === 'access-denied') {
     return { tone: 'warn', conclusion: 'KMS would not describe the key to these credentials: a first hint that its key policy does not trust them. The next steps go on with what is known.' };

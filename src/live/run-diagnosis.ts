@@ -4,21 +4,20 @@ import { createActor, type SnapshotFrom } from 'xstate';
 import { factsOf, verdictTag, type DiagnosisContext } from '../../machines/diagnosis-machine.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { withKeyAttributes } from '../aws/fact-source.js';
-import { parsePrincipalArn } from '../aws/principal-reads.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { ParsedError } from '../engine/error-message-parser.js';
 import type { DiagnosisFacts, DiagnosisRequest } from '../engine/facts.js';
 import type { Fix } from '../engine/fix.js';
-import { regionOfKeyArn } from '../engine/identifiers.js';
+import { entityOf, regionNamedBy, type DiagnosablePrincipal, type KeyRef } from '../engine/identifiers.js';
 import type { OperationRequirement } from '../engine/operations.js';
 import { liveDiagnosisMachine } from './diagnosis-actors.js';
 import { LiveSession, liveReadsOf } from './live-session.js';
 
 /** What a request is made of, as the commands (or the wizard's answers) parsed it. */
 export interface RequestOptions {
-  readonly key: string;
+  readonly key: KeyRef;
   readonly operation: OperationRequirement;
-  readonly principal?: string;
+  readonly principal?: DiagnosablePrincipal;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly givenContext?: Readonly<Record<string, string>>;
   readonly parsedError?: ParsedError;
@@ -55,14 +54,14 @@ export function diagnosisRequest(
   options: RequestOptions,
   session: AwsSession,
 ): DiagnosisRequest {
-  const region = session.region ?? regionOfKeyArn(options.key) ?? 'us-east-1';
+  const region = session.region ?? regionNamedBy(options.key) ?? 'us-east-1';
   return {
     ...(options.givenContext !== undefined ? { givenContext: options.givenContext } : {}),
     ...(options.parsedError !== undefined ? { reportedError: options.parsedError } : {}),
     operation: options.operation,
-    keyInput: options.key,
+    key: options.key,
     region,
-    ...(options.principal !== undefined ? { principalArn: options.principal } : {}),
+    ...(options.principal !== undefined ? { principal: options.principal } : {}),
     ...(options.encryptionContext !== undefined ? { encryptionContext: options.encryptionContext } : {}),
   };
 }
@@ -97,9 +96,9 @@ export async function runDiagnosis(session: AwsSession, request: DiagnosisReques
  */
 export function missingPrincipal(request: DiagnosisRequest, facts: DiagnosisFacts): string | undefined {
   const read = facts.principal;
-  if (request.principalArn === undefined || read.status !== 'unreadable' || read.reason !== 'not-found') return undefined;
+  const named = request.principal;
+  if (named === undefined || read.status !== 'unreadable' || read.reason !== 'not-found') return undefined;
   if (read.call !== 'iam:GetRole' && read.call !== 'iam:GetUser') return undefined;
-  const parsed = parsePrincipalArn(request.principalArn);
-  if ('unsupported' in parsed) return undefined;
-  return `no ${parsed.kind} named ${parsed.name} in account ${parsed.accountId} (IAM answered NoSuchEntity to ${read.call}); check --principal ${request.principalArn}`;
+  const entity = entityOf(named);
+  return `no ${entity.kind} named ${entity.name} in account ${named.account} (IAM answered NoSuchEntity to ${read.call}); check --principal ${named.arn}`;
 }

@@ -3,6 +3,7 @@
 // operation, and the principal in trouble. The diagnosis then runs as the administrator of that
 // principal's account (and of the key's account, when it is another), exactly as an on-call engineer
 // diagnoses someone else's access. Nothing here prints or returns a secret: only paths and names.
+import { accountNamedBy, isCrossAccount, parseKeyRef } from '../engine/identifiers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,8 @@ function administratorOf(state: SandboxState, accountId: string): string {
 }
 
 function keyAccountOf(state: SandboxState, key: string, callerAccount: string): string {
-  const fromArn = /^arn:aws[a-z-]*:kms:[^:]+:(\d{12}):/.exec(key)?.[1];
+  const named = parseKeyRef(key);
+  const fromArn = named ? accountNamedBy(named) : undefined;
   if (fromArn) return fromArn;
   const aliases = Object.values(state.aliases).filter((alias) => alias.aliasName === key);
   return (aliases.find((alias) => alias.accountId === callerAccount) ?? aliases[0])?.accountId ?? callerAccount;
@@ -151,7 +153,7 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     },
     region: state.defaultRegion,
     adminProfile: administratorOf(state, principal.accountId),
-    ...(keyAccount !== principal.accountId ? { keyProfile: administratorOf(state, keyAccount) } : {}),
+    ...(isCrossAccount(principal.accountId, keyAccount) ? { keyProfile: administratorOf(state, keyAccount) } : {}),
     ...(state.organization ? { orgProfile: administratorOf(state, state.organization.managementAccountId) } : {}),
     principalProfile: training.principal,
     call: training.call,

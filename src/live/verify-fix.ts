@@ -8,7 +8,7 @@ import { callerArn } from '../aws/caller-identity.js';
 import { proveByDryRun, type DryRunResult } from '../apply/dry-run.js';
 import { dryRunnerFor } from '../aws/dry-run.js';
 import { createTargetStore } from '../aws/target-store.js';
-import { parsePrincipalArn } from '../aws/principal-reads.js';
+import { entityOf, parseDiagnosablePrincipal } from '../engine/identifiers.js';
 import type { Diagnosis } from '../engine/cause.js';
 import type { DiagnosisRequest } from '../engine/facts.js';
 import type { CheckResult } from './run-diagnosis.js';
@@ -38,22 +38,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** user:ACCOUNT:NAME or role:ACCOUNT:NAME: a role session and its role (with or without a path) compare equal. */
 function identityOf(arn: string | undefined): string | undefined {
   if (arn === undefined || arn === '') return undefined;
-  const parsed = parsePrincipalArn(arn);
-  return 'unsupported' in parsed ? undefined : `${parsed.kind}:${parsed.accountId}:${parsed.name}`;
+  const parsed = parseDiagnosablePrincipal(arn);
+  if (!parsed) return undefined;
+  const entity = entityOf(parsed);
+  return `${entity.kind}:${parsed.account}:${entity.name}`;
 }
 
 /** The IAM entity the diagnosis was about: GetRole/GetUser's ARN when read, else the ARN given or found. */
 function diagnosedEntity(request: DiagnosisRequest, result: CheckResult): string | undefined {
   const principal = result.facts.principal;
   if (principal.status === 'known') return principal.value.entityArn;
-  return request.principalArn ?? result.diagnosis.principal;
+  return request.principal?.arn ?? result.diagnosis.principal;
 }
 
 type Prover = { readonly clients: AwsSession } | { readonly skipped: string } | undefined;
 
 /** Whose credentials prove the fix by dry run, or why there is no such proof. */
 async function proverFor(session: AwsSession, request: DiagnosisRequest, result: CheckResult, asPrincipal: AwsSession | undefined): Promise<Prover> {
-  if (asPrincipal === undefined) return request.principalArn === undefined ? { clients: session } : undefined;
+  if (asPrincipal === undefined) return request.principal === undefined ? { clients: session } : undefined;
   const diagnosed = diagnosedEntity(request, result);
   let actual: string;
   try {

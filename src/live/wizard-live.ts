@@ -4,6 +4,7 @@
 // is only what it opened, to close at exit. It pulls in the AWS SDK and the policy simulator, so
 // wizard-actors.ts loads it only after the first frame.
 import type { ApplyInput, ApplyOutput, PlanInput, PrepareInput, PrepareOutput, WizardEnvironment } from '../../machines/diagnosis-machine.js';
+import { parseArn } from '../engine/identifiers.js';
 import { defaultBackupDir } from '../apply/backup.js';
 import type { Plan } from '../apply/plan-types.js';
 import type { VisibilityOptions } from '../apply/visibility.js';
@@ -80,7 +81,7 @@ async function failingCallError(sandbox: TrainingSandbox): Promise<string | unde
 async function outsiderStillDenied(sandbox: TrainingSandbox, keyArn: string, actions: readonly string[], request: DiagnosisRequest): Promise<GoalCheck | undefined> {
   const outsider = sandbox.outsider;
   if (!outsider) return undefined;
-  const region = keyArn.split(':')[3] ?? sandbox.region;
+  const region = parseArn(keyArn)?.region || sandbox.region;
   const session = await openSession({ endpointUrl: sandbox.info.endpoint, region: sandbox.region, profile: outsider.profile }, sandbox.env).catch(() => undefined);
   if (!session) return undefined;
   try {

@@ -2,7 +2,8 @@
 // Each names the profile and endpoint the wizard used (the sandbox's, in training).
 import type { WizardEnvironment } from '../../machines/wizard-types.js';
 import type { DiagnosisRequest, KeyFacts, PrincipalIdentity } from '../engine/facts.js';
-import { accountOfArn, runnableCommand, shellWord, type CommandConnection } from '../engine/aws-cli.js';
+import { runnableCommand, shellWord, type CommandConnection } from '../engine/aws-cli.js';
+import { accountOfArn, accountRelation, parseArn } from '../engine/identifiers.js';
 
 export interface CommandContext {
   readonly request: DiagnosisRequest;
@@ -34,7 +35,7 @@ export function withConnection(command: string, environment: WizardEnvironment |
 }
 
 /** The key as commands should name it: its ARN once known (works across accounts), else as typed. */
-const keyId = (context: CommandContext): string => shellWord(context.key?.arn ?? context.request.keyInput);
+const keyId = (context: CommandContext): string => shellWord(context.key?.arn ?? context.request.key.text);
 
 const keySide = (context: CommandContext): Side => (context.environment?.keyProfile ? 'key' : 'caller');
 
@@ -77,7 +78,9 @@ export const grantsCommands = (c: CommandContext): string[] => [aws(c, `kms list
  */
 export function fixCommand(command: string, environment: WizardEnvironment | undefined, target: { readonly arn: string; readonly callerAccount?: string }): string {
   if (!environment) return command;
+  const arn = parseArn(target.arn);
   const account = accountOfArn(target.arn);
-  const keyAccount = account !== undefined && account !== target.callerAccount && /^arn:aws[a-z-]*:kms:/.test(target.arn) ? account : undefined;
+  // Unless the key is known to be the caller's own, its account's credentials (--key-profile) make the change.
+  const keyAccount = arn?.service === 'kms' && account !== undefined && accountRelation(target.callerAccount, account) !== 'same' ? account : undefined;
   return runnableCommand(command, connectionOf(environment, keyAccount), account);
 }

@@ -25,7 +25,7 @@ export function exitCardLines(context: DiagnosisContext): string[] {
   const commands: CommandContext = { request, ...(context.environment ? { environment: context.environment } : {}), ...(key ? { key } : {}), ...(principal ? { principal } : {}) };
   const cause = result.diagnosis.causes[0];
   const lines = ['kms-doctor · the card to keep', ''];
-  lines.push(`${request.operation.name} with ${key?.arn ?? request.keyInput}, for ${principal?.arn ?? request.principalArn ?? 'the caller'}`);
+  lines.push(`${request.operation.name} with ${key?.arn ?? request.key.text}, for ${principal?.arn ?? request.principal?.arn ?? 'the caller'}`);
   if (context.environment?.sandbox) lines.push(`(training scenario ${context.environment.sandbox.scenario}, on the embedded sandbox)`);
   if (context.trainingCourse) {
     const { right, asked } = predictionScore(context);

@@ -1,15 +1,16 @@
 // Fitting long values (ARNs above all) into an 80-column terminal: cut in the middle, where an ARN
 // carries the least (the start says which service and account, the end which resource).
+import { accountOfArn, parseArn } from '../engine/identifiers.js';
 
 /** `text` unchanged when it fits, else its start and end around a `…`, `width` characters in all. */
 export function shortenMiddle(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length <= width) return text;
   // An ARN keeps its account (what matters most across accounts) and the end of its resource.
-  const arn = /^(arn:[^:]*:[^:]*:[^:]*:\d{12}:)(.*)$/.exec(text);
-  if (arn && arn[1]!.length + 8 <= width) {
-    const head = arn[1]!;
-    return `${head}…${arn[2]!.slice(arn[2]!.length - (width - head.length - 1))}`;
+  const arn = accountOfArn(text) !== undefined ? parseArn(text) : undefined;
+  const arnHead = arn ? text.slice(0, text.length - arn.resource.length) : undefined;
+  if (arn && arnHead !== undefined && arnHead.length + 8 <= width) {
+    return `${arnHead}…${arn.resource.slice(arn.resource.length - (width - arnHead.length - 1))}`;
   }
   if (width <= 3) return text.slice(0, width);
   const keep = width - 1;

@@ -33,8 +33,8 @@ export function wizardTranscript(raw: DiagnosisContext, now: Date = new Date()):
   const out: string[] = [];
   out.push(`# kms-doctor: ${request.operation.name} — ${diagnosis.verdict}`, '');
   out.push(`- When: ${now.toISOString()}`);
-  out.push(`- Principal: \`${principal?.arn ?? request.principalArn ?? 'the caller'}\``);
-  out.push(`- Key: \`${key?.arn ?? request.keyInput}\``);
+  out.push(`- Principal: \`${principal?.arn ?? request.principal?.arn ?? 'the caller'}\``);
+  out.push(`- Key: \`${key?.arn ?? request.key.text}\``);
   out.push(`- KMS actions required: ${request.operation.actions.map((action) => `\`${action}\``).join(', ')}`);
   if (context.environment?.sandbox) out.push(`- Training scenario \`${context.environment.sandbox.scenario}\`, on the embedded sandbox (nothing real was touched)`);
   if (context.answers.errorText !== undefined) out.push('', 'The error AWS gave:', '', ...fenced(context.answers.errorText));

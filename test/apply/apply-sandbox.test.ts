@@ -6,6 +6,7 @@ import { CreatePolicyCommand, CreatePolicyVersionCommand, ListPolicyVersionsComm
 import { DescribeKeyCommand, DisableKeyCommand, ListGrantsCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
+import { undoStepsOf } from '../../src/apply/apply-report.js';
 import { readBackup } from '../../src/apply/backup.js';
 import { buildPlan } from '../../src/apply/plan.js';
 import { documentsEquivalent } from '../../src/apply/policy-text.js';
@@ -134,9 +135,13 @@ describe('restoreBackup on the sandbox', () => {
     const original = await keyPolicy(keyArn);
     const roleArn = await newRole('app-restore');
     const fixed = withStatements(original, decryptFor(roleArn));
-    const { report, dir } = await plannedAndApplied([keyPolicyFix(keyArn, original, fixed)]);
+    const events: ApplyEvent[] = [];
+    const { report, dir } = await plannedAndApplied([keyPolicyFix(keyArn, original, fixed)], { onProgress: (event) => events.push(event) });
     expect(report.outcome).toBe('applied');
     expect(documentsEquivalent(await keyPolicy(keyArn), fixed)).toBe(true);
+    // The undo names the key it acts on, so its credentials (--key-profile across accounts) are chosen without reading the command.
+    expect(undoStepsOf(report)).toEqual([{ command: report.steps[0]!.restoreCommand, targetArn: keyArn }]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'backed-up', restoreTarget: keyArn }));
 
     const backup = await readBackup(report.steps[0]!.backupPath!);
     expect(backup.document).toBe(original);

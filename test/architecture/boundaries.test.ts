@@ -68,6 +68,26 @@ describe('import boundaries', () => {
     expect(senders).toContain('src/aws/target-store.ts: RevokeGrantCommand');
   });
 
+  it('ARNs and key identifiers are read by src/engine/identifiers.ts alone (the sandbox, playing AWS, has its own)', () => {
+    // A regex literal or RegExp naming "arn:", or an ARN cut at its colons, is a second parser.
+    const regexWithArn = /(?:^|[=(,:!&|?]\s*)\/(?:[^/\\\n]|\\.)*arn:(?:[^/\\\n]|\\.)*\/[dgimsuy]*|new RegExp\([^)]*arn:/;
+    const arnCut = /\.split\(':'\)\[[345]\]/;
+    // Finding where an ARN starts in a pasted message's prose is locating, not reading: the text found goes to the parser.
+    const locating = ['src/engine/error-messages/key-state-messages.ts'];
+    const offenders: string[] = [];
+    for (const file of graph.keys()) {
+      if (file.startsWith('src/sandbox/') || file === 'src/engine/identifiers.ts' || locating.includes(file)) continue;
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (/^\s*(\/\/|\/\*|\*)/.test(line)) return;
+          if (regexWithArn.test(line) || arnCut.test(line)) offenders.push(`${file}:${index + 1}: ${line.trim()}`);
+        });
+    }
+    expect(offenders).toEqual([]);
+    expect(graph.has('src/engine/identifiers.ts')).toBe(true);
+  });
+
   it('src/ui evaluates no policy: no evaluation module, grant rule, diagnosis or statement matching', () => {
     const forbidden = ['src/engine/policy-evaluation.ts', 'src/engine/grant-match.ts', 'src/engine/diagnose.ts', 'src/engine/key-checks.ts', 'src/engine/diagnosis-scope.ts'];
     for (const [file, { modules }] of graph) {

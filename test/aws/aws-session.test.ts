@@ -1,6 +1,7 @@
 // Sessions against a real sandbox: profiles from its written config files (role profiles assume their
 // role through its STS), Region and endpoint precedence, and every way getting credentials can fail,
 // each as our AwsCallError with a sentence that names the profile or the endpoint.
+import { keyRef } from '../helpers/parsed-input.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -152,7 +153,7 @@ describe('region and endpoints', () => {
   it('sends KMS calls to the Region of a key ARN', async () => {
     const records: AwsCallRecord[] = [];
     const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
-    const request = { ...trainingRequest(sandbox), keyInput: 'arn:aws:kms:eu-west-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df' };
+    const request = { ...trainingRequest(sandbox), key: keyRef('arn:aws:kms:eu-west-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df') };
     const key = await createFactSource(session, request).key();
     // The sandbox keeps its keys in us-east-1: asked in eu-west-1, KMS does not find it there.
     expect(key).toMatchObject({ status: 'unreadable', reason: 'not-found', call: 'kms:DescribeKey' });

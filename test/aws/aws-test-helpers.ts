@@ -1,5 +1,6 @@
 // Shared by the src/aws tests: sessions on a sandbox (through its profile files or a user's keys),
 // the diagnosis request of a scenario's training call, and counting sequential round trips.
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 import type { DiagnosisRequest } from '../../src/engine/facts.js';
 import { findOperation, operationRequirements, type OperationRequirement } from '../../src/engine/operations.js';
 import { createAwsSession, type AwsSession, type AwsSessionOptions } from '../../src/aws/aws-session.js';
@@ -42,10 +43,10 @@ export function trainingRequest(sandbox: TestSandbox, options: { principalArn?: 
   if (!training) throw new Error(`scenario ${sandbox.world.state.scenarioName} has no training section`);
   return {
     operation: operationOf(training.call),
-    keyInput: training.call.key,
+    key: keyRef(training.call.key),
     region: sandbox.world.state.defaultRegion,
     ...(training.call.encryptionContext ? { encryptionContext: training.call.encryptionContext } : {}),
-    ...(options.principalArn ? { principalArn: options.principalArn } : {}),
+    ...(options.principalArn ? { principal: principalRef(options.principalArn) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // A big account (bench/scale-scenario.ts): a key with a 61-statement policy and 5,000 grants, nearly
 // all for other principals, and a role with 20 managed policies. The diagnosis reads only the grants
 // that can decide the role's request — one ListGrants page, not fifty — and each managed policy once.
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ describe('check on a key with 5,000 grants and a role with 20 managed policies',
   it("reads the role's 3 grants in one ListGrants call and each managed policy once, and finds the cause", async () => {
     const records: AwsCallRecord[] = [];
     const session = await profileSession(sandbox, 'admin', { onCall: (record) => records.push(record) });
-    const result = await runDiagnosis(session, diagnosisRequest({ key: scaleKeyAlias, operation: findOperation('Decrypt')!, principal: scaleRoleArn }, session));
+    const result = await runDiagnosis(session, diagnosisRequest({ key: keyRef(scaleKeyAlias), operation: findOperation('Decrypt')!, principal: principalRef(scaleRoleArn) }, session));
     session.destroy();
     const grants = result.facts.grants;
     expect(grants.status === 'known' ? grants.value.map((g) => g.name).sort() : grants).toEqual(['platform-app-0', 'platform-app-1', 'platform-app-2']);

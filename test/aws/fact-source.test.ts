@@ -2,6 +2,7 @@
 // diagnosing the principal (everything readable), and as the principal itself (partial visibility,
 // which must come back as observations, never as a crash). Then the edges: keys in other accounts,
 // unknown keys, a role path and boundary, managed policies, and grants beyond one page.
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateGrantCommand, TagResourceCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +115,7 @@ describe('reads a caller cannot make, and keys it cannot see', () => {
 
   it('a caller without kms:GetKeyPolicy gets an unreadable key policy, attempted with the key ARN it named', async () => {
     const session = await profileSession(sandbox, 'ReportingRole');
-    const facts = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: keyArn }).readAll();
+    const facts = await createFactSource(session, { ...trainingRequest(sandbox), key: keyRef(keyArn) }).readAll();
     session.destroy();
     expect(facts.key).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:DescribeKey' });
     expect(facts.keyPolicy).toMatchObject({ status: 'unreadable', reason: 'access-denied', call: 'kms:GetKeyPolicy' });
@@ -127,7 +128,7 @@ describe('reads a caller cannot make, and keys it cannot see', () => {
     const kms = admin.kms('us-east-1');
     await kms.send(new TagResourceCommand({ KeyId: keyArn, Tags: [{ TagKey: 'team', TagValue: 'blue' }] }));
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/abac-read', TargetKeyId: keyArn }));
-    const facts = await createFactSource(admin, { ...trainingRequest(sandbox), keyInput: keyArn }).readAll();
+    const facts = await createFactSource(admin, { ...trainingRequest(sandbox), key: keyRef(keyArn) }).readAll();
     admin.destroy();
     expect(valueOf(facts.tags!)).toMatchObject({ team: 'blue' });
     expect(valueOf(facts.aliases!)).toContain('alias/abac-read');
@@ -136,7 +137,7 @@ describe('reads a caller cannot make, and keys it cannot see', () => {
 
   it('an unknown alias is not found, and the reads that need the key are skipped', async () => {
     const session = await profileSession(sandbox, 'admin');
-    const facts = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: 'alias/no-such-key', principalArn: principalArnOf(sandbox, 'AppRole') }).readAll();
+    const facts = await createFactSource(session, { ...trainingRequest(sandbox), key: keyRef('alias/no-such-key'), principal: principalRef(principalArnOf(sandbox, 'AppRole')) }).readAll();
     session.destroy();
     expect(facts.key).toMatchObject({ status: 'unreadable', reason: 'not-found', call: 'kms:DescribeKey' });
     expect((facts.key as { message: string }).message).toContain('account 111122223333');
@@ -148,7 +149,7 @@ describe('reads a caller cannot make, and keys it cannot see', () => {
 
   it('an unknown key ARN is not found', async () => {
     const session = await profileSession(sandbox, 'admin');
-    const key = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: keyArn.replace('f94ddd94', '00000000') }).key();
+    const key = await createFactSource(session, { ...trainingRequest(sandbox), key: keyRef(keyArn.replace('f94ddd94', '00000000')) }).key();
     session.destroy();
     expect(key).toMatchObject({ status: 'unreadable', reason: 'not-found' });
   });
@@ -195,7 +196,7 @@ describe('a key in another account', () => {
 
   it('a key ID is looked up in the caller\'s own account, and the message says so', async () => {
     const session = await profileSession(sandbox, 'PartnerRole');
-    const key = await createFactSource(session, { ...trainingRequest(sandbox), keyInput: keyId }).key();
+    const key = await createFactSource(session, { ...trainingRequest(sandbox), key: keyRef(keyId) }).key();
     session.destroy();
     expect(key).toMatchObject({ status: 'unreadable', reason: 'not-found' });
     expect((key as { message: string }).message).toMatch(/looked up in account 444455556666.*key ARN/);
@@ -214,7 +215,7 @@ describe('a key in another account', () => {
     const session = await profileSession(sandbox, 'admin', { keyProfile: 'admin' });
     // Taken before the namesake exists: the lookup by name would find it first afterwards.
     const request = trainingRequest(sandbox, { principalArn: principalArnOf(sandbox, 'PartnerRole') });
-    expect(request.principalArn).toBe('arn:aws:iam::444455556666:role/PartnerRole');
+    expect(request.principal?.arn).toBe('arn:aws:iam::444455556666:role/PartnerRole');
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] });
     const namesake = await session.iam().send(new CreateRoleCommand({ RoleName: 'PartnerRole', AssumeRolePolicyDocument: trust }));
     const keyArn = valueOf(await createFactSource(session, request).key()).arn;
@@ -233,7 +234,7 @@ describe('roles with a path, a boundary and managed policies; users and their gr
   afterAll(async () => {
     await sandbox.stop();
   });
-  const request = (): DiagnosisRequest => ({ operation: findOperation('Decrypt')!, keyInput: 'alias/payments', region: 'us-east-1' });
+  const request = (): DiagnosisRequest => ({ operation: findOperation('Decrypt')!, key: keyRef('alias/payments'), region: 'us-east-1' });
 
   it('maps the role session to the role with its path, reads every policy kind, and simulates the real entity', async () => {
     const session = await profileSession(sandbox, 'PaymentsRole');
@@ -282,8 +283,8 @@ describe('roles with a path, a boundary and managed policies; users and their gr
   it('diagnoses a user whose KMS permission comes from its group with the group\'s policies', async () => {
     const session = await profileSession(sandbox, 'admin');
     const clerk = principalArnOf(sandbox, 'clerk');
-    const facts = await createFactSource(session, { ...request(), principalArn: clerk }).readAll();
-    const encryptFacts = await createFactSource(session, { ...request(), operation: findOperation('Encrypt')!, principalArn: clerk }).readAll();
+    const facts = await createFactSource(session, { ...request(), principal: principalRef(clerk) }).readAll();
+    const encryptFacts = await createFactSource(session, { ...request(), operation: findOperation('Encrypt')!, principal: principalRef(clerk) }).readAll();
     session.destroy();
 
     const policies = valueOf(facts.principalPolicies);

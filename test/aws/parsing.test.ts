@@ -1,26 +1,12 @@
-// The pure parts of src/aws: how a key and a principal are named, IAM's URL-encoded documents, and
+// The pure parts of src/aws: how a principal's IAM entity is named (the ARN forms themselves are
+// test/engine/identifiers.test.ts's), IAM's URL-encoded documents, and
 // the request context handed to IAM's simulator.
 import { describe, expect, it } from 'vitest';
 import { decodePolicyText } from '../../src/aws/aws-call.js';
-import { parseKeyInput } from '../../src/aws/key-reads.js';
 import { parsePrincipalArn } from '../../src/aws/principal-reads.js';
 import { simulationContext } from '../../src/aws/simulation.js';
 import { findOperation } from '../../src/engine/operations.js';
-
-describe('parseKeyInput', () => {
-  it('takes Region and account from ARNs only', () => {
-    expect(parseKeyInput('arn:aws:kms:eu-west-1:111122223333:key/abc', 'us-east-1')).toEqual({
-      input: 'arn:aws:kms:eu-west-1:111122223333:key/abc',
-      form: 'key-arn',
-      region: 'eu-west-1',
-      accountId: '111122223333',
-      keyId: 'abc',
-    });
-    expect(parseKeyInput('arn:aws:kms:eu-west-1:111122223333:alias/x', 'us-east-1')).toMatchObject({ form: 'alias-arn', region: 'eu-west-1', accountId: '111122223333' });
-    expect(parseKeyInput('alias/x', 'us-east-1')).toEqual({ input: 'alias/x', form: 'alias-name', region: 'us-east-1' });
-    expect(parseKeyInput(' 1234abcd-12ab-34cd-56ef-1234567890ab ', 'us-east-1')).toMatchObject({ form: 'key-id', keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' });
-  });
-});
+import { keyRef } from '../helpers/parsed-input.js';
 
 describe('parsePrincipalArn', () => {
   it('maps a role session to its role, keeping the session ARN', () => {
@@ -29,6 +15,8 @@ describe('parsePrincipalArn', () => {
       kind: 'role',
       name: 'AppRole',
       accountId: '111122223333',
+      // Grants may name the role rather than the session: ListGrants is asked for both.
+      sessionRoleArn: 'arn:aws:iam::111122223333:role/AppRole',
     });
   });
 
@@ -55,7 +43,7 @@ describe('decodePolicyText', () => {
 
 describe('simulationContext', () => {
   it('gives the encryption context, the service and the caller account', () => {
-    const request = { operation: findOperation('s3:PutObject')!, keyInput: 'k', region: 'us-east-1', encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b/k' } };
+    const request = { operation: findOperation('s3:PutObject')!, key: keyRef('alias/k'), region: 'us-east-1', encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b/k' } };
     expect(simulationContext(request, 'eu-west-1', '444455556666')).toEqual([
       { ContextKeyName: 'kms:CallerAccount', ContextKeyValues: ['444455556666'], ContextKeyType: 'string' },
       { ContextKeyName: 'kms:EncryptionContext:aws:s3:arn', ContextKeyValues: ['arn:aws:s3:::b/k'], ContextKeyType: 'string' },
@@ -65,7 +53,7 @@ describe('simulationContext', () => {
   });
 
   it('says a service-created grant is for an AWS resource', () => {
-    const request = { operation: findOperation('ec2:CopySnapshot')!, keyInput: 'k', region: 'us-east-1' };
+    const request = { operation: findOperation('ec2:CopySnapshot')!, key: keyRef('alias/k'), region: 'us-east-1' };
     expect(simulationContext(request, 'us-east-1', '111122223333')).toContainEqual({ ContextKeyName: 'kms:GrantIsForAWSResource', ContextKeyValues: ['true'], ContextKeyType: 'boolean' });
     expect(simulationContext({ ...request, operation: findOperation('CreateGrant')! }, 'us-east-1', '111122223333').map((e) => e.ContextKeyName)).toEqual(['kms:CallerAccount']);
   });

@@ -3,6 +3,7 @@
 // session's call observer, and the calls are grouped into waves: a call's wave is one more than the
 // latest wave that had ended before it started. Counting waves, not milliseconds, keeps this exact on
 // a slow machine; the one time bound is generous.
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCallRecord } from '../../src/aws/call-recorder.js';
 import { createFactSource } from '../../src/aws/fact-source.js';
@@ -31,7 +32,7 @@ describe('an inline-policy role diagnosing itself', () => {
   afterAll(async () => {
     await sandbox.stop();
   });
-  const request = (): DiagnosisRequest => ({ operation: findOperation('Decrypt')!, keyInput: 'alias/payments', region: 'us-east-1' });
+  const request = (): DiagnosisRequest => ({ operation: findOperation('Decrypt')!, key: keyRef('alias/payments'), region: 'us-east-1' });
 
   it('needs 4 sequential round trips, the first being the role profile\'s AssumeRole', async () => {
     const measured = await measure(sandbox, 'InlineAuditRole', request());
@@ -58,7 +59,7 @@ describe('an inline-policy role diagnosing itself', () => {
   });
 
   it('starts the IAM reads in the first wave when the principal is given', async () => {
-    const measured = await measure(sandbox, 'admin', { ...request(), principalArn: principalArnOf(sandbox, 'InlineAuditRole') });
+    const measured = await measure(sandbox, 'admin', { ...request(), principal: principalRef(principalArnOf(sandbox, 'InlineAuditRole')) });
     expect(measured.waves).toEqual([
       ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:DescribeKey', 'organizations:DescribeOrganization', 'sts:GetCallerIdentity'],
       ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListResourceTags'],

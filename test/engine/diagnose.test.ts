@@ -1,5 +1,6 @@
 // The diagnosis engine on hand-built facts: one test per cause, the allowed case, grants, encryption
 // context, cross-account combinations and partial visibility. No network, no sandbox.
+import { keyRef } from '../helpers/parsed-input.js';
 import { describe, expect, it } from 'vitest';
 import type { Cause, CauseCode, Diagnosis } from '../../src/engine/cause.js';
 import { diagnose, type DiagnoseOptions } from '../../src/engine/diagnose.js';
@@ -113,7 +114,7 @@ function facts(setup: Setup = {}): DiagnosisFacts {
   return {
     request: {
       operation,
-      keyInput: setup.keyInput ?? keyArn,
+      key: keyRef(setup.keyInput ?? keyArn),
       region: setup.region ?? region,
       ...(setup.encryptionContext ? { encryptionContext: setup.encryptionContext } : {}),
       ...(setup.givenContext ? { givenContext: setup.givenContext } : {}),

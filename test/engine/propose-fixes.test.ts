@@ -1,6 +1,7 @@
 // Fixes proposed from hand-built facts and diagnoses (no network): each cause's least-privilege change,
 // the documents kept intact around it, the size limits, the key-state step order, and — through the
 // evaluation module — that the proposed documents really let the principal do what failed.
+import { keyRef } from '../helpers/parsed-input.js';
 import { describe, expect, it } from 'vitest';
 import type { Cause, CauseCode, CauseLayer, Diagnosis } from '../../src/engine/cause.js';
 import { colorizeDiff, diffLines, renderDiff, unifiedDiff } from '../../src/engine/diff-view.js';
@@ -88,7 +89,7 @@ function factsFor(scenario: Scenario = {}): DiagnosisFacts {
   };
   const keyPolicy = scenario.keyPolicy ?? policy(rootStatement, adminStatement);
   return {
-    request: { operation, keyInput: scenario.keyInput ?? keyArn, region: scenario.region ?? 'us-east-1' },
+    request: { operation, key: keyRef(scenario.keyInput ?? keyArn), region: scenario.region ?? 'us-east-1' },
     caller: known({ arn: principal.arn, accountId: scenario.callerAccount ?? principal.accountId, userId: 'AROAEXAMPLE:session-1' }),
     principal: known(principal),
     key: scenario.key === 'not-found' ? unreadable('kms:DescribeKey', 'not-found') : known(keyFacts),

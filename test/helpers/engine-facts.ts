@@ -1,5 +1,6 @@
 // Hand-built facts for engine tests of the fixes: one key in account 111122223333, a role App, the
 // key policy and IAM policies the test gives; everything else read and empty.
+import { keyRef } from './parsed-input.js';
 import { known, type DiagnosisFacts, type GrantFacts, type KeyFacts, type PolicyDocumentFacts, type PrincipalIdentity } from '../../src/engine/facts.js';
 import { findOperation } from '../../src/engine/operations.js';
 
@@ -38,7 +39,7 @@ export function factsFor(world: World): DiagnosisFacts {
   return {
     request: {
       operation: findOperation(world.operation ?? 'Decrypt')!,
-      keyInput: world.keyInput ?? keyArn,
+      key: keyRef(world.keyInput ?? keyArn),
       region: 'us-east-1',
       ...(world.encryptionContext ? { encryptionContext: world.encryptionContext } : {}),
     },

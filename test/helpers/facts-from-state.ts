@@ -2,6 +2,7 @@
 // sandbox over HTTP with full visibility: the principal of a training exercise, its policies, the key
 // its call names, the key policy, aliases, tags and grants. Lets the engine be tested against every scenario without
 // a network.
+import { keyRef } from './parsed-input.js';
 import type { DiagnoseOptions } from '../../src/engine/diagnose.js';
 import type { DiagnosisFacts, GrantFacts, KeyFacts, PolicyDocumentFacts, PrincipalIdentity } from '../../src/engine/facts.js';
 import { findOperation, type OperationRequirement } from '../../src/engine/operations.js';
@@ -129,7 +130,7 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
   return {
     request: {
       operation: operationOf(training),
-      keyInput: training.call.key,
+      key: keyRef(training.call.key),
       region,
       ...(training.call.encryptionContext !== undefined ? { encryptionContext: training.call.encryptionContext } : {}),
     },

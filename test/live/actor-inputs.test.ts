@@ -11,6 +11,7 @@ import { LiveSession } from '../../src/live/live-session.js';
 import { createWizardRuntime, type WizardRuntime } from '../../src/live/wizard-actors.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { cliEnv } from '../helpers/scenario-principals.js';
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 
 const ordersKey = 'arn:aws:kms:us-east-1:111122223333:key/f94ddd94-64cb-4ad5-9e1c-2b9723f0d7df';
 const appRole = 'arn:aws:iam::111122223333:role/AppRole';
@@ -27,7 +28,7 @@ describe('the reading actors', () => {
   it('called twice with different requests, each reads for its own input', async () => {
     const session = new LiveSession({ session: await createAwsSession({ profile: 'admin', endpointUrl: sandbox.endpoint, env: cliEnv(sandbox) }) });
     try {
-      const request = (keyInput: string) => ({ operation: findOperation('Decrypt')!, keyInput, region: 'us-east-1', principalArn: appRole });
+      const request = (keyInput: string) => ({ operation: findOperation('Decrypt')!, key: keyRef(keyInput), region: 'us-east-1', principal: principalRef(appRole) });
       const orders = request('alias/orders-data');
       const missing = request('alias/not-here');
       const ordersRun = await identify({ request: orders, session });

@@ -5,8 +5,9 @@ import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { diagnosisMachine, verdictTag, type RunReads, type SessionHandle } from '../../machines/diagnosis-machine.js';
 import type { DiagnosisRequest } from '../../src/engine/facts.js';
 import { findOperation } from '../../src/engine/operations.js';
+import { keyRef } from '../helpers/parsed-input.js';
 
-const request: DiagnosisRequest = { operation: findOperation('Decrypt')!, keyInput: 'alias/orders-data', region: 'us-east-1' };
+const request: DiagnosisRequest = { operation: findOperation('Decrypt')!, key: keyRef('alias/orders-data'), region: 'us-east-1' };
 const unreadable = (call: string) => ({ status: 'unreadable', reason: 'access-denied', call, message: 'denied' }) as const;
 
 /** Fixture actors that record the input each was given; identify hands out new reads each time. */

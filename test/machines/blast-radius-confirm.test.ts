@@ -1,6 +1,7 @@
 // The wizard's confirmation and a fix's blast radius (issue 8 item 4): when the planned fix newly allows
 // more than the request, a typed `yes` no longer applies it; only `accept` does, after the confirm
 // screen listed what it lets in. With an empty blast radius, `yes` applies as before.
+import { keyRef } from '../helpers/parsed-input.js';
 import { describe, expect, it } from 'vitest';
 import { transition, type SnapshotFrom } from 'xstate';
 import { diagnosisMachine, type DiagnosisEvent, type EvaluateOutput, type IdentifyOutput } from '../../machines/diagnosis-machine.js';
@@ -11,7 +12,7 @@ import { findOperation } from '../../src/engine/operations.js';
 
 type Snapshot = SnapshotFrom<typeof diagnosisMachine>;
 const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const request: DiagnosisRequest = { operation: findOperation('Decrypt')!, keyInput: keyArn, region: 'us-east-1' };
+const request: DiagnosisRequest = { operation: findOperation('Decrypt')!, key: keyRef(keyArn), region: 'us-east-1' };
 const identity: IdentifyOutput = {
   caller: { status: 'known', value: { arn: 'arn:aws:iam::111122223333:user/admin', accountId: '111122223333', userId: 'AIDA' } },
   principal: { status: 'known', value: { arn: 'arn:aws:iam::111122223333:role/App', entityArn: 'arn:aws:iam::111122223333:role/App', kind: 'role', name: 'App', accountId: '111122223333' } },

@@ -4,6 +4,7 @@
 // findings. Each walk drives the pure machine with the findings a step would produce; together the walks
 // must take every branch of every deciding state and end on a verdict, and the verdict stays the
 // evaluate actor's (diagnose()'s) whatever path was shown.
+import { keyRef } from '../helpers/parsed-input.js';
 import { describe, expect, it } from 'vitest';
 import { transition, type SnapshotFrom } from 'xstate';
 import { diagnosisMachine, verdictTag, type DiagnosisEvent, type EvaluateOutput, type IdentifyOutput } from '../../machines/diagnosis-machine.js';
@@ -14,7 +15,7 @@ import type { StatementEffect, StepFindings } from '../../src/engine/step-findin
 
 type Snapshot = SnapshotFrom<typeof diagnosisMachine>;
 
-const decrypt: DiagnosisRequest = { operation: findOperation('Decrypt')!, keyInput: 'alias/orders-data', region: 'us-east-1' };
+const decrypt: DiagnosisRequest = { operation: findOperation('Decrypt')!, key: keyRef('alias/orders-data'), region: 'us-east-1' };
 const withGrants: DiagnosisRequest = { ...decrypt, operation: { ...decrypt.operation, usesGrants: true } };
 
 const identity: IdentifyOutput = {

@@ -1,6 +1,7 @@
 // Path coverage of the decision tree: every leaf (each cause, "allowed", "could not determine") is
 // reachable, with the outcome of every read listed explicitly as the event that carries it. And the
 // machine, run as an actor, walks the steps in order, waits in the wizard, and recovers from failures.
+import { keyRef } from '../helpers/parsed-input.js';
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, transition, type SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
@@ -21,7 +22,7 @@ import type { ApplyOutput, DiagnosisMachineInput, PrepareOutput } from '../../ma
 
 const request: DiagnosisRequest = {
   operation: findOperation('Decrypt')!,
-  keyInput: 'alias/orders-data',
+  key: keyRef('alias/orders-data'),
   region: 'us-east-1',
 };
 

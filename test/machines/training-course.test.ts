@@ -2,6 +2,7 @@
 // the key-state, key-policy and IAM steps and before the verdict; Enter (CONTINUE) does not skip it;
 // the answer is judged against the same findings the screens show (and the verdict's first cause);
 // going back does not ask again; a new run forgets the answers. Outside the course nothing is asked.
+import { keyRef } from '../helpers/parsed-input.js';
 import { describe, expect, it } from 'vitest';
 import { transition, type SnapshotFrom } from 'xstate';
 import { predictionScore } from '../../machines/diagnosis-context.js';
@@ -12,7 +13,7 @@ import type { StepFindings } from '../../src/engine/step-findings.js';
 
 type Snapshot = SnapshotFrom<typeof diagnosisMachine>;
 
-const decrypt: DiagnosisRequest = { operation: findOperation('Decrypt')!, keyInput: 'alias/orders-data', region: 'us-east-1' };
+const decrypt: DiagnosisRequest = { operation: findOperation('Decrypt')!, key: keyRef('alias/orders-data'), region: 'us-east-1' };
 const identity: IdentifyOutput = {
   caller: { status: 'known', value: { arn: 'arn:aws:iam::111122223333:role/AppRole', accountId: '111122223333', userId: 'AROA' } },
   principal: { status: 'known', value: { arn: 'arn:aws:iam::111122223333:role/AppRole', entityArn: 'arn:aws:iam::111122223333:role/AppRole', kind: 'role', name: 'AppRole', accountId: '111122223333' } },

@@ -1,6 +1,7 @@
 // The wizard's "See it yourself" commands and its fix commands run as printed (bash, /usr/bin/aws) from
 // a directory with no default profile: the key account's reads with --key-profile's profile, the IAM
 // ones with a Region, every one with the endpoint, and a URL that needs quoting quoted.
+import { keyRef } from '../helpers/parsed-input.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ describe("the wizard's aws commands", () => {
     const keyArn = t.call.key;
     const environment: WizardEnvironment = { profile: 'admin-b', keyProfile: 'admin', endpointUrl: sandbox.endpoint, region: 'us-east-1', backupDir: '/nonexistent' };
     const context: CommandContext = {
-      request: { operation: findOperation('Decrypt')!, keyInput: keyArn, region: 'us-east-1' },
+      request: { operation: findOperation('Decrypt')!, key: keyRef(keyArn), region: 'us-east-1' },
       environment,
       key: { arn: keyArn, accountId: '111122223333' } as KeyFacts,
       principal: { arn: principal.arn, entityArn: principal.arn, kind: principal.kind, name: t.principal, accountId: principal.accountId },

@@ -1,9 +1,6 @@
-// ARNs, error codes and optional fields as the parser reads them out of a message.
-
-export const KMS_ARN = /^arn:aws[\w-]*:kms:([^:]*):([^:]*):(key|alias)\/(.+)$/;
-export const KEY_OR_ALIAS_ID = /^(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
-export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-export const ACCOUNT_IN_ARN = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
+// ARNs, error codes and optional fields as the parser reads them out of a message. The ARNs themselves
+// are read by the one parser (src/engine/identifiers.ts), like the user's input.
+import { accountOfArn, parseArn } from '../identifiers.js';
 
 /** An ARN as the message gives it, without XML tags or punctuation glued to its end. */
 export function asArn(value: string | undefined): string | undefined {
@@ -16,20 +13,22 @@ export function trimArn(value: string): string {
   return value.replace(/["'.,;)\]}]+$/, '');
 }
 
-/** A KMS key or alias ARN whose identifier is not masked (key/*****, key/<>). */
+const unmaskedKeyOrAlias = /^(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
+
+/** A KMS key or alias ARN whose identifier is not masked (key/*****, key/<>); its account may be. */
 export function kmsKeyArn(arn: string | undefined): string | undefined {
-  const match = KMS_ARN.exec(arn ?? '');
-  if (match === null || arn === undefined) return undefined;
-  return KEY_OR_ALIAS_ID.test(`${match[3]}/${match[4]}`) ? arn : undefined;
+  const parts = parseArn(arn);
+  return parts?.service === 'kms' && unmaskedKeyOrAlias.test(parts.resource) ? parts.arn : undefined;
 }
 
+/** The Region of a KMS ARN (a masked one too: AWS masks the key ID, not the Region). */
 export function regionOf(arn: string | undefined): string | undefined {
-  const region = KMS_ARN.exec(arn ?? '')?.[1];
-  return region !== undefined && REGION.test(region) ? region : undefined;
+  const parts = parseArn(arn);
+  return parts?.service === 'kms' && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(parts.region) ? parts.region : undefined;
 }
 
 export function accountOf(arn: string | undefined): string | undefined {
-  return ACCOUNT_IN_ARN.exec(arn ?? '')?.[1];
+  return accountOfArn(arn);
 }
 
 /** KMS.NotFoundException → NotFoundException; com.amazonaws.kms#AccessDeniedException → AccessDeniedException. */

@@ -2,7 +2,7 @@
 // is nothing to run. The reasons several fix builders share are worded once, here.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
-import type { KeyReference, Workspace } from './workspace.js';
+import type { FixKey, Workspace } from './workspace.js';
 
 export function blockedFix(cause: Cause, target: FixTarget, title: string, blockedBy: string, extra: Partial<Fix> = {}): Fix {
   return {
@@ -24,7 +24,7 @@ export function blockedFixFor(cause: Cause, target: FixTarget) {
 }
 
 export function keyUnknown(workspace: Workspace): string {
-  return `kms-doctor does not know the key's ARN ("${workspace.facts.request.keyInput}" is not a key ARN and DescribeKey could not be read), and a policy must name the key ARN. Run again with the key ARN.`;
+  return `kms-doctor does not know the key's ARN ("${workspace.facts.request.key.text}" is not a key ARN and DescribeKey could not be read), and a policy must name the key ARN. Run again with the key ARN.`;
 }
 
 export function principalUnknown(workspace: Workspace): string {
@@ -33,7 +33,7 @@ export function principalUnknown(workspace: Workspace): string {
   return `kms-doctor could not identify the IAM role or user${why}; a policy must name it exactly, including a role's path. Run again with --principal set to the role or user ARN.`;
 }
 
-export function keyPolicyUnreadable(workspace: Workspace, key: KeyReference): string {
+export function keyPolicyUnreadable(workspace: Workspace, key: FixKey): string {
   const observation = workspace.facts.keyPolicy;
   if (observation.status === 'unreadable' && observation.reason === 'cross-account') {
     return `The key policy of ${key.arn} can only be read and changed with credentials of account ${key.accountId}, which owns the key. Run kms-doctor there, or ask the key's owner.`;
@@ -42,6 +42,6 @@ export function keyPolicyUnreadable(workspace: Workspace, key: KeyReference): st
   return `kms-doctor could not read the key policy of ${key.arn}${why}, so it cannot propose the whole new document.`;
 }
 
-export function awsManagedKeyGuidance(key: KeyReference): string {
+export function awsManagedKeyGuidance(key: FixKey): string {
   return `Key ${key.arn} is an AWS managed key: its key policy cannot be changed. Use a customer managed key for this access.`;
 }

@@ -5,12 +5,13 @@
 // allow that would bypass a grant's constraint, nor a policy change AWS refuses.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
+import { accountOfArn, aliasNamedBy, parseArn, regionNamedBy } from '../identifiers.js';
 import { blockedFix } from './blocked-fixes.js';
 import { requestChangeWords } from './deny-guards.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
 
-const keyName = (workspace: Workspace) => workspace.key?.arn ?? workspace.facts.request.keyInput;
-const whoName = (workspace: Workspace) => workspace.principal?.entityArn ?? workspace.facts.request.principalArn ?? 'the principal';
+const keyName = (workspace: Workspace) => workspace.key?.arn ?? workspace.facts.request.key.text;
+const whoName = (workspace: Workspace) => workspace.principal?.entityArn ?? workspace.facts.request.principal?.arn ?? 'the principal';
 /** Every string in the cause's evidence and statement location, for identifiers AWS put there. */
 const evidenceText = (cause: Cause) => JSON.stringify([cause.evidence, cause.deniedBy ?? null]);
 
@@ -24,7 +25,7 @@ export function transientStateFix(workspace: Workspace, cause: Cause): Fix {
   return guidance(
     cause,
     keyStateTarget(workspace),
-    `Wait until key ${workspace.key?.shortId ?? workspace.facts.request.keyInput} is Enabled, then retry`,
+    `Wait until key ${workspace.key?.shortId ?? workspace.facts.request.key.text} is Enabled, then retry`,
     `Key ${keyName(workspace)} is ${state} (a multi-Region key being ${state === 'Creating' ? 'created' : 'updated'}): KMS refuses to use it until that finishes, usually within seconds. Nothing needs changing: retry with backoff, and watch it with \`aws kms describe-key --key-id ${keyName(workspace)} --query KeyMetadata.KeyState\`.`,
   );
 }
@@ -32,7 +33,7 @@ export function transientStateFix(workspace: Workspace, cause: Cause): Fix {
 /** The encryption context a grant's constraint requires, from the grants that name the principal for the operation. */
 function grantConstraintContext(workspace: Workspace, actions: readonly string[]): { grantId: string; context: Record<string, string> } | undefined {
   if (workspace.facts.grants.status !== 'known') return undefined;
-  const names = [workspace.principal?.entityArn, workspace.principal?.arn, workspace.facts.request.principalArn].filter((n): n is string => n !== undefined);
+  const names = [workspace.principal?.entityArn, workspace.principal?.arn, workspace.facts.request.principal?.arn].filter((n): n is string => n !== undefined);
   const operations = actions.map((a) => a.replace(/^kms:/, '').toLowerCase());
   for (const grant of workspace.facts.grants.value) {
     if (!names.includes(grant.granteePrincipal)) continue;
@@ -46,7 +47,8 @@ function grantConstraintContext(workspace: Workspace, actions: readonly string[]
 /** The service an AWS managed key belongs to, from its alias (aws/s3 → s3). */
 function managingService(workspace: Workspace): string | undefined {
   const aliases = workspace.facts.aliases?.status === 'known' ? workspace.facts.aliases.value : [];
-  const named = [...aliases, workspace.facts.request.keyInput].map((a) => /(?:^|:)alias\/aws\/([a-z0-9-]+)$/.exec(a)?.[1]).find((s) => s !== undefined);
+  const requested = aliasNamedBy(workspace.facts.request.key);
+  const named = [...aliases, ...(requested !== undefined ? [requested] : [])].map((a) => /^alias\/aws\/([a-z0-9-]+)$/.exec(a)?.[1]).find((s) => s !== undefined);
   return named;
 }
 
@@ -61,7 +63,11 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
     case 'rcp': {
       const kind = cause.code === 'scp' ? 'service control policy' : 'resource control policy';
       const policyId = /\bp-[0-9a-z]{8,128}\b/.exec(text)?.[0] ?? cause.deniedBy?.policyName;
-      const management = /arn:aws[a-z-]*:organizations::(\d{12}):/.exec(text)?.[1];
+      // An Organizations policy ARN in the evidence names the management account that owns the policy.
+      const management = text
+        .split(/["\s,]+/)
+        .map((word) => parseArn(word))
+        .find((arn) => arn?.service === 'organizations' && accountOfArn(arn.arn) !== undefined)?.account;
       const who = management ? `the management account ${management} (or a delegated administrator)` : "the organization's management account (or a delegated administrator)";
       const scope = cause.code === 'scp' ? `${whoName(workspace)}'s account` : `the key's account (${workspace.key?.accountId ?? 'unknown'})`;
       return blockedFix(
@@ -133,11 +139,11 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
         cause,
         keyTarget,
         'Name the key by its key ARN',
-        `"${workspace.facts.request.keyInput}" is an alias or key ID, which KMS looks up in the caller's own account and Region, so it never finds a key in another account. Use the full key ARN${arn ? ` (${arn})` : ''} (or the alias ARN for cryptographic operations); CreateGrant, ListGrants and RevokeGrant need the key ARN.`,
+        `"${workspace.facts.request.key.text}" is an alias or key ID, which KMS looks up in the caller's own account and Region, so it never finds a key in another account. Use the full key ARN${arn ? ` (${arn})` : ''} (or the alias ARN for cryptographic operations); CreateGrant, ListGrants and RevokeGrant need the key ARN.`,
       );
     }
     case 'wrong-region': {
-      const keyRegion = workspace.key?.region ?? /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(workspace.facts.request.keyInput)?.[1];
+      const keyRegion = workspace.key?.region ?? regionNamedBy(workspace.facts.request.key);
       return guidance(
         cause,
         keyTarget,

@@ -3,7 +3,7 @@
 import { fileArgument, shellWord } from '../aws-cli.js';
 import type { PrincipalIdentity } from '../facts.js';
 import type { FixStep } from '../fix.js';
-import type { KeyReference, Workspace } from './workspace.js';
+import type { FixKey, Workspace } from './workspace.js';
 
 /** One write, as the apply step runs it and as the aws CLI command a reviewer can run instead. */
 export interface StepAndCommand {
@@ -24,7 +24,7 @@ export function uniqueFileName(workspace: Workspace, stem: string): string {
   return name;
 }
 
-export function putKeyPolicy(key: KeyReference, text: string, file: string): StepAndCommand {
+export function putKeyPolicy(key: FixKey, text: string, file: string): StepAndCommand {
   return {
     step: { kind: 'put-key-policy', keyArn: key.arn, policy: text },
     command: `aws kms put-key-policy --key-id ${shellWord(key.arn)} --policy-name default --policy ${fileArgument(file)} --region ${shellWord(key.region)}`,
@@ -52,14 +52,14 @@ export function createPolicyVersion(policyArn: string, text: string, file: strin
   };
 }
 
-export function enableKey(key: KeyReference): StepAndCommand {
+export function enableKey(key: FixKey): StepAndCommand {
   return {
     step: { kind: 'enable-key', keyArn: key.arn },
     command: `aws kms enable-key --key-id ${shellWord(key.arn)} --region ${shellWord(key.region)}`,
   };
 }
 
-export function cancelKeyDeletion(key: KeyReference): StepAndCommand {
+export function cancelKeyDeletion(key: FixKey): StepAndCommand {
   return {
     step: { kind: 'cancel-key-deletion', keyArn: key.arn },
     command: `aws kms cancel-key-deletion --key-id ${shellWord(key.arn)} --region ${shellWord(key.region)}`,

@@ -4,9 +4,9 @@ import type { PrincipalIdentity } from '../facts.js';
 import { createPolicyVersion, fileSafe, putEntityPolicy, putKeyPolicy } from './cli-commands.js';
 import type { DocumentDestination } from './document-fix.js';
 import { inlineSizeProblem, keyPolicySizeProblem, managedPolicyName, managedSizeProblem } from './policy-documents.js';
-import { inlineKey, managedKey, type KeyReference, type WorkingDocument } from './workspace.js';
+import { inlineKey, managedKey, type FixKey, type WorkingDocument } from './workspace.js';
 
-export function keyPolicyDestination(key: KeyReference): DocumentDestination {
+export function keyPolicyDestination(key: FixKey): DocumentDestination {
   return {
     label: 'key-policy',
     documentKey: 'key-policy',

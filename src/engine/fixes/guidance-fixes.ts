@@ -6,7 +6,7 @@ import type { Fix } from '../fix.js';
 import { blockedFix } from './blocked-fixes.js';
 import { causeGuidance, transientStateFix } from './cause-guidance.js';
 import { pretty } from './policy-documents.js';
-import { actionsToAllow, keyPolicyTarget, keyStateTarget, parseKeyArn, type Workspace } from './workspace.js';
+import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
 
 export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
   const key = workspace.key;
@@ -18,7 +18,7 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
       return blockedFix(
         cause,
         keyTarget,
-        `Import key material into key ${key?.shortId ?? workspace.facts.request.keyInput}`,
+        `Import key material into key ${key?.shortId ?? workspace.facts.request.key.text}`,
         `The key was created without key material (origin EXTERNAL), or its imported material expired or was deleted. Import the same material again: \`aws kms get-parameters-for-import\`, wrap it with the public key, then \`aws kms import-key-material\`. kms-doctor never handles key material; ciphertext made with other material cannot be decrypted with this key.`,
       );
     case 'key-unavailable':
@@ -28,7 +28,7 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
       return blockedFix(
         cause,
         keyTarget,
-        `Reconnect the custom key store of key ${key?.shortId ?? workspace.facts.request.keyInput}`,
+        `Reconnect the custom key store of key ${key?.shortId ?? workspace.facts.request.key.text}`,
         `The key lives in a custom key store that is disconnected. Check it with \`aws kms describe-custom-key-stores\` (ConnectionState, ConnectionErrorCode) and reconnect it with \`aws kms connect-custom-key-store\` once the cause is fixed.`,
       );
     case 'aws-managed-key-cross-account':
@@ -44,7 +44,7 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
       const snippet = key ? pretty([{ Effect: 'Allow', Action: actions, Resource: key.arn }]) : undefined;
       return blockedFix(
         cause,
-        { type: 'identity-policy', arn: principal?.entityArn ?? workspace.facts.request.principalArn ?? '', policyName: 'session policy', principalKind: principal?.kind ?? 'role' },
+        { type: 'identity-policy', arn: principal?.entityArn ?? workspace.facts.request.principal?.arn ?? '', policyName: 'session policy', principalKind: principal?.kind ?? 'role' },
         `Allow ${actions.join(', ')} in the session policy`,
         `The session was created with a session policy that does not allow ${actions.join(', ')}. AWS keeps no copy kms-doctor can change: fix it where the session is created (the Policy or PolicyArns of AssumeRole or GetFederationToken, or the IAM Identity Center permission set), then start a new session.${snippet ? ' A statement to add:' : ''}`,
         snippet ? { snippet } : {},
@@ -56,12 +56,11 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
 }
 
 function keyNotFoundGuidance(workspace: Workspace): string {
-  const { keyInput, region } = workspace.facts.request;
-  const parsed = parseKeyArn(keyInput);
-  const parts = [`KMS found no key "${keyInput}" in ${region}.`];
-  if (parsed && parsed.region !== region) {
-    parts.push(`The ARN names Region ${parsed.region} but the call was made in ${region}: keys are Regional, so call KMS in ${parsed.region} (or use a multi-Region replica in ${region}).`);
-  } else if (!keyInput.startsWith('arn:')) {
+  const { key: named, region } = workspace.facts.request;
+  const parts = [`KMS found no key "${named.text}" in ${region}.`];
+  if (named.kind === 'key-arn' && named.region !== region) {
+    parts.push(`The ARN names Region ${named.region} but the call was made in ${region}: keys are Regional, so call KMS in ${named.region} (or use a multi-Region replica in ${region}).`);
+  } else if (named.kind === 'key-id' || named.kind === 'alias-name') {
     parts.push('A key ID or alias name is looked up in the caller\'s own account and Region: for a key in another account use its full key ARN, and check the Region.');
   } else {
     parts.push('Check the account and Region in the ARN, and whether the key was deleted (a deleted key cannot be recovered).');

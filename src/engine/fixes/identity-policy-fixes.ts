@@ -10,7 +10,7 @@ import { documentFix } from './document-fix.js';
 import { grantSplit, othersSentence, type Purpose } from './grant-statements.js';
 import { allowStatement, pretty, sidSafe, sidsIn, statementsOf, uniqueSid, withAddedStatements, type Statement } from './policy-documents.js';
 import { describePrincipal, isServiceLinkedRole } from './principals.js';
-import { actionsToAllow, callerIsOutside, inlinePoliciesOf, type KeyReference, type Workspace } from './workspace.js';
+import { actionsToAllow, callerIsOutside, inlinePoliciesOf, type FixKey, type Workspace } from './workspace.js';
 
 /** Prefix of the inline policies kms-doctor writes; the first 8 characters of the key ID follow. */
 export const inlinePolicyPrefix = 'kms-doctor-';
@@ -21,7 +21,7 @@ export function identityPolicyFix(workspace: Workspace, cause: Cause, purpose: P
   const policyName = key ? `${inlinePolicyPrefix}${fileSafe(key.shortId)}` : `${inlinePolicyPrefix}key`;
   const target: FixTarget = {
     type: 'identity-policy',
-    arn: principal?.entityArn ?? workspace.facts.request.principalArn ?? '',
+    arn: principal?.entityArn ?? workspace.facts.request.principal?.arn ?? '',
     policyName,
     principalKind: principal?.kind ?? 'role',
   };
@@ -71,7 +71,7 @@ export function identityPolicyFix(workspace: Workspace, cause: Cause, purpose: P
 
 function identityStatements(
   workspace: Workspace,
-  key: KeyReference,
+  key: FixKey,
   actions: readonly string[],
   purpose: Purpose,
   taken: Set<string>,

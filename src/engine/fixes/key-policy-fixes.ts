@@ -1,6 +1,7 @@
 // Key policy: one new statement naming the principal's IAM entity, for exactly the missing actions.
 // Used when the key policy is the missing side: it does not delegate to IAM, the principal is in another
 // account, or it refuses kms:CreateGrant.
+import { isCrossAccount } from '../identifiers.js';
 import type { Cause } from '../cause.js';
 import type { PrincipalIdentity } from '../facts.js';
 import type { Fix } from '../fix.js';
@@ -75,7 +76,7 @@ function keyPolicyStatements(
   }
   const viaService = viaServiceFor(operation, workspace.key?.region ?? workspace.facts.request.region);
   const statement = allow(`Allow${word}UseOfKey`, actions);
-  const otherAccount = workspace.key !== undefined && workspace.key.accountId !== principal.accountId;
+  const otherAccount = isCrossAccount(principal.accountId, workspace.key?.accountId);
   const alsoIam = otherAccount
     ? ` ${who} is in account ${principal.accountId}, another account than the key's: it also needs an IAM policy allowing these actions on the key ARN.`
     : ' In the key\'s own account this is enough by itself, whether or not the key policy delegates to IAM.';

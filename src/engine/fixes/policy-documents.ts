@@ -1,5 +1,6 @@
 // Policy documents as the fixes change them: their statements and Sids, the statements the fixes add,
 // and AWS's size limits on what may be written back.
+import { parseArn } from '../identifiers.js';
 import type { PrincipalIdentity } from '../facts.js';
 import { describePrincipal } from './principals.js';
 import type { WorkingDocument } from './workspace.js';
@@ -73,7 +74,10 @@ export function pretty(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-export const isAwsManagedPolicy = (arn: string) => /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
+export const isAwsManagedPolicy = (arn: string): boolean => {
+  const parts = parseArn(arn);
+  return parts?.service === 'iam' && parts.account === 'aws' && parts.resource.startsWith('policy/');
+};
 
 /** A managed policy's name: the last part of its ARN (after any path). */
 export const managedPolicyName = (arn: string) => arn.split('/').pop() ?? arn;

@@ -1,4 +1,5 @@
 // The principal as fixes name it: in sentences, in Sids, and which ARNs a fix may name or change at all.
+import { parsePrincipalRef } from '../identifiers.js';
 import type { PrincipalIdentity } from '../facts.js';
 
 export function describePrincipal(principal: PrincipalIdentity): string {
@@ -20,8 +21,12 @@ export function principalWord(principal: PrincipalIdentity): string {
 
 /** An IAM role or user ARN: never a session, an account root or a wildcard. */
 export function isEntityArn(arn: string): boolean {
-  return /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn);
+  const principal = parsePrincipalRef(arn);
+  return principal?.kind === 'role' || principal?.kind === 'user';
 }
 
 /** IAM lets nobody change a service-linked role's policies. */
-export const isServiceLinkedRole = (arn: string) => /:role\/aws-service-role\//.test(arn);
+export const isServiceLinkedRole = (arn: string): boolean => {
+  const principal = parsePrincipalRef(arn);
+  return principal?.kind === 'role' && principal.path.startsWith('/aws-service-role/');
+};

@@ -4,8 +4,10 @@
 import type { Cause, Diagnosis } from '../cause.js';
 import type { DiagnosisFacts, PolicyDocumentFacts, PrincipalIdentity } from '../facts.js';
 import type { FixTarget } from '../fix.js';
+import { isCrossAccount, keyArnOf } from '../identifiers.js';
 
-export interface KeyReference {
+/** The key a fix names: its ARN and parts, from DescribeKey or from the key ARN the user gave. */
+export interface FixKey {
   readonly arn: string;
   readonly keyId: string;
   /** The key ID's first 8 characters (mrk-… keys keep the prefix and add 8 more), for names. */
@@ -27,7 +29,7 @@ export interface WorkingDocument {
 export interface Workspace {
   readonly facts: DiagnosisFacts;
   readonly diagnosis: Diagnosis;
-  readonly key?: KeyReference;
+  readonly key?: FixKey;
   readonly principal?: PrincipalIdentity;
   readonly documents: Map<string, WorkingDocument>;
   readonly fileNames: Set<string>;
@@ -45,20 +47,14 @@ export function createWorkspace(facts: DiagnosisFacts, diagnosis: Diagnosis): Wo
   };
 }
 
-function keyReference(facts: DiagnosisFacts): KeyReference | undefined {
+function keyReference(facts: DiagnosisFacts): FixKey | undefined {
   if (facts.key.status === 'known') {
     const key = facts.key.value;
     return { arn: key.arn, keyId: key.keyId, shortId: shortKeyId(key.keyId), region: key.region, accountId: key.accountId, manager: key.manager };
   }
   // A key ARN names the key exactly even when DescribeKey was refused; an alias does not.
-  return parseKeyArn(facts.request.keyInput);
-}
-
-export function parseKeyArn(value: string): KeyReference | undefined {
-  const match = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/([A-Za-z0-9-]+)$/.exec(value);
-  if (!match) return undefined;
-  const [, region = '', accountId = '', keyId = ''] = match;
-  return { arn: value, keyId, shortId: shortKeyId(keyId), region, accountId };
+  const named = keyArnOf(facts.request.key);
+  return named ? { arn: named.text, keyId: named.keyId, shortId: shortKeyId(named.keyId), region: named.region, accountId: named.account } : undefined;
 }
 
 function shortKeyId(keyId: string): string {
@@ -68,16 +64,16 @@ function shortKeyId(keyId: string): string {
 
 // A fix's target names the key ARN when it is known, else the key as the user named it.
 export function keyPolicyTarget(workspace: Workspace): FixTarget {
-  return { type: 'key-policy', arn: workspace.key?.arn ?? workspace.facts.request.keyInput, policyName: 'default' };
+  return { type: 'key-policy', arn: workspace.key?.arn ?? workspace.facts.request.key.text, policyName: 'default' };
 }
 
 export function keyStateTarget(workspace: Workspace): FixTarget {
-  return { type: 'key-state', arn: workspace.key?.arn ?? workspace.facts.request.keyInput };
+  return { type: 'key-state', arn: workspace.key?.arn ?? workspace.facts.request.key.text };
 }
 
 /** True when the caller is known to be in another account than the one whose credentials the fix needs. */
 export function callerIsOutside(workspace: Workspace, accountId: string): boolean {
-  return workspace.facts.caller.status === 'known' && workspace.facts.caller.value.accountId !== accountId;
+  return workspace.facts.caller.status === 'known' && isCrossAccount(workspace.facts.caller.value.accountId, accountId);
 }
 
 export function permissionsBoundaryOf(workspace: Workspace): PolicyDocumentFacts | undefined {

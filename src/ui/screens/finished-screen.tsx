@@ -1,13 +1,13 @@
 // The end of a remediation: verified, pending propagation, still denied (continue the diagnosis), or
 // rolled back; or applying stopped with an error. With the backups and how to undo.
 import { Box, Text } from 'ink';
-import { undoCommandsOf } from '../../apply/apply-report.js';
+import { undoStepsOf } from '../../apply/apply-report.js';
 import { fixCommand } from '../aws-commands.js';
 import { CommandList } from '../components/command-list.js';
 import { ScrollRegion } from '../components/scroll-region.js';
 import { useTheme, type Tone } from '../theme.js';
 import { predictionScore } from '../../../machines/diagnosis-context.js';
-import { callerAccountOf, targetOfCommand, type ScreenProps } from './screen-props.js';
+import { callerAccountOf, type ScreenProps } from './screen-props.js';
 
 const headings: Record<string, { tone: Tone; text: string }> = {
   verified: { tone: 'ok', text: 'Fixed and verified' },
@@ -38,8 +38,8 @@ export function FinishedScreen(props: ScreenProps) {
   const remedy = context.remedy;
   const backups = context.progress.flatMap((e) => (e.type === 'backed-up' ? [e] : []));
   // Undone in reverse order of applying: the last write is undone first.
-  const restoreCommands = remedy ? undoCommandsOf(remedy.report) : backups.map((b) => b.restoreCommand).reverse();
-  const restore = restoreCommands.map((command) => fixCommand(command, context.environment, { arn: targetOfCommand(command), callerAccount: callerAccountOf(context) }));
+  const undoSteps = remedy ? undoStepsOf(remedy.report) : backups.map((b) => ({ command: b.restoreCommand, targetArn: b.restoreTarget })).reverse();
+  const restore = undoSteps.map(({ command, targetArn }) => fixCommand(command, context.environment, { arn: targetArn, callerAccount: callerAccountOf(context) }));
   const next =
     screen.part === 'stillDenied' || screen.part === 'applyFailed'
       ? 'Enter continue the diagnosis from the first step · q quit'

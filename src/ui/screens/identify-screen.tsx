@@ -17,7 +17,7 @@ export function IdentifyScreen({ context, screen, details }: ScreenProps) {
     { label: 'Operation', value: `${context.request?.operation.name ?? ''} (needs ${context.request?.operation.actions.join(', ') ?? ''})` },
     ...(caller?.status === 'known' ? [{ label: 'Your credentials', value: caller.value.arn }] : []),
     ...(principal?.status === 'known' ? [{ label: 'Principal', value: `${principal.value.entityArn} (${principal.value.kind})` }] : []),
-    { label: 'Key as given', value: context.request?.keyInput ?? '' },
+    { label: 'Key as given', value: context.request?.key.text ?? '' },
     ...(key?.status === 'known'
       ? [
           { label: 'Key ARN', value: key.value.arn },

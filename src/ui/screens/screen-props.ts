@@ -1,6 +1,7 @@
 // What every screen receives: the machine's context, where it is, and how to send it events.
 import type { DiagnosisContext, DiagnosisEvent } from '../../../machines/diagnosis-machine.js';
 import type { StepConclusion } from '../../engine/step-findings.js';
+import { entityOf } from '../../engine/identifiers.js';
 import type { CommandContext } from '../aws-commands.js';
 import type { Conclusion } from '../components/step-frame.js';
 import type { ScreenInfo } from '../wizard-screens.js';
@@ -36,7 +37,8 @@ export function conclusionOf(finding: StepConclusion | undefined): Conclusion | 
 export function principalName(context: DiagnosisContext): string {
   const principal = context.identity?.principal;
   if (principal?.status === 'known') return principal.value.name;
-  return context.request?.principalArn?.split('/').pop() ?? 'the caller';
+  const named = context.request?.principal;
+  return named ? entityOf(named).name : 'the caller';
 }
 
 /** The account of the credentials the wizard uses, once known. */
@@ -45,5 +47,3 @@ export function callerAccountOf(context: DiagnosisContext): string | undefined {
   return caller?.status === 'known' ? caller.value.accountId : undefined;
 }
 
-/** The first ARN a command names (its target), for choosing its credentials. */
-export const targetOfCommand = (command: string): string => /arn:aws[a-z-]*:[^\s']+/.exec(command)?.[0] ?? '';
