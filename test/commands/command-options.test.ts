@@ -10,6 +10,7 @@ import { stoppedReport } from '../../src/commands/stopped-report.js';
 import { requestOptionsOfAnswers } from '../../src/commands/wizard-answers.js';
 import { DiagnosisStopped } from '../../src/live/run-diagnosis.js';
 import { UsageError } from '../../src/usage-error.js';
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 
 const role = 'arn:aws:iam::111122223333:role/AppRole';
 const noStdin = async () => {
@@ -19,7 +20,7 @@ const noStdin = async () => {
 describe('argv → options', () => {
   it('check: the request and the connection, from the flags', async () => {
     const options = await parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--principal', role, '--profile', 'admin', '--region', 'eu-west-1'], noStdin);
-    expect(options).toMatchObject({ key: 'alias/orders-data', principal: role, profile: 'admin', region: 'eu-west-1', json: false });
+    expect(options).toMatchObject({ key: keyRef('alias/orders-data'), principal: principalRef(role), profile: 'admin', region: 'eu-west-1', json: false });
     expect(options !== 'help' && options.operation.name).toBe('Decrypt');
     expect(await parseCheckArgs(['--help'], noStdin)).toBe('help');
   });
@@ -32,13 +33,13 @@ describe('argv → options', () => {
 
   it("fix: check's options, and how to apply", async () => {
     const options = await parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--yes', '--accept-blast-radius', '--alternative', '2'], noStdin);
-    expect(options).toMatchObject({ key: 'alias/orders-data', yes: true, dryRun: false, acceptBlastRadius: true, alternative: 2 });
+    expect(options).toMatchObject({ key: keyRef('alias/orders-data'), yes: true, dryRun: false, acceptBlastRadius: true, alternative: 2 });
     await expect(parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--yes', '--dry-run'], noStdin)).rejects.toThrow(/contradict/);
     await expect(parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--accept-blast-radius'], noStdin)).rejects.toThrow(/goes with --yes/);
   });
 
   it('prevent: the key, the operation (Decrypt by default) and the log group', () => {
-    expect(parsePreventArgs(['--key', 'alias/orders-data', '--log-group', 'trail/logs'])).toMatchObject({ key: 'alias/orders-data', operation: 'Decrypt', logGroup: 'trail/logs' });
+    expect(parsePreventArgs(['--key', 'alias/orders-data', '--log-group', 'trail/logs'])).toMatchObject({ key: keyRef('alias/orders-data'), operation: 'Decrypt', logGroup: 'trail/logs' });
     expect(() => parsePreventArgs(['--key', 'alias/orders-data', '--log-group', 'no spaces'])).toThrow(/not a CloudWatch Logs log group name/);
   });
 
@@ -50,7 +51,7 @@ describe('argv → options', () => {
 
   it("the wizard: its answers parse as check's flags, with its --context values", () => {
     const options = requestOptionsOfAnswers({ mode: 'operation', operation: 'Decrypt', key: 'alias/orders-data', principal: '', encryptionContext: '{"app":"orders"}' }, ['aws:SourceIp=10.0.0.1']);
-    expect(options).toMatchObject({ key: 'alias/orders-data', encryptionContext: { app: 'orders' }, givenContext: { 'aws:SourceIp': '10.0.0.1' } });
+    expect(options).toMatchObject({ key: keyRef('alias/orders-data'), encryptionContext: { app: 'orders' }, givenContext: { 'aws:SourceIp': '10.0.0.1' } });
     // An empty principal is the caller, not a principal named ''.
     expect(options.principal).toBeUndefined();
     expect(() => requestOptionsOfAnswers({ operation: 'Decrypt', key: 'alias/orders-data', encryptionContext: 'not json' }, [])).toThrow(UsageError);
