@@ -42,7 +42,7 @@ async function listEntities(clients: AwsClientSet, kind: 'role' | 'user', limit:
 }
 
 /** One principal's identity (GetRole/GetUser: boundary, tags) and policies, with the account's managed policies read once. */
-async function readPrincipal(clients: AwsClientSet, reference: PrincipalReference, managedPolicy: (arn: string) => Promise<Observation<PolicyDocumentFacts>>): Promise<AccountPrincipalFacts | undefined> {
+async function readPrincipal(clients: AwsClientSet, reference: PrincipalReference, managedPolicy: ManagedPolicyRead): Promise<AccountPrincipalFacts | undefined> {
   const entity = memo(() => readEntity(clients, reference));
   const policies = await collectPrincipalPolicies(clients, reference, {
     entity,
@@ -59,7 +59,15 @@ async function readPrincipal(clients: AwsClientSet, reference: PrincipalReferenc
  * The account's roles and users but `excludedArns` (the diagnosed principal), at most
  * accountPrincipalBound of them, each with its own policies.
  */
-export async function readAccountPrincipals(clients: AwsClientSet, accountId: string, excludedArns: readonly string[]): Promise<Observation<AccountPrincipalsFacts>> {
+/** Reads one managed policy (its default version); the fact source shares its memo, so each is read once per run. */
+export type ManagedPolicyRead = (arn: string) => Promise<Observation<PolicyDocumentFacts>>;
+
+export async function readAccountPrincipals(
+  clients: AwsClientSet,
+  accountId: string,
+  excludedArns: readonly string[],
+  managedPolicy: ManagedPolicyRead = memoBy((arn) => getManagedPolicy(clients, arn)),
+): Promise<Observation<AccountPrincipalsFacts>> {
   const excluded = new Set(excludedArns);
   // One more than the bound per kind, and the diagnosed principal may be among them.
   const limit = accountPrincipalBound + excluded.size;
@@ -72,20 +80,24 @@ export async function readAccountPrincipals(clients: AwsClientSet, accountId: st
   const candidates = [...roles.value.arns, ...users.value.arns].filter((p) => !excluded.has(p.arn));
   const chosen = candidates.slice(0, accountPrincipalBound);
   const more = roles.value.more || users.value.more;
-  const principals = await readPrincipals(clients, chosen);
+  const principals = await readPrincipals(clients, chosen, managedPolicy);
   return { status: 'known', value: { accountId, scope: 'listed', principals, more: more || candidates.length > chosen.length } };
 }
 
 /** Only the roles and users a change names (entity ARNs of `accountId`), each with its own policies. */
-export async function readNamedPrincipals(clients: AwsClientSet, accountId: string, arns: readonly string[]): Promise<Observation<AccountPrincipalsFacts>> {
+export async function readNamedPrincipals(
+  clients: AwsClientSet,
+  accountId: string,
+  arns: readonly string[],
+  managedPolicy: ManagedPolicyRead = memoBy((arn) => getManagedPolicy(clients, arn)),
+): Promise<Observation<AccountPrincipalsFacts>> {
   const references = arns.map(parsePrincipalArn).filter((r): r is PrincipalReference => 'kind' in r && r.accountId === accountId);
-  const principals = (await readPrincipals(clients, references)).filter((p) => p.identity.accountId === accountId);
+  const principals = (await readPrincipals(clients, references, managedPolicy)).filter((p) => p.identity.accountId === accountId);
   return { status: 'known', value: { accountId, scope: 'named', principals, more: false } };
 }
 
 /** Each principal's identity and policies, `concurrentReads` at a time (a free slot takes the next), managed policies read once. */
-async function readPrincipals(clients: AwsClientSet, references: readonly PrincipalReference[]): Promise<AccountPrincipalFacts[]> {
-  const managedPolicy = memoBy((arn) => getManagedPolicy(clients, arn));
+async function readPrincipals(clients: AwsClientSet, references: readonly PrincipalReference[], managedPolicy: ManagedPolicyRead): Promise<AccountPrincipalFacts[]> {
   const read: (AccountPrincipalFacts | undefined)[] = new Array(references.length);
   let next = 0;
   const worker = async () => {

@@ -262,6 +262,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
 
   // Each account at stake is read with the credentials of that account: the caller's, or --key-profile's
   // for the key's account. Without them, a note says which profile would let them be read.
+  const keyAccountManagedPolicy = memoBy((arn) => getManagedPolicy(session.keyAccount ?? session, arn));
   const accountPrincipals = async (stake: PrincipalsAtStake): Promise<Record<string, Observation<AccountPrincipalsFacts>>> => {
     const [account, who, target] = await Promise.all([caller(), principal(), keyTarget()]);
     const callerAccount = account.status === 'known' ? account.value.accountId : undefined;
@@ -275,7 +276,9 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
         const flag = accountId === keyAccount ? '--key-profile' : '--profile';
         return skipped(`no credentials of account ${accountId} were given; run the check again with ${flag} with a profile of account ${accountId} allowed iam:ListRoles, iam:ListUsers and iam:Get*/List* on their policies`);
       }
-      return everyone ? readAccountPrincipals(clients, accountId, diagnosed) : readNamedPrincipals(clients, accountId, named);
+      // The caller's account's managed policies were read for the diagnosed principal already: the same memo.
+      const policies = clients === session ? managedPolicy : keyAccountManagedPolicy;
+      return everyone ? readAccountPrincipals(clients, accountId, diagnosed, policies) : readNamedPrincipals(clients, accountId, named, policies);
     };
     const reads = await Promise.all(stake.accounts.map(async (at) => [at.accountId, await read(at)] as const));
     return Object.fromEntries(reads);
