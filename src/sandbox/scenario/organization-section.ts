@@ -42,11 +42,11 @@ function readDelegatedAdministrators(draft: ScenarioDraft, value: unknown, manag
   const reader: JsonReader = draft.reader;
   return reader.array(value, 'organization.delegatedAdministrators', (item, path) => {
     const entry = reader.object(item, path, ['account', 'servicePrincipal'], []);
+    const servicePrincipal = reader.string(entry.servicePrincipal, fieldPath(path, 'servicePrincipal'), { pattern: formats.servicePrincipal, hint: 'a service principal such as securityhub.amazonaws.com' });
     const accountId = reader.accountId(entry.account, fieldPath(path, 'account'));
     if (!draft.accounts[accountId]) reader.fail(fieldPath(path, 'account'), `account ${accountId} is not declared in accounts`);
     // AWS refuses to register the management account itself (ConstraintViolationException).
     if (accountId === managementAccountId) reader.fail(fieldPath(path, 'account'), 'the management account cannot be a delegated administrator');
-    const servicePrincipal = reader.string(entry.servicePrincipal, fieldPath(path, 'servicePrincipal'), { pattern: formats.servicePrincipal, hint: 'a service principal such as securityhub.amazonaws.com' });
     return { accountId, servicePrincipal };
   });
 }
