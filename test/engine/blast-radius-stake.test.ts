@@ -3,7 +3,7 @@
 // naming --key-profile takes their place when they could not be, and a change naming only the
 // diagnosed principal asks for no read at all.
 import { describe, expect, it } from 'vitest';
-import { blastRadiusStake, withBlastRadius } from '../../src/engine/blast-radius.js';
+import { blastRadiusStake, probedPrincipalsNotes, withBlastRadius } from '../../src/engine/blast-radius.js';
 import { diagnose } from '../../src/engine/diagnose.js';
 import type { AccountPrincipalsFacts, DiagnosisFacts, Observation } from '../../src/engine/facts.js';
 import { proposeProvenFixes } from '../../src/engine/fix-proposal.js';
@@ -90,6 +90,20 @@ describe('the blast radius across accounts', () => {
     expect(narrowing.newlyAllows).toContainEqual(expect.objectContaining({ probe: 'other-principal', principal: `arn:aws:iam::${account}:role/kms-doctor-probe-other-principal`, action: 'kms:Decrypt' }));
     expect(narrowing.newlyAllows!.map((n) => n.principal)).not.toContain(reporting.entityArn);
     expect(notes.join('\n')).toContain(`The blast radius could not list the roles and users of account ${account} (${why}); it probed a stand-in`);
+  });
+
+  it('probes a named role whose policies could not be read as if its IAM allowed KMS, and says so', async () => {
+    // The fix excepts PartnerRole and Reporting from the Deny: Reporting is named, its account had no credentials.
+    const excepted = { ...requireFinance, Condition: { ...requireFinance.Condition, ArnNotEquals: { 'aws:PrincipalArn': [partnerRole.entityArn, reporting.entityArn] } } };
+    const change = fixOf(putKeyPolicy(policy(rootStatement, adminStatement, { Sid: 'Partner', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${otherAccount}:root` }, Action: 'kms:Decrypt', Resource: '*' }, excepted)));
+    const why = `no credentials of account ${account} were given`;
+    const facts: DiagnosisFacts = { ...world, accountPrincipals: { [account]: { status: 'skipped', why } } };
+    const stake = blastRadiusStake(facts, [change]);
+    expect(stake.accounts).toEqual([{ accountId: account, everyone: false, named: [reporting.entityArn] }]);
+    const [proved] = await withBlastRadius(facts, [change], evaluate);
+    expect(proved!.newlyAllows).toContainEqual(expect.objectContaining({ probe: 'other-principal', principal: reporting.entityArn, action: 'kms:Decrypt' }));
+    expect(proved!.newlyAllows!.find((n) => n.principal === reporting.entityArn)!.description).toMatch(/whose IAM policies were not read \(taken as allowing KMS\)/);
+    expect(probedPrincipalsNotes(facts, stake)).toEqual([`The blast radius could not read the IAM policies of ${reporting.entityArn} (${why}); it probed it as if IAM let it do anything with KMS.`]);
   });
 
   it('reads nobody when the only change names the diagnosed principal', async () => {
