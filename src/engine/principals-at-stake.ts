@@ -43,6 +43,13 @@ function statementsOf(document: unknown): Statement[] {
   return (Array.isArray(statement) ? statement : [statement]).filter(isObject);
 }
 
+/** JSON with object keys sorted: the same statement compares equal however its keys are ordered. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
 /** What one Principal value reaches: an account's everyone, one entity, or everyone everywhere. */
@@ -75,26 +82,26 @@ function splitException(statement: Statement): { rest: string; excepted: string[
   const condition = isObject(statement.Condition) ? statement.Condition : {};
   const clauses = isObject(condition.ArnNotEquals) ? condition.ArnNotEquals : {};
   const key = Object.keys(clauses).find((k) => k.toLowerCase() === 'aws:principalarn');
-  if (key === undefined) return { rest: JSON.stringify(statement), excepted: [] };
+  if (key === undefined) return { rest: canonical(statement), excepted: [] };
   const { [key]: values, ...otherClauses } = clauses;
   const { ArnNotEquals: _exception, ...otherOperators } = condition;
   const conditionLeft = Object.keys(otherClauses).length > 0 ? { ...otherOperators, ArnNotEquals: otherClauses } : otherOperators;
   const { Condition: _condition, ...withoutCondition } = statement;
   const rest = Object.keys(conditionLeft).length > 0 ? { ...withoutCondition, Condition: conditionLeft } : withoutCondition;
-  return { rest: JSON.stringify(rest), excepted: asList(values).filter((v): v is string => typeof v === 'string') };
+  return { rest: canonical(rest), excepted: asList(values).filter((v): v is string => typeof v === 'string') };
 }
 
 /** What a key-policy change reaches: the principals of its changed Allows and Denies. */
 function keyPolicyReach(before: unknown, after: unknown): Reach[] {
   const beforeStatements = statementsOf(before);
   const afterStatements = statementsOf(after);
-  const beforeTexts = new Set(beforeStatements.map((s) => JSON.stringify(s)));
-  const afterTexts = new Set(afterStatements.map((s) => JSON.stringify(s)));
+  const beforeTexts = new Set(beforeStatements.map(canonical));
+  const afterTexts = new Set(afterStatements.map(canonical));
   const reach: Reach[] = [];
-  for (const statement of afterStatements) if (statement.Effect === 'Allow' && !beforeTexts.has(JSON.stringify(statement))) reach.push(...reachOfStatement(statement));
+  for (const statement of afterStatements) if (statement.Effect === 'Allow' && !beforeTexts.has(canonical(statement))) reach.push(...reachOfStatement(statement));
   const afterExceptions = afterStatements.filter((s) => s.Effect === 'Deny').map(splitException);
   for (const statement of beforeStatements) {
-    if (statement.Effect !== 'Deny' || afterTexts.has(JSON.stringify(statement))) continue;
+    if (statement.Effect !== 'Deny' || afterTexts.has(canonical(statement))) continue;
     // The same Deny with more ARNs excepted: it stops applying to those ARNs only.
     const { rest, excepted } = splitException(statement);
     const widened = afterExceptions.find((a) => a.rest === rest && excepted.every((arn) => a.excepted.includes(arn)));
@@ -102,6 +109,12 @@ function keyPolicyReach(before: unknown, after: unknown): Reach[] {
     else reach.push(...reachOfStatement(statement));
   }
   return reach;
+}
+
+/** The entity ARN a given --principal stands for (a session: its role). */
+function reachOfDiagnosed(principalArn: string | undefined): string | undefined {
+  const reach = principalArn === undefined ? undefined : reachOf(principalArn);
+  return reach !== undefined && reach !== 'anyone' && 'named' in reach ? reach.named : undefined;
 }
 
 function stepReach(facts: DiagnosisFacts, step: FixStep): Reach[] {
@@ -143,8 +156,14 @@ function stepReach(facts: DiagnosisFacts, step: FixStep): Reach[] {
  * probe stands for the rest). The diagnosed principal is left out: its other requests are probes of
  * their own.
  */
+/** account:kind:name — a role a session ARN names has no path, its entity ARN has one. */
+function entityKey(arn: string | undefined): string | undefined {
+  const match = arn === undefined ? undefined : /^arn:aws[\w-]*:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return match ? `${match[1]}:${match[2]}:${match[3]}` : undefined;
+}
+
 export function principalsAtStake(facts: DiagnosisFacts, fixes: readonly Fix[], accounts: readonly string[]): PrincipalsAtStake {
-  const diagnosed = facts.principal.status === 'known' ? facts.principal.value.entityArn : facts.request.principalArn;
+  const diagnosed = entityKey(facts.principal.status === 'known' ? facts.principal.value.entityArn : reachOfDiagnosed(facts.request.principalArn));
   const everyone = new Set<string>();
   const named = new Map<string, Set<string>>();
   const changing = fixes.flatMap((fix) => [fix, ...(fix.alternatives ?? [])]).filter((fix) => fix.blockedBy === undefined);
@@ -152,7 +171,7 @@ export function principalsAtStake(facts: DiagnosisFacts, fixes: readonly Fix[], 
     for (const reach of stepReach(facts, step)) {
       if (reach === 'anyone') accounts.forEach((a) => everyone.add(a));
       else if ('everyone' in reach) everyone.add(reach.everyone);
-      else if (reach.named !== diagnosed) named.set(reach.accountId, (named.get(reach.accountId) ?? new Set()).add(reach.named));
+      else if (entityKey(reach.named) !== diagnosed) named.set(reach.accountId, (named.get(reach.accountId) ?? new Set()).add(reach.named));
     }
   }
   const atStake = [...new Set([...everyone, ...named.keys()])];

@@ -30,6 +30,17 @@ describe('principals at stake', () => {
     expect(stake(putKeyPolicy(policy(rootStatement, excepted)))).toEqual([]);
   });
 
+  it('is nobody when the change names the diagnosed role by one of its sessions, or excepts it from a Deny whose keys come in another order', () => {
+    const bySession = { Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${otherAccount}:assumed-role/PartnerRole/nightly` }, Action: 'kms:Decrypt', Resource: '*' };
+    expect(stake(putKeyPolicy(policy(rootStatement, requireFinance, bySession)))).toEqual([]);
+    // The same Deny with Condition first: only the exception differs, however the keys are ordered.
+    const { Condition, ...rest } = requireFinance;
+    const conditionFirst = { Condition, ...rest };
+    const beforeReordered = factsFor({ keyPolicy: policy(rootStatement, conditionFirst), principal: partnerRole });
+    const excepted = { ...conditionFirst, Condition: { ...Condition, ArnNotEquals: { 'aws:PrincipalArn': [partnerRole.entityArn, reporting.entityArn] } } };
+    expect(blastRadiusStake(beforeReordered, [fixOf(putKeyPolicy(policy(rootStatement, excepted)))]).accounts).toEqual([{ accountId: account, everyone: false, named: [reporting.entityArn] }]);
+  });
+
   it('is the named role for a statement or a Deny exception naming another, by its role for a session ARN', () => {
     const excepted = { ...requireFinance, Condition: { ...requireFinance.Condition, ArnNotEquals: { 'aws:PrincipalArn': [partnerRole.entityArn, reporting.entityArn] } } };
     expect(stake(putKeyPolicy(policy(rootStatement, excepted)))).toEqual([{ accountId: account, everyone: false, named: [reporting.entityArn] }]);
