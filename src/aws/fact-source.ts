@@ -272,9 +272,15 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
       const clients = accountId === callerAccount ? session : accountId === keyAccount && session.keyAccount ? session.keyAccount : undefined;
       if (!clients) {
         if (account.status !== 'known') return skipped(`the credentials' account is unknown (${describeNotKnown(account)})`);
-        // --profile is for the principal's side and --key-profile for the key's: the account that has neither is named.
-        const flag = accountId === keyAccount ? '--key-profile' : '--profile';
-        return skipped(`no credentials of account ${accountId} were given; run the check again with ${flag} with a profile of account ${accountId} allowed iam:ListRoles, iam:ListUsers and iam:Get*/List* on their policies`);
+        // --profile reads the principal's side and --key-profile the key's; a third account has no flag.
+        const principalAccount = who.status === 'known' ? who.value.accountId : undefined;
+        const flag = accountId === keyAccount ? '--key-profile' : accountId === principalAccount ? '--profile' : undefined;
+        const reads = 'iam:ListRoles, iam:ListUsers and iam:Get*/List* on their policies';
+        return skipped(
+          flag
+            ? `no credentials of account ${accountId} were given; run the check again with ${flag} with a profile of account ${accountId} allowed ${reads}`
+            : `account ${accountId} is neither the principal's nor the key's, and kms-doctor reads no third account`,
+        );
       }
       // The caller's account's managed policies were read for the diagnosed principal already: the same memo.
       const policies = clients === session ? managedPolicy : keyAccountManagedPolicy;
