@@ -4,6 +4,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { measureCheckVsManual } from './check-vs-manual.js';
 import { measureClientCeiling, measureDecryptThroughput, type DecryptThroughput } from './decrypt-throughput.js';
 import { measureFirstFrame } from './first-frame.js';
+import { measureBlastRadiusCost } from './blast-radius-cost.js';
 import { measureScale } from './scale.js';
 
 const only = process.argv[2];
@@ -76,5 +77,16 @@ if (!only || only === 'scale') {
         `${c.roundTrips} sequential round trips (${c.roundTripsAfterCaller} after the caller is known; up to ${c.mostRoundTrips} counted under load), ${c.calls} calls, ${c.listGrantsCalls} ListGrants  ` +
         `${c.verdict}${c.cause ? ` (${c.cause})` : ''}  [${c.runsMs.map((v) => v.toFixed(0)).join(' ')}]`,
     );
+  }
+}
+
+if (!only || only === 'blast-radius') {
+  const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
+  const roles = Number(process.env.BENCH_ROLES ?? 300);
+  const cases = await measureBlastRadiusCost(roles, latencyMs, Number(process.env.BENCH_RUNS ?? 5));
+  console.log(`refused check with its fixes' blast radius, at sandbox --latency ${latencyMs}, in process, median [every run, ms]:`);
+  for (const c of cases) {
+    console.log(`  ${c.label}: ${c.medianMs.toFixed(0)} ms, ${c.iamCalls} IAM calls of ${c.calls}, ${c.fixes} fixes  [${c.runsMs.map((v) => v.toFixed(0)).join(' ')}]`);
+    for (const line of [...c.titles, ...c.notes]) console.log(`    ${line}`);
   }
 }

@@ -44,7 +44,7 @@ ${rollbackUsage.split('\n\n')[0]}
 ${sandboxUsage}`;
 }
 
-const commands = ['check', 'fix', 'rollback', 'operations', 'sandbox', 'train', 'completion', 'help', 'version'] as const;
+const commands = ['check', 'fix', 'rollback', 'operations', 'prevent', 'sandbox', 'train', 'completion', 'help', 'version'] as const;
 
 /** `help CMD`: that command's own usage (with its examples). */
 async function commandUsage(name: string): Promise<string> {
@@ -63,6 +63,8 @@ async function commandUsage(name: string): Promise<string> {
       return (await import('./sandbox/command.js')).sandboxUsage;
     case 'completion':
       return (await import('./commands/completion-command.js')).completionUsage;
+    case 'prevent':
+      return (await import('./commands/prevent-command.js')).preventUsage;
     case 'train':
       return (await import('./commands/train-command.js')).trainUsage;
     case 'operations':

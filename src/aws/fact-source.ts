@@ -21,7 +21,8 @@ import type {
   PrincipalPolicyFacts,
   SimulatorResult,
 } from '../engine/facts.js';
-import { readAccountPrincipals } from './account-principals.js';
+import type { AccountAtStake, PrincipalsAtStake } from '../engine/principals-at-stake.js';
+import { readAccountPrincipals, readNamedPrincipals } from './account-principals.js';
 import { memo, memoBy, readCall, skipped, type NotKnown, type Unreadable } from './aws-call.js';
 import type { AwsClientSet, AwsSession } from './aws-session.js';
 import { accountNamedBy, isCrossAccount, keyArnFrom } from '../engine/identifiers.js';
@@ -46,10 +47,10 @@ export interface FactSource {
   /** The principal's organization, its SCPs and the key account's RCPs (--org-profile reads them). */
   organization(): Promise<Observation<OrganizationFacts>>;
   /**
-   * The other roles and users of the credentials' account with their policies, for the blast radius.
-   * Not part of prefetchAll: read only when a fix is to be proved.
+   * The roles and users at stake (engine/principals-at-stake.ts) with their policies, by account, for
+   * the blast radius. Not part of prefetchAll: read only when a fix is to be proved.
    */
-  accountPrincipals(): Promise<Observation<AccountPrincipalsFacts>>;
+  accountPrincipals(stake: PrincipalsAtStake): Promise<Readonly<Record<string, Observation<AccountPrincipalsFacts>>>>;
   /** Starts every read now; the facts' promises then resolve in the fewest sequential round trips. */
   prefetchAll(): void;
   /** prefetchAll, then every fact. Rejects (AwsCallError) only for credential or network failures. */
@@ -256,12 +257,35 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return readOrganization(membership, session.orgAccount ?? session, reference.accountId, keyAccount);
   });
 
-  const accountPrincipals = memo(async (): Promise<Observation<AccountPrincipalsFacts>> => {
-    const [account, who] = await Promise.all([caller(), principal()]);
-    if (account.status !== 'known') return skipped(`the credentials' account is unknown (${describeNotKnown(account)})`);
-    const diagnosed = [request.principal?.arn, account.value.arn, who.status === 'known' ? who.value.entityArn : undefined].filter((arn): arn is string => arn !== undefined);
-    return readAccountPrincipals(session, account.value.accountId, diagnosed);
-  });
+  // Each account at stake is read with the credentials of that account: the caller's, or --key-profile's
+  // for the key's account. Without them, a note says which profile would let them be read.
+  const keyAccountManagedPolicy = memoBy((arn) => getManagedPolicy(session.keyAccount ?? session, arn));
+  const accountPrincipals = async (stake: PrincipalsAtStake): Promise<Record<string, Observation<AccountPrincipalsFacts>>> => {
+    const [account, who, target] = await Promise.all([caller(), principal(), keyTarget()]);
+    const callerAccount = account.status === 'known' ? account.value.accountId : undefined;
+    const keyAccount = isNotKnown(target) ? accountNamedBy(request.key) : target.accountId;
+    const diagnosed = [request.principal?.arn, account.status === 'known' ? account.value.arn : undefined, who.status === 'known' ? who.value.entityArn : undefined].filter((arn): arn is string => arn !== undefined);
+    const read = async ({ accountId, everyone, named }: AccountAtStake): Promise<Observation<AccountPrincipalsFacts>> => {
+      const clients = accountId === callerAccount ? session : accountId === keyAccount && session.keyAccount ? session.keyAccount : undefined;
+      if (!clients) {
+        if (account.status !== 'known') return skipped(`the credentials' account is unknown (${describeNotKnown(account)})`);
+        // --profile reads the principal's side and --key-profile the key's; a third account has no flag.
+        const principalAccount = who.status === 'known' ? who.value.accountId : undefined;
+        const flag = accountId === keyAccount ? '--key-profile' : accountId === principalAccount ? '--profile' : undefined;
+        const reads = 'iam:ListRoles, iam:ListUsers and iam:Get*/List* on their policies';
+        return skipped(
+          flag
+            ? `no credentials of account ${accountId} were given; run the check again with ${flag} with a profile of account ${accountId} allowed ${reads}`
+            : `account ${accountId} is neither the principal's nor the key's, and kms-doctor reads no third account`,
+        );
+      }
+      // The caller's account's managed policies were read for the diagnosed principal already: the same memo.
+      const policies = clients === session ? managedPolicy : keyAccountManagedPolicy;
+      return everyone ? readAccountPrincipals(clients, accountId, diagnosed, policies) : readNamedPrincipals(clients, accountId, named, policies);
+    };
+    const reads = await Promise.all(stake.accounts.map(async (at) => [at.accountId, await read(at)] as const));
+    return Object.fromEntries(reads);
+  };
 
   const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags(), organization()] as const;
 

@@ -13,8 +13,8 @@ Prints a shell completion script. Install it with, for example:
   kms-doctor completion zsh > "\${fpath[1]}/_kms-doctor"
   kms-doctor completion fish > ~/.config/fish/completions/kms-doctor.fish`;
 
-const connection = ['--profile', '--key-profile', '--region', '--endpoint-url', '--debug'];
-const diagnosis = ['--key', '--operation', '--principal', '--encryption-context', '--error', '--fix-files', '--json', '--help', ...connection];
+const connection = ['--profile', '--key-profile', '--org-profile', '--region', '--endpoint-url', '--debug'];
+const diagnosis = ['--key', '--operation', '--principal', '--encryption-context', '--context', '--error', '--fix-files', '--json', '--help', ...connection];
 
 /** Each command's flags, as its parser accepts them. */
 export const commandFlags: Readonly<Record<string, readonly string[]>> = {
@@ -23,6 +23,7 @@ export const commandFlags: Readonly<Record<string, readonly string[]>> = {
   rollback: ['--force', '--backup-dir', '--json', '--help', ...connection],
   sandbox: ['--scenario', '--port', '--host', '--state', '--latency', '--config-dir', '--quiet', '--help'],
   operations: ['--help'],
+  prevent: ['--key', '--operation', '--log-group', '--json', '--help', ...connection],
   train: ['--help'],
   help: [],
   version: [],
@@ -31,7 +32,7 @@ export const commandFlags: Readonly<Record<string, readonly string[]>> = {
 
 const commands = Object.keys(commandFlags);
 const operations = () => operationRequirements.map((op) => op.name);
-const profileFlags = ['--profile', '--key-profile', '--as-profile'];
+const profileFlags = ['--profile', '--key-profile', '--org-profile', '--as-profile'];
 
 /** The profile names in the shared config and credentials files, as `--profile` takes them. */
 export async function profileNames(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {

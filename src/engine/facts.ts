@@ -175,11 +175,11 @@ export interface DiagnosisFacts {
    */
   readonly organization?: Observation<OrganizationFacts>;
   /**
-   * The other roles and users of the credentials' account (iam:ListRoles/ListUsers) with their own
-   * policies, for the blast radius of a fix. Absent when not read: the blast radius then probes a
-   * stand-in that IAM lets do anything.
+   * The roles and users whose access the fixes can change (engine/principals-at-stake.ts), by account
+   * ID, each with its own policies, for the blast radius. Absent when not read (facts built by hand):
+   * the blast radius then probes a stand-in that IAM lets do anything.
    */
-  readonly accountPrincipals?: Observation<AccountPrincipalsFacts>;
+  readonly accountPrincipals?: Readonly<Record<string, Observation<AccountPrincipalsFacts>>>;
 }
 
 /** One role or user of the account and its identity policies, as a blast-radius probe. */
@@ -190,6 +190,11 @@ export interface AccountPrincipalFacts {
 
 export interface AccountPrincipalsFacts {
   readonly accountId: string;
+  /**
+   * `listed`: the account's roles and users (iam:ListRoles/ListUsers, at most the bound); `named`: only
+   * those the changes name (the others' access cannot change).
+   */
+  readonly scope: 'listed' | 'named';
   /** At most the bound (accountPrincipalBound), the diagnosed principal left out. */
   readonly principals: readonly AccountPrincipalFacts[];
   /** The account has more roles and users than the bound: those beyond it were not probed. */

@@ -26,11 +26,9 @@ export async function evaluateFacts(given: DiagnosisFacts, source?: Pick<FactSou
   const evaluations = new EvaluationMemo();
   const evaluate = (changed: DiagnosisFacts) => diagnose(changed, { evaluations });
   const diagnosis = await evaluate(given);
-  // A refused call gets fixes, whose blast radius probes the account's other roles and users: they are
-  // read only then (an allowed call costs no listing).
-  const facts = diagnosis.verdict !== 'allowed' && source && given.accountPrincipals === undefined ? { ...given, accountPrincipals: await source.accountPrincipals() } : given;
-  // Fixes are proved by the same evaluation: minimal, and with what each newly allows.
-  const { fixes, notes } = await proposeProvenFixes(facts, diagnosis, evaluate);
+  // Fixes are proved by the same evaluation: minimal, and with what each newly allows. Their blast radius
+  // reads the other roles and users the fixes can reach, only then (an allowed call costs no read).
+  const { fixes, notes } = await proposeProvenFixes(given, diagnosis, evaluate, source ? (stake) => source.accountPrincipals(stake) : undefined);
   return { diagnosis: notes.length > 0 ? { ...diagnosis, notes: [...diagnosis.notes, ...notes] } : diagnosis, fixes };
 }
 

@@ -170,6 +170,12 @@ function readOrganization(s: StateReader, organization: JsonObject, path: string
       reader.stringArray(entry.targets, fieldPath(policyPath, 'targets'));
     });
   }
+  if (organization.delegatedAdministrators !== undefined) {
+    reader.array(organization.delegatedAdministrators, fieldPath(path, 'delegatedAdministrators'), (admin, adminPath) => {
+      s.strings(s.object(admin, adminPath, ['accountId', 'servicePrincipal']), adminPath, ['accountId', 'servicePrincipal']);
+    });
+  }
+  if (organization.delegationPolicy !== undefined) s.policy(organization.delegationPolicy, fieldPath(path, 'delegationPolicy'), 'resource');
 }
 
 /** Checks a parsed state file; throws a ScenarioError-shaped one-line error (file: field: problem). */

@@ -96,6 +96,18 @@ export interface OrganizationState {
   /** Policies from the root down to accounts; each applies to `targets` (the literal "root" or account IDs). */
   serviceControlPolicies: OrganizationPolicyState[];
   resourceControlPolicies: OrganizationPolicyState[];
+  /**
+   * Member accounts registered (RegisterDelegatedAdministrator) as delegated administrator of an AWS
+   * service: AWS gives them Organizations' read-only actions. Absent in older state files: none.
+   */
+  delegatedAdministrators?: DelegatedAdministratorState[];
+  /** The resource-based delegation policy (PutResourcePolicy): Organizations actions it delegates to member accounts. */
+  delegationPolicy?: string;
+}
+
+export interface DelegatedAdministratorState {
+  accountId: string;
+  servicePrincipal: string;
 }
 
 export interface OrganizationPolicyState {

@@ -4,7 +4,8 @@
 // and a refused listing is a fact naming the call and AWS's message.
 import { CreateRoleCommand, IAMClient, ListRolesCommand, ListUsersCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountPrincipalBound, readAccountPrincipals } from '../../src/aws/account-principals.js';
+import { accountPrincipalBound, readAccountPrincipals, readNamedPrincipals } from '../../src/aws/account-principals.js';
+import type { AwsCallRecord } from '../../src/aws/call-recorder.js';
 import { allow, failure, newUserWithKey, policy } from '../helpers/iam-calls.js';
 import { accountA } from '../helpers/iam-state.js';
 import { startTestSandbox, userCredentials, type TestSandbox } from '../helpers/sandbox.js';
@@ -79,4 +80,19 @@ describe('readAccountPrincipals', () => {
     expect(read.status === 'known' && read.value.principals.length).toBe(accountPrincipalBound);
     expect(read.status === 'known' && read.value.more).toBe(true);
   }, 120_000);
+});
+
+describe('readNamedPrincipals', () => {
+  it('reads only the roles a change names, without listing the account, and leaves out another account\'s', async () => {
+    const calls: AwsCallRecord[] = [];
+    const session = await userSession(sandbox, 'admin', { onCall: (record) => calls.push(record) });
+    // A change names the role by a session ARN (no path), and a role of another account it cannot read.
+    const named = [`arn:aws:sts::${accountA}:assumed-role/reporting/s1`, 'arn:aws:iam::444455556666:role/elsewhere'];
+    const read = await readNamedPrincipals(session, accountA, named);
+    expect(read.status === 'known' && read.value.scope).toBe('named');
+    expect(read.status === 'known' && read.value.principals.map((p) => p.identity.entityArn)).toEqual([`arn:aws:iam::${accountA}:role/apps/reporting`]);
+    expect(calls.map((c) => c.call)).not.toContain('iam:ListRoles');
+    expect(calls.map((c) => c.call)).not.toContain('iam:ListUsers');
+    expect(calls.filter((c) => c.call === 'iam:GetRole')).toHaveLength(1);
+  });
 });

@@ -90,6 +90,6 @@ describe('the blast radius of a key-policy change', () => {
     const others = narrowing(json).newlyAllows.filter((n) => n.probe === 'other-principal');
     expect(others.map((n) => n.principal)).toContain(roleArn('kms-doctor-probe-other-principal'));
     expect(others.map((n) => n.principal)).not.toContain(roleArn('reporting'));
-    expect(json.notes.join('\n')).toMatch(/could not list the account's roles and users \(iam:ListRoles was refused: .*not authorized to perform: iam:ListRoles.*\); it probed a stand-in/);
+    expect(json.notes.join('\n')).toMatch(/could not list the roles and users of account 111122223333 \(iam:ListRoles was refused: .*not authorized to perform: iam:ListRoles.*\); it probed a stand-in/);
   }, 240_000);
 });

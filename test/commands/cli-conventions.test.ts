@@ -55,6 +55,10 @@ describe('CLI conventions', () => {
 
   it('suggests the closest command, flag and operation', async () => {
     expect((await runKmsDoctor(['chek'])).stderr).toBe("kms-doctor: unknown command 'chek' (did you mean check?) (kms-doctor help lists them)\n");
+    expect((await runKmsDoctor(['prevnt'])).stderr).toBe("kms-doctor: unknown command 'prevnt' (did you mean prevent?) (kms-doctor help lists them)\n");
+    const preventHelp = await runKmsDoctor(['help', 'prevent']);
+    expect(preventHelp.exitCode).toBe(0);
+    expect(preventHelp.stdout).toMatch(/^Usage: kms-doctor prevent --key KEY/);
     const flag = await runKmsDoctor(['check', '--key', 'alias/x', '--operaton', 'Decrypt']);
     expect(flag.stderr).toBe('kms-doctor: unknown flag --operaton (did you mean --operation?); --help lists the flags\n');
     expect(flag.exitCode).toBe(2);

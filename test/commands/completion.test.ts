@@ -28,6 +28,10 @@ describe('kms-doctor completion', () => {
   it('completes commands, flags, operations and profile names in bash', async () => {
     expect(await complete(['kms-doctor', 'ch'])).toEqual(['check']);
     expect(await complete(['kms-doctor', 'tra'])).toEqual(['train']);
+    expect(await complete(['kms-doctor', 'prev'])).toEqual(['prevent']);
+    expect(await complete(['kms-doctor', 'prevent', '--log'])).toEqual(['--log-group']);
+    expect(await complete(['kms-doctor', 'check', '--org'])).toEqual(['--org-profile']);
+    expect(await complete(['kms-doctor', 'prevent', '--key-profile', 'pr'])).toEqual(['prod']);
     expect(await complete(['kms-doctor', 'fix', '--dry'])).toEqual(['--dry-run']);
     expect(await complete(['kms-doctor', 'check', '--dry'])).toEqual([]);
     expect(await complete(['kms-doctor', 'check', '--operation', 's3:Get'])).toContain('s3:GetObject');

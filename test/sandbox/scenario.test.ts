@@ -462,6 +462,18 @@ describe('broken scenario files are refused with one line naming file and field'
       /neither "root" nor an account/,
     ],
     [
+      'the management account as a delegated administrator',
+      (s) => (s.organization = { managementAccount: accountA, delegatedAdministrators: [{ account: accountA, servicePrincipal: 'securityhub.amazonaws.com' }] }),
+      'organization.delegatedAdministrators[0].account',
+      /management account cannot be a delegated administrator/,
+    ],
+    [
+      'a delegated administrator for something that is not a service principal',
+      (s) => (s.organization = { managementAccount: accountA, delegatedAdministrators: [{ account: accountA, servicePrincipal: 'securityhub' }] }),
+      'organization.delegatedAdministrators[0].servicePrincipal',
+      /service principal/,
+    ],
+    [
       'a training principal that does not exist',
       (s) => (s.training = { title: 't', description: 'd', principal: 'nobody', call: { operation: 'Decrypt', key: 'alias/x' }, expectedError: 'AccessDeniedException', goal: 'g' }),
       'training.principal',

@@ -1,9 +1,17 @@
 // AWS Organizations as the sandbox speaks it: JSON 1.1 (`X-Amz-Target: AWSOrganizationsV20161128.<Op>`),
 // the four read operations a diagnosis needs (DescribeOrganization, ListParents, ListPoliciesForTarget,
 // DescribePolicy), with Organizations' own authorization: any member account may describe its
-// organization, but only the management account may read the tree and its policies (a delegated
-// administrator is not modelled). An account outside the organization gets
-// AWSOrganizationsNotInUseException, as AWS answers it.
+// organization; the tree and its policies are read by the management account and by delegated
+// administrators, and another member account gets AccessDeniedException. Delegated administrators, as
+// AWS documents them:
+// - an account registered for an AWS service (RegisterDelegatedAdministrator) "has permissions for
+//   Organizations read-only actions" (Organizations User Guide, "Delegated administrator for AWS
+//   services that work with Organizations"; API reference, "API operations by account");
+// - an account the resource-based delegation policy (PutResourcePolicy) names may call the actions it
+//   lists, such as ListParents, ListPoliciesForTarget and DescribePolicy (User Guide, "Example: View
+//   organization, OUs, accounts, and policies").
+// Either way the caller's own IAM policies must allow the action too. An account outside the
+// organization gets AWSOrganizationsNotInUseException, as AWS answers it.
 import { InvalidPolicyError } from '../../engine/policy-evaluation.js';
 import { authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
@@ -101,6 +109,42 @@ function resourceOf(call: IncomingCall, organization: OrganizationState, operati
   }
 }
 
+/**
+ * The account that owns the resource: the management account for the organization's own ARNs; an
+ * action without a resource type ("*": DescribeOrganization, ListParents) belongs to no other account,
+ * so it is evaluated in the caller's (the simulator takes no cross-account request on "*").
+ */
+function resourceAccountOf(resourceArn: string, callerAccount: string, organization: OrganizationState): string {
+  return resourceArn === '*' ? callerAccount : organization.managementAccountId;
+}
+
+/**
+ * Whether a member account may call a read operation as a delegated administrator: registered for a
+ * service (every read-only action), or named for this action by the delegation policy.
+ */
+async function delegated(call: IncomingCall, organization: OrganizationState, operation: string, input: Readonly<Record<string, unknown>>): Promise<boolean> {
+  const { caller } = call;
+  if ((organization.delegatedAdministrators ?? []).some((admin) => admin.accountId === caller.accountId)) return true;
+  if (organization.delegationPolicy === undefined) return false;
+  const document = JSON.parse(organization.delegationPolicy) as unknown;
+  const authorizeOn = (resourceArn: string) =>
+    authorize(call.world.state, caller, {
+      action: `organizations:${operation}`,
+      resourceArn,
+      resourceAccount: resourceAccountOf(resourceArn, caller.accountId, organization),
+      resourcePolicy: { name: 'delegation policy', document },
+    });
+  // As for the identity check: an AWS managed policy's ARN is authorized on "*".
+  const outcome = await authorizeOn(resourceOf(call, organization, operation, input))
+    .catch((error: unknown) => {
+      if (error instanceof InvalidPolicyError) return authorizeOn('*');
+      throw error;
+    })
+    .catch(() => undefined);
+  // The delegation policy is the resource-based layer: it must allow, and nothing may deny explicitly.
+  return outcome !== undefined && outcome.layers['key-policy']?.decision === 'Allowed' && !outcome.denials.some((d) => d.explicit);
+}
+
 export async function handleOrganizationsRequest(call: IncomingCall): Promise<ServiceResponse> {
   const target = String(call.headers['x-amz-target'] ?? '');
   const operation = target.startsWith(organizationsTargetPrefix) ? target.slice(organizationsTargetPrefix.length) : '';
@@ -122,7 +166,7 @@ export async function handleOrganizationsRequest(call: IncomingCall): Promise<Se
     if (!organization || !call.world.state.accounts[caller.accountId]) throw notInUse();
     // The caller's own IAM policies (and SCPs, which never bind the management account) must allow the action.
     const authorizeOn = (resourceArn: string) =>
-      authorize(call.world.state, caller, { action: `organizations:${operation}`, resourceArn, resourceAccount: organization.managementAccountId });
+      authorize(call.world.state, caller, { action: `organizations:${operation}`, resourceArn, resourceAccount: resourceAccountOf(resourceArn, caller.accountId, organization) });
     // An ARN the action catalogue does not know (AWS managed policies' arn:aws:organizations::aws:…) is
     // authorized on "*"; a request the evaluator cannot simulate at all is refused, never a 500.
     const outcome = await authorizeOn(resourceOf(call, organization, operation, input as Record<string, unknown>))
@@ -133,8 +177,10 @@ export async function handleOrganizationsRequest(call: IncomingCall): Promise<Se
       .catch(() => undefined);
     const identityAllows = outcome !== undefined && outcome.layers['identity-policy']?.decision === 'Allowed' && !outcome.denials.some((d) => d.explicit);
     if (!identityAllows) throw accessDenied();
-    // Only the management account reads the organization's structure and policies.
-    if (operation !== 'DescribeOrganization' && caller.accountId !== organization.managementAccountId) throw accessDenied();
+    // Only the management account and delegated administrators read the organization's structure and policies.
+    if (operation !== 'DescribeOrganization' && caller.accountId !== organization.managementAccountId && !(await delegated(call, organization, operation, input as Record<string, unknown>))) {
+      throw accessDenied();
+    }
     const output = run(call, organization, input as Record<string, unknown>);
     return { status: 200, contentType: 'application/x-amz-json-1.1', body: JSON.stringify(output), operation: `organizations:${operation}` };
   } catch (error) {

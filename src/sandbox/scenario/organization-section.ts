@@ -1,7 +1,9 @@
 // The `organization` section: a management account and the service and resource control policies
 // attached to the root or to accounts. Policy IDs are generated as AWS would, the organization ID too unless given.
+// Delegated administrators: member accounts registered for an AWS service (RegisterDelegatedAdministrator)
+// and the resource-based delegation policy (PutResourcePolicy) that delegates Organizations actions.
 import { randomBytes } from 'node:crypto';
-import type { OrganizationPolicyState, OrganizationState } from '../state.js';
+import type { DelegatedAdministratorState, OrganizationPolicyState, OrganizationState } from '../state.js';
 import { fieldPath, type JsonReader } from './json-reader.js';
 import { readResourcePolicy } from './principal-references.js';
 import type { ScenarioDraft } from './scenario-draft.js';
@@ -9,13 +11,15 @@ import type { ScenarioDraft } from './scenario-draft.js';
 const formats = {
   organizationId: /^o-[a-z0-9]{10,32}$/,
   policyName: /^[\w+=,.@ -]{1,128}$/,
+  // RegisterDelegatedAdministrator's ServicePrincipal: a service's principal, such as securityhub.amazonaws.com.
+  servicePrincipal: /^[\w+=,.@-]{1,128}\.amazonaws\.com$/,
 };
 
 type PolicyField = 'serviceControlPolicies' | 'resourceControlPolicies';
 
 export function readOrganization(draft: ScenarioDraft, value: unknown): OrganizationState {
   const reader: JsonReader = draft.reader;
-  const entry = reader.object(value, 'organization', ['managementAccount'], ['id', 'serviceControlPolicies', 'resourceControlPolicies']);
+  const entry = reader.object(value, 'organization', ['managementAccount'], ['id', 'serviceControlPolicies', 'resourceControlPolicies', 'delegatedAdministrators', 'delegationPolicy']);
   const managementAccountId = reader.accountId(entry.managementAccount, 'organization.managementAccount');
   if (!draft.accounts[managementAccountId]) reader.fail('organization.managementAccount', `account ${managementAccountId} is not declared in accounts`);
   const id =
@@ -29,7 +33,22 @@ export function readOrganization(draft: ScenarioDraft, value: unknown): Organiza
     managementAccountId,
     serviceControlPolicies: policies('serviceControlPolicies'),
     resourceControlPolicies: policies('resourceControlPolicies'),
+    ...(entry.delegatedAdministrators !== undefined ? { delegatedAdministrators: readDelegatedAdministrators(draft, entry.delegatedAdministrators, managementAccountId) } : {}),
+    ...(entry.delegationPolicy !== undefined ? { delegationPolicy: readResourcePolicy(draft, entry.delegationPolicy, 'organization.delegationPolicy') } : {}),
   };
+}
+
+function readDelegatedAdministrators(draft: ScenarioDraft, value: unknown, managementAccountId: string): DelegatedAdministratorState[] {
+  const reader: JsonReader = draft.reader;
+  return reader.array(value, 'organization.delegatedAdministrators', (item, path) => {
+    const entry = reader.object(item, path, ['account', 'servicePrincipal'], []);
+    const servicePrincipal = reader.string(entry.servicePrincipal, fieldPath(path, 'servicePrincipal'), { pattern: formats.servicePrincipal, hint: 'a service principal such as securityhub.amazonaws.com' });
+    const accountId = reader.accountId(entry.account, fieldPath(path, 'account'));
+    if (!draft.accounts[accountId]) reader.fail(fieldPath(path, 'account'), `account ${accountId} is not declared in accounts`);
+    // AWS refuses to register the management account itself (ConstraintViolationException).
+    if (accountId === managementAccountId) reader.fail(fieldPath(path, 'account'), 'the management account cannot be a delegated administrator');
+    return { accountId, servicePrincipal };
+  });
 }
 
 function readPolicies(draft: ScenarioDraft, value: unknown, field: PolicyField, arnPrefix: string): OrganizationPolicyState[] {
