@@ -21,7 +21,7 @@ import { accountNamedBy, parseDiagnosablePrincipal } from './identifiers.js';
 import type { Fix, NewlyAllowed } from './fix.js';
 import type { Evaluate } from './minimal-fixes.js';
 import type { OperationRequirement } from './operations.js';
-import { principalsAtStake, type PrincipalsAtStake } from './principals-at-stake.js';
+import { entityKey, principalsAtStake, type PrincipalsAtStake } from './principals-at-stake.js';
 
 /** KMS actions a fix could open by accident: use, grants, and the management of the key itself. */
 const probedActions = [
@@ -89,9 +89,9 @@ function standInPrincipal(accountId: string, name: string): { identity: Principa
 
 /** A role or user a change names, whose policies were not read: taken as one IAM lets do anything with KMS. */
 function namedStandIn(arn: string): { identity: PrincipalIdentity; facts: (world: DiagnosisFacts) => DiagnosisFacts } | undefined {
-  const match = /^arn:aws[\w-]*:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (!match) return undefined;
-  const [, accountId, kind, name] = match as unknown as [string, string, 'user' | 'role', string];
+  const named = parseDiagnosablePrincipal(arn);
+  if (named?.kind !== 'user' && named?.kind !== 'role') return undefined;
+  const { account: accountId, kind, name } = named;
   const identity: PrincipalIdentity = { arn, entityArn: arn, kind, name, accountId };
   const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
   const policies: PrincipalPolicyFacts = { policies: [{ name: 'AdministratorStandIn', kind: 'inline', text: JSON.stringify(document), document }] };
@@ -123,12 +123,6 @@ function withWorldManagedPolicies(policies: PrincipalPolicyFacts, world: Diagnos
     return version ? { ...p, text: version.text, document: version.document } : p;
   };
   return { ...policies, policies: policies.policies.map(current), ...(policies.permissionsBoundary ? { permissionsBoundary: current(policies.permissionsBoundary) } : {}) };
-}
-
-/** account:kind:name — a role named by a session ARN has no path, its entity ARN has one. */
-function entityKey(arn: string): string | undefined {
-  const match = /^arn:aws[\w-]*:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return match ? `${match[1]}:${match[2]}:${match[3]}` : undefined;
 }
 
 /** The accounts whose principals a `*` reaches here: the key's and the principal's. */

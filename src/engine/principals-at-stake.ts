@@ -150,20 +150,20 @@ function stepReach(facts: DiagnosisFacts, step: FixStep): Reach[] {
   }
 }
 
-/**
- * The roles and users whose access the fixes and their alternatives can change, by account; `accounts`
- * (the key's and the principal's) are those a `*` reaches here (the blast radius's "another account"
- * probe stands for the rest). The diagnosed principal is left out: its other requests are probes of
- * their own.
- */
 /** account:kind:name — a role a session ARN names has no path, its entity ARN has one. */
-function entityKey(arn: string | undefined): string | undefined {
+export function entityKey(arn: string | undefined): string | undefined {
   const principal = arn === undefined ? undefined : parseDiagnosablePrincipal(arn);
   if (!principal) return undefined;
   const entity = entityOf(principal);
   return `${principal.account}:${entity.kind}:${entity.name}`;
 }
 
+/**
+ * The roles and users whose access the fixes and their alternatives can change, by account; `accounts`
+ * (the key's and the principal's) are those a `*` reaches here (the blast radius's "another account"
+ * probe stands for the rest). The diagnosed principal is left out: its other requests are probes of
+ * their own.
+ */
 export function principalsAtStake(facts: DiagnosisFacts, fixes: readonly Fix[], accounts: readonly string[]): PrincipalsAtStake {
   const diagnosed = entityKey(facts.principal.status === 'known' ? facts.principal.value.entityArn : (facts.request.principal ? entityOf(facts.request.principal).arn : undefined));
   const everyone = new Set<string>();
