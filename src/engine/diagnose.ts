@@ -581,7 +581,8 @@ function ciphertextCause(scope: Scope, kind: 'invalid-ciphertext' | 'incorrect-k
   const reported = scope.facts.request.reportedError!;
   const evidence = [
     { what: 'AWS answered', value: reported.errorCode ?? kind, source: 'the error message (--error)' },
-    { what: 'Encryption context given here', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
+    { what: 'Encryption context of the request', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
+    { what: 'Key named in the request', value: scope.facts.request.keyInput, source: 'request' },
   ];
   if (kind === 'incorrect-key') {
     return {
