@@ -14,6 +14,7 @@ import { dryRunnerFor } from '../aws/dry-run.js';
 import { createTargetStore } from '../aws/target-store.js';
 import { makeFailingCall } from '../aws/failing-call.js';
 import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
+import { parseKmsError } from '../engine/error-message-parser.js';
 import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
@@ -211,8 +212,12 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
         ...(givenContext.length > 0 ? { context: [...givenContext] } : {}),
       });
-      // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
-      const request = { ...diagnosisRequest(options, connection.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
+      // The pasted error's blamed layer is evidence for the verdict, as check --error's is. In training, the
+      // error the scenario's call got live is the one the learner saw (and would paste): some causes are
+      // known only from it (a ciphertext made with another context or key, a grant not yet in effect).
+      const liveError = trainingRun?.environment.sandbox?.liveError;
+      const reportedError = used.parsedError ?? (liveError !== undefined ? parseKmsError(liveError) : undefined);
+      const request = { ...diagnosisRequest(options, connection.session), ...(reportedError !== undefined ? { reportedError } : {}) };
       run = { connection, request };
       return { request, environment: { ...connection.environment, region: request.region }, answers: { ...answers, ...used } };
     },
