@@ -467,6 +467,12 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
         }
         decide({ action, decision: dependsOnUnknown ? 'unknown' : 'allowed', allowedBy: 'grant' });
         notes.push(`${action} is allowed by grant ${grant.grantId}${grant.name !== undefined ? ` (${grant.name})` : ''}, not by the policies.`);
+        // Without an error to say so, a minutes-old grant may still be propagating: say what that would look like.
+        if (recent) {
+          notes.push(
+            `That grant was created ${Math.max(0, Math.round((now.getTime() - Date.parse(grant.creationDate!)) / 1000))} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call without its grant token may get AccessDeniedException. If the call failed, give its error with --error; pass the grant token (--grant-tokens) to use the grant at once.`,
+          );
+        }
         continue;
       }
       if (!grants) grantsMatter = true;

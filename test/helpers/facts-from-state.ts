@@ -127,7 +127,7 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
     creationDate: g.creationDate,
   }));
   // The error the call got, when only that error tells the cause (a ciphertext made with another context or key).
-  const reportedError = trainingReportedError(training);
+  const reportedError = trainingReportedError(state, training);
   const notFound = (call: string) => ({ status: 'unreadable' as const, reason: 'not-found' as const, call, message: `Key '${training.call.key}' does not exist` });
   return {
     request: {

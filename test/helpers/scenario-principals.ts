@@ -57,6 +57,7 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'aws-managed-key-direct': 'Encrypt',
   'invoice-context-mismatch': 'Decrypt',
   'rotated-alias-decrypt': 'Decrypt',
+  'new-grant-deploy': 'GenerateDataKey',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */
@@ -81,7 +82,7 @@ export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
   if (operation === undefined) throw new Error(`no operation known for scenario ${scenario}`);
   const principal = principalOf(target.world.state, t.principal);
   const keyAccount = keyAccountOf(target, t.call.key);
-  const errorText = trainingErrorText(t);
+  const errorText = trainingErrorText(target.world.state, t);
   return [
     '--key', t.call.key, '--operation', operation, '--principal', principal.arn,
     '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,

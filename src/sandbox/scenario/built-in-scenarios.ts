@@ -38,6 +38,7 @@ const builtInOrder = [
   // Issue 8's look-alikes of a denial and the principals and grants AWS sees differently.
   'invoice-context-mismatch',
   'rotated-alias-decrypt',
+  'new-grant-deploy',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */

@@ -1,15 +1,17 @@
-// The look-alikes of a denial (issue 8): a Decrypt refused not by a policy but by its ciphertext, made
-// with another encryption context (InvalidCiphertextException) or under another key than the call names
-// (IncorrectKeyException). The whole loop as a user runs it against the sandbox, with the real aws CLI:
+// The causes known only from the error the call got (issue 8): a Decrypt refused not by a policy but by
+// its ciphertext, made with another encryption context (InvalidCiphertextException) or under another key
+// than the call names (IncorrectKeyException), and a grant created moments ago that is not in effect yet
+// (AccessDeniedException). The whole loop as a user runs it against the sandbox, with the real aws CLI:
 // the call fails; `check --json --error` names the cause and says no policy is to blame; the call changed
 // as the fix says succeeds; the unrelated principal stays denied. One sandbox per scenario.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws } from '../helpers/aws-cli.js';
+import { trainingCallArgs } from '../../src/sandbox/training-command.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { projectRoot, runKmsDoctor } from '../helpers/sandbox-process.js';
-import { cliEnv, scenarioArgs } from '../helpers/scenario-principals.js';
+import { cliEnv, principalOf, scenarioArgs } from '../helpers/scenario-principals.js';
 import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
 
 /** What the scenario file says the data was encrypted with (the state keeps only the ciphertext). */
@@ -90,5 +92,52 @@ describe('rotated-alias-decrypt: Decrypt naming a key other than the one that en
     // The intern, making the same call, is refused.
     const intern = await aws(sandbox, withoutKeyId, { profile: t.unrelatedPrincipal! });
     expect(intern.stderr).toContain('An error occurred (AccessDeniedException)');
+  }, 120_000);
+});
+
+describe('new-grant-deploy: a grant created moments ago, not in effect yet', () => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox('new-grant-deploy');
+  });
+  afterAll(() => sandbox?.stop());
+
+  it('is refused without the grant token; check --error names grant-recently-created; the grant token makes the same call succeed', async () => {
+    const t = sandbox.world.state.training!;
+    const worker = await cliIdentity(sandbox, sandbox.world.state, t.principal);
+    const denied = await runTrainingCall(sandbox, t.call, worker);
+    expect(denied.stderr).toContain('An error occurred (AccessDeniedException) when calling the GenerateDataKey operation');
+
+    // The administrator pastes the error the worker got.
+    const args = ['--key', t.call.key, '--operation', t.call.operation, '--principal', principalOf(sandbox.world.state, t.principal).arn, '--profile', 'admin', '--endpoint-url', sandbox.endpoint];
+    const pasted = await runKmsDoctor(['check', '--json', ...args, '--error', denied.stderr.trim()], cliEnv(sandbox));
+    expect(pasted.stderr).toBe('');
+    expect(pasted.exitCode).toBe(1);
+    const json = JSON.parse(pasted.stdout);
+    expect(json.causes.map((c: { code: string }) => c.code)).toEqual(['grant-recently-created']);
+    const [grant] = sandbox.world.state.keys[Object.keys(sandbox.world.state.keys)[0]!]!.grants;
+    expect(json.causes[0].layer).toBe('grant');
+    expect(json.causes[0].summary).toMatch(new RegExp(`Grant ${grant!.grantId} allows kms:GenerateDataKey .* created \\d+ seconds ago`));
+    const created = json.causes[0].evidence.find((e: { what: string }) => e.what === 'Grant created');
+    expect(Date.parse(created.value)).toBe(Date.parse(grant!.creationDate));
+    // No policy change: pass the grant token, or wait.
+    const [fix] = json.fixes;
+    expect(fix.commands).toEqual([]);
+    expect(fix.explanation).toMatch(/--grant-tokens/);
+
+    // Without the error, kms-doctor cannot know the grant is not in effect yet, and says what to look for.
+    const unpasted = JSON.parse((await runKmsDoctor(['check', '--json', ...args], cliEnv(sandbox))).stdout);
+    expect(unpasted.notes.join(' ')).toMatch(/created \d+ seconds ago: a new grant can take up to five minutes/);
+
+    // The same call with the grant token CreateGrant returned (the deploy kept it) succeeds at once.
+    const withToken = [...trainingCallArgs(t.call), '--grant-tokens', grant!.grantToken];
+    const allowed = await aws(sandbox, withToken, { profile: t.principal });
+    expect(allowed.stderr).toBe('');
+    expect(allowed.json.KeyId).toBe(grant!.keyArn);
+    // A grant token is no key for others: the intern passing it is still refused.
+    const intern = await aws(sandbox, withToken, { profile: t.unrelatedPrincipal! });
+    expect(intern.stderr).toContain('An error occurred (AccessDeniedException)');
+    // And the worker without the token is still refused until the grant is in effect (300 s after load).
+    expect((await runTrainingCall(sandbox, t.call, worker)).stderr).toContain('An error occurred (AccessDeniedException)');
   }, 120_000);
 });
