@@ -500,6 +500,9 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
         if (!grantCauses.some((c) => c.code === 'principal-recreated' && c.actions.includes(action))) grantCauses.push(recreated);
         continue;
       }
+      // In the key's own account a key-policy statement naming the principal allows it by itself: once the
+      // stale ID is the ARN again, IAM is not needed, so its silence is no cause of its own.
+      if (recreated?.layer === 'key-policy' && denial.layer === 'identity-policy' && subject.accountId === scope.keyAccount) continue;
       const unmet = await conditionNotMet(scope, evaluation, denial.layer, (layer, policyName, document) =>
         evaluateWith(withReplacedDocument(scope, layer, policyName, document), subject, scope.keyArn!, scope.keyAccount!, action, evaluation.context),
       );

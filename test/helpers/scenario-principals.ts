@@ -58,6 +58,7 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'invoice-context-mismatch': 'Decrypt',
   'rotated-alias-decrypt': 'Decrypt',
   'new-grant-deploy': 'GenerateDataKey',
+  'recreated-role': 'Decrypt',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */

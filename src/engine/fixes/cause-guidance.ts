@@ -7,6 +7,7 @@ import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
 import { blockedFix } from './blocked-fixes.js';
 import { requestChangeWords } from './deny-guards.js';
+import { recreatedPrincipalFix } from './recreated-principal-fix.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
 
 const keyName = (workspace: Workspace) => workspace.key?.arn ?? workspace.facts.request.keyInput;
@@ -231,6 +232,8 @@ function conditionFix(workspace: Workspace, cause: Cause): Fix {
 
 /** A key policy naming a unique ID (AROA…/AIDA…) of a principal that was deleted: re-save it with the ARN. */
 function principalRecreatedFix(workspace: Workspace, cause: Cause): Fix {
+  const written = recreatedPrincipalFix(workspace, cause);
+  if (written) return written;
   const principal = workspace.principal;
   const ids = [...new Set(evidenceText(cause).match(/\bA(?:RO|ID)A[A-Z0-9]{12,}\b/g) ?? [])];
   const explanation = `The key policy (or a grant) names ${ids.length > 0 ? ids.join(', ') : 'a unique principal ID'} instead of an ARN: IAM shows a principal that way once it was deleted, and a role or user recreated with the same name gets a new ID, so the statement no longer matches ${principal ? `${principal.kind} ${principal.name}` : 'it'}. Re-save the policy naming the ARN${principal ? ` (${principal.entityArn})` : ''}; re-create grants that name the old ID (for Lambda, saving the function's configuration again does it).`;

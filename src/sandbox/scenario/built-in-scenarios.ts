@@ -39,6 +39,7 @@ const builtInOrder = [
   'invoice-context-mismatch',
   'rotated-alias-decrypt',
   'new-grant-deploy',
+  'recreated-role',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */
