@@ -94,6 +94,9 @@ export function principalRecreatedCause(scope: Scope, subject: Subject, actions:
     ...staleGrants.map((g) => ({ what: 'Grant naming a unique ID instead of an ARN', value: { grantId: g.grantId, granteePrincipal: g.granteePrincipal, operations: g.operations }, source: 'kms:ListGrants' })),
     { what: `${subject.name}'s ARN today`, value: subject.entityArn, source: 'IAM' },
   ];
+  // The ID the principal has now: a different one from the ID the policy names is the proof it was recreated.
+  const principal = scope.facts.principal.status === 'known' ? scope.facts.principal.value : undefined;
+  if (principal?.uniqueId !== undefined) evidence.push({ what: `${subject.name}'s unique ID today`, value: principal.uniqueId, source: principal.kind === 'role' ? 'iam:GetRole' : 'iam:GetUser' });
   return {
     code: 'principal-recreated',
     layer: statements.length > 0 ? 'key-policy' : 'grant',
