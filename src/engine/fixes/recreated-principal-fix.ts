@@ -82,6 +82,7 @@ export function recreatedPrincipalFix(workspace: Workspace, cause: Cause): Fix |
     notes.push(`Run this with credentials of account ${key.accountId}: KMS accepts PutKeyPolicy only from the account that owns the key.`);
   }
   notes.push('No other principal, action or condition changes, so whoever can manage the key today still can; kms-doctor never sets BypassPolicyLockoutSafetyCheck.');
+  notes.push(`The policy as it is now cannot be written back: KMS refuses the unique ID of a deleted principal. To undo this change, remove ${principal.entityArn} from the statement${renamed.length === 1 ? '' : 's'} it was added to.`);
   return documentFix(workspace, {
     cause: cause.code,
     title,
