@@ -40,6 +40,7 @@ describe('the wizard on the causes known only from the error', () => {
       expect(verdict).toContain(expected.cause);
       for (const line of expected.evidence) expect(verdict).toContain(line);
       expect(verdict).toContain(expected.fix);
+      if (expected.cause.endsWith('(request)')) expect(verdict).toContain('Denied by the request itself (not a permission)');
     });
   }
 });
