@@ -13,11 +13,10 @@ import type { Fix } from '../fix.js';
 import { awsManagedKeyGuidance, blockedFixFor } from './blocked-fixes.js';
 import { keyPolicyDestination } from './document-destinations.js';
 import { documentFix } from './document-fix.js';
+import { uniqueIdPattern } from '../policy-statements.js';
 import { isObject, statementsOf } from './policy-documents.js';
 import { describePrincipal, isEntityArn } from './principals.js';
 import { callerIsOutside, currentKeyPolicy, keyPolicyTarget, type Workspace } from './workspace.js';
-
-const uniqueIdPattern = /^A(IDA|ROA)[A-Z0-9]{12,}$/;
 
 /** The policy's AWS principals of a statement as a list (one string or a list of them). */
 function awsPrincipals(statement: Record<string, unknown>): string[] | undefined {
