@@ -68,5 +68,16 @@ describe('the wizard on recreated-role', () => {
     const finished = flat(await waitForFrame(harness, /Fixed and verified|still denied|Not applied|propagating|stopped/, { timeoutMs: 30_000 }));
     expect(finished).toContain('✔ Fixed and verified');
     expect(finished).toContain('AuditRole still cannot');
+
+    // Run again: the error the call got before the fix no longer describes the sandbox, so it is not weighed.
+    await press(harness, 'r');
+    await waitForFrame(harness, /step 1\/8[\s\S]*See it yourself/);
+    // An allowed run's steps end on a verdict without a fix to plan: Enter until it shows.
+    for (let i = 0; i < 40 && !/step 7\/8[\s\S]*(Allowed|Denied|Could not decide)/.test(harness.lastFrame()); i += 1) {
+      await press(harness, keys.enter);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const again = flat(await waitForFrame(harness, /step 7\/8[\s\S]*(Allowed|Denied|Could not decide)/));
+    expect(again).toContain('Allowed: ReportRole may kms:Decrypt with this key now');
   });
 });
