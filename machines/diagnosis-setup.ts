@@ -99,6 +99,14 @@ export const diagnosisSetup = setup({
       },
     }),
     forgetRun: assign({
+      // The error AWS reported (pasted, or the training call's) described the world before a fix was
+      // applied: a run after one reads the world afresh without it, or every fix that worked would read
+      // as "reported denied, evaluates allowed".
+      request: ({ context }) => {
+        if (context.remedy === undefined || context.request?.reportedError === undefined) return context.request;
+        const { reportedError: _before, ...request } = context.request;
+        return request;
+      },
       declinedContextKeys: undefined,
       reads: undefined,
       identity: undefined,

@@ -469,6 +469,12 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
         }
         decide({ action, decision: dependsOnUnknown ? 'unknown' : 'allowed', allowedBy: 'grant' });
         notes.push(`${action} is allowed by grant ${grant.grantId}${grant.name !== undefined ? ` (${grant.name})` : ''}, not by the policies.`);
+        // Without an error to say so, a minutes-old grant may still be propagating: say what that would look like.
+        if (recent) {
+          notes.push(
+            `That grant was created ${Math.max(0, Math.round((now.getTime() - Date.parse(grant.creationDate!)) / 1000))} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call without its grant token may get AccessDeniedException. If the call failed, give its error with --error; pass the grant token (--grant-tokens) to use the grant at once.`,
+          );
+        }
         continue;
       }
       if (!grants) grantsMatter = true;
@@ -496,6 +502,9 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
         if (!grantCauses.some((c) => c.code === 'principal-recreated' && c.actions.includes(action))) grantCauses.push(recreated);
         continue;
       }
+      // In the key's own account a key-policy statement naming the principal allows it by itself: once the
+      // stale ID is the ARN again, IAM is not needed, so its silence is no cause of its own.
+      if (recreated?.layer === 'key-policy' && denial.layer === 'identity-policy' && subject.accountId === scope.keyAccount) continue;
       const unmet = await conditionNotMet(scope, evaluation, denial.layer, (layer, policyName, document) =>
         evaluateWith(withReplacedDocument(scope, layer, policyName, document), subject, scope.keyArn!, scope.keyAccount!, action, evaluation.context),
       );
@@ -583,7 +592,8 @@ function ciphertextCause(scope: Scope, kind: 'invalid-ciphertext' | 'incorrect-k
   const reported = scope.facts.request.reportedError!;
   const evidence = [
     { what: 'AWS answered', value: reported.errorCode ?? kind, source: 'the error message (--error)' },
-    { what: 'Encryption context given here', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
+    { what: 'Encryption context of the request', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
+    { what: 'Key named in the request', value: scope.facts.request.keyInput, source: 'request' },
   ];
   if (kind === 'incorrect-key') {
     return {

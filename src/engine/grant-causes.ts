@@ -9,7 +9,7 @@ import type { Cause, Evidence } from './cause.js';
 import { list, who, type Scope, type Subject } from './diagnosis-scope.js';
 import type { GrantFacts } from './facts.js';
 import { grantAllows, grantOperationFor } from './grant-match.js';
-import { statementCoversAction, statementSummary } from './policy-statements.js';
+import { statementCoversAction, statementSummary, uniqueIdPattern } from './policy-statements.js';
 
 /** Grants take "usually less than five minutes" to be usable everywhere (KMS developer guide, "Eventual consistency"). */
 export const grantConsistencyMs = 5 * 60 * 1000;
@@ -75,8 +75,6 @@ export function grantRecentlyCreatedCause(scope: Scope, grant: GrantFacts, actio
   };
 }
 
-/** A unique IAM ID (AIDA… user, AROA… role) standing where a principal ARN should be. */
-const uniqueIdPattern = /^A(IDA|ROA)[A-Z0-9]{12,}$/;
 
 /**
  * Key-policy statements and grants that cover the action but name a bare unique ID: the principal they
@@ -94,6 +92,9 @@ export function principalRecreatedCause(scope: Scope, subject: Subject, actions:
     ...staleGrants.map((g) => ({ what: 'Grant naming a unique ID instead of an ARN', value: { grantId: g.grantId, granteePrincipal: g.granteePrincipal, operations: g.operations }, source: 'kms:ListGrants' })),
     { what: `${subject.name}'s ARN today`, value: subject.entityArn, source: 'IAM' },
   ];
+  // The ID the principal has now: a different one from the ID the policy names is the proof it was recreated.
+  const principal = scope.facts.principal.status === 'known' ? scope.facts.principal.value : undefined;
+  if (principal?.uniqueId !== undefined) evidence.push({ what: `${subject.name}'s unique ID today`, value: principal.uniqueId, source: principal.kind === 'role' ? 'iam:GetRole' : 'iam:GetUser' });
   return {
     code: 'principal-recreated',
     layer: statements.length > 0 ? 'key-policy' : 'grant',

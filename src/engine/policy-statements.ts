@@ -68,6 +68,12 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
 }
 
 /** True when the statement's Action (or NotAction) covers the action. */
+/**
+ * A unique IAM ID (AIDA… user, AROA… role) standing where a principal ARN should be: IAM shows a policy
+ * principal that way once the principal was deleted, and one created again under the same name gets a new ID.
+ */
+export const uniqueIdPattern = /^A(IDA|ROA)[A-Z0-9]{12,}$/;
+
 export function statementCoversAction(statement: PolicyStatement, action: string): boolean {
   if (statement.notActions.length > 0) return !statement.notActions.some((p) => actionPatternMatches(p, action));
   return statement.actions.some((p) => actionPatternMatches(p, action));

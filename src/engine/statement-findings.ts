@@ -4,7 +4,7 @@
 import type { ActionEvaluation, Scope } from './diagnosis-scope.js';
 import { list, who } from './diagnosis-scope.js';
 import type { PolicyLayer } from './policy-evaluation.js';
-import { namesAccount, namesPrincipal, statementCoversAction, statementLabel, statementsOf, type PolicyStatement } from './policy-statements.js';
+import { namesAccount, namesPrincipal, statementCoversAction, statementLabel, statementsOf, uniqueIdPattern, type PolicyStatement } from './policy-statements.js';
 import type {
   IamRole,
   IdentityEffect,
@@ -124,9 +124,13 @@ export function keyPolicyFinding(scope: Scope, evaluations: readonly ActionEvalu
   const unallowed = scope.actions.filter((a) => perAction[a] === 'none');
   if (unallowed.length > 0) {
     const where = crossAccount ? `trusts account ${account ?? '?'}` : `delegates to IAM for account ${account ?? '?'}`;
+    // A unique ID where an ARN stood: AWS shows a deleted principal that way, and a principal created
+    // again under the same name does not match it (principal-recreated).
+    const staleIds = [...new Set(scope.keyStatements.filter((st) => st.effect === 'Allow' && unallowed.some((a) => statementCoversAction(st, a))).flatMap((st) => st.principals.filter((p) => uniqueIdPattern.test(p))))];
+    const stale = staleIds.length > 0 ? ` A statement for ${list(unallowed)} names ${list(staleIds)}, the unique ID of a deleted principal, not ${name}'s ARN.` : '';
     return finding(
       'bad',
-      `The key policy neither names ${name} nor ${where} for ${list(unallowed)}: no IAM policy can allow this until it does.`,
+      `The key policy neither names ${name} nor ${where} for ${list(unallowed)}: no IAM policy can allow this until it does.${stale}`,
       'IAM policies do not count: the key policy neither delegates nor names the principal. Only a grant could still allow it.',
     );
   }

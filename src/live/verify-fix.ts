@@ -70,7 +70,10 @@ async function proverFor(session: AwsSession, request: DiagnosisRequest, result:
   return { clients: asPrincipal };
 }
 
-export async function verifyFix(session: AwsSession, request: DiagnosisRequest, options: VerifyOptions = {}): Promise<Verification> {
+export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest, options: VerifyOptions = {}): Promise<Verification> {
+  // The error AWS reported (--error, a pasted one, a training call's) described the world before the fix:
+  // weighed again, it would contradict every fix that worked ("reported denied, evaluates allowed").
+  const { reportedError: _before, ...request } = diagnosed;
   const attempts = options.attempts ?? 5;
   const intervalMs = options.intervalMs ?? 2_000;
   let result = await runDiagnosis(session, request);

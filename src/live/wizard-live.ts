@@ -15,6 +15,7 @@ import { dryRunnerFor } from '../aws/dry-run.js';
 import { createTargetStore } from '../aws/target-store.js';
 import { makeFailingCall } from '../aws/failing-call.js';
 import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
+import { parseKmsError } from '../engine/error-message-parser.js';
 import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
 import { withKeyAttributes } from '../aws/fact-source.js';
 import type { DiagnosisRequest } from '../engine/facts.js';
@@ -177,8 +178,12 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
       if (previous?.sandbox && previous !== live) await closeTraining(previous);
       const used = live.sandbox ? live.sandbox.answers : answers;
       const parsed = options.requestOptionsOf(used, givenContext);
-      // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
-      const request = { ...diagnosisRequest(parsed, live.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
+      // The pasted error's blamed layer is evidence for the verdict, as check --error's is. In training, the
+      // error the scenario's call got live is the one the learner saw (and would paste): some causes are
+      // known only from it (a ciphertext made with another context or key, a grant not yet in effect).
+      const liveError = live.sandbox ? environmentOf(live).sandbox?.liveError : undefined;
+      const reportedError = used.parsedError ?? (liveError !== undefined ? parseKmsError(liveError) : undefined);
+      const request = { ...diagnosisRequest(parsed, live.session), ...(reportedError !== undefined ? { reportedError } : {}) };
       return { request, session: live, environment: { ...environmentOf(live), region: request.region }, answers: { ...answers, ...used } };
     },
     async whoAmI() {

@@ -149,6 +149,7 @@ function readKey(s: StateReader, key: JsonObject, path: string, accounts: JsonOb
     const entry = s.object(grant, grantPath, ['grantId', 'keyArn', 'granteePrincipal', 'issuingAccount', 'operations', 'creationDate', 'grantToken']);
     s.strings(entry, grantPath, ['grantId', 'keyArn', 'granteePrincipal', 'issuingAccount', 'creationDate', 'grantToken']);
     reader.stringArray(entry.operations, fieldPath(grantPath, 'operations'), undefined, { nonEmpty: true });
+    s.optionalString(entry, grantPath, 'effectiveAt');
     if (entry.constraints !== undefined) {
       const constraints = s.object(entry.constraints, fieldPath(grantPath, 'constraints'), []);
       for (const field of ['EncryptionContextSubset', 'EncryptionContextEquals']) {

@@ -201,6 +201,11 @@ export interface GrantState {
   };
   creationDate: string;
   grantToken: string;
+  /**
+   * Until this time the grant is not yet known throughout KMS (eventual consistency): it allows only
+   * calls that pass its grant token. Absent: in effect at once, as every grant CreateGrant makes here.
+   */
+  effectiveAt?: string;
 }
 
 export interface TrainingState {

@@ -54,6 +54,23 @@ function roleOfProfile(state: SandboxState, name: string): { arn: string; source
  * role is assumed explicitly through the sandbox's STS and the call made with the resulting variables.
  */
 export function trainingCallGuidance(state: SandboxState, training: TrainingState, endpoint: string): string[] {
+  return [...callGuidance(state, training, endpoint), ...pendingGrantLines(state, training)];
+}
+
+/**
+ * A grant of the scenario still propagating (notEffectiveForSeconds) for the principal in trouble: the
+ * token its CreateGrant returned, which whoever created it kept (AWS's advice is to save it and pass it).
+ */
+function pendingGrantLines(state: SandboxState, training: TrainingState): string[] {
+  const principal = Object.values(state.accounts).map((a) => a.users[training.principal] ?? a.roles[training.principal]).find((p) => p !== undefined);
+  const grant = Object.values(state.keys)
+    .flatMap((key) => key.grants)
+    .find((g) => g.effectiveAt !== undefined && principal !== undefined && g.granteePrincipal === principal.arn);
+  if (!grant) return [];
+  return [`  the grant token the CreateGrant of grant ${grant.name ?? grant.grantId} returned, which its creator kept: ${grant.grantToken}`];
+}
+
+function callGuidance(state: SandboxState, training: TrainingState, endpoint: string): string[] {
   const command = (words: readonly string[]) => words.map(shellQuote).join(' ');
   const call = ['aws', '--endpoint-url', trainingCallEndpoint(training.call, endpoint)];
   const role = roleOfProfile(state, training.principal);

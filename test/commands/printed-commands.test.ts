@@ -39,6 +39,15 @@ async function kmsDoctor(target: TestSandbox, args: readonly string[]) {
   return { ...result, json: args.includes('--json') ? JSON.parse(result.stdout) : undefined };
 }
 
+/**
+ * Scenarios whose value before the fix AWS itself refuses to take back, so the printed restore fails as
+ * AWS would fail it: a key policy naming a deleted principal's unique ID is refused by PutKeyPolicy
+ * (MalformedPolicyDocumentException, "invalid principals"; AWS Knowledge Center, kms-policy-error-invalid-principals).
+ */
+const unrestorable: Readonly<Record<string, string>> = {
+  'recreated-role': 'MalformedPolicyDocumentException',
+};
+
 describe('printed aws commands run as printed', () => {
   for (const scenario of Object.keys(scenarioOperations)) {
     it(`${scenario}: fix's restore commands undo it, check's fix commands redo it`, async (ctx) => {
@@ -55,6 +64,12 @@ describe('printed aws commands run as printed', () => {
       const planCommands: string[] = fixed.json.plan.steps.map((step: { command: string }) => step.command);
       const restores: string[] = fixed.json.apply.steps.map((step: { restoreCommand: string }) => step.restoreCommand).reverse();
       expect(restores.length).toBeGreaterThan(0);
+      const refusal = unrestorable[scenario];
+      if (refusal !== undefined) {
+        for (const command of restores) expect((await runAsPrinted(sandbox, command, elsewhere, home)).stderr, command).toContain(`An error occurred (${refusal})`);
+        expect((await kmsDoctor(sandbox, ['check', '--json', ...args])).json.verdict).toBe('allowed');
+        ctx.skip(`${scenario}: AWS refuses the value before the fix (${refusal}), so there is nothing to redo`);
+      }
       for (const command of restores) {
         const ran = await runAsPrinted(sandbox, command, elsewhere, home);
         expect(ran.stderr, command).toBe('');

@@ -239,3 +239,12 @@ describe('the wordings issue 11 corrected', () => {
     expect(findings.keyState!.conclusion).toContain('KMSInvalidStateException');
   });
 });
+
+describe('a key policy naming a deleted principal', () => {
+  it("recreated-role: the key-policy step names the stale unique ID where ReportRole's ARN should be", async () => {
+    const recreated = scenarioCases.find((c) => c.name === 'recreated-role')!;
+    const { findings } = await check(recreated);
+    expect(findings.keyPolicy!.tone).toBe('bad');
+    expect(findings.keyPolicy!.conclusion).toContain("names AROAZB3EXAMPLE7OLDID1, the unique ID of a deleted principal, not ReportRole's ARN");
+  });
+});

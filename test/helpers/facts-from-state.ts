@@ -8,6 +8,7 @@ import type { DiagnosisFacts, GrantFacts, KeyFacts, PolicyDocumentFacts, Princip
 import { findOperation, type OperationRequirement } from '../../src/engine/operations.js';
 import { managedPolicyDocument, organizationRootId, resourceControlPoliciesFor, serviceControlPoliciesFor } from '../../src/sandbox/principal-policies.js';
 import type { AccountState, KeyState, PrincipalCommon, SandboxState, TrainingState } from '../../src/sandbox/state.js';
+import { trainingReportedError } from './training-error.js';
 
 const keyArnPattern = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 const aliasArnPattern = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/;
@@ -126,6 +127,8 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
     issuingAccount: g.issuingAccount,
     creationDate: g.creationDate,
   }));
+  // The error the call got, when only that error tells the cause (a ciphertext made with another context or key).
+  const reportedError = trainingReportedError(state, training);
   const notFound = (call: string) => ({ status: 'unreadable' as const, reason: 'not-found' as const, call, message: `Key '${training.call.key}' does not exist` });
   return {
     request: {
@@ -133,6 +136,7 @@ export function factsFromState(state: SandboxState, training: TrainingState = re
       key: keyRef(training.call.key),
       region,
       ...(training.call.encryptionContext !== undefined ? { encryptionContext: training.call.encryptionContext } : {}),
+      ...(reportedError !== undefined ? { reportedError } : {}),
     },
     caller: { status: 'known', value: { arn, accountId: account.id, userId } },
     principal: { status: 'known', value: identity },

@@ -2,6 +2,7 @@
 // the account that owns a key, and the flags `check` and `fix` take to diagnose a scenario's failing call.
 import type { SandboxState } from '../../src/sandbox/state.js';
 import type { TestSandbox } from './sandbox.js';
+import { trainingErrorText } from './training-error.js';
 
 export function principalOf(state: SandboxState, name: string): { arn: string; accountId: string; kind: 'user' | 'role' } {
   for (const account of Object.values(state.accounts)) {
@@ -54,6 +55,10 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'grant-context-mismatch': 'GenerateDataKey',
   'contractor-guardrail': 'Decrypt',
   'aws-managed-key-direct': 'Encrypt',
+  'invoice-context-mismatch': 'Decrypt',
+  'rotated-alias-decrypt': 'Decrypt',
+  'new-grant-deploy': 'GenerateDataKey',
+  'recreated-role': 'Decrypt',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */
@@ -68,7 +73,8 @@ export function keyAccountOf(target: TestSandbox, key: string): string {
 /**
  * The flags an administrator gives `check` or `fix` for a scenario's training principal: the key, the
  * operation, the principal, the admin profile of its account (and of the key's, as --key-profile, when
- * the key is elsewhere), the sandbox endpoint and the call's encryption context.
+ * the key is elsewhere), the sandbox endpoint, the call's encryption context, and the error the call got
+ * when only that error tells the cause.
  */
 export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
   const t = target.world.state.training;
@@ -77,6 +83,7 @@ export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
   if (operation === undefined) throw new Error(`no operation known for scenario ${scenario}`);
   const principal = principalOf(target.world.state, t.principal);
   const keyAccount = keyAccountOf(target, t.call.key);
+  const errorText = trainingErrorText(target.world.state, t);
   return [
     '--key', t.call.key, '--operation', operation, '--principal', principal.arn,
     '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
@@ -84,5 +91,7 @@ export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
     // The organization's SCPs and RCPs are read with its management account's administrator.
     ...(target.world.state.organization ? ['--org-profile', adminProfileFor(target.world.state.organization.managementAccountId)] : []),
     ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
+    // A ciphertext made with another context or key is known only from the error the call got.
+    ...(errorText !== undefined ? ['--error', errorText] : []),
   ];
 }

@@ -87,6 +87,10 @@ describe('built-in scenarios', () => {
       'grant-context-mismatch',
       'contractor-guardrail',
       'aws-managed-key-direct',
+      'invoice-context-mismatch',
+      'rotated-alias-decrypt',
+      'new-grant-deploy',
+      'recreated-role',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);
@@ -325,6 +329,15 @@ const trainingExpectations: TrainingExpectation[] = [
         Resource: trainingKey(state).arn,
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
+  },
+  {
+    // The key policy names the deleted ReportRole's unique ID, which the role created again does not match.
+    name: 'recreated-role',
+    before: { denied: 'because no resource-based policy allows the kms:Decrypt action' },
+    fix: (state) => {
+      const key = trainingKey(state);
+      key.policy = key.policy.replace('"AROAZB3EXAMPLE7OLDID1"', `"${principalArnOf(state, 'ReportRole').arn}"`);
+    },
   },
 ];
 

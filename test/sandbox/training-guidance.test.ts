@@ -88,6 +88,17 @@ describe('training guidance', () => {
     if (training.expectedError === 'AccessDeniedException') expect(result.stderr).toContain(`:assumed-role/${training.principal}/training `);
   });
 
+  it('new-grant-deploy: the guidance gives the grant token its creator kept; the printed call with it succeeds', async () => {
+    const sandbox = await start('new-grant-deploy');
+    const token = /the grant token the CreateGrant of grant thumbnail-worker-deploy returned, which its creator kept: (\S+)$/m.exec(sandbox.guidance)?.[1];
+    expect(token).toBeDefined();
+    const [call] = trainingCommands(sandbox.guidance);
+    expect((await runInShell(sandbox, call!)).stderr).toContain('(AccessDeniedException)');
+    const withToken = await runInShell(sandbox, `${call} --grant-tokens ${token}`);
+    expect(withToken.stderr).toBe('');
+    expect(withToken.exitCode).toBe(0);
+  });
+
   it('the one-liner fails instead of exporting nothing when the role cannot be assumed', async () => {
     const sandbox = await start('no-iam-delegation');
     const [, oneLiner] = trainingCommands(sandbox.guidance);

@@ -8,6 +8,7 @@ import type { Fix, FixTarget } from '../fix.js';
 import { accountOfArn, aliasNamedBy, parseArn, regionNamedBy } from '../identifiers.js';
 import { blockedFix } from './blocked-fixes.js';
 import { requestChangeWords } from './deny-guards.js';
+import { recreatedPrincipalFix } from './recreated-principal-fix.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
 
 const keyName = (workspace: Workspace) => workspace.key?.arn ?? workspace.facts.request.key.text;
@@ -43,6 +44,9 @@ function grantConstraintContext(workspace: Workspace, actions: readonly string[]
   }
   return undefined;
 }
+
+const contextWords = (context: Readonly<Record<string, string>> | undefined) =>
+  context === undefined || Object.keys(context).length === 0 ? 'no encryption context' : `the encryption context ${Object.entries(context).map(([k, v]) => `${k}=${v}`).join(',')}`;
 
 /** The service an AWS managed key belongs to, from its alias (aws/s3 → s3). */
 function managingService(workspace: Workspace): string | undefined {
@@ -162,19 +166,24 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
     }
     case 'principal-recreated':
       return principalRecreatedFix(workspace, cause);
-    case 'encryption-context-mismatch':
+    case 'encryption-context-mismatch': {
+      // KMS logs the encryption context of Encrypt and GenerateDataKey in plain text in CloudTrail
+      // (KMS developer guide, "Encryption context" and the CloudTrail examples of Encrypt), so the
+      // context the data was encrypted with can be read there; nothing in a policy or key read shows it.
+      const lookup = `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=ResourceName,AttributeValue=${keyName(workspace)}`;
       return guidance(
         cause,
         keyTarget,
         'Decrypt with exactly the encryption context used to encrypt',
-        `KMS refused the ciphertext (InvalidCiphertextException), which is not a permission problem: the encryption context must match the one given to Encrypt exactly — every key and value, case-sensitive. Decrypt with that context; if the ciphertext came from the aws CLI, also check it was base64-decoded (fileb://).`,
+        `KMS refused the ciphertext (InvalidCiphertextException), which is not a permission problem: the encryption context must match the one given to Encrypt exactly — every key and value, case-sensitive. The request sent ${contextWords(workspace.facts.request.encryptionContext)}. Find the context the data was encrypted with in the Encrypt or GenerateDataKey event of this key in CloudTrail (requestParameters.encryptionContext): ${lookup}. Then decrypt with that context (aws CLI: --encryption-context KEY=VALUE); if the ciphertext came from the aws CLI, also check it was base64-decoded (fileb://).`,
       );
+    }
     case 'incorrect-key':
       return guidance(
         cause,
         keyTarget,
-        'Decrypt with the key that encrypted the data',
-        `KMS says the ciphertext was not encrypted under ${keyName(workspace)} (IncorrectKeyException), which is not a permission problem. For a symmetric key, call Decrypt without --key-id (KMS reads the key from the ciphertext), or with the key that encrypted it; an alias that was re-pointed to another key causes exactly this.`,
+        'Decrypt naming no key, or the key that encrypted the data',
+        `KMS says the ciphertext was not encrypted under ${keyName(workspace)} (IncorrectKeyException), which is not a permission problem: the ciphertext of a symmetric key names the key that made it, and KeyId must be that key. Call Decrypt without --key-id (KMS reads the key from the ciphertext, and the response's KeyId names it), or with that key; an alias that was moved to a new key causes exactly this. No policy change helps.`,
       );
     case 'key-state-transient':
       return transientStateFix(workspace, cause);
@@ -229,6 +238,8 @@ function conditionFix(workspace: Workspace, cause: Cause): Fix {
 
 /** A key policy naming a unique ID (AROA…/AIDA…) of a principal that was deleted: re-save it with the ARN. */
 function principalRecreatedFix(workspace: Workspace, cause: Cause): Fix {
+  const written = recreatedPrincipalFix(workspace, cause);
+  if (written) return written;
   const principal = workspace.principal;
   const ids = [...new Set(evidenceText(cause).match(/\bA(?:RO|ID)A[A-Z0-9]{12,}\b/g) ?? [])];
   const explanation = `The key policy (or a grant) names ${ids.length > 0 ? ids.join(', ') : 'a unique principal ID'} instead of an ARN: IAM shows a principal that way once it was deleted, and a role or user recreated with the same name gets a new ID, so the statement no longer matches ${principal ? `${principal.kind} ${principal.name}` : 'it'}. Re-save the policy naming the ARN${principal ? ` (${principal.entityArn})` : ''}; re-create grants that name the old ID (for Lambda, saving the function's configuration again does it).`;

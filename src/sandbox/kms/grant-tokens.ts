@@ -38,8 +38,9 @@ export function findGrantByToken(state: SandboxState, token: string): GrantOnKey
 export const invalidGrantToken = (): AwsError => new AwsError('InvalidGrantTokenException', 'The grant token is not valid.');
 
 /**
- * Checks the GrantTokens of a request. Grants take effect at once in the sandbox, so a token adds
- * no permission; but a value that is not a grant token at all is refused, as KMS does.
+ * Checks the GrantTokens of a request: a value that is not a grant token at all is refused, as KMS does.
+ * Grants CreateGrant makes take effect at once here; a token matters only for a scenario's grant still
+ * propagating (key-authorization.ts, grantInEffect).
  */
 export function checkGrantTokens(state: SandboxState, tokens: readonly string[] | undefined): void {
   for (const token of tokens ?? []) {

@@ -9,6 +9,7 @@ import { type EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { parsedPolicyDocument } from '../authorization-cache.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
+import { findGrantByToken } from './grant-tokens.js';
 import type { GrantState, KeyState, KeyStateName, SandboxState } from '../state.js';
 import type { KmsCall } from './kms-call.js';
 
@@ -126,6 +127,7 @@ function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): R
 /** The engine's grant rule (src/engine/grant-match.ts), applied to a grant as the sandbox stores it. */
 function grantAllowsUse(grant: GrantState, call: KmsCall, use: KeyUse): boolean {
   if (use.grantOperation === undefined) return false;
+  if (!grantInEffect(grant, call)) return false;
   const { constraints } = grant;
   return grantAllows(
     {
@@ -141,6 +143,18 @@ function grantAllowsUse(grant: GrantState, call: KmsCall, use: KeyUse): boolean 
       ...(use.childGrant !== undefined ? { childGrant: use.childGrant } : {}),
     },
   );
+}
+
+/**
+ * A grant still propagating (a scenario's `notEffectiveForSeconds`) allows only a call that passes one of
+ * its grant tokens: "To use the permissions in a new grant immediately, use the grant token for the grant"
+ * (KMS developer guide, "Using a grant token"); without one the call may fail with AccessDeniedException.
+ * The operations validate GrantTokens before they authorize, so the list is well formed here.
+ */
+function grantInEffect(grant: GrantState, call: KmsCall): boolean {
+  if (grant.effectiveAt === undefined || Date.now() >= Date.parse(grant.effectiveAt)) return true;
+  const tokens = Array.isArray(call.input.GrantTokens) ? (call.input.GrantTokens as unknown[]).filter((t): t is string => typeof t === 'string') : [];
+  return tokens.some((token) => findGrantByToken(call.world.state, token)?.grant.grantId === grant.grantId);
 }
 
 const stateWords: Readonly<Record<KeyStateName, string>> = {

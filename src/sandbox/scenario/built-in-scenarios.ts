@@ -35,6 +35,11 @@ const builtInOrder = [
   'grant-context-mismatch',
   'contractor-guardrail',
   'aws-managed-key-direct',
+  // Issue 8's look-alikes of a denial and the principals and grants AWS sees differently.
+  'invoice-context-mismatch',
+  'rotated-alias-decrypt',
+  'new-grant-deploy',
+  'recreated-role',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */

@@ -161,7 +161,7 @@ function addAlias(draft: ScenarioDraft, aliasName: string, key: KeyState, path: 
 
 function readGrant(draft: ScenarioDraft, item: unknown, path: string, key: KeyState): GrantState {
   const reader: JsonReader = draft.reader;
-  const entry = reader.object(item, path, ['granteePrincipal', 'operations'], ['name', 'retiringPrincipal', 'constraints']);
+  const entry = reader.object(item, path, ['granteePrincipal', 'operations'], ['name', 'retiringPrincipal', 'constraints', 'notEffectiveForSeconds']);
   let constraints: GrantState['constraints'];
   if (entry.constraints !== undefined) {
     const constraintsPath = fieldPath(path, 'constraints');
@@ -181,8 +181,17 @@ function readGrant(draft: ScenarioDraft, item: unknown, path: string, key: KeySt
     ...(constraints ? { constraints } : {}),
     creationDate: draft.created,
     grantToken: newGrantToken(),
+    ...(entry.notEffectiveForSeconds !== undefined
+      ? { effectiveAt: isoSeconds(Date.parse(draft.created) + 1000 * reader.integer(entry.notEffectiveForSeconds, fieldPath(path, 'notEffectiveForSeconds'), 1, maxPropagationSeconds)) }
+      : {}),
   };
 }
+
+/**
+ * A new grant is usually in effect everywhere within five minutes (KMS developer guide, "Eventual
+ * consistency"; CreateGrant: "usually less than five minutes"): a scenario may hold one back that long.
+ */
+const maxPropagationSeconds = 300;
 
 /** A date as KMS shows it: ISO 8601 to the second. */
 const isoSeconds = (epochMs: number): string => new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -69,7 +69,7 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
   if (unrelatedPrincipal === principal) reader.fail('training.unrelatedPrincipal', 'must be a different principal from training.principal');
   const callerAccount = draft.principalsByName.get(principal)!.accountId;
 
-  const call = reader.object(entry.call, 'training.call', ['operation', 'key'], ['viaService', 'encryptionContext', 'grant']);
+  const call = reader.object(entry.call, 'training.call', ['operation', 'key'], ['viaService', 'encryptionContext', 'grant', 'ciphertextFrom']);
   const operation = reader.oneOf(call.operation, 'training.call.operation', kmsOperations);
   const keyReference = reader.nonEmptyString(call.key, 'training.call.key');
   const key = resolveKey(draft, keyReference, callerAccount);
@@ -103,10 +103,13 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
     ...(call.encryptionContext !== undefined ? { encryptionContext: reader.stringMap(call.encryptionContext, 'training.call.encryptionContext') } : {}),
     ...(grant ? { grant } : {}),
   };
-  if (operation === 'Decrypt' && key.material !== undefined) {
+  if (operation !== 'Decrypt' && call.ciphertextFrom !== undefined) reader.fail('training.call.ciphertextFrom', 'applies only to the Decrypt operation');
+  const sealing = call.ciphertextFrom === undefined ? { key, context: trainingCall.encryptionContext } : readCiphertextFrom(draft, call.ciphertextFrom, callerAccount);
+  if (operation === 'Decrypt' && sealing.key.material !== undefined) {
     // A Decrypt exercise needs a ciphertext the principal in trouble cannot read yet: sealed now, with
-    // the scenario's own key and context, so the failing command can be run (and printed) as is.
-    trainingCall.ciphertext = seal(key.arn, key.material, Buffer.from(trainingPlaintext, 'utf8'), trainingCall.encryptionContext).toString('base64');
+    // the scenario's own key and context (or those `ciphertextFrom` names: the data was encrypted under
+    // another key or context than the call names), so the failing command can be run (and printed) as is.
+    trainingCall.ciphertext = seal(sealing.key.arn, sealing.key.material, Buffer.from(trainingPlaintext, 'utf8'), sealing.context).toString('base64');
   }
 
   const expectedCause = entry.expectedCause === undefined ? undefined : reader.oneOf(entry.expectedCause, 'training.expectedCause', trainingCauses);
@@ -127,6 +130,17 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
     ...(entry.story !== undefined ? { story: reader.nonEmptyString(entry.story, 'training.story') } : {}),
     ...(entry.difficulty !== undefined ? { difficulty: reader.oneOf(entry.difficulty, 'training.difficulty', trainingDifficulties) } : {}),
   };
+}
+
+/** `training.call.ciphertextFrom`: the key and encryption context the Decrypt exercise's data was encrypted with. */
+function readCiphertextFrom(draft: ScenarioDraft, value: unknown, callerAccount: string): { key: KeyState; context?: Record<string, string> } {
+  const reader: JsonReader = draft.reader;
+  const entry = reader.object(value, 'training.call.ciphertextFrom', ['key'], ['encryptionContext']);
+  const reference = reader.nonEmptyString(entry.key, 'training.call.ciphertextFrom.key');
+  const key = resolveKey(draft, reference, callerAccount);
+  if (!key) reader.fail('training.call.ciphertextFrom.key', `${reference} does not name a key of this scenario as seen from account ${callerAccount} in ${draft.defaultRegion}`);
+  if (key.material === undefined) reader.fail('training.call.ciphertextFrom.key', `${reference} has no key material to encrypt with`);
+  return { key, ...(entry.encryptionContext !== undefined ? { context: reader.stringMap(entry.encryptionContext, 'training.call.ciphertextFrom.encryptionContext') } : {}) };
 }
 
 /** A user with an access key, or a role with a source profile, gets a profile. */

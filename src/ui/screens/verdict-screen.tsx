@@ -22,6 +22,7 @@ const layerWords: Record<string, string> = {
   scp: 'a service control policy',
   rcp: 'a resource control policy',
   grant: 'the grants',
+  request: 'the request itself (not a permission)',
 };
 
 const valueText = evidenceValueText;
