@@ -4,9 +4,9 @@
 // all the user sees of it.
 // - The frame is what Ink will draw (plain-start-frame.ts, tested against Ink's own frame), and it is
 //   drawn where Ink's would start. Ink's first frame is written as the first write holding a newline;
-//   that same write is prefixed with a return to the plain frame's first line and an erase of the
-//   screen below, so the terminal goes from one frame to the other in one write: no blank moment, no
-//   line left twice, nothing added to the scrollback.
+//   that same write is prefixed with the erase of the plain frame's lines, as Ink erases a frame of its
+//   own, so the terminal goes from one frame to the other in one write (inside Ink's synchronized
+//   output): no blank moment, no line left twice, nothing added to the scrollback.
 // - Keys pressed before Ink reads them are kept: the terminal is put in raw mode here, so they are
 //   neither echoed over the frame nor held for a line, and they wait in the terminal's buffer until
 //   Ink reads stdin (the process does not read it before: stdin starts paused).
@@ -35,8 +35,11 @@ export function drawPlainFirstFrame(
   if (lines === undefined) return undefined;
   stdin.setRawMode(true);
   stdout.write(`${hideCursor}${lines.join('\n')}\n`);
-  // From the line below the frame back to its first line, then erase to the end of the screen.
-  const backToStart = `\r\u001b[${lines.length}A\u001b[J`;
+  // Erased as Ink erases its own frame before it draws the next (ansi-escapes' eraseLines over the
+  // frame's lines and the line below, where the cursor is), line by line: not with an erase to the
+  // end of the screen, which from the top-left corner clears the whole screen, and terminals such as
+  // tmux (scroll-on-clear) then keep the cleared screen in the scrollback.
+  const backToStart = `${'\u001b[2K\u001b[1A'.repeat(lines.length)}\u001b[2K\u001b[G`;
   const ownWrite = Object.hasOwn(stdout, 'write');
   const write = stdout.write;
   let onScreen = true;
