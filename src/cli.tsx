@@ -87,7 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || process.env.TERM === 'dumb')) process.env.FORCE_COLOR = '0';
     if (command === 'train') return (await import('./train-command.js')).runTrainCommand(rest);
     // No arguments: the first screen is drawn at once, without Ink, and Ink takes it over when loaded.
-    if (command === undefined) plainFrame = (await import('./first-frame.js')).drawPlainFirstFrame();
+    if (command === undefined && process.stdin.isTTY && process.stdout.isTTY) plainFrame = (await import('./first-frame.js')).drawPlainFirstFrame();
     const { runWizardCommand } = await import('./wizard-command.js');
     return runWizardCommand(argv);
   }
