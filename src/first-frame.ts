@@ -7,9 +7,10 @@
 //   that same write is prefixed with the erase of the plain frame's lines, as Ink erases a frame of its
 //   own, so the terminal goes from one frame to the other in one write (inside Ink's synchronized
 //   output): no blank moment, no line left twice, nothing added to the scrollback.
-// - Keys pressed before Ink reads them are kept: the terminal is put in raw mode here, so they are
-//   neither echoed over the frame nor held for a line, and they wait in the terminal's buffer until
-//   Ink reads stdin (the process does not read it before: stdin starts paused).
+// - Keys pressed before Ink reads them are kept: the terminal is put in raw mode with the frame, so
+//   they are neither echoed over the frame nor held for a line (where Enter would arrive as a newline,
+//   which Ink does not take for Enter), and they wait in the terminal's buffer until Ink reads stdin
+//   (the process does not read it before: stdin starts paused).
 import { findCredentials } from './aws/credential-presence.js';
 import { colourWanted } from './colour-wanted.js';
 import { builtInScenarios } from './sandbox/scenario/built-in-scenarios.js';
@@ -33,8 +34,9 @@ export function drawPlainFirstFrame(
   // Sizes as the wizard reads them (withFallbackSize: a terminal reporting 0 is 80x24).
   const lines = plainStartFrame({ scenarios: builtInScenarios(), columns: stdout.columns || 80, rows: stdout.rows || 24, colour: colourWanted(stdout, env) });
   if (lines === undefined) return undefined;
-  stdin.setRawMode(true);
   stdout.write(`${hideCursor}${lines.join('\n')}\n`);
+  // Right after the frame, not before: opening stdin (a tty.ReadStream, a net.Socket) takes a few ms.
+  stdin.setRawMode(true);
   // Erased as Ink erases its own frame before it draws the next (ansi-escapes' eraseLines over the
   // frame's lines and the line below, where the cursor is), line by line: not with an erase to the
   // end of the screen, which from the top-left corner clears the whole screen, and terminals such as
