@@ -1,6 +1,6 @@
-// `kms-doctor` with no arguments in a terminal, and no AWS credentials: the training scenario list is
-// drawn as plain text the moment the program starts, and Ink, once loaded, replaces it with the same
-// frame. Ink and the wizard take ~4x as long to load as a Node program takes to start, and this is
+// `kms-doctor` with no arguments in a terminal: its first screen (how to start, or without AWS
+// credentials the training scenario list) is drawn as plain text the moment the program starts, and
+// Ink, once loaded, replaces it with the same frame. Ink and the wizard take ~4x as long to load as a Node program takes to start, and this is
 // all the user sees of it.
 // - The frame is what Ink will draw (plain-start-frame.ts, tested against Ink's own frame), and it is
 //   drawn where Ink's would start. Ink's first frame is written as the first write holding a newline;
@@ -24,15 +24,22 @@ export interface PlainFirstFrame {
   discard(): void;
 }
 
-/** Draws the first frame when it is the training scenario list and Ink would lay it out the same; undefined otherwise. */
+/** Draws the wizard's first frame when Ink would lay it out the same (plainStartFrame); undefined otherwise. */
 export function drawPlainFirstFrame(
   stdin: NodeJS.ReadStream = process.stdin,
   stdout: NodeJS.WriteStream = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): PlainFirstFrame | undefined {
-  if (!stdin.isTTY || !stdout.isTTY || findCredentials(env).found) return undefined;
+  if (!stdin.isTTY || !stdout.isTTY) return undefined;
+  const credentialsFound = findCredentials(env).found;
   // Sizes as the wizard reads them (withFallbackSize: a terminal reporting 0 is 80x24).
-  const lines = plainStartFrame({ scenarios: builtInScenarios(), columns: stdout.columns || 80, rows: stdout.rows || 24, colour: colourWanted(stdout, env) });
+  const lines = plainStartFrame({
+    scenarios: credentialsFound ? [] : builtInScenarios(),
+    columns: stdout.columns || 80,
+    rows: stdout.rows || 24,
+    colour: colourWanted(stdout, env),
+    credentialsFound,
+  });
   if (lines === undefined) return undefined;
   stdout.write(`${hideCursor}${lines.join('\n')}\n`);
   // Right after the frame, not before: opening stdin (a tty.ReadStream, a net.Socket) takes a few ms.

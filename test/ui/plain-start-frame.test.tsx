@@ -1,6 +1,7 @@
 // The plain first frame (drawn before Ink loads) is the frame Ink then draws, at every size and with
-// colour on or off: Ink replaces it without a visible change only if the two are the same. Ink's own
-// frame comes from the real App on the start screen (no credentials: the training scenario list).
+// colour on or off, with credentials (how to start) and without (the training scenario list): Ink
+// replaces it without a visible change only if the two are the same. Ink's own frame comes from the
+// real App on its first screen.
 import { styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import chalk, { type ColorSupportLevel } from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,11 +23,12 @@ afterEach(async () => {
 });
 
 /** Ink's first frame of the wizard in a terminal of that size. */
-async function inkFrame(columns: number, rows: number, colour: boolean): Promise<string> {
+async function inkFrame(columns: number, rows: number, colour: boolean, credentialsFound: boolean): Promise<string> {
   const runtime = createWizardRuntime({ connection: {}, env: { AWS_EC2_METADATA_DISABLED: 'true' } });
   runtimes.push(runtime);
-  const harness = renderInk(<App logic={runtime.machine} input={{ interactive: true, credentialsFound: false }} scenarios={scenarios} colour={colour} />, { columns, rows });
-  return waitForFrame(harness, 'q quit');
+  const harness = renderInk(<App logic={runtime.machine} input={{ interactive: true, credentialsFound }} scenarios={scenarios} colour={colour} />, { columns, rows });
+  // The keys line ends the screen ("q quit" may wrap at 40 columns; in colour a style's end follows it).
+  return waitForFrame(harness, /quit(?:\u001b\[\d+m)*\s*$/);
 }
 
 /** A line as Ink writes it: its escapes in Ink's order (the same styled cells), trailing blanks trimmed. */
@@ -45,28 +47,35 @@ const sizes: (readonly [number, number])[] = [
   [200, 15],
 ];
 
-describe('the plain first frame', () => {
-  it.each(sizes)('is the frame Ink draws at %ix%i, without colour', async (columns, rows) => {
+describe.each([
+  ['without credentials: the training scenarios', false],
+  ['with credentials: how to start', true],
+])('the plain first frame %s', (_, credentialsFound) => {
+  // Where the screen is taller than the terminal (how to start at 40x12), Ink cuts it: the plain frame leaves those to Ink.
+  const fitting = sizes.filter(([columns, rows]) => plainStartFrame({ scenarios, columns, rows, colour: false, credentialsFound }) !== undefined);
+  it.each(fitting)('is the frame Ink draws at %ix%i, without colour', async (columns, rows) => {
     chalk.level = 0;
-    const plain = plainStartFrame({ scenarios, columns, rows, colour: false });
+    const plain = plainStartFrame({ scenarios, columns, rows, colour: false, credentialsFound });
     expect(plain).toBeDefined();
-    expect(plain!.map(asInkWrites).join('\n')).toBe(await inkFrame(columns, rows, false));
+    expect(plain!.map(asInkWrites).join('\n')).toBe(await inkFrame(columns, rows, false, credentialsFound));
     // NO_COLOR (colour off, chalk at level 0): not one escape.
     expect(plain!.join('\n')).not.toContain('\u001b');
   });
 
-  it.each(sizes)('is the frame Ink draws at %ix%i, in colour', async (columns, rows) => {
+  it.each(fitting)('is the frame Ink draws at %ix%i, in colour', async (columns, rows) => {
     chalk.level = 2 as ColorSupportLevel;
-    const plain = plainStartFrame({ scenarios, columns, rows, colour: true });
-    expect(plain!.map(asInkWrites).join('\n')).toBe(await inkFrame(columns, rows, true));
+    const plain = plainStartFrame({ scenarios, columns, rows, colour: true, credentialsFound });
+    expect(plain!.map(asInkWrites).join('\n')).toBe(await inkFrame(columns, rows, true, credentialsFound));
     expect(plain!.join('\n')).toContain('\u001b[36m');
   });
 
-  it('is left to Ink where Ink lays the wizard out wider or taller than the terminal, or cuts the list', () => {
-    expect(plainStartFrame({ scenarios, columns: 39, rows: 24, colour: false })).toBeUndefined();
-    expect(plainStartFrame({ scenarios, columns: 80, rows: 9, colour: false })).toBeUndefined();
-    // 40x10: the list's one scenario and its description overflow the rows; Ink cuts them.
-    expect(plainStartFrame({ scenarios, columns: 40, rows: 10, colour: false })).toBeUndefined();
+  it('is left to Ink where Ink lays the wizard out wider or taller than the terminal, or cuts the screen', async () => {
+    expect(plainStartFrame({ scenarios, columns: 39, rows: 24, colour: false, credentialsFound })).toBeUndefined();
+    expect(plainStartFrame({ scenarios, columns: 80, rows: 9, colour: false, credentialsFound })).toBeUndefined();
+    // 40x10: the screen is taller than the rows; Ink cuts it.
+    expect(plainStartFrame({ scenarios, columns: 40, rows: 10, colour: false, credentialsFound })).toBeUndefined();
+    // The usual sizes are drawn at once.
+    expect(fitting).toEqual(expect.arrayContaining([[80, 24], [40, 24], [100, 40]]));
   });
 });
 

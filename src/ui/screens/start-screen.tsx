@@ -2,10 +2,10 @@
 // training scenarios, and the answers before anything is read.
 import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
-import type { StartMode } from '../../../machines/wizard-types.js';
 import { explainPastedError } from '../../engine/error-explanation.js';
-import { ChoiceList, type Choice } from '../components/choice-list.js';
+import { ChoiceList } from '../components/choice-list.js';
 import { scenarioMenuLayout, type ScenarioChoice } from '../scenario-menu-layout.js';
+import { startChoices, startIntro, startKeysLine, startNeedsCredentials, startTitle } from '../start-menu.js';
 import { useTheme } from '../theme.js';
 import { useTerminalRows, useTerminalWidth } from '../use-terminal-width.js';
 import { CloudTrailPicker } from './cloudtrail-picker.js';
@@ -14,13 +14,6 @@ import { ScenarioIntroScreen } from './scenario-intro-screen.js';
 import type { ScreenProps } from './screen-props.js';
 
 export type { ScenarioChoice };
-
-const starts: Choice<StartMode>[] = [
-  { label: 'Paste the error message AWS gave you', value: 'error' },
-  { label: 'Choose the operation that failed (S3 upload, EBS, Lambda, a KMS call…)', value: 'operation' },
-  { label: 'Open a training scenario on the embedded sandbox (changes nothing real)', value: 'training' },
-  { label: 'Pick the failure from CloudTrail (refused KMS calls of the last 24 hours)', value: 'cloudtrail' },
-];
 
 export function StartScreen(props: ScreenProps & { readonly scenarios: readonly ScenarioChoice[] }) {
   const { context, screen, send, scenarios } = props;
@@ -31,15 +24,15 @@ export function StartScreen(props: ScreenProps & { readonly scenarios: readonly 
       return (
         <Box flexDirection="column">
           <Text bold color={theme.colourOf('accent')}>
-            How do you want to start?
+            {startTitle}
           </Text>
-          <Text>kms-doctor finds out which layer refused the call (key state, key policy, IAM, grants) and fixes it.</Text>
-          {!context.credentialsFound ? <Text color={theme.colourOf('warn')}>No AWS credentials were found: the first two need them.</Text> : null}
+          <Text>{startIntro}</Text>
+          {!context.credentialsFound ? <Text color={theme.colourOf('warn')}>{startNeedsCredentials}</Text> : null}
           <Box marginTop={1}>
-            <ChoiceList choices={starts} onChoose={(mode) => send({ type: 'CHOOSE_START', mode })} />
+            <ChoiceList choices={startChoices} onChoose={(mode) => send({ type: 'CHOOSE_START', mode })} />
           </Box>
           {error}
-          <Text dimColor>↑↓ choose · Enter select · ? help · q quit</Text>
+          <Text dimColor>{startKeysLine}</Text>
         </Box>
       );
     case 'scenario':
