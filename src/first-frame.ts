@@ -1,7 +1,7 @@
 // `kms-doctor` with no arguments in a terminal: its first screen (how to start, or without AWS
 // credentials the training scenario list) is drawn as plain text the moment the program starts, and
-// Ink, once loaded, replaces it with the same frame. Ink and the wizard take ~4x as long to load as a Node program takes to start, and this is
-// all the user sees of it.
+// Ink, once loaded, replaces it with the same frame. Ink and the wizard take ~4x as long to load as a
+// Node program takes to start; with this, the user does not wait for them to see the screen.
 // - The frame is what Ink will draw (plain-start-frame.ts, tested against Ink's own frame), and it is
 //   drawn where Ink's would start. Ink's first frame is written as the first write holding a newline;
 //   that same write is prefixed with the erase of the plain frame's lines, as Ink erases a frame of its
