@@ -59,7 +59,8 @@ if (!only || only === 'first-frame') {
   console.log(
     `wizard first frame (bundled dist/kms-doctor.mjs in an 80x24 pseudo-terminal, no AWS credentials, median of ${r.runs}): ${r.medianWizardMs.toFixed(0)} ms  [${list(r.wizardMs)}]\n` +
       `  node -e "console.log(…)" (the floor), same run and terminal, median of ${r.runs}:                     ${r.medianNodeFloorMs.toFixed(0)} ms  [${list(r.nodeFloorMs)}]\n` +
-      `  ratio first frame / floor: ${(r.medianWizardMs / r.medianNodeFloorMs).toFixed(2)}x\n` +
+      `  Ink's frame (reads keys from here), same runs, median of ${r.runs}:                                     ${r.medianInkMs.toFixed(0)} ms  [${list(r.inkMs)}]\n` +
+      `  ratio first frame / floor: ${(r.medianWizardMs / r.medianNodeFloorMs).toFixed(2)}x; Ink's frame / floor: ${(r.medianInkMs / r.medianNodeFloorMs).toFixed(2)}x\n` +
       (r.medianAwsMs !== undefined
         ? `  aws --version (${r.awsVersion}), same run, median of ${r.runs}:                               ${r.medianAwsMs.toFixed(0)} ms  [${list(r.awsMs)}]`
         : '  aws --version: no aws CLI on the PATH'),

@@ -74,6 +74,9 @@ async function commandUsage(name: string): Promise<string> {
   }
 }
 
+/** The wizard's first frame drawn before Ink, while Ink has not replaced it. */
+let plainFrame: import('./first-frame.js').PlainFirstFrame | undefined;
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-V' || command === 'version') {
@@ -85,6 +88,8 @@ async function main(argv: readonly string[]): Promise<number> {
     // chalk (under Ink) knows FORCE_COLOR but not NO_COLOR or TERM=dumb: translate before it loads.
     if (process.env.FORCE_COLOR === undefined && (process.env.NO_COLOR || process.env.TERM === 'dumb')) process.env.FORCE_COLOR = '0';
     if (command === 'train') return (await import('./commands/train-command.js')).runTrainCommand(rest);
+    // No arguments: the first screen is drawn at once, without Ink, and Ink takes it over when loaded.
+    if (command === undefined && process.stdin.isTTY && process.stdout.isTTY) plainFrame = (await import('./first-frame.js')).drawPlainFirstFrame();
     const { runWizardCommand } = await import('./commands/wizard-command.js');
     return runWizardCommand(argv);
   }
@@ -153,6 +158,7 @@ const argv = process.argv.slice(2);
 main(argv).then(
   (exitCode) => process.exit(exitCode),
   async (error: unknown) => {
+    plainFrame?.discard();
     const { message, exitCode } = await describeFailure(error).catch(() => ({ message: String(error), exitCode: 1 }));
     // The message may quote AWS or the user (an error text, a URL): its control characters are escaped.
     const { printableLine } = await import('./engine/display-text.js');

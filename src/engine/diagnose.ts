@@ -593,7 +593,7 @@ function ciphertextCause(scope: Scope, kind: 'invalid-ciphertext' | 'incorrect-k
   const evidence = [
     { what: 'AWS answered', value: reported.errorCode ?? kind, source: 'the error message (--error)' },
     { what: 'Encryption context of the request', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
-    { what: 'Key named in the request', value: scope.facts.request.keyInput, source: 'request' },
+    { what: 'Key named in the request', value: scope.facts.request.key.text, source: 'request' },
   ];
   if (kind === 'incorrect-key') {
     return {
