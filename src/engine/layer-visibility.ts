@@ -76,6 +76,24 @@ export function unreadOrganizationLayers(scope: Scope): { readonly layers: reado
   return { layers, unverified };
 }
 
+/**
+ * The VPC endpoint the call goes through, when the user said so (--context aws:SourceVpce=vpce-…) and its
+ * policy was not given: a layer that applies and that kms-doctor cannot read (it does not call EC2), so
+ * an evaluation that allows is not a verdict.
+ */
+export function unreadEndpointLayer(scope: Scope): Unverified | undefined {
+  if (scope.options.vpcEndpointPolicy !== undefined) return undefined;
+  const given = Object.entries(scope.facts.request.givenContext ?? {}).find(([name]) => name.toLowerCase() === 'aws:sourcevpce')?.[1];
+  const endpoint = given === undefined ? undefined : String(given);
+  if (endpoint === undefined || endpoint === '') return undefined;
+  const region = scope.facts.request.region;
+  return {
+    what: `The policy of the VPC endpoint ${endpoint}`,
+    why: `the call goes through ${endpoint} (--context aws:SourceVpce), and AWS evaluates that endpoint's policy beside the key policy and IAM: it can refuse what they allow. kms-doctor does not call EC2, so it could not read it`,
+    howToVerify: `the VPC's owner reads it with aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpoint} --region ${region} --query 'VpcEndpoints[0].PolicyDocument' --output text; if the call still fails, run again with --error and AWS's message, which names the layer that refused`,
+  };
+}
+
 /** Layers kms-doctor never reads: AWS keeps no copy of a session policy, and VPC endpoints are not read. */
 const neverRead: readonly CauseLayer[] = ['session-policy', 'vpc-endpoint-policy'];
 
@@ -90,7 +108,7 @@ const whoCanRead: Partial<Record<CauseLayer, string>> = {
   scp: "the organization's management account or a delegated administrator (run again with --org-profile PROFILE)",
   rcp: "the organization's management account or a delegated administrator (run again with --org-profile PROFILE)",
   'session-policy': 'whoever creates the session: the Policy or PolicyArns of the AssumeRole (or GetFederationToken) call, or the IAM Identity Center permission set; AWS returns it to nobody',
-  'vpc-endpoint-policy': 'the VPC owner: aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.REGION.kms (PolicyDocument)',
+  'vpc-endpoint-policy': "the VPC's owner, with EC2 permissions (kms-doctor does not call EC2): aws ec2 describe-vpc-endpoints shows the endpoint's PolicyDocument",
 };
 
 export interface ReportedErrorFindings {
@@ -124,7 +142,7 @@ export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], un
     const cause: Cause = {
       code,
       layer,
-      summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words; ${whoCanRead[layer] ?? 'its owner'} can show and change it.`,
+      summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words. Who can read and change it: ${whoCanRead[layer] ?? 'its owner'}.`,
       actions,
       evidence: [
         { what: "AWS's error message", value: reported.policyType, source: 'the error message (--error)' },

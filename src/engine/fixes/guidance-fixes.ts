@@ -42,11 +42,18 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
       const principal = workspace.principal;
       const actions = actionsToAllow(cause, workspace.diagnosis);
       const snippet = key ? pretty([{ Effect: 'Allow', Action: actions, Resource: key.arn }]) : undefined;
+      // A session's policy is fixed when it is created: the fix is a new session, created with a policy that allows the actions (or with none).
+      const sessionArn = principal?.arn ?? workspace.facts.request.principalArn ?? '';
+      const session = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(sessionArn);
+      const roleArn = principal?.kind === 'role' ? principal.entityArn : session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : undefined;
+      const reassume = roleArn
+        ? ` As whoever creates the session (not kms-doctor's credentials): \`aws sts assume-role --role-arn ${roleArn} --role-session-name ${session?.[3] ?? 'SESSION'} --policy file://session-policy.json\`, where session-policy.json is the policy the session is created with plus the statement below; or leave out --policy if the session needs no scoping-down (it then has all of the role's permissions).`
+        : '';
       return blockedFix(
         cause,
         { type: 'identity-policy', arn: principal?.entityArn ?? workspace.facts.request.principalArn ?? '', policyName: 'session policy', principalKind: principal?.kind ?? 'role' },
-        `Allow ${actions.join(', ')} in the session policy`,
-        `The session was created with a session policy that does not allow ${actions.join(', ')}. AWS keeps no copy kms-doctor can change: fix it where the session is created (the Policy or PolicyArns of AssumeRole or GetFederationToken, or the IAM Identity Center permission set), then start a new session.${snippet ? ' A statement to add:' : ''}`,
+        `Start a new session whose session policy allows ${actions.join(', ')}`,
+        `The session was created with a session policy that does not allow ${actions.join(', ')}, and a session keeps its policy until it expires. AWS keeps no copy kms-doctor can read or change: fix it where the session is created (the Policy or PolicyArns of AssumeRole or GetFederationToken, or the IAM Identity Center permission set), then start a new session; the role's policies and the key policy need no change.${reassume}`,
         snippet ? { snippet } : {},
       );
     }

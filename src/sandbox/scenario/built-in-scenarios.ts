@@ -35,6 +35,11 @@ const builtInOrder = [
   'grant-context-mismatch',
   'contractor-guardrail',
   'aws-managed-key-direct',
+  // Layers and rules kms-doctor cannot read, inferred from the error or the key's manager.
+  'session-policy-scoped-down',
+  'vpc-endpoint-policy',
+  'aws-managed-key-cross-account',
+  'operation-not-cross-account',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */
