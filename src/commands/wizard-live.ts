@@ -12,8 +12,8 @@ import { lookupKmsDenials } from '../aws/cloudtrail-reads.js';
 import { proveByDryRun } from '../apply/dry-run.js';
 import { dryRunnerFor } from '../aws/dry-run.js';
 import { createTargetStore } from '../aws/target-store.js';
-import { makeFailingCall } from '../aws/failing-call.js';
-import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
+import { makeFailingCall, sessionWithPolicy } from '../aws/failing-call.js';
+import { readPastedError, type CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
 import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
 import { createFactSource, withKeyAttributes, type FactSource } from '../aws/fact-source.js';
 import type { DiagnosisFacts, DiagnosisRequest, GrantFacts, KeyPolicyFacts, Observation } from '../engine/facts.js';
@@ -76,8 +76,22 @@ export interface LiveWizard {
  * path when a service makes it): the error it gets, verbatim, for the scenario's intro. Undefined when
  * the call could not be made (the intro then shows the story and command only).
  */
+/** The principal in trouble as the story's job runs it: its profile, or a session created with the scenario's session policy. */
+async function principalSession(sandbox: TrainingSandbox) {
+  const scoped = sandbox.scopedSession;
+  if (!scoped) return openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env);
+  const creator = await openSession({ endpointUrl: sandbox.info.endpoint, region: sandbox.region, profile: scoped.sourceProfile }, sandbox.env);
+  try {
+    const credentials = await sessionWithPolicy(creator, scoped.roleArn, 'training', scoped.policy);
+    if (!credentials) throw new Error(`could not assume ${scoped.roleArn} with its session policy`);
+    return await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region }, { ...sandbox.env, AWS_PROFILE: '', ...credentials });
+  } finally {
+    creator.destroy();
+  }
+}
+
 async function failingCallError(sandbox: TrainingSandbox): Promise<string | undefined> {
-  const session = await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env).catch(() => undefined);
+  const session = await principalSession(sandbox).catch(() => undefined);
   if (!session) return undefined;
   try {
     // The printed command runs in the profile's Region, whatever Region a key ARN names (wrong-region is exactly that).
@@ -211,8 +225,16 @@ export function createLiveWizard(options: WizardRuntimeOptions): LiveWizard {
         ...(used.encryptionContext !== undefined ? { 'encryption-context': used.encryptionContext } : {}),
         ...(givenContext.length > 0 ? { context: [...givenContext] } : {}),
       });
-      // The pasted error's blamed layer is evidence for the verdict, as check --error's is.
-      const request = { ...diagnosisRequest(options, connection.session), ...(used.parsedError !== undefined ? { reportedError: used.parsedError } : {}) };
+      // The pasted error's blamed layer is evidence for the verdict, as check --error's is. In training, the
+      // error the failing call just got from the sandbox (what the story's team would paste) is used when it
+      // blames a layer kms-doctor cannot read (a session policy, a VPC endpoint policy), which is then
+      // inferred from it. Only then: the verification after an applied fix re-diagnoses the same request,
+      // and an error from before the fix would contradict it; those two layers have no fix to apply.
+      const liveError = trainingRun?.environment.sandbox?.liveError;
+      const live = liveError !== undefined ? readPastedError(liveError) : undefined;
+      const unreadable = live?.kind === 'access-denied' && (live.policyType === 'session' || live.policyType === 'vpc-endpoint');
+      const reportedError = used.parsedError ?? (unreadable ? live : undefined);
+      const request = { ...diagnosisRequest(options, connection.session), ...(reportedError !== undefined ? { reportedError } : {}) };
       run = { connection, request };
       return { request, environment: { ...connection.environment, region: request.region }, answers: { ...answers, ...used } };
     },

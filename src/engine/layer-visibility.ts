@@ -111,6 +111,22 @@ const whoCanRead: Partial<Record<CauseLayer, string>> = {
   'vpc-endpoint-policy': "the VPC's owner, with EC2 permissions (kms-doctor does not call EC2): aws ec2 describe-vpc-endpoints shows the endpoint's PolicyDocument",
 };
 
+/** AWS's own words for the layer its error blamed (IAM user guide, "Troubleshoot access denied error messages"). */
+const awsPolicyWords: Readonly<Record<BlamedPolicyType, string>> = {
+  'identity-based': 'identity-based policy',
+  'resource-based': 'resource-based policy',
+  session: 'session policy',
+  'permissions-boundary': 'permissions boundary',
+  'vpc-endpoint': 'VPC endpoint policy',
+  'service-control': 'service control policy',
+  'resource-control': 'resource control policy',
+  'role-trust': 'role trust policy',
+};
+
+function blamedWords(type: BlamedPolicyType, explicit: boolean, action: string | undefined): string {
+  return explicit ? `with an explicit deny in a ${awsPolicyWords[type]}` : `because no ${awsPolicyWords[type]} allows the ${action ?? 'requested'} action`;
+}
+
 export interface ReportedErrorFindings {
   /** Causes read from AWS's error for layers kms-doctor could not evaluate. */
   readonly inferred: readonly Cause[];
@@ -145,7 +161,8 @@ export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], un
       summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words. Who can read and change it: ${whoCanRead[layer] ?? 'its owner'}.`,
       actions,
       evidence: [
-        { what: "AWS's error message", value: reported.policyType, source: 'the error message (--error)' },
+        { what: "AWS's error message", value: blamedWords(reported.policyType, explicit, actions[0]), source: 'the error message (--error)' },
+        ...(reported.cloudTrail?.vpcEndpointId !== undefined ? [{ what: 'VPC endpoint the call went through', value: reported.cloudTrail.vpcEndpointId, source: 'CloudTrail (vpcEndpointId)' }] : []),
         { what: 'Denial', value: reported.denial ?? 'not said', source: 'the error message (--error)' },
         ...(reported.denyingPolicyArn !== undefined ? [{ what: 'Policy named by AWS', value: reported.denyingPolicyArn, source: 'the error message (--error)' }] : []),
         ...(reported.principal !== undefined ? [{ what: 'Principal refused', value: reported.principal, source: 'the error message (--error)' }] : []),

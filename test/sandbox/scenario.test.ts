@@ -87,6 +87,10 @@ describe('built-in scenarios', () => {
       'grant-context-mismatch',
       'contractor-guardrail',
       'aws-managed-key-direct',
+      'session-policy-scoped-down',
+      'vpc-endpoint-policy',
+      'aws-managed-key-cross-account',
+      'operation-not-cross-account',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);
