@@ -569,7 +569,10 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     key: scope.key?.arn ?? facts.request.keyInput,
     operation: facts.request.operation.name,
     requiredActions: actions,
-    actionResults,
+    // An action AWS's error says a layer kms-doctor cannot read refused is not "allowed", whatever the rest allows.
+    actionResults: actionResults.map((r) =>
+      r.decision === 'allowed' && reported.inferred.some((c) => c.actions.includes(r.action)) ? { action: r.action, decision: 'unknown' as const } : r,
+    ),
     causes,
     unverified,
     notes,

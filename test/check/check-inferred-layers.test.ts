@@ -47,6 +47,8 @@ describe('session-policy-scoped-down: a session policy that leaves out the actio
     expect(json.verdict).toBe('unknown');
     expect(exitCode).toBe(3);
     expect(json.causes.map((c: { code: string }) => c.code)).toEqual(['session-policy']);
+    // Everything kms-doctor read allows kms:Decrypt, but AWS said the session policy refuses it: not "allowed".
+    expect(json.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'unknown' }]);
     expect(json.causes[0].evidence).toContainEqual({ what: 'Principal refused', value: trainingSessionArn(sandbox), source: 'the error message (--error)' });
     const [fix] = json.fixes;
     expect(json.fixes).toHaveLength(1);
@@ -93,6 +95,7 @@ describe('vpc-endpoint-policy: a call through an endpoint whose policy leaves ou
     expect(named.json.verdict).toBe('unknown');
     expect(named.exitCode).toBe(3);
     expect(named.json.causes.map((c: { code: string }) => c.code)).toEqual(['vpc-endpoint-policy']);
+    expect(named.json.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'unknown' }]);
     const [fix] = named.json.fixes;
     expect(fix.commands).toEqual([]);
     expect(fix.blockedBy).toContain(`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpointId} --region us-east-1`);
