@@ -227,7 +227,9 @@ export function awsManagedDirectUseCause(scope: Scope, grantAllows: (action: str
   const { key, reference, subject } = scope;
   const managed = key?.manager === 'AWS' || (key === undefined && reference.aliasName !== undefined && awsManagedAlias.test(reference.aliasName));
   if (!managed || scope.viaService !== undefined) return undefined;
-  if (key && subject && key.accountId !== subject.accountId) return undefined; // aws-managed-key-cross-account says more
+  // aws-managed-key-cross-account says more (the key's account known from DescribeKey, or from its alias ARN).
+  const keyAccount = key?.accountId ?? reference.accountId;
+  if (subject && keyAccount !== undefined && keyAccount !== subject.accountId) return undefined;
   const cryptographic = scope.actions.filter((a) => (usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant') && !grantAllows(a));
   if (cryptographic.length === 0) return undefined;
   return {

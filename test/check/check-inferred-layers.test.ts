@@ -160,6 +160,10 @@ describe('aws-managed-key-cross-account: another account\'s AWS managed key, nam
     const blind = await check(sandbox, [...withoutFlag(args, '--key-profile'), '--error', denied.stderr.trim().replace(/^An error occurred \(\w+\) when calling the \w+ operation: /, '')]);
     expect(blind.json.verdict).not.toBe('allowed');
     expect(blind.exitCode).not.toBe(0);
+    // Named by its alias ARN instead, the key is recognised from the alias alone (alias/aws/… of another account).
+    const byAlias = withoutFlag(args, '--key-profile').map((arg) => (arg === t.call.key ? 'arn:aws:kms:us-east-1:111122223333:alias/aws/ebs' : arg));
+    const fromAlias = await check(sandbox, byAlias);
+    expect(fromAlias.json.causes.map((c: { code: string }) => c.code)).toEqual(['aws-managed-key-cross-account']);
 
     const unrelated = await runTrainingCall(sandbox, t.call, await cliIdentity(sandbox, state, t.unrelatedPrincipal!));
     expect(unrelated.stderr).toContain('An error occurred (AccessDeniedException)');
