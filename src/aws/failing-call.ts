@@ -1,7 +1,8 @@
 // Makes a training scenario's failing call for real, as the principal in trouble, and returns AWS's
 // answer verbatim in the form the aws CLI prints it ("An error occurred (Code) when calling the Op
 // operation: message"), so the wizard can show the learner the exact error the story's team saw.
-import { CreateGrantCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, GenerateDataKeyWithoutPlaintextCommand } from '@aws-sdk/client-kms';
+import { CreateGrantCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, GenerateDataKeyWithoutPlaintextCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { AwsClientSet } from './aws-session.js';
 
 /** The call as a training scenario declares it (plain data: no sandbox type). */
@@ -36,6 +37,8 @@ function commandFor(call: FailingCall) {
         GranteePrincipal: call.grant?.granteePrincipal ?? '',
         Operations: [...(call.grant?.operations ?? ['Decrypt'])] as never,
       });
+    case 'GetKeyPolicy':
+      return new GetKeyPolicyCommand({ KeyId: call.key, PolicyName: 'default' });
     default:
       return new DescribeKeyCommand({ KeyId: call.key });
   }
@@ -50,5 +53,19 @@ export async function makeFailingCall(clients: AwsClientSet, region: string, cal
     const name = (error as { name?: string }).name ?? 'Error';
     const message = error instanceof Error ? error.message : String(error);
     return { outcome: 'failed', errorCode: name, cliText: `An error occurred (${name}) when calling the ${call.operation} operation: ${message}` };
+  }
+}
+
+/**
+ * A role session created with a session policy, as the scenario's job creates it (AssumeRole Policy):
+ * its credentials as the environment variables an SDK or the aws CLI reads; undefined when STS refused.
+ */
+export async function sessionWithPolicy(clients: AwsClientSet, roleArn: string, sessionName: string, policy: string): Promise<Record<string, string> | undefined> {
+  try {
+    const { Credentials: c } = await clients.sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, Policy: policy }));
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) return undefined;
+    return { AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken };
+  } catch {
+    return undefined;
   }
 }

@@ -40,6 +40,7 @@ function fixJson(fix: Fix): Record<string, unknown> {
     commands: fix.commands,
     files: fix.files,
     ...(fix.blockedBy !== undefined ? { blockedBy: fix.blockedBy } : {}),
+    ...(fix.snippet !== undefined ? { snippet: fix.snippet } : {}),
     ...(fix.requestChange !== undefined ? { requestChange: fix.requestChange } : {}),
     ...(fix.newlyAllows !== undefined ? { newlyAllows: fix.newlyAllows } : {}),
     ...(fix.alternatives !== undefined ? { alternatives: fix.alternatives.map(fixJson) } : {}),
@@ -142,6 +143,8 @@ export function humanReport(result: CheckResult, p: Paint): string {
 function fixLines(fix: Fix, p: Paint, out: string[]): void {
   out.push(`  ${fix.explanation}`);
   if (fix.blockedBy) out.push(p.yellow(`  Not proposed: ${fix.blockedBy}`));
+  // The statements to add where kms-doctor cannot write (a session policy, a VPC endpoint policy…).
+  if (fix.snippet !== undefined) out.push('', indent(fix.snippet, '    '));
   if (fix.diff) out.push('', indent(p.colour ? colorizeDiff(fix.diff) : fix.diff, '  '));
   if (fix.commands.length > 0) {
     out.push('', '  With the aws CLI:');

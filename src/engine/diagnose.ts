@@ -12,7 +12,7 @@ import { aliasNamedBy } from './identifiers.js';
 import { conditionNotMet, conditionNotMetCause, UnknownConditionCauses, type ConditionNotMet } from './condition-causes.js';
 import { grantConsistencyMs, grantConstraintCause, grantRecentlyCreatedCause, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
 import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManagedDirectUseCause, keyNotFoundCause, keyStateCause, keyUsageCause } from './key-checks.js';
-import { reportedErrorFindings, unreadOrganizationLayers } from './layer-visibility.js';
+import { reportedErrorFindings, unreadEndpointLayer, unreadOrganizationLayers } from './layer-visibility.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
 import { CauseDrafts, causeFromDraft, causeLayerOf, implicitCause } from './policy-causes.js';
 import { evaluatePolicies, InvalidPolicyError, type Denial, type EvaluationOutcome, type EvaluationRequest, type StatementReference } from './policy-evaluation.js';
@@ -99,6 +99,8 @@ function requestContextFor(scope: Scope, subject: Subject, action: string): Requ
       ...(requestAlias !== undefined ? { requestAlias } : {}),
     },
   );
+  // A call through a VPC endpoint carries its ID (the endpoint policy given is named after it).
+  if (scope.options.vpcEndpointPolicy !== undefined) context['aws:SourceVpce'] = scope.options.vpcEndpointPolicy.name;
   // What the user gave with --context wins: it is what the real request carries.
   for (const [name, value] of Object.entries(facts.request.givenContext ?? {})) {
     for (const existing of Object.keys(context)) if (existing.toLowerCase() === name.toLowerCase()) delete context[existing];
@@ -128,6 +130,7 @@ function policyDocuments(scope: Scope): unknown[] {
     ...(scope.identityPolicies ?? []).map((p) => p.document),
     scope.boundary?.document,
     scope.options.sessionPolicy?.document,
+    scope.options.vpcEndpointPolicy?.document,
     ...levels,
   ].filter((d) => d !== undefined);
 }
@@ -144,6 +147,7 @@ async function evaluateWith(scope: Scope, subject: Subject, keyArn: string, keyA
     ...(scope.keyPolicy ? { resourcePolicy: scope.keyPolicy } : {}),
     ...(scope.boundary ? { permissionsBoundary: scope.boundary } : {}),
     ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
+    ...(options.vpcEndpointPolicy ? { vpcEndpointPolicy: options.vpcEndpointPolicy } : {}),
     ...(scope.serviceControlPolicies ? { serviceControlPolicies: scope.serviceControlPolicies } : {}),
     // RCPs do not apply to AWS managed keys (KMS developer guide, "Resource control policies").
     ...(scope.resourceControlPolicies && scope.key?.manager !== 'AWS' ? { resourceControlPolicies: scope.resourceControlPolicies } : {}),
@@ -530,7 +534,11 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
 
   // An AWS managed key's policy cannot be changed and does not matter across accounts: the key is refused anyway.
   const policyDrafts = drafts.all().filter((d) => !((managed || directUse) && d.layer === 'key-policy' && d.code !== 'explicit-deny'));
-  const conditionCauseList = [...conditionCauses.values()].map(({ found, actions: refused, context }) => conditionNotMetCause(scope, found, refused, context));
+  // Across accounts, an AWS managed key's conditions (kms:CallerAccount, kms:ViaService) cannot be met by any
+  // change to the call: calling through the service does not help another account, so they are no cause of their own.
+  const conditionCauseList = [...conditionCauses.values()]
+    .filter(({ found }) => !(managed && found.layer === 'key-policy'))
+    .map(({ found, actions: refused, context }) => conditionNotMetCause(scope, found, refused, context));
   const definite = [
     ...direct,
     ...(subject ? policyDrafts.map((d) => causeFromDraft(scope, subject, d)) : []),
@@ -547,11 +555,14 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   unverified.push(...reported.unverified);
   notes.push(...reported.notes);
   const causes = [...definite, ...reported.inferred].sort((a, b) => causeRank(a) - causeRank(b));
+  // A VPC endpoint the user named: its policy applies and was not read (AWS's error, if given, already said what it did).
+  const endpointLayer = reported.inferred.some((c) => c.layer === 'vpc-endpoint-policy') ? undefined : unreadEndpointLayer(scope);
+  if (endpointLayer) unverified.push(endpointLayer);
   // condition-unknown never makes a refusal certain: only the other causes do.
   const certain = definite.some((c) => c.code !== 'condition-unknown');
   let verdict: Diagnosis['verdict'];
   if (denied || certain) verdict = 'denied';
-  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || organizationLayers.layers.length > 0) verdict = 'unknown';
+  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
   else verdict = 'allowed';
   if (verdict === 'unknown' && organizationLayers.layers.length > 0 && allResolvedAllowed) {
     notes.push(`Every layer kms-doctor read allows this call, but ${organizationLayers.layers.map((l) => (l === 'scp' ? 'the service control policies' : 'the resource control policies')).join(' and ')} that apply could not be read: see "Could not verify".`);
@@ -569,7 +580,10 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     key: scope.key?.arn ?? facts.request.key.text,
     operation: facts.request.operation.name,
     requiredActions: actions,
-    actionResults,
+    // An action AWS's error says a layer kms-doctor cannot read refused is not "allowed", whatever the rest allows.
+    actionResults: actionResults.map((r) =>
+      r.decision === 'allowed' && reported.inferred.some((c) => c.actions.includes(r.action)) ? { action: r.action, decision: 'unknown' as const } : r,
+    ),
     causes,
     unverified,
     notes,

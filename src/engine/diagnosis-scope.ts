@@ -12,6 +12,11 @@ import { statementsOf, type PolicyStatement } from './policy-statements.js';
 export interface DiagnoseOptions {
   /** The session policy the role session was created with (AssumeRole Policy/PolicyArns): IAM cannot return it. */
   readonly sessionPolicy?: NamedPolicy;
+  /**
+   * The policy of the VPC endpoint the call goes through (EC2 DescribeVpcEndpoints' PolicyDocument), for
+   * callers that read it another way: kms-doctor itself does not call EC2.
+   */
+  readonly vpcEndpointPolicy?: NamedPolicy;
   /** SCPs that apply to the principal's account, root level first. */
   readonly serviceControlPolicies?: readonly OrganizationLevelPolicies[];
   /** RCPs that apply to the key's account, root level first. */

@@ -40,6 +40,7 @@ export class EvaluationMemo {
       policy(request.resourcePolicy),
       policy(request.permissionsBoundary),
       policy(request.sessionPolicy),
+      policy(request.vpcEndpointPolicy),
       levels(request.serviceControlPolicies),
       levels(request.resourceControlPolicies),
     ]);

@@ -234,7 +234,9 @@ export function awsManagedDirectUseCause(scope: Scope, grantAllows: (action: str
   const alias = aliasNamedBy(reference);
   const managed = key?.manager === 'AWS' || (key === undefined && alias !== undefined && awsManagedAlias.test(alias));
   if (!managed || scope.viaService !== undefined) return undefined;
-  if (key && subject && isCrossAccount(subject.accountId, key.accountId)) return undefined; // aws-managed-key-cross-account says more
+  // aws-managed-key-cross-account says more (the key's account known from DescribeKey, or from its alias ARN).
+  const keyAccount = key?.accountId ?? accountNamedBy(reference);
+  if (subject && isCrossAccount(subject.accountId, keyAccount)) return undefined;
   const cryptographic = scope.actions.filter((a) => (usageNeeded[a.toLowerCase()] !== undefined || a.toLowerCase() === 'kms:creategrant') && !grantAllows(a));
   if (cryptographic.length === 0) return undefined;
   return {

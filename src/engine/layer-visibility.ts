@@ -76,6 +76,24 @@ export function unreadOrganizationLayers(scope: Scope): { readonly layers: reado
   return { layers, unverified };
 }
 
+/**
+ * The VPC endpoint the call goes through, when the user said so (--context aws:SourceVpce=vpce-…) and its
+ * policy was not given: a layer that applies and that kms-doctor cannot read (it does not call EC2), so
+ * an evaluation that allows is not a verdict.
+ */
+export function unreadEndpointLayer(scope: Scope): Unverified | undefined {
+  if (scope.options.vpcEndpointPolicy !== undefined) return undefined;
+  const given = Object.entries(scope.facts.request.givenContext ?? {}).find(([name]) => name.toLowerCase() === 'aws:sourcevpce')?.[1];
+  const endpoint = given === undefined ? undefined : String(given);
+  if (endpoint === undefined || endpoint === '') return undefined;
+  const region = scope.facts.request.region;
+  return {
+    what: `The policy of the VPC endpoint ${endpoint}`,
+    why: `the call goes through ${endpoint} (--context aws:SourceVpce), and AWS evaluates that endpoint's policy beside the key policy and IAM: it can refuse what they allow. kms-doctor does not call EC2, so it could not read it`,
+    howToVerify: `the VPC's owner reads it with aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpoint} --region ${region} --query 'VpcEndpoints[0].PolicyDocument' --output text; if the call still fails, run again with --error and AWS's message, which names the layer that refused`,
+  };
+}
+
 /** Layers kms-doctor never reads: AWS keeps no copy of a session policy, and VPC endpoints are not read. */
 const neverRead: readonly CauseLayer[] = ['session-policy', 'vpc-endpoint-policy'];
 
@@ -90,8 +108,24 @@ const whoCanRead: Partial<Record<CauseLayer, string>> = {
   scp: "the organization's management account or a delegated administrator (run again with --org-profile PROFILE)",
   rcp: "the organization's management account or a delegated administrator (run again with --org-profile PROFILE)",
   'session-policy': 'whoever creates the session: the Policy or PolicyArns of the AssumeRole (or GetFederationToken) call, or the IAM Identity Center permission set; AWS returns it to nobody',
-  'vpc-endpoint-policy': 'the VPC owner: aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.REGION.kms (PolicyDocument)',
+  'vpc-endpoint-policy': "the VPC's owner, with EC2 permissions (kms-doctor does not call EC2): aws ec2 describe-vpc-endpoints shows the endpoint's PolicyDocument",
 };
+
+/** AWS's own words for the layer its error blamed (IAM user guide, "Troubleshoot access denied error messages"). */
+const awsPolicyWords: Readonly<Record<BlamedPolicyType, string>> = {
+  'identity-based': 'identity-based policy',
+  'resource-based': 'resource-based policy',
+  session: 'session policy',
+  'permissions-boundary': 'permissions boundary',
+  'vpc-endpoint': 'VPC endpoint policy',
+  'service-control': 'service control policy',
+  'resource-control': 'resource control policy',
+  'role-trust': 'role trust policy',
+};
+
+function blamedWords(type: BlamedPolicyType, explicit: boolean, action: string | undefined): string {
+  return explicit ? `with an explicit deny in a ${awsPolicyWords[type]}` : `because no ${awsPolicyWords[type]} allows the ${action ?? 'requested'} action`;
+}
 
 export interface ReportedErrorFindings {
   /** Causes read from AWS's error for layers kms-doctor could not evaluate. */
@@ -124,10 +158,11 @@ export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], un
     const cause: Cause = {
       code,
       layer,
-      summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words; ${whoCanRead[layer] ?? 'its owner'} can show and change it.`,
+      summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words. Who can read and change it: ${whoCanRead[layer] ?? 'its owner'}.`,
       actions,
       evidence: [
-        { what: "AWS's error message", value: reported.policyType, source: 'the error message (--error)' },
+        { what: "AWS's error message", value: blamedWords(reported.policyType, explicit, actions[0]), source: 'the error message (--error)' },
+        ...(reported.cloudTrail?.vpcEndpointId !== undefined ? [{ what: 'VPC endpoint the call went through', value: reported.cloudTrail.vpcEndpointId, source: 'CloudTrail (vpcEndpointId)' }] : []),
         { what: 'Denial', value: reported.denial ?? 'not said', source: 'the error message (--error)' },
         ...(reported.denyingPolicyArn !== undefined ? [{ what: 'Policy named by AWS', value: reported.denyingPolicyArn, source: 'the error message (--error)' }] : []),
         ...(reported.principal !== undefined ? [{ what: 'Principal refused', value: reported.principal, source: 'the error message (--error)' }] : []),

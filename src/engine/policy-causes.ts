@@ -13,6 +13,7 @@ import {
   noDelegationCause,
   organizationCause,
   sessionCause,
+  vpcEndpointCause,
 } from './policy-causes/cause-builders.js';
 import type { CauseDraft } from './policy-causes/cause-drafts.js';
 
@@ -37,6 +38,8 @@ export function causeFromDraft(scope: Scope, subject: Subject, draft: CauseDraft
       return boundaryCause(scope, subject, actions);
     case 'session-policy':
       return sessionCause(scope, subject, actions);
+    case 'vpc-endpoint-policy':
+      return vpcEndpointCause(scope, subject, actions);
     case 'scp':
     case 'rcp':
       return organizationCause(scope, subject, draft, actions);

@@ -62,6 +62,8 @@ export interface EvaluationRequest {
   readonly resourcePolicy?: NamedPolicy;
   readonly permissionsBoundary?: NamedPolicy;
   readonly sessionPolicy?: NamedPolicy;
+  /** The policy of the VPC endpoint the request went through, when it went through one. */
+  readonly vpcEndpointPolicy?: NamedPolicy;
   /** Root first, the account's own level last. Omit when the account is in no organization. */
   readonly serviceControlPolicies?: readonly OrganizationLevelPolicies[];
   readonly resourceControlPolicies?: readonly OrganizationLevelPolicies[];
@@ -273,6 +275,7 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
         ? { permissionBoundaryPolicies: toSimulatorPolicies([request.permissionsBoundary]) }
         : {}),
       ...(request.sessionPolicy ? { sessionPolicy: withStandInKeys(request.sessionPolicy.document) } : {}),
+      ...(request.vpcEndpointPolicy ? { vpcEndpointPolicies: toSimulatorPolicies([request.vpcEndpointPolicy]) } : {}),
     },
     { simulationMode: 'Strict' },
   );
@@ -284,7 +287,8 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
       firstNamed(errors.permissionBoundaryErrors) ??
       firstNamed(errors.serviceControlPolicyErrors) ??
       firstNamed(errors.resourceControlPolicyErrors) ??
-      (errors.sessionPolicyErrors?.length ? ['session policy', errors.sessionPolicyErrors] as const : undefined);
+      (errors.sessionPolicyErrors?.length ? ['session policy', errors.sessionPolicyErrors] as const : undefined) ??
+      firstNamed(errors.vpcEndpointErrors);
     if (first) throw new InvalidPolicyError(first[0], first[1].map((e) => e.message));
     throw new InvalidPolicyError('request', [errors.message]);
   }

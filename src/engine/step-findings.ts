@@ -146,9 +146,12 @@ function grantsFinding(scope: Scope, evaluations: readonly ActionEvaluation[] | 
       return verdict.decision !== 'allowed' && verdict.grantMayAllow;
     })
     .map((e) => e.action);
+  // An AWS managed key of another account is refused before any grant counts (as the sandbox refuses it).
+  const managedElsewhere = scope.key?.manager === 'AWS' && subject !== undefined && scope.key.accountId !== subject.accountId;
   // Without an evaluation (who or which key unknown, or a policy not valid) a grant may decide: unknown counts as yes.
-  const canDecide = keyState.usable !== false && (evaluations === undefined || open.length > 0);
+  const canDecide = !managedElsewhere && keyState.usable !== false && (evaluations === undefined || open.length > 0);
   const result = (tone: GrantsFinding['tone'], conclusion: string): GrantsFinding => ({ read: true, grants, canDecide, tone, conclusion: conclusion + serviceNote });
+  if (managedElsewhere) return result('bad', `This AWS managed key serves only its own account (${scope.key!.accountId}): no grant lets ${name} use it from account ${subject.accountId}.`);
   if (evaluations === undefined) {
     const mine = grants.filter((g) => g.forPrincipal);
     return result('warn', `The policies could not be evaluated, so whether a grant decides is open: ${mine.length === 0 ? `no grant concerns ${name}` : `${mine.length} grant${mine.length === 1 ? ' concerns' : 's concern'} ${name}`}.`);

@@ -26,6 +26,8 @@ export interface TrainingSandbox {
   readonly orgProfile?: string;
   /** The principal in trouble's own profile: the fix is proven with a dry run as it. */
   readonly principalProfile: string;
+  /** When the principal in trouble's sessions carry a session policy: who creates them, and with which policy. */
+  readonly scopedSession?: { readonly sourceProfile: string; readonly roleArn: string; readonly policy: string };
   /** The scenario's failing call, and the endpoint it goes to (through the service's path when a service makes it). */
   readonly call: TrainingCall;
   readonly callEndpoint: string;
@@ -156,6 +158,7 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     ...(isCrossAccount(principal.accountId, keyAccount) ? { keyProfile: administratorOf(state, keyAccount) } : {}),
     ...(state.organization ? { orgProfile: administratorOf(state, state.organization.managementAccountId) } : {}),
     principalProfile: training.principal,
+    ...scopedSessionOf(state, training),
     call: training.call,
     ...(training.unrelatedPrincipal !== undefined ? { outsider: { profile: training.unrelatedPrincipal, arn: principalNamed(state, training.unrelatedPrincipal).arn } } : {}),
     callEndpoint: trainingCallEndpoint(training.call, endpoint),
@@ -170,4 +173,14 @@ function trainingOf(state: SandboxState, endpoint: string, configDir: string, co
     backupDir: join(configDir, 'backups'),
     stop,
   };
+}
+
+/** The session the scenario's job creates for the principal in trouble, when it passes a session policy. */
+function scopedSessionOf(state: SandboxState, training: NonNullable<SandboxState['training']>): Pick<TrainingSandbox, 'scopedSession'> {
+  if (training.sessionPolicy === undefined) return {};
+  for (const account of Object.values(state.accounts)) {
+    const role = account.roles[training.principal];
+    if (role?.sourceProfile !== undefined) return { scopedSession: { sourceProfile: role.sourceProfile, roleArn: role.arn, policy: training.sessionPolicy } };
+  }
+  return {};
 }

@@ -13,7 +13,7 @@ import { lookupKmsDenials } from '../aws/cloudtrail-reads.js';
 import { proveByDryRun } from '../apply/dry-run.js';
 import { dryRunnerFor } from '../aws/dry-run.js';
 import { createTargetStore } from '../aws/target-store.js';
-import { makeFailingCall } from '../aws/failing-call.js';
+import { makeFailingCall, sessionWithPolicy } from '../aws/failing-call.js';
 import type { CloudTrailKmsEvent } from '../engine/cloudtrail-event.js';
 import { parseKmsError } from '../engine/error-message-parser.js';
 import type { CloudTrailLookupInput, GoalCheck } from '../../machines/wizard-types.js';
@@ -63,8 +63,22 @@ export interface LiveWizard {
  * path when a service makes it): the error it gets, verbatim, for the scenario's intro. Undefined when
  * the call could not be made (the intro then shows the story and command only).
  */
+/** The principal in trouble as the story's job runs it: its profile, or a session created with the scenario's session policy. */
+async function principalSession(sandbox: TrainingSandbox) {
+  const scoped = sandbox.scopedSession;
+  if (!scoped) return openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env);
+  const creator = await openSession({ endpointUrl: sandbox.info.endpoint, region: sandbox.region, profile: scoped.sourceProfile }, sandbox.env);
+  try {
+    const credentials = await sessionWithPolicy(creator, scoped.roleArn, 'training', scoped.policy);
+    if (!credentials) throw new Error(`could not assume ${scoped.roleArn} with its session policy`);
+    return await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region }, { ...sandbox.env, AWS_PROFILE: '', ...credentials });
+  } finally {
+    creator.destroy();
+  }
+}
+
 async function failingCallError(sandbox: TrainingSandbox): Promise<string | undefined> {
-  const session = await openSession({ endpointUrl: sandbox.callEndpoint, region: sandbox.region, profile: sandbox.principalProfile }, sandbox.env).catch(() => undefined);
+  const session = await principalSession(sandbox).catch(() => undefined);
   if (!session) return undefined;
   try {
     // The printed command runs in the profile's Region, whatever Region a key ARN names (wrong-region is exactly that).

@@ -12,6 +12,8 @@ export interface AuthorizationRequest {
   readonly resourceArn: string;
   readonly resourceAccount: string;
   readonly resourcePolicy?: NamedPolicy;
+  /** The policy of the VPC endpoint the request went through, if it went through one. */
+  readonly vpcEndpointPolicy?: NamedPolicy;
   /** Request-specific context keys; the principal's own keys are added here. */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
@@ -58,6 +60,7 @@ function requestKey(state: SandboxState, caller: Caller, request: AuthorizationR
     request.resourceArn,
     request.resourceAccount,
     resourcePolicy ? [resourcePolicy.name, policyKey] : null,
+    request.vpcEndpointPolicy ? [request.vpcEndpointPolicy.name, JSON.stringify(request.vpcEndpointPolicy.document)] : null,
     Object.keys(context)
       .filter((key) => timeMatters || !timeContextKeys.has(key))
       .sort()
@@ -83,6 +86,7 @@ async function evaluate(state: SandboxState, caller: Caller, request: Authorizat
     context,
     identityPolicies: policies.identityPolicies,
     ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
+    ...(request.vpcEndpointPolicy ? { vpcEndpointPolicy: request.vpcEndpointPolicy } : {}),
     ...(policies.permissionsBoundary ? { permissionsBoundary: policies.permissionsBoundary } : {}),
     ...(policies.sessionPolicy ? { sessionPolicy: policies.sessionPolicy } : {}),
     ...(policies.serviceControlPolicies ? { serviceControlPolicies: policies.serviceControlPolicies } : {}),

@@ -20,6 +20,7 @@ import {
   type ParsedAuthorization,
 } from './sigv4.js';
 import { renderError, speaksJson, type IncomingCall, type ServiceName, type ServiceResponse } from './service-call.js';
+import { vpcEndpointPathPattern } from './vpc-endpoints.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -252,6 +253,11 @@ async function route(req: IncomingMessage, body: Buffer, admitted: AdmittedReque
   if (!caller) return fail(authenticationError(service, 'unknown-key'));
   const rawUrl = req.url ?? '/';
   const viaService = /^\/via\/([a-z0-9.-]+\.amazonaws\.com)(?:\/|\?|$)/.exec(rawUrl)?.[1];
+  const vpcEndpointId = vpcEndpointPathPattern.exec(rawUrl)?.[1];
+  // A VPC endpoint that does not exist has no DNS name: the sandbox refuses the call instead of ignoring the path.
+  if (vpcEndpointId !== undefined && (service !== 'kms' || state.vpcEndpoints?.[vpcEndpointId] === undefined)) {
+    return fail(new AwsError('UnrecognizedClientException', `The sandbox has no KMS VPC endpoint ${vpcEndpointId} (a request sent to /${vpcEndpointId}/ goes through that endpoint of the scenario's vpcEndpoints).`));
+  }
   const call: IncomingCall = {
     service,
     region: auth.region,
@@ -262,6 +268,7 @@ async function route(req: IncomingMessage, body: Buffer, admitted: AdmittedReque
     rawQuery: rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '',
     world,
     ...(viaService ? { viaService } : {}),
+    ...(vpcEndpointId ? { vpcEndpointId } : {}),
     ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress.replace(/^::ffff:/, '') } : {}),
   };
   const handler =

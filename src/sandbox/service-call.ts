@@ -30,6 +30,12 @@ export interface IncomingCall {
    * the caller's behalf: kms:ViaService, aws:ViaAWSService and kms:GrantIsForAWSResource are set.
    */
   readonly viaService?: string;
+  /**
+   * Sandbox extension: requests sent to the endpoint path /vpce-…/ (e.g. --endpoint-url
+   * http://127.0.0.1:4599/vpce-0a1b2c3d4e5f60718) go through that KMS VPC endpoint of the state: its
+   * policy is evaluated beside the others, and aws:SourceVpce and aws:SourceVpc are set.
+   */
+  readonly vpcEndpointId?: string;
   /** The client's address (aws:SourceIp of a direct call); IPv4-mapped IPv6 written as IPv4. */
   readonly sourceIp?: string;
 }

@@ -198,6 +198,12 @@ export async function validateSavedState(file: string, raw: unknown): Promise<Sa
     if (!Object.hasOwn(keys, target)) reader.fail(fieldPath(path, 'targetKeyId'), `names no key of the state (${target})`);
   });
   if (state.organization !== undefined) readOrganization(s, s.object(state.organization, 'organization', []), 'organization');
+  if (state.vpcEndpoints !== undefined) {
+    s.entries(state.vpcEndpoints, 'vpcEndpoints', 'vpcEndpoints', 'id', (endpoint, path) => {
+      s.strings(endpoint, path, ['id', 'accountId', 'vpcId']);
+      s.policy(endpoint.policy, fieldPath(path, 'policy'), 'resource');
+    });
+  }
   if (state.training !== undefined) {
     const training = s.object(state.training, 'training', ['title', 'description', 'principal', 'call', 'expectedError', 'goal']);
     s.strings(training, 'training', ['title', 'description', 'principal', 'expectedError', 'goal']);

@@ -19,6 +19,8 @@ export interface SandboxState {
   keys: Record<string, KeyState>;
   /** Aliases by alias ARN. */
   aliases: Record<string, AliasState>;
+  /** KMS interface VPC endpoints by ID: a request sent to the endpoint path /vpce-…/ goes through one. */
+  vpcEndpoints?: Record<string, VpcEndpointState>;
   /** Training data copied from the scenario, if any. */
   training?: TrainingState;
   /** Monotonic counter, bumped on every mutation; lets tests and the state file show progress. */
@@ -115,6 +117,20 @@ export interface OrganizationPolicyState {
   arn: string;
   document: string;
   targets: string[];
+}
+
+/**
+ * A KMS interface VPC endpoint (com.amazonaws.REGION.kms). Its policy is a third gate beside the key
+ * policy and IAM for every request sent through it (KMS developer guide, "Connect to an AWS KMS VPC
+ * endpoint": the principal needs permission from both sources).
+ */
+export interface VpcEndpointState {
+  /** vpce-…, as EC2 names it. */
+  id: string;
+  accountId: string;
+  vpcId: string;
+  /** The endpoint policy document as stored (the full-access default when the scenario gives none). */
+  policy: string;
 }
 
 export type CredentialState =
@@ -221,6 +237,11 @@ export interface TrainingState {
   expectedCause?: string;
   /** The AWS error the failing call returns (error code). */
   expectedError: string;
+  /**
+   * The session policy (AssumeRole Policy) the principal in trouble's sessions are created with: a JSON
+   * document, as passed to `aws sts assume-role --policy`. Only for a role.
+   */
+  sessionPolicy?: string;
   /** What a correct fix achieves, in plain words. */
   goal: string;
   /** What the team was doing when the call failed, told without giving the cause away. */
@@ -238,6 +259,8 @@ export interface TrainingCall {
   encryptionContext?: Record<string, string>;
   /** For Decrypt: base64 of a ciphertext made with the key at load time (plaintext: `trainingPlaintext`). */
   ciphertext?: string;
+  /** The VPC endpoint the call goes through (vpce-…), sent to the endpoint path /vpce-…/. */
+  vpcEndpoint?: string;
   /** For CreateGrant: the grantee and operations. */
   grant?: { granteePrincipal: string; operations: string[] };
 }

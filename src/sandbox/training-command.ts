@@ -20,14 +20,20 @@ export function trainingCallArgs(call: TrainingCall): string[] {
         '--grantee-principal', call.grant?.granteePrincipal ?? 'GRANTEE',
         '--operations', ...(call.grant?.operations ?? ['Decrypt']),
       ];
+    case 'GetKeyPolicy':
+      return ['kms', 'get-key-policy', '--key-id', call.key, '--policy-name', 'default'];
     default:
       return ['kms', call.operation.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase(), '--key-id', call.key, ...context];
   }
 }
 
-/** The endpoint a training call goes to: through the service's path when it is made by a service. */
+/**
+ * The endpoint a training call goes to: through the service's path when it is made by a service, through
+ * the VPC endpoint's path (/vpce-…) when it goes through one.
+ */
 export function trainingCallEndpoint(call: TrainingCall, endpoint: string): string {
-  return call.viaService ? `${endpoint}/via/${call.viaService}` : endpoint;
+  if (call.viaService) return `${endpoint}/via/${call.viaService}`;
+  return call.vpcEndpoint ? `${endpoint}/${call.vpcEndpoint}` : endpoint;
 }
 
 /** Quotes an argument for a POSIX shell when it needs it: the one rule every printed aws command follows. */
@@ -83,6 +89,8 @@ function callGuidance(state: SandboxState, training: TrainingState, endpoint: st
   const assumeRole = [
     'aws', '--endpoint-url', endpoint, '--profile', role.sourceProfile,
     'sts', 'assume-role', '--role-arn', role.arn, '--role-session-name', trainingSessionName,
+    // The session policy the job's sessions are created with, as the job passes it.
+    ...(training.sessionPolicy !== undefined ? ['--policy', training.sessionPolicy] : []),
   ];
   // Prints "export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_SESSION_TOKEN=…" for eval, or `false`
   // when assume-role printed no credentials (its error is on stderr), so eval fails instead of exporting nothing.

@@ -63,8 +63,10 @@ export async function assumeRoleWithCli(
   sourceProfile: string,
   roleArn: string,
   sessionName = 'cli-test',
+  sessionPolicy?: string,
 ): Promise<{ AccessKeyId: string; SecretAccessKey: string; SessionToken: string }> {
-  const result = await aws(target, ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', sessionName], { profile: sourceProfile });
+  const policy = sessionPolicy !== undefined ? ['--policy', sessionPolicy] : [];
+  const result = await aws(target, ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', sessionName, ...policy], { profile: sourceProfile });
   if (result.exitCode !== 0) throw new Error(`assume-role ${roleArn} failed: ${result.stderr.trim()}`);
   return result.json.Credentials;
 }

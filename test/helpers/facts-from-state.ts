@@ -180,14 +180,25 @@ function organizationOf(state: SandboxState, principalAccount: string, keyAccoun
   };
 }
 
-/** The organization policies that apply to the training call (SCPs of the principal's account, RCPs of the key's). */
+/**
+ * The policies that apply to the training call and that AWS does not return to kms-doctor, as the
+ * scenario declares them: SCPs of the principal's account, RCPs of the key's, the training principal's
+ * session policy and the policy of the VPC endpoint the call goes through.
+ */
 export function optionsFromState(state: SandboxState, training: TrainingState = requireTraining(state)): DiagnoseOptions {
   const facts = factsFromState(state, training);
   const principalAccount = facts.principal.status === 'known' ? facts.principal.value.accountId : undefined;
   const keyAccount = facts.key.status === 'known' ? facts.key.value.accountId : undefined;
   const scps = principalAccount !== undefined ? serviceControlPoliciesFor(state, principalAccount) : undefined;
   const rcps = keyAccount !== undefined ? resourceControlPoliciesFor(state, keyAccount) : undefined;
-  return { ...(scps ? { serviceControlPolicies: scps } : {}), ...(rcps ? { resourceControlPolicies: rcps } : {}) };
+  const sessionPolicy = training.principal === state.training?.principal ? state.training.sessionPolicy : undefined;
+  const endpoint = training.call.vpcEndpoint !== undefined ? state.vpcEndpoints?.[training.call.vpcEndpoint] : undefined;
+  return {
+    ...(scps ? { serviceControlPolicies: scps } : {}),
+    ...(rcps ? { resourceControlPolicies: rcps } : {}),
+    ...(sessionPolicy !== undefined ? { sessionPolicy: { name: 'session policy', document: JSON.parse(sessionPolicy) as unknown } } : {}),
+    ...(endpoint ? { vpcEndpointPolicy: { name: endpoint.id, document: JSON.parse(endpoint.policy) as unknown } } : {}),
+  };
 }
 
 function requireTraining(state: SandboxState): TrainingState {

@@ -59,6 +59,10 @@ export const scenarioOperations: Readonly<Record<string, string>> = {
   'rotated-alias-decrypt': 'Decrypt',
   'new-grant-deploy': 'GenerateDataKey',
   'recreated-role': 'Decrypt',
+  'session-policy-scoped-down': 'Decrypt',
+  'vpc-endpoint-policy': 'Decrypt',
+  'aws-managed-key-cross-account': 'Decrypt',
+  'operation-not-cross-account': 'GetKeyPolicy',
 };
 
 /** The account that owns a key, named by its key or alias ARN, or by an alias name the sandbox knows. */
@@ -70,11 +74,40 @@ export function keyAccountOf(target: TestSandbox, key: string): string {
   return alias.accountId;
 }
 
+/** The role session ARN the training principal's sessions have (cliIdentity names them NAME-session). */
+export function trainingSessionArn(target: TestSandbox): string {
+  const t = target.world.state.training!;
+  const principal = principalOf(target.world.state, t.principal);
+  if (principal.kind !== 'role') throw new Error(`${t.principal} is not a role`);
+  return `arn:aws:sts::${principal.accountId}:assumed-role/${t.principal}/${t.principal}-session`;
+}
+
+/**
+ * The error a scenario's failing call returns when its cause is in a layer kms-doctor cannot read (a
+ * session policy, a VPC endpoint policy): AWS's own sentence, which the administrator pastes with
+ * --error. test/check/check-inferred-layers.test.ts checks that the sandbox's refusal says exactly this.
+ */
+export function reportedErrorOf(target: TestSandbox): string | undefined {
+  const t = target.world.state.training!;
+  const layer = t.sessionPolicy !== undefined ? 'session policy' : t.call.vpcEndpoint !== undefined ? 'VPC endpoint policy' : undefined;
+  if (layer === undefined) return undefined;
+  const principal = principalOf(target.world.state, t.principal);
+  const who = t.sessionPolicy !== undefined ? trainingSessionArn(target) : principal.arn;
+  const operation = scenarioOperationOf(t.call.operation);
+  const alias = Object.values(target.world.state.aliases).find((a) => a.aliasName === t.call.key && a.accountId === principal.accountId);
+  const keyArn = alias ? `arn:aws:kms:${alias.region}:${alias.accountId}:key/${alias.targetKeyId}` : t.call.key;
+  return `User: ${who} is not authorized to perform: ${operation} on resource: ${keyArn} because no ${layer} allows the ${operation} action`;
+}
+
+const scenarioOperationOf = (operation: string) => `kms:${operation}`;
+
 /**
  * The flags an administrator gives `check` or `fix` for a scenario's training principal: the key, the
- * operation, the principal, the admin profile of its account (and of the key's, as --key-profile, when
- * the key is elsewhere), the sandbox endpoint, the call's encryption context, and the error the call got
- * when only that error tells the cause.
+ * operation, the principal (its session's ARN when the scenario's sessions carry a session policy), the
+ * admin profile of its account (and of the key's, as --key-profile, when the key is elsewhere), the
+ * sandbox endpoint, the call's encryption context, and the error it returned when its cause is in a
+ * layer kms-doctor cannot read, or when only that error tells the cause (a ciphertext made with another
+ * context or key, a grant not yet in effect).
  */
 export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
   const t = target.world.state.training;
@@ -83,15 +116,15 @@ export function scenarioArgs(target: TestSandbox, scenario: string): string[] {
   if (operation === undefined) throw new Error(`no operation known for scenario ${scenario}`);
   const principal = principalOf(target.world.state, t.principal);
   const keyAccount = keyAccountOf(target, t.call.key);
-  const errorText = trainingErrorText(target.world.state, t);
+  const errorText = reportedErrorOf(target) ?? trainingErrorText(target.world.state, t);
   return [
-    '--key', t.call.key, '--operation', operation, '--principal', principal.arn,
+    '--key', t.call.key, '--operation', operation, '--principal', t.sessionPolicy !== undefined ? trainingSessionArn(target) : principal.arn,
     '--profile', adminProfileFor(principal.accountId), '--endpoint-url', target.endpoint,
     ...(keyAccount !== principal.accountId ? ['--key-profile', adminProfileFor(keyAccount)] : []),
     // The organization's SCPs and RCPs are read with its management account's administrator.
     ...(target.world.state.organization ? ['--org-profile', adminProfileFor(target.world.state.organization.managementAccountId)] : []),
     ...(t.call.encryptionContext ? ['--encryption-context', JSON.stringify(t.call.encryptionContext)] : []),
-    // A ciphertext made with another context or key is known only from the error the call got.
+    // Some causes are known only from the error the call got.
     ...(errorText !== undefined ? ['--error', errorText] : []),
   ];
 }

@@ -6,14 +6,22 @@ import { assumeRoleWithCli, aws, type CliResult, type CliTarget } from './aws-cl
 
 export type CliIdentity = { profile: string } | { credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
 
-/** How to act as a scenario principal with the CLI. */
-export async function cliIdentity(target: CliTarget, state: SandboxState, principalName: string): Promise<CliIdentity> {
+/**
+ * How to act as a scenario principal with the CLI. The training principal's role session is created with
+ * the scenario's session policy, as its job creates it, unless `sessionPolicy` says otherwise (null: none).
+ */
+export async function cliIdentity(
+  target: CliTarget,
+  state: SandboxState,
+  principalName: string,
+  sessionPolicy: string | null = principalName === state.training?.principal ? (state.training.sessionPolicy ?? null) : null,
+): Promise<CliIdentity> {
   for (const account of Object.values(state.accounts)) {
     if (account.users[principalName]) return { profile: principalName };
     const role = account.roles[principalName];
     if (role) {
       if (!role.sourceProfile) throw new Error(`role ${principalName} has no source profile`);
-      return { credentials: await assumeRoleWithCli(target, role.sourceProfile, role.arn, `${principalName}-session`) };
+      return { credentials: await assumeRoleWithCli(target, role.sourceProfile, role.arn, `${principalName}-session`, sessionPolicy ?? undefined) };
     }
   }
   throw new Error(`no principal ${principalName} in the scenario`);

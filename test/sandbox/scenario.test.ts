@@ -91,6 +91,10 @@ describe('built-in scenarios', () => {
       'rotated-alias-decrypt',
       'new-grant-deploy',
       'recreated-role',
+      'session-policy-scoped-down',
+      'vpc-endpoint-policy',
+      'aws-managed-key-cross-account',
+      'operation-not-cross-account',
     ]);
     for (const scenario of scenarios) {
       expect(scenario.title).not.toBe(scenario.name);

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtInScenarios } from '../../src/sandbox/scenario.js';
+import { shellQuote } from '../../src/sandbox/training-command.js';
 import { awsCliPath } from '../helpers/aws-cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -65,7 +66,8 @@ describe('training guidance', () => {
     if (role) {
       expect(sandbox.guidance).not.toMatch(new RegExp(`--profile ${escape(role.name)}(\\s|$)`, 'm'));
       expect(commands[0]).toBe(
-        `aws --endpoint-url ${sandbox.endpoint} --profile ${role.sourceProfile} sts assume-role --role-arn ${role.arn} --role-session-name training`,
+        // A scenario whose sessions carry a session policy passes it, as the job that creates them does.
+        `aws --endpoint-url ${sandbox.endpoint} --profile ${role.sourceProfile} sts assume-role --role-arn ${role.arn} --role-session-name training${training.sessionPolicy !== undefined ? ` --policy ${shellQuote(training.sessionPolicy)}` : ''}`,
       );
       expect(commands[1]).toMatch(/^eval "\$\(aws .* sts assume-role .* --output text \| awk '.*'\)"$/);
       expect(commands[2]).toMatch(/^aws --endpoint-url \S+ --region [a-z0-9-]+ kms /);

@@ -5,8 +5,9 @@
 // allow that would bypass a grant's constraint, nor a policy change AWS refuses.
 import type { Cause } from '../cause.js';
 import type { Fix, FixTarget } from '../fix.js';
-import { accountOfArn, aliasNamedBy, parseArn, regionNamedBy } from '../identifiers.js';
+import { accountNamedBy, accountOfArn, aliasNamedBy, parseArn, regionNamedBy } from '../identifiers.js';
 import { blockedFix } from './blocked-fixes.js';
+import { pretty } from './policy-documents.js';
 import { requestChangeWords } from './deny-guards.js';
 import { recreatedPrincipalFix } from './recreated-principal-fix.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
@@ -56,6 +57,22 @@ function managingService(workspace: Workspace): string | undefined {
   return named;
 }
 
+/** The aws CLI command for a read-only key operation, run in the key's own account; undefined for other operations. */
+function keyAccountReadCommand(operation: string, keyArn: string): string | undefined {
+  switch (operation) {
+    case 'GetKeyPolicy':
+      return `aws kms get-key-policy --key-id ${keyArn} --policy-name default --output text`;
+    case 'ListKeyPolicies':
+      return `aws kms list-key-policies --key-id ${keyArn}`;
+    case 'ListResourceTags':
+      return `aws kms list-resource-tags --key-id ${keyArn}`;
+    case 'ListAliases':
+      return `aws kms list-aliases --key-id ${keyArn}`;
+    default:
+      return undefined;
+  }
+}
+
 export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefined {
   const keyTarget = keyStateTarget(workspace);
   const policyTarget = keyPolicyTarget(workspace);
@@ -82,12 +99,25 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
       );
     }
     case 'vpc-endpoint-policy': {
-      const endpoint = /\bvpce-[0-9a-f]{8,17}\b/.exec(text)?.[0];
+      // AWS's message does not name the endpoint: it is known from --context aws:SourceVpce=…, or the endpoint policy given.
+      const given = Object.entries(workspace.facts.request.givenContext ?? {}).find(([name]) => name.toLowerCase() === 'aws:sourcevpce')?.[1];
+      const endpoint = /\bvpce-[0-9a-f]{8,17}\b/.exec([text, ...(given !== undefined ? [String(given)] : [])].join(' '))?.[0];
+      const principalArn = workspace.principal?.entityArn ?? workspace.facts.request.principal?.arn;
+      // Principal "*" narrowed by aws:PrincipalArn: the form every endpoint type accepts (a gateway endpoint
+      // reads {"AWS": ARN} as that account's root user only; AWS PrivateLink guide, "Control access to VPC
+      // endpoints using endpoint policies"), and the only one the policy evaluator accepts in an endpoint policy.
+      const statement = pretty([
+        { Effect: 'Allow', Principal: '*', Action: actions, Resource: keyName(workspace), ...(principalArn ? { Condition: { StringEquals: { 'aws:PrincipalArn': principalArn } } } : {}) },
+      ]);
+      const find = endpoint
+        ? `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpoint} --region ${region} --query 'VpcEndpoints[0].PolicyDocument' --output text`
+        : `aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.${region}.kms --region ${region} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]' --output text`;
       return blockedFix(
         cause,
         policyTarget,
         `Let the VPC endpoint policy${endpoint ? ` of ${endpoint}` : ''} allow ${actions.join(', ')} on this key`,
-        `The call goes through the KMS VPC endpoint${endpoint ? ` ${endpoint}` : ''}, whose policy does not allow ${actions.join(', ')} on ${keyName(workspace)} for ${whoName(workspace)}. Whoever owns the VPC can add the narrowest statement (this principal, this key, these actions) with \`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint ?? 'vpce-…'} --policy-document file://…\`; read it first with \`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpoint ?? 'vpce-…'}\`.`,
+        `The call goes through ${endpoint ? `the KMS VPC endpoint ${endpoint}` : 'a KMS VPC endpoint'}, whose policy does not allow ${actions.join(', ')} on ${keyName(workspace)} for ${whoName(workspace)}; the key policy and IAM cannot override it. kms-doctor does not call EC2: the VPC's owner (EC2 permissions in the VPC's account) reads the policy with \`${find}\`, adds the narrowest statement (this principal, this key, these actions; below) to it, and writes it back with \`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint ?? 'VPCE_ID'} --region ${region} --policy-document file://endpoint-policy.json\`. Calls that do not go through the endpoint are not affected.`,
+        { snippet: statement },
       );
     }
     case 'grant-constraint-mismatch': {
@@ -129,12 +159,18 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
       );
     }
     case 'operation-not-cross-account': {
-      const owner = workspace.key?.accountId ?? 'that owns the key';
+      const owner = workspace.key?.accountId ?? accountNamedBy(workspace.facts.request.key);
+      const operation = workspace.facts.request.operation.name;
+      const command = workspace.key ? keyAccountReadCommand(operation, workspace.key.arn) : undefined;
+      // The key policy was read, so kms-doctor had credentials in the key's account (--key-profile): the
+      // printed command gets that profile. Without them, the command would run in the caller's account.
+      const runnable = command !== undefined && workspace.facts.keyPolicy.status === 'known';
       return blockedFix(
         cause,
         policyTarget,
-        `Run ${workspace.facts.request.operation.name} with credentials of account ${owner}`,
-        `KMS never allows ${actions.join(', ')} from another account, whatever the policies say (only cryptographic operations, DescribeKey, GetPublicKey and the grant operations work across accounts). No policy change can make this work: run it with credentials of account ${owner}, which owns ${keyName(workspace)}.`,
+        `Run ${operation} with credentials of account ${owner ?? 'that owns the key'}`,
+        `KMS never allows ${actions.join(', ')} from another account, whatever the policies say (only cryptographic operations, DescribeKey, GetPublicKey and the grant operations work across accounts): it looks the key up in the caller's own account. No policy change can make this work; run it with credentials of account ${owner ?? 'that owns the key'}, which owns ${keyName(workspace)}${command !== undefined ? (runnable ? ' (the command below uses the key account\'s profile, as kms-doctor did)' : `: \`${command} --profile PROFILE_OF_${owner ?? 'KEY_ACCOUNT'}\``) : ''}, or ask that account to run it for you.`,
+        runnable ? { commands: [command] } : {},
       );
     }
     case 'alias-cross-account': {

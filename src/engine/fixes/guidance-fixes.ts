@@ -7,6 +7,7 @@ import { blockedFix } from './blocked-fixes.js';
 import { causeGuidance, transientStateFix } from './cause-guidance.js';
 import { pretty } from './policy-documents.js';
 import { actionsToAllow, keyPolicyTarget, keyStateTarget, type Workspace } from './workspace.js';
+import { entityOf, parseDiagnosablePrincipal } from '../identifiers.js';
 
 export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
   const key = workspace.key;
@@ -42,11 +43,18 @@ export function guidanceFix(workspace: Workspace, cause: Cause): Fix {
       const principal = workspace.principal;
       const actions = actionsToAllow(cause, workspace.diagnosis);
       const snippet = key ? pretty([{ Effect: 'Allow', Action: actions, Resource: key.arn }]) : undefined;
+      // A session's policy is fixed when it is created: the fix is a new session, created with a policy that allows the actions (or with none).
+      const named = parseDiagnosablePrincipal(principal?.arn ?? workspace.facts.request.principal?.arn ?? '');
+      const session = named?.kind === 'assumed-role' ? named : undefined;
+      const roleArn = principal?.kind === 'role' ? principal.entityArn : session ? entityOf(session).arn : undefined;
+      const reassume = roleArn
+        ? ` As whoever creates the session (not kms-doctor's credentials): \`aws sts assume-role --role-arn ${roleArn} --role-session-name ${session?.sessionName ?? 'SESSION'} --policy file://session-policy.json\`, where session-policy.json is the policy the session is created with plus the statement below; or leave out --policy if the session needs no scoping-down (it then has all of the role's permissions).`
+        : '';
       return blockedFix(
         cause,
         { type: 'identity-policy', arn: principal?.entityArn ?? workspace.facts.request.principal?.arn ?? '', policyName: 'session policy', principalKind: principal?.kind ?? 'role' },
-        `Allow ${actions.join(', ')} in the session policy`,
-        `The session was created with a session policy that does not allow ${actions.join(', ')}. AWS keeps no copy kms-doctor can change: fix it where the session is created (the Policy or PolicyArns of AssumeRole or GetFederationToken, or the IAM Identity Center permission set), then start a new session.${snippet ? ' A statement to add:' : ''}`,
+        `Start a new session whose session policy allows ${actions.join(', ')}`,
+        `The session was created with a session policy that does not allow ${actions.join(', ')}, and a session keeps its policy until it expires. AWS keeps no copy kms-doctor can read or change: fix it where the session is created (the Policy or PolicyArns of AssumeRole or GetFederationToken, or the IAM Identity Center permission set), then start a new session; the role's policies and the key policy need no change.${reassume}`,
         snippet ? { snippet } : {},
       );
     }

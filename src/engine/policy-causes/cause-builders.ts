@@ -222,6 +222,23 @@ export function sessionCause(scope: Scope, subject: Subject, actions: string[]):
   };
 }
 
+/** The VPC endpoint the call goes through does not allow it (its policy was given: kms-doctor does not read EC2). */
+export function vpcEndpointCause(scope: Scope, subject: Subject, actions: string[]): Cause {
+  const endpoint = scope.options.vpcEndpointPolicy;
+  const statements = statementsOf(endpoint?.document).filter((s) => s.effect === 'Allow');
+  return {
+    code: 'vpc-endpoint-policy',
+    layer: 'vpc-endpoint-policy',
+    summary: `The call goes through ${endpoint ? `the VPC endpoint ${endpoint.name}` : 'a VPC endpoint'}, whose policy does not allow ${list(actions)} for ${subject.name} on this key; a call through an endpoint needs its policy's Allow as well as the key policy's and IAM's.`,
+    actions,
+    evidence: [
+      { what: 'VPC endpoint', value: endpoint?.name ?? 'unknown', source: 'aws:SourceVpce' },
+      { what: 'Endpoint policy Allow statements', value: statements.length > 0 ? statements.map(statementSummary) : 'none', source: 'VPC endpoint policy' },
+      { what: 'Missing actions', value: actions, source: 'local evaluation of the VPC endpoint policy' },
+    ],
+  };
+}
+
 /** No SCP (or RCP) at some level of the organization allows the action: an allow-list gap. */
 export function organizationCause(scope: Scope, subject: Subject, draft: CauseDraft, actions: string[]): Cause {
   const layer = draft.code === 'rcp' ? 'rcp' : 'scp';

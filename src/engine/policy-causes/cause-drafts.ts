@@ -17,6 +17,7 @@ export const causeLayerOf: Partial<Record<PolicyLayer, CauseLayer>> = {
   'key-policy': 'key-policy',
   'permissions-boundary': 'permissions-boundary',
   'session-policy': 'session-policy',
+  'vpc-endpoint-policy': 'vpc-endpoint-policy',
   scp: 'scp',
   rcp: 'rcp',
 };
@@ -37,6 +38,8 @@ export function implicitCause(scope: Scope, layer: PolicyLayer, action: string):
       return { code: 'permissions-boundary', layer: 'permissions-boundary' };
     case 'session-policy':
       return { code: 'session-policy', layer: 'session-policy' };
+    case 'vpc-endpoint-policy':
+      return { code: 'vpc-endpoint-policy', layer: 'vpc-endpoint-policy' };
     default:
       return undefined;
   }

@@ -130,6 +130,8 @@ export function policyDocumentByName(scope: Scope, layer: CauseLayer, policyName
       return scope.boundary?.document;
     case 'session-policy':
       return scope.options.sessionPolicy?.document;
+    case 'vpc-endpoint-policy':
+      return scope.options.vpcEndpointPolicy?.document;
     case 'scp':
     case 'rcp': {
       const levels = (layer === 'scp' ? scope.serviceControlPolicies : scope.resourceControlPolicies) ?? [];
@@ -151,6 +153,8 @@ export function layerPhrase(scope: Scope, layer: CauseLayer, policyName: string 
       return `${name}'s permissions boundary ${policyName ?? ''}`.trimEnd();
     case 'session-policy':
       return `the session policy of ${name}'s session`;
+    case 'vpc-endpoint-policy':
+      return `the policy of the VPC endpoint ${policyName ?? ''}`.trimEnd();
     case 'scp':
       return `the service control policy ${policyName ?? ''}`.trimEnd();
     case 'rcp':

@@ -5,6 +5,7 @@
 import type { EvaluationOutcome } from '../../engine/policy-evaluation.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
+import { endpointAuthorization } from '../vpc-endpoints.js';
 import type { KeyState, KeyStateName, SandboxState } from '../state.js';
 import { authorizeKeyUse, keyStateError, type AuthorizedKeyUse, type KeyUse } from './key-authorization.js';
 import type { KmsCall } from './kms-call.js';
@@ -59,11 +60,13 @@ export async function authorizeWithoutKey(
   context: Readonly<Record<string, string | readonly string[]>> = {},
 ): Promise<void> {
   const viaService: Record<string, string> = call.viaService !== undefined ? { 'kms:ViaService': call.viaService, 'aws:ViaAWSService': 'true' } : {};
+  const endpoint = endpointAuthorization(call);
   const outcome = await authorize(call.world.state, call.caller, {
     action,
     resourceArn,
     resourceAccount: call.caller.accountId,
-    context: { 'kms:CallerAccount': call.caller.accountId, ...viaService, ...context },
+    ...(endpoint.vpcEndpointPolicy ? { vpcEndpointPolicy: endpoint.vpcEndpointPolicy } : {}),
+    context: { 'kms:CallerAccount': call.caller.accountId, ...viaService, ...endpoint.context, ...context },
   });
   if (outcome.decision !== 'Allowed') throw denial(call, action, resourceArn, outcome);
 }

@@ -10,6 +10,7 @@ import { parsedPolicyDocument } from '../authorization-cache.js';
 import { accessDeniedMessage, authorize } from '../authorize.js';
 import { AwsError } from '../errors.js';
 import { findGrantByToken } from './grant-tokens.js';
+import { endpointAuthorization } from '../vpc-endpoints.js';
 import type { GrantState, KeyState, KeyStateName, SandboxState } from '../state.js';
 import type { KmsCall } from './kms-call.js';
 
@@ -119,7 +120,7 @@ function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): R
     ...(use.encryptionContext !== undefined ? { encryptionContext: use.encryptionContext } : {}),
     ...(resolved.requestAlias !== undefined ? { requestAlias: resolved.requestAlias } : {}),
     region: call.region,
-    ...(call.sourceIp !== undefined ? { sourceIp: call.sourceIp } : {}),
+    ...(call.sourceIp !== undefined && call.vpcEndpointId === undefined ? { sourceIp: call.sourceIp } : {}),
   });
   return { ...context, ...use.context };
 }
@@ -202,19 +203,22 @@ export async function authorizeKeyUse(call: KmsCall, use: KeyUse): Promise<Autho
         ...(use.resourceDescription ? { resourceDescription: use.resourceDescription } : {}),
       }),
     );
+  const endpoint = endpointAuthorization(call);
   const outcome = await authorize(state, call.caller, {
     action: use.action,
     resourceArn: key.arn,
     resourceAccount: key.accountId,
     resourcePolicy: { name: 'default', document: parsedPolicyDocument(key.policy) },
-    context: keyRequestContext(call, resolved, use),
+    ...(endpoint.vpcEndpointPolicy ? { vpcEndpointPolicy: endpoint.vpcEndpointPolicy } : {}),
+    context: { ...keyRequestContext(call, resolved, use), ...endpoint.context },
   });
   // AWS managed keys serve only their own account, whatever their policy says.
   if (key.keyManager === 'AWS' && key.accountId !== call.caller.accountId) throw deny(outcome);
   let byGrant = false;
   if (outcome.decision !== 'Allowed') {
     const explicitlyDenied = outcome.decision === 'ExplicitlyDenied';
-    const organizationDenied = outcome.denials.some((d) => d.layer === 'scp' || d.layer === 'rcp');
+    // A grant stands in for the key policy and IAM only: an SCP, an RCP or a VPC endpoint policy still refuses.
+    const organizationDenied = outcome.denials.some((d) => d.layer === 'scp' || d.layer === 'rcp' || d.layer === 'vpc-endpoint-policy');
     byGrant = !explicitlyDenied && !organizationDenied && key.grants.some((grant) => grantAllowsUse(grant, call, use));
     if (!byGrant) throw deny(outcome);
   }

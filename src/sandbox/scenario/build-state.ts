@@ -7,12 +7,13 @@ import { readKey } from './keys-section.js';
 import { readOrganization } from './organization-section.js';
 import { ScenarioDraft } from './scenario-draft.js';
 import { readTraining } from './training-section.js';
+import { readVpcEndpoints } from './vpc-endpoints-section.js';
 
 const scenarioNameFormat = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
  * Builds the state section by section, in an order where every reference points backwards:
- * accounts, managed policies, groups, users, roles, keys, organization, training.
+ * accounts, managed policies, groups, users, roles, keys, VPC endpoints, organization, training.
  * `defaultName` names the scenario when the file does not.
  */
 export async function buildSandboxState(reader: JsonReader, raw: unknown, defaultName: string): Promise<SandboxState> {
@@ -27,6 +28,7 @@ export async function buildSandboxState(reader: JsonReader, raw: unknown, defaul
     'users',
     'roles',
     'keys',
+    'vpcEndpoints',
     'training',
   ]);
   const scenarioName =
@@ -47,6 +49,8 @@ export async function buildSandboxState(reader: JsonReader, raw: unknown, defaul
   // Source profiles may name users declared after the role, so they are resolved once all are known.
   for (const resolveSource of roleSources) resolveSource();
   section('keys', readKey);
+  const vpcEndpoints = top.vpcEndpoints === undefined ? undefined : readVpcEndpoints(draft, top.vpcEndpoints);
+  if (vpcEndpoints) draft.vpcEndpoints = vpcEndpoints;
   const organization = top.organization === undefined ? undefined : readOrganization(draft, top.organization);
   const training = top.training === undefined ? undefined : readTraining(draft, top.training);
   await draft.policies.validateAll();
@@ -59,6 +63,7 @@ export async function buildSandboxState(reader: JsonReader, raw: unknown, defaul
     credentials: draft.credentials,
     keys: draft.keys,
     aliases: draft.aliases,
+    ...(vpcEndpoints ? { vpcEndpoints } : {}),
     ...(training ? { training } : {}),
     revision: 0,
   };

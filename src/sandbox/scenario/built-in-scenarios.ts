@@ -40,6 +40,11 @@ const builtInOrder = [
   'rotated-alias-decrypt',
   'new-grant-deploy',
   'recreated-role',
+  // Layers and rules kms-doctor cannot read, inferred from the error or the key's manager.
+  'session-policy-scoped-down',
+  'vpc-endpoint-policy',
+  'aws-managed-key-cross-account',
+  'operation-not-cross-account',
 ];
 
 /** Looks for the built-in scenarios folder walking up from this module (src/sandbox/scenario or dist/src/sandbox/scenario). */

@@ -55,7 +55,8 @@ export function readKey(draft: ScenarioDraft, item: unknown, path: string): void
   const region = entry.region === undefined ? draft.defaultRegion : reader.region(entry.region, fieldPath(path, 'region'));
   const manager = entry.manager === undefined ? 'CUSTOMER' : reader.oneOf(entry.manager, fieldPath(path, 'manager'), ['CUSTOMER', 'AWS'] as const);
   if (manager === 'AWS') {
-    for (const field of ['policy', 'aliases', 'keyId', 'spec', 'usage', 'origin', 'multiRegion', 'pendingWindowInDays'] as const) {
+    // The key ID may be pinned (AWS picks a random one, as for any key), so a scenario can name the key by its ARN.
+    for (const field of ['policy', 'aliases', 'spec', 'usage', 'origin', 'multiRegion', 'pendingWindowInDays'] as const) {
       if (entry[field] !== undefined) reader.fail(fieldPath(path, field), 'cannot be set for an AWS managed key: AWS chooses it');
     }
   }

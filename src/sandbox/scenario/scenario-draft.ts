@@ -1,7 +1,7 @@
 // The sandbox state while a scenario is being read: what the sections have built so far, and the
 // lookups later sections check their references against (accounts, principals, managed policies).
 import { nowIso } from '../ids.js';
-import type { AccountState, AliasState, CredentialState, KeyState } from '../state.js';
+import type { AccountState, AliasState, CredentialState, KeyState, VpcEndpointState } from '../state.js';
 import { fieldPath, type JsonObject, type JsonReader } from './json-reader.js';
 import { PolicyDocuments } from './policy-documents.js';
 
@@ -26,6 +26,8 @@ export class ScenarioDraft {
   /** Customer managed policy ARNs by `ACCOUNT/NAME`. */
   readonly managedPolicyArns = new Map<string, string>();
   readonly usersWithAccessKeys = new Set<string>();
+  /** The scenario's KMS VPC endpoints, once that section is read (training calls may name one). */
+  vpcEndpoints?: Record<string, VpcEndpointState>;
 
   constructor(
     readonly reader: JsonReader,

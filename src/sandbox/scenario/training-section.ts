@@ -56,7 +56,7 @@ const viaServiceFormat = /^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com$/;
 
 export function readTraining(draft: ScenarioDraft, value: unknown): TrainingState {
   const reader: JsonReader = draft.reader;
-  const entry = reader.object(value, 'training', ['title', 'description', 'principal', 'call', 'expectedError', 'goal'], ['unrelatedPrincipal', 'expectedCause', 'story', 'difficulty']);
+  const entry = reader.object(value, 'training', ['title', 'description', 'principal', 'call', 'expectedError', 'goal'], ['unrelatedPrincipal', 'expectedCause', 'story', 'difficulty', 'sessionPolicy']);
   const profile = (field: 'principal' | 'unrelatedPrincipal'): string => {
     const path = fieldPath('training', field);
     const name = reader.nonEmptyString(entry[field], path);
@@ -69,7 +69,7 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
   if (unrelatedPrincipal === principal) reader.fail('training.unrelatedPrincipal', 'must be a different principal from training.principal');
   const callerAccount = draft.principalsByName.get(principal)!.accountId;
 
-  const call = reader.object(entry.call, 'training.call', ['operation', 'key'], ['viaService', 'encryptionContext', 'grant', 'ciphertextFrom']);
+  const call = reader.object(entry.call, 'training.call', ['operation', 'key'], ['viaService', 'encryptionContext', 'grant', 'ciphertextFrom', 'vpcEndpoint']);
   const operation = reader.oneOf(call.operation, 'training.call.operation', kmsOperations);
   const keyReference = reader.nonEmptyString(call.key, 'training.call.key');
   const key = resolveKey(draft, keyReference, callerAccount);
@@ -103,6 +103,12 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
     ...(call.encryptionContext !== undefined ? { encryptionContext: reader.stringMap(call.encryptionContext, 'training.call.encryptionContext') } : {}),
     ...(grant ? { grant } : {}),
   };
+  if (call.vpcEndpoint !== undefined) {
+    const endpoint = reader.nonEmptyString(call.vpcEndpoint, 'training.call.vpcEndpoint');
+    if (draft.vpcEndpoints?.[endpoint] === undefined) reader.fail('training.call.vpcEndpoint', `${endpoint} is not a VPC endpoint declared in vpcEndpoints`);
+    if (call.viaService !== undefined) reader.fail('training.call.vpcEndpoint', 'a call made through an AWS service (viaService) does not go through your VPC endpoint');
+    trainingCall.vpcEndpoint = endpoint;
+  }
   if (operation !== 'Decrypt' && call.ciphertextFrom !== undefined) reader.fail('training.call.ciphertextFrom', 'applies only to the Decrypt operation');
   const sealing = call.ciphertextFrom === undefined ? { key, context: trainingCall.encryptionContext } : readCiphertextFrom(draft, call.ciphertextFrom, callerAccount);
   if (operation === 'Decrypt' && sealing.key.material !== undefined) {
@@ -118,6 +124,12 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
   if (requiredState && key.keyState !== requiredState) {
     reader.fail('training.expectedCause', `${expectedCause} needs the training key to be ${requiredState}, but ${key.arn} is ${key.keyState}`);
   }
+  let sessionPolicy: string | undefined;
+  if (entry.sessionPolicy !== undefined) {
+    if (draft.principalsByName.get(principal)?.kind !== 'role') reader.fail('training.sessionPolicy', `applies only to a role session, and ${principal} is not a role`);
+    // Compact: it is passed on the command line (aws sts assume-role --policy '…').
+    sessionPolicy = JSON.stringify(JSON.parse(draft.policies.read(entry.sessionPolicy, 'training.sessionPolicy', 'identity')));
+  }
   return {
     title: reader.nonEmptyString(entry.title, 'training.title'),
     description: reader.nonEmptyString(entry.description, 'training.description'),
@@ -126,6 +138,7 @@ export function readTraining(draft: ScenarioDraft, value: unknown): TrainingStat
     ...(unrelatedPrincipal !== undefined ? { unrelatedPrincipal } : {}),
     ...(expectedCause !== undefined ? { expectedCause } : {}),
     expectedError,
+    ...(sessionPolicy !== undefined ? { sessionPolicy } : {}),
     goal: reader.nonEmptyString(entry.goal, 'training.goal'),
     ...(entry.story !== undefined ? { story: reader.nonEmptyString(entry.story, 'training.story') } : {}),
     ...(entry.difficulty !== undefined ? { difficulty: reader.oneOf(entry.difficulty, 'training.difficulty', trainingDifficulties) } : {}),

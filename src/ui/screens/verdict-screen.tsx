@@ -90,6 +90,8 @@ export function VerdictScreen({ context, screen, details }: ScreenProps) {
                 {fix.title}
                 {fix.blockedBy ? ` (blocked: ${fix.blockedBy})` : ''}
               </Text>
+              {/* The statements a human adds where kms-doctor cannot write (a session or VPC endpoint policy…). */}
+              {fix.snippet !== undefined ? <Text dimColor>{fix.snippet.replace(/^/gm, '    ')}</Text> : null}
               {newlyAllowedLines(fix.newlyAllows ?? []).map((line) => (
                 <Text key={line} color={theme.colourOf('warn')}>
                   {'    also newly allows '}
