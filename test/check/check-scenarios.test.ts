@@ -93,8 +93,11 @@ describe('check and fix on the built-in scenarios, with the aws CLI', () => {
       const fixes: JsonFix[] = before.json.fixes;
       expect(fixes.length).toBeGreaterThan(0);
       const commands = fixes.flatMap((fix) => fix.commands);
-      // The human report prints the commands as in the JSON.
-      for (const command of commands) expect(human.stdout).toContain(`    ${command}\n`);
+      // Each is an aws CLI command, and the human report prints it as in the JSON.
+      for (const command of commands) {
+        expect(command.startsWith('aws ')).toBe(true);
+        expect(human.stdout).toContain(`    ${command}\n`);
+      }
 
       const denied = await runTrainingCall(sandbox, t.call, inTrouble);
       expect(denied.stderr).toContain(`An error occurred (${t.expectedError})`);
