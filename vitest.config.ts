@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests start sandboxes and the aws CLI (a Python process): two cores, so keep parallelism modest.
     maxWorkers: 2,
+    // Longest files first (last run's durations, or an estimate from the processes a new file starts), so
+    // both workers end together. See test/README.md for how a test keeps the suite fast.
+    sequence: { sequencer: LongestFirst },
   },
 });

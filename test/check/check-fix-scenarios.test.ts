@@ -2,7 +2,7 @@
 // CLI and the real aws CLI against the sandbox. The denied call fails; check names the cause; the fix
 // (here: the request the Deny lets through, nothing written) makes the same call succeed; the unrelated
 // principal and the outsider probes stay denied. The policy-writing scenarios of this family
-// (boundary-leaves-out-kms, cross-account-caller-side) also run in check-scenarios and fix-command.
+// (boundary-leaves-out-kms, cross-account-caller-side) also run the whole loop in check-scenarios.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

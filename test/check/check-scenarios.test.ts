@@ -1,17 +1,27 @@
-// `kms-doctor check` on every built-in root-cause scenario, as a user runs it: the real CLI process,
-// the real SDK over HTTP to the sandbox. It names the scenario's cause; running the aws CLI commands of
-// its fixes makes the failing call succeed, the unrelated principal stays denied, and a second check
-// says "allowed".
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// The whole loop on every built-in root-cause scenario, as a user runs it: the real CLI process, the real
+// SDK over HTTP to the sandbox, the real aws CLI. This is the one file that runs every scenario through
+// check and fix; other files test their own concern on one or two scenarios (see test/README.md).
+//
+// 1. The failing call fails with AWS's error; `check` names the cause, and its human report prints the
+//    same commands as its JSON.
+// 2. `fix --yes` applies, proves its fix and backs up every write (owner-only files, no secret anywhere);
+//    the failing call then succeeds and the unrelated principal stays denied.
+// 3. The restore commands fix printed, run exactly as printed from another directory, undo it: check
+//    gives its first verdict again.
+// 4. check's fix commands, run exactly as printed from the directory --fix-files wrote, fix it again: the
+//    call (changed as a fix says, when it changes the call) succeeds, the unrelated principal stays
+//    denied, and check says "allowed".
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsCliPath } from '../helpers/aws-cli.js';
+import type { TrainingCall } from '../../src/sandbox/state.js';
+import { noFixWrites, whyNothingToApply } from '../helpers/fix-kinds.js';
+import { runAsPrinted } from '../helpers/printed-command.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
-import { adminProfileFor, cliEnv, scenarioArgs, scenarioOperations } from '../helpers/scenario-principals.js';
-import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
+import { cliEnv, scenarioArgs, scenarioOperations } from '../helpers/scenario-principals.js';
+import { cliIdentity, runTrainingCall, type CliIdentity } from '../helpers/training-call.js';
 
 let sandbox: TestSandbox | undefined;
 const workDirs: string[] = [];
@@ -21,86 +31,164 @@ afterEach(async () => {
   for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function check(target: TestSandbox, scenario: string, fixFilesDir?: string, encryptionContext?: Record<string, string>) {
-  const files = fixFilesDir ? ['--fix-files', fixFilesDir] : [];
-  // A later --encryption-context replaces the scenario's.
-  const context = encryptionContext ? ['--encryption-context', JSON.stringify(encryptionContext)] : [];
-  const result = await runKmsDoctor(['check', '--json', ...files, ...scenarioArgs(target, scenario), ...context], cliEnv(target));
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  workDirs.push(dir);
+  return dir;
+}
+
+interface JsonFix {
+  readonly target: { arn: string };
+  readonly files: { path: string; content: string }[];
+  readonly commands: string[];
+  readonly explanation: string;
+  readonly blockedBy?: unknown;
+  readonly requestChange?: { encryptionContext?: Record<string, string>; viaService?: string };
+}
+
+async function check(target: TestSandbox, args: readonly string[], extra: readonly string[] = []) {
+  const result = await runKmsDoctor(['check', '--json', ...args, ...extra], cliEnv(target));
   expect(result.stderr).toBe('');
   return { exitCode: result.exitCode, json: JSON.parse(result.stdout) };
 }
 
-/** Runs a fix's aws CLI commands as printed, in the directory `check --fix-files` wrote, as the target account's administrator. */
-async function runFixCommands(target: TestSandbox, dir: string, fix: { target: { arn: string }; files: { path: string; content: string }[]; commands: string[] }) {
-  for (const file of fix.files) expect(readFileSync(join(dir, file.path), 'utf8')).toBe(file.content);
-  const account = /:(\d{12}):/.exec(fix.target.arn)![1]!;
-  for (const command of fix.commands) {
-    expect(command.startsWith('aws ')).toBe(true);
-    const shell = `${command} --endpoint-url ${target.endpoint} --profile ${adminProfileFor(account)} --output json`;
-    const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile('bash', ['-c', shell.replace(/^aws /, `${awsCliPath} `)], { cwd: dir, env: { PATH: '/usr/bin:/bin', HOME: dir, ...cliEnv(target), AWS_PAGER: '' } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? 1 : 0, stderr }),
-      ),
-    );
-    expect(result.stderr, command).toBe('');
-    expect(result.code).toBe(0);
-  }
+/** check about a changed call: a later --encryption-context replaces the scenario's. */
+function contextFlag(call: TrainingCall): string[] {
+  return call.encryptionContext ? ['--encryption-context', JSON.stringify(call.encryptionContext)] : [];
 }
 
-describe('kms-doctor check on the built-in scenarios', () => {
+function secretsOf(target: TestSandbox): string[] {
+  return Object.values(target.world.state.credentials).flatMap((c) => (c.kind === 'session' ? [c.secretAccessKey, c.sessionToken] : [c.secretAccessKey]));
+}
+
+/** The call succeeds for the principal in trouble and stays refused for the unrelated one. */
+async function expectOnlyThePrincipalIn(target: TestSandbox, call: TrainingCall, inTrouble: CliIdentity, unrelated: CliIdentity) {
+  const [allowed, refused] = await Promise.all([runTrainingCall(target, call, inTrouble), runTrainingCall(target, call, unrelated)]);
+  expect(allowed.stderr).toBe('');
+  expect(allowed.exitCode).toBe(0);
+  expect(refused.stderr).toContain('An error occurred (AccessDeniedException)');
+}
+
+/**
+ * Scenarios whose value before the fix AWS itself refuses to take back, so the printed restore fails as
+ * AWS would fail it: a key policy naming a deleted principal's unique ID is refused by PutKeyPolicy
+ * (MalformedPolicyDocumentException, "invalid principals"; AWS Knowledge Center, kms-policy-error-invalid-principals).
+ */
+const unrestorable: Readonly<Record<string, string>> = {
+  'recreated-role': 'MalformedPolicyDocumentException',
+};
+
+describe('check and fix on the built-in scenarios, with the aws CLI', () => {
   for (const scenario of Object.keys(scenarioOperations)) {
-    it(`${scenario}: names the cause, and its fix makes the failing call succeed`, async (ctx) => {
+    it(`${scenario}: check names the cause; fix and check's printed commands each make the call succeed, fix's restore commands undo it`, async (ctx) => {
       sandbox = await startTestSandbox(scenario);
       const t = sandbox.world.state.training!;
-      const fixFiles = mkdtempSync(join(tmpdir(), 'kms-doctor-fix-'));
-      workDirs.push(fixFiles);
-      const before = await check(sandbox, scenario, fixFiles);
+      const args = scenarioArgs(sandbox, scenario);
+      const fixFiles = tempDir('kms-doctor-fix-files-');
+      const home = tempDir('kms-doctor-home-');
+
+      // Reads only: the two reports and the two principals' credentials, at once.
+      const [before, human, inTrouble, unrelated] = await Promise.all([
+        check(sandbox, args, ['--fix-files', fixFiles]),
+        runKmsDoctor(['check', ...args], cliEnv(sandbox)),
+        cliIdentity(sandbox, sandbox.world.state, t.principal),
+        cliIdentity(sandbox, sandbox.world.state, t.unrelatedPrincipal!),
+      ]);
       // A cause that depends on a value kms-doctor cannot read (condition-unknown), or in a layer it cannot
       // read and infers from AWS's error (a session or VPC endpoint policy), is never a certain denial.
       const undetermined = ['condition-unknown', 'session-policy', 'vpc-endpoint-policy'].includes(t.expectedCause ?? '');
       expect(before.json.verdict).toBe(undetermined ? 'unknown' : 'denied');
       expect(before.exitCode).toBe(undetermined ? 3 : 1);
       expect(before.json.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
-      expect(before.json.fixes.length).toBeGreaterThan(0);
+      const fixes: JsonFix[] = before.json.fixes;
+      expect(fixes.length).toBeGreaterThan(0);
+      const commands = fixes.flatMap((fix) => fix.commands);
+      // Each is an aws CLI command, and the human report prints it as in the JSON.
+      for (const command of commands) {
+        expect(command.startsWith('aws ')).toBe(true);
+        expect(human.stdout).toContain(`    ${command}\n`);
+      }
 
-      const inTrouble = await cliIdentity(sandbox, sandbox.world.state, t.principal);
       const denied = await runTrainingCall(sandbox, t.call, inTrouble);
       expect(denied.stderr).toContain(`An error occurred (${t.expectedError})`);
 
-      // Some causes have no change kms-doctor can make (wait for the key, call in another Region, an SCP
-      // only the organization can change…): their fixes are guidance, which must say what to do.
-      // A fix with no command and no change to the call (wait for the key, call in the key's Region) is guidance too.
-      const blocked = before.json.fixes.filter(
-        (fix: { blockedBy?: unknown; commands: unknown[]; requestChange?: unknown }) =>
-          fix.blockedBy !== undefined || (fix.commands.length === 0 && fix.requestChange === undefined),
-      );
-      if (blocked.length === before.json.fixes.length) {
-        for (const fix of blocked) expect(String(fix.explanation).length).toBeGreaterThan(20);
-        ctx.skip(`${t.expectedCause}: the fix is guidance, not a change kms-doctor applies; the apply part does not apply`);
+      // 2. fix. A cause whose fix is guidance (wait, another Region, an SCP only the organization can
+      // change…) or a change to the call: fix says so, exits 3 and writes nothing.
+      const revision = sandbox.world.state.revision;
+      const backupDir = tempDir('kms-doctor-backups-');
+      const fixed = await runKmsDoctor(['fix', '--yes', '--json', '--backup-dir', backupDir, ...args], cliEnv(sandbox));
+      const fixJson = JSON.parse(fixed.stdout);
+      expect(fixJson.diagnosis.causes.map((c: { code: string }) => c.code)).toContain(t.expectedCause);
+      const writes = !noFixWrites(fixJson.diagnosis.fixes);
+      if (!writes) {
+        expect(fixed.exitCode).toBe(3);
+        expect(sandbox.world.state.revision).toBe(revision);
+        // Guidance (no command, no change to the call) must say what to do; there is nothing to run.
+        const guidance = fixes.filter((fix) => fix.blockedBy !== undefined || (fix.commands.length === 0 && fix.requestChange === undefined));
+        if (guidance.length === fixes.length) {
+          for (const fix of guidance) expect(fix.explanation.length).toBeGreaterThan(20);
+          ctx.skip(whyNothingToApply(t.expectedCause, fixes));
+        }
+      } else {
+        expect(fixed.stderr).toBe('');
+        expect(fixJson.apply.outcome).toBe('applied');
+        expect(fixJson.verification.outcome).toBe('verified');
+        expect(fixed.exitCode).toBe(0);
+        // Every document or state written has its backup, readable only by its owner.
+        for (const step of fixJson.apply.steps) {
+          expect(step.status).toBe('applied');
+          expect(existsSync(step.backupPath), step.backupPath).toBe(true);
+          expect(statSync(step.backupPath).mode & 0o777).toBe(0o600);
+        }
+        // The plan fix applied is made of the commands check printed.
+        for (const step of fixJson.plan.steps as { command: string }[]) expect(commands).toContain(step.command);
+        await expectOnlyThePrincipalIn(sandbox, t.call, inTrouble, unrelated);
+        const written = [fixed.stdout, fixed.stderr, ...readdirSync(backupDir).map((f) => readFileSync(join(backupDir, f), 'utf8'))].join('\n');
+        for (const secret of secretsOf(sandbox)) expect(written).not.toContain(secret);
+
+        // 3. The restore commands fix printed, last step first, put every target back.
+        const restores: string[] = fixJson.apply.steps.map((step: { restoreCommand: string }) => step.restoreCommand).reverse();
+        expect(restores.length).toBeGreaterThan(0);
+        const elsewhere = tempDir('kms-doctor-cwd-');
+        const refusal = unrestorable[scenario];
+        if (refusal !== undefined) {
+          for (const command of restores) expect((await runAsPrinted(sandbox, command, elsewhere, home)).stderr, command).toContain(`An error occurred (${refusal})`);
+          expect((await check(sandbox, args)).json.verdict).toBe('allowed');
+          ctx.skip(`${scenario}: AWS refuses the value before the fix (${refusal}), so there is nothing to redo`);
+        }
+        for (const command of restores) {
+          const ran = await runAsPrinted(sandbox, command, elsewhere, home);
+          expect(ran.stderr, command).toBe('');
+          expect(ran.code, command).toBe(0);
+        }
+        expect((await check(sandbox, args)).json.verdict).toBe(before.json.verdict);
       }
 
-      // A fix that changes the call instead of a policy (send the context a grant allows, call through the
-      // service) is applied by making the changed call, as the user would.
+      // 4. check's fixes: the commands as printed, from the directory --fix-files wrote; a change to the
+      // call (send the context a grant allows, call through the service) by making the changed call.
       let call = t.call;
-      for (const fix of before.json.fixes) {
+      for (const fix of fixes) {
         expect(fix.blockedBy).toBeUndefined();
-        await runFixCommands(sandbox, fixFiles, fix);
-        const change = fix.requestChange as { encryptionContext?: Record<string, string>; viaService?: string } | undefined;
+        for (const file of fix.files) expect(readFileSync(join(fixFiles, file.path), 'utf8')).toBe(file.content);
+        for (const command of fix.commands) {
+          const ran = await runAsPrinted(sandbox, command, fixFiles, home);
+          expect(ran.stderr, command).toBe('');
+          expect(ran.code, command).toBe(0);
+        }
+        const change = fix.requestChange;
         if (change) call = { ...call, ...(change.encryptionContext ? { encryptionContext: change.encryptionContext } : {}), ...(change.viaService ? { viaService: change.viaService } : {}) };
       }
-
-      const allowed = await runTrainingCall(sandbox, call, inTrouble);
-      expect(allowed.stderr).toBe('');
-      expect(allowed.exitCode).toBe(0);
-      const unrelated = await runTrainingCall(sandbox, call, await cliIdentity(sandbox, sandbox.world.state, t.unrelatedPrincipal!));
-      expect(unrelated.stderr).toContain('An error occurred (AccessDeniedException)');
-
-      // check is asked about the changed call: its encryption context replaces the scenario's. A change to
-      // call through a service is a different operation (the service's), which the live call above proved.
-      if (call.viaService !== undefined && t.call.viaService === undefined) return;
-      const after = await check(sandbox, scenario, undefined, call.encryptionContext);
-      expect(after.json.verdict).toBe('allowed');
-      expect(after.exitCode).toBe(0);
+      // check is asked about the changed call. A change to call through a service is a different
+      // operation (the service's), which the live call proves.
+      const throughService = call.viaService !== undefined && t.call.viaService === undefined;
+      const [after] = await Promise.all([
+        throughService ? undefined : check(sandbox, args, contextFlag(call)),
+        expectOnlyThePrincipalIn(sandbox, call, inTrouble, unrelated),
+      ]);
+      if (after) {
+        expect(after.json.verdict).toBe('allowed');
+        expect(after.exitCode).toBe(0);
+      }
     });
   }
 });
