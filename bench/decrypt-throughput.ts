@@ -31,6 +31,12 @@ export interface DecryptThroughput {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /**
+   * CPU time the server process spent per answered request in the measured window (user + system,
+   * from /proc; undefined where there is none): unlike requests/s, hardly changed by other load on the
+   * machine.
+   */
+  readonly serverCpuUsPerRequest: number | undefined;
 }
 
 export interface LoadOptions {
@@ -51,6 +57,19 @@ class Sha256 {
   }
   async digest() {
     return new Uint8Array(this.#hash.digest());
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat; undefined without /proc. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
   }
 }
 
@@ -139,7 +158,7 @@ async function send(workload: Workload, signer: SignatureV4, agent: Agent, url: 
 }
 
 /** `clients` concurrent keep-alive connections, each sending as fast as answered; counts the measured window only. */
-async function drive(workload: Workload, clients: number, warmUpMs: number, durationMs: number): Promise<DecryptThroughput> {
+async function drive(workload: Workload, serverPid: number | undefined, clients: number, warmUpMs: number, durationMs: number): Promise<DecryptThroughput> {
   const url = new URL(workload.endpoint);
   const latencies: number[] = [];
   let errors = 0;
@@ -171,8 +190,10 @@ async function drive(workload: Workload, clients: number, warmUpMs: number, dura
   await new Promise((resolve) => setTimeout(resolve, warmUpMs));
   measuring = true;
   const started = performance.now();
+  const cpuBefore = processCpuSeconds(serverPid);
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   stopping = true;
+  const cpuAfter = processCpuSeconds(serverPid);
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(running);
   latencies.sort((a, b) => a - b);
@@ -184,6 +205,8 @@ async function drive(workload: Workload, clients: number, warmUpMs: number, dura
     requestsPerSecond: latencies.length / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    serverCpuUsPerRequest:
+      cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / latencies.length : undefined,
   };
 }
 
@@ -233,7 +256,7 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
         // The sandbox's JSON has the same keys in the same order: comparing text checks every field.
         answerIsRight: (status, text) => status === 200 && text === expected,
       };
-      return await drive(workload, options.clients ?? 8, options.warmUpMs ?? 1_000, options.durationMs ?? 5_000);
+      return await drive(workload, server.child.pid, options.clients ?? 8, options.warmUpMs ?? 1_000, options.durationMs ?? 5_000);
     } finally {
       await server.stop();
     }
@@ -253,7 +276,7 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
         body: JSON.stringify({ CiphertextBlob: Buffer.alloc(3 + ceilingKeyArn.length + 12 + 16 + plaintext.length, 7).toString('base64'), EncryptionContext: { purpose: 'bench' } }),
         answerIsRight: (status, text) => status === 200 && text === expected,
       };
-      return await drive(workload, options.clients ?? 8, options.warmUpMs ?? 1_000, options.durationMs ?? 5_000);
+      return await drive(workload, server.child.pid, options.clients ?? 8, options.warmUpMs ?? 1_000, options.durationMs ?? 5_000);
     } finally {
       await server.stop();
     }

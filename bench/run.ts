@@ -33,7 +33,8 @@ if (!only || only === 'decrypt') {
     const mid = median(results);
     return (
       `  ${label} ${mid.requestsPerSecond.toFixed(0).padStart(5)} requests/s  [${results.map((r) => r.requestsPerSecond.toFixed(0)).join(' ')}]  ` +
-      `(median run: p50 ${mid.p50Ms.toFixed(1)} ms, p99 ${mid.p99Ms.toFixed(1)} ms; errors ${results.reduce((n, r) => n + r.errors, 0)})`
+      `(median run: p50 ${mid.p50Ms.toFixed(1)} ms, p99 ${mid.p99Ms.toFixed(1)} ms; errors ${results.reduce((n, r) => n + r.errors, 0)})\n` +
+      `  ${' '.repeat(label.length)} server CPU per request: ${results.map((r) => (r.serverCpuUsPerRequest === undefined ? '?' : r.serverCpuUsPerRequest.toFixed(0))).join(' ')} µs`
     );
   };
   console.log(
@@ -41,7 +42,7 @@ if (!only || only === 'decrypt') {
       line('kms-doctor sandbox process:        ', runs.sandbox) +
       '\n' +
       line('trivial server, same JSON (ceiling):', runs.ceiling) +
-      `\n  ratio sandbox / ceiling: ${(median(runs.sandbox).requestsPerSecond / median(runs.ceiling).requestsPerSecond).toFixed(2)}` +
+      `\n  ratio sandbox / ceiling: ${(median(runs.sandbox).requestsPerSecond / median(runs.ceiling).requestsPerSecond).toFixed(2)} (requests/s, median runs)` +
       '\n  (servers in processes of their own; the clients, signing each request with the SDK signer, in this one)' +
       (profileDir ? `\n  CPU profiles of the sandbox processes: ${profileDir}` : ''),
   );
