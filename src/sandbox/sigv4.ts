@@ -86,13 +86,33 @@ function canonicalQuery(query: string): string {
     .join('&');
 }
 
-function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
+/** Whitespace SigV4's canonical form changes: a run of more than one space, or any other whitespace. */
+const unusualWhitespace = /\s\s|[^\S ]/;
+
+function parseHeaderValues(rawHeaders: readonly string[]): ReadonlyMap<string, readonly string[]> {
   const values = new Map<string, string[]>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
-    const list = values.get(name) ?? [];
-    list.push(rawHeaders[i + 1]!.trim().replace(/\s+/g, ' '));
-    values.set(name, list);
+    const trimmed = rawHeaders[i + 1]!.trim();
+    const value = unusualWhitespace.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+    const list = values.get(name);
+    if (list) list.push(value);
+    else values.set(name, [value]);
+  }
+  return values;
+}
+
+/**
+ * A request's headers by lower-case name, parsed once per request: the signing checks, the timestamp
+ * and the signature all read them. Keyed by the raw list itself, which Node makes once per request and
+ * nothing changes afterwards.
+ */
+const parsedHeaders = new WeakMap<readonly string[], ReadonlyMap<string, readonly string[]>>();
+function headerValues(rawHeaders: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  let values = parsedHeaders.get(rawHeaders);
+  if (!values) {
+    values = parseHeaderValues(rawHeaders);
+    parsedHeaders.set(rawHeaders, values);
   }
   return values;
 }
@@ -100,9 +120,17 @@ function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
 const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
+/** Each body's hash, computed once though both the x-amz-content-sha256 check and the signature need it. */
+const payloadHashes = new WeakMap<Buffer, string>();
+
 /** The request's payload hash: always computed from the body, never taken from the client. */
 export function payloadHash(body: Buffer): string {
-  return sha256Hex(body);
+  let hash = payloadHashes.get(body);
+  if (hash === undefined) {
+    hash = sha256Hex(body);
+    payloadHashes.set(body, hash);
+  }
+  return hash;
 }
 
 /**
@@ -161,6 +189,7 @@ export function signatureMatches(request: SignedRequest, auth: ParsedAuthorizati
 export interface RequestTimestamp {
   /** yyyymmddThhmmssZ, as it goes into the string to sign. */
   readonly iso: string;
+  /** Shared by every reader of the request's timestamp: never changed. */
   readonly time: Date;
 }
 
@@ -182,7 +211,17 @@ const toIsoBasic = (time: Date): string => time.toISOString().replace(/[-:]/g, '
  * ISO 8601 basic form). Undefined when neither header is present; the raw value when it cannot be read.
  */
 export function requestTimestamp(rawHeaders: readonly string[]): RequestTimestamp | string | undefined {
-  const headers = headerValues(rawHeaders);
+  // Read once per request (the checks before the body and the signature all need it), like the headers.
+  const known = timestamps.get(rawHeaders);
+  if (known) return known.timestamp;
+  const timestamp = readTimestamp(headerValues(rawHeaders));
+  timestamps.set(rawHeaders, { timestamp });
+  return timestamp;
+}
+
+const timestamps = new WeakMap<readonly string[], { readonly timestamp: RequestTimestamp | string | undefined }>();
+
+function readTimestamp(headers: ReadonlyMap<string, readonly string[]>): RequestTimestamp | string | undefined {
   const amzDate = headers.get('x-amz-date')?.[0];
   if (amzDate !== undefined) return fromIsoBasic(amzDate) ?? amzDate;
   const date = headers.get('date')?.[0];

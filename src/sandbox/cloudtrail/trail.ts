@@ -33,7 +33,14 @@ export interface KmsCallRecord {
 }
 
 export class CloudTrailLog {
+  /**
+   * A ring of the newest `trailCapacity` events: once full, each new event overwrites the oldest, so
+   * recording costs the same whatever the log holds (dropping from the front of an array moved all of
+   * it on every request).
+   */
   readonly #records: TrailRecord[] = [];
+  /** Where the next event goes once the ring is full (the oldest event's place). */
+  #next = 0;
 
   /** Records one KMS call, in each account that logs it. */
   recordKmsCall(call: KmsCallRecord, now: Date = new Date()): void {
@@ -76,12 +83,23 @@ export class CloudTrailLog {
   }
 
   #add(record: TrailRecord): void {
-    this.#records.push(record);
-    if (this.#records.length > trailCapacity) this.#records.splice(0, this.#records.length - trailCapacity);
+    if (this.#records.length < trailCapacity) {
+      this.#records.push(record);
+      return;
+    }
+    this.#records[this.#next] = record;
+    this.#next = (this.#next + 1) % trailCapacity;
   }
 
   /** The events of an account (recipientAccountId) in a Region, newest first. */
   eventsOf(accountId: string, region: string): TrailRecord[] {
-    return this.#records.filter((r) => r.recipientAccountId === accountId && r.awsRegion === region).reverse();
+    const events: TrailRecord[] = [];
+    const count = this.#records.length;
+    // The newest event sits just before #next (at the end of the list while the ring is filling).
+    for (let i = 1; i <= count; i++) {
+      const record = this.#records[(this.#next - i + count) % count]!;
+      if (record.recipientAccountId === accountId && record.awsRegion === region) events.push(record);
+    }
+    return events;
   }
 }
