@@ -45,6 +45,8 @@ export interface LoadOptions {
   readonly durationMs?: number;
   /** Extra `node` flags for the sandbox process, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']. */
   readonly sandboxNodeFlags?: readonly string[];
+  /** Another build of kms-doctor to run the sandbox from (a baseline to compare with), instead of dist/. */
+  readonly sandboxBundle?: string;
 }
 
 class Sha256 {
@@ -232,10 +234,10 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
   if (process.env.BENCH_NO_BUILD !== '1' && process.env.BENCH_SANDBOX_FROM_SOURCE !== '1') ensureBuilt();
   // The profiles hold the scenario's credentials: written to a directory of ours, removed afterwards.
   const configDir = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-'));
-  const startSandbox = async (nodeFlags: readonly string[] = []) => {
+  const startSandbox = async (nodeFlags: readonly string[] = [], sandboxBundle = bundle) => {
     // BENCH_SANDBOX_FROM_SOURCE=1 runs src/cli.tsx through tsx instead of the minified bundle: slower to
     // start, the same code once loaded, and a CPU profile with the source's function names.
-    const program = process.env.BENCH_SANDBOX_FROM_SOURCE === '1' ? ['--import', 'tsx', join(root, 'src', 'cli.tsx')] : [bundle];
+    const program = process.env.BENCH_SANDBOX_FROM_SOURCE === '1' ? ['--import', 'tsx', join(root, 'src', 'cli.tsx')] : [sandboxBundle];
     const server = await startChildServer([...nodeFlags, ...program, 'sandbox', '--port', '0', '--quiet', '--config-dir', configDir]);
     const credentials = profileCredentials(join(configDir, 'credentials'), 'admin');
     const setup = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
@@ -247,7 +249,7 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
     return { server, credentials, body, expected };
   };
   const sandbox = async (options: LoadOptions = {}) => {
-    const { server, credentials, body, expected } = await startSandbox(options.sandboxNodeFlags);
+    const { server, credentials, body, expected } = await startSandbox(options.sandboxNodeFlags, options.sandboxBundle);
     try {
       const workload: Workload = {
         endpoint: server.endpoint,

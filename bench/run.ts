@@ -19,10 +19,13 @@ if (!only || only === 'decrypt') {
   const profileDir = process.env.BENCH_CPU_PROF;
   const sandboxNodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const bench = await prepareDecryptBench();
-  const runs: { sandbox: DecryptThroughput[]; ceiling: DecryptThroughput[] } = { sandbox: [], ceiling: [] };
+  // BENCH_BASELINE_BUNDLE=PATH/dist/kms-doctor.mjs: another build (e.g. an older commit's) measured in the same rounds.
+  const baselineBundle = process.env.BENCH_BASELINE_BUNDLE;
+  const runs: { sandbox: DecryptThroughput[]; baseline: DecryptThroughput[]; ceiling: DecryptThroughput[] } = { sandbox: [], baseline: [], ceiling: [] };
   try {
     for (let i = 0; i < rounds; i++) {
       runs.ceiling.push(await bench.ceiling({ clients, durationMs, warmUpMs }));
+      if (baselineBundle) runs.baseline.push(await bench.sandbox({ clients, durationMs, warmUpMs, sandboxBundle: baselineBundle }));
       runs.sandbox.push(await bench.sandbox({ clients, durationMs, warmUpMs, sandboxNodeFlags }));
     }
   } finally {
@@ -42,11 +45,14 @@ if (!only || only === 'decrypt') {
       line('kms-doctor sandbox process:        ', runs.sandbox) +
       '\n' +
       line('trivial server, same JSON (ceiling):', runs.ceiling) +
+      (baselineBundle
+        ? `\n${line('baseline sandbox (another build):   ', runs.baseline)}\n    (${baselineBundle}; ratio this build / baseline: ${(median(runs.sandbox).requestsPerSecond / median(runs.baseline).requestsPerSecond).toFixed(2)})`
+        : '') +
       `\n  ratio sandbox / ceiling: ${(median(runs.sandbox).requestsPerSecond / median(runs.ceiling).requestsPerSecond).toFixed(2)} (requests/s, median runs)` +
       '\n  (servers in processes of their own; the clients, signing each request with the SDK signer, in this one)' +
       (profileDir ? `\n  CPU profiles of the sandbox processes: ${profileDir}` : ''),
   );
-  if ([...runs.sandbox, ...runs.ceiling].some((r) => r.errors > 0)) process.exitCode = 1;
+  if ([...runs.sandbox, ...runs.baseline, ...runs.ceiling].some((r) => r.errors > 0)) process.exitCode = 1;
 }
 
 if (!only || only === 'check') {
