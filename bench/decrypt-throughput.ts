@@ -42,6 +42,8 @@ export interface DecryptThroughput {
 export interface LoadOptions {
   readonly clients?: number;
   readonly warmUpMs?: number;
+  /** Answers the warm-up waits for at least, whatever its time (default 3,000). */
+  readonly warmUpRequests?: number;
   readonly durationMs?: number;
   /** Extra `node` flags for the sandbox process, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']. */
   readonly sandboxNodeFlags?: readonly string[];
@@ -160,11 +162,13 @@ async function send(workload: Workload, signer: SignatureV4, agent: Agent, url: 
 }
 
 /** `clients` concurrent keep-alive connections, each sending as fast as answered; counts the measured window only. */
-async function drive(workload: Workload, serverPid: number | undefined, clients: number, warmUpMs: number, durationMs: number): Promise<DecryptThroughput> {
+async function drive(workload: Workload, serverPid: number | undefined, load: Required<Pick<LoadOptions, 'clients' | 'warmUpMs' | 'warmUpRequests' | 'durationMs'>>): Promise<DecryptThroughput> {
+  const { clients, warmUpMs, warmUpRequests, durationMs } = load;
   const url = new URL(workload.endpoint);
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
+  let warmUpAnswers = 0;
   let stopping = false;
   const client = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -180,16 +184,20 @@ async function drive(workload: Workload, serverPid: number | undefined, clients:
         } catch {
           right = false;
         }
-        if (!counted || stopping) continue;
-        if (right) latencies.push(performance.now() - started);
-        else errors += 1;
+        // A wrong answer is an error whenever it comes; only the measured window's right ones count.
+        if (!right) errors += 1;
+        else if (!counted) warmUpAnswers += 1;
+        else if (!stopping) latencies.push(performance.now() - started);
       }
     } finally {
       agent.destroy();
     }
   };
   const running = Array.from({ length: clients }, client);
+  // Warm: the time given, and enough answers for the sandbox's code to be compiled and optimized
+  // (on a loaded machine a second may hold only a few hundred).
   await new Promise((resolve) => setTimeout(resolve, warmUpMs));
+  while (warmUpAnswers < warmUpRequests && errors === 0) await new Promise((resolve) => setTimeout(resolve, 50));
   measuring = true;
   const started = performance.now();
   const cpuBefore = processCpuSeconds(serverPid);
@@ -211,6 +219,13 @@ async function drive(workload: Workload, serverPid: number | undefined, clients:
       cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / latencies.length : undefined,
   };
 }
+
+const loadOf = (options: LoadOptions) => ({
+  clients: options.clients ?? 8,
+  warmUpMs: options.warmUpMs ?? 1_000,
+  warmUpRequests: options.warmUpRequests ?? 3_000,
+  durationMs: options.durationMs ?? 5_000,
+});
 
 /** What the measurements share: a started sandbox process, a key, a ciphertext and the expected answer. */
 export interface DecryptBench {
@@ -258,7 +273,7 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
         // The sandbox's JSON has the same keys in the same order: comparing text checks every field.
         answerIsRight: (status, text) => status === 200 && text === expected,
       };
-      return await drive(workload, server.child.pid, options.clients ?? 8, options.warmUpMs ?? 1_000, options.durationMs ?? 5_000);
+      return await drive(workload, server.child.pid, loadOf(options));
     } finally {
       await server.stop();
     }
@@ -278,7 +293,7 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
         body: JSON.stringify({ CiphertextBlob: Buffer.alloc(3 + ceilingKeyArn.length + 12 + 16 + plaintext.length, 7).toString('base64'), EncryptionContext: { purpose: 'bench' } }),
         answerIsRight: (status, text) => status === 200 && text === expected,
       };
-      return await drive(workload, server.child.pid, options.clients ?? 8, options.warmUpMs ?? 1_000, options.durationMs ?? 5_000);
+      return await drive(workload, server.child.pid, loadOf(options));
     } finally {
       await server.stop();
     }

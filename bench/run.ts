@@ -14,6 +14,7 @@ if (!only || only === 'decrypt') {
   const clients = Number(process.env.BENCH_CLIENTS ?? 8);
   const durationMs = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
   const warmUpMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 1) * 1000;
+  const warmUpRequests = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   // BENCH_CPU_PROF=DIR: the sandbox processes write their CPU profiles (node --cpu-prof) to DIR.
   const profileDir = process.env.BENCH_CPU_PROF;
@@ -24,9 +25,9 @@ if (!only || only === 'decrypt') {
   const runs: { sandbox: DecryptThroughput[]; baseline: DecryptThroughput[]; ceiling: DecryptThroughput[] } = { sandbox: [], baseline: [], ceiling: [] };
   try {
     for (let i = 0; i < rounds; i++) {
-      runs.ceiling.push(await bench.ceiling({ clients, durationMs, warmUpMs }));
-      if (baselineBundle) runs.baseline.push(await bench.sandbox({ clients, durationMs, warmUpMs, sandboxBundle: baselineBundle }));
-      runs.sandbox.push(await bench.sandbox({ clients, durationMs, warmUpMs, sandboxNodeFlags }));
+      runs.ceiling.push(await bench.ceiling({ clients, durationMs, warmUpMs, warmUpRequests }));
+      if (baselineBundle) runs.baseline.push(await bench.sandbox({ clients, durationMs, warmUpMs, warmUpRequests, sandboxBundle: baselineBundle }));
+      runs.sandbox.push(await bench.sandbox({ clients, durationMs, warmUpMs, warmUpRequests, sandboxNodeFlags }));
     }
   } finally {
     await bench.close();
@@ -41,7 +42,7 @@ if (!only || only === 'decrypt') {
     );
   };
   console.log(
-    `sandbox Decrypt with ${clients} concurrent keep-alive clients, ${warmUpMs / 1000} s warm-up then ${durationMs / 1000} s, median of ${rounds} runs alternating [every run]:\n` +
+    `sandbox Decrypt with ${clients} concurrent keep-alive clients, warm-up (${warmUpMs / 1000} s and ${warmUpRequests} answers) then ${durationMs / 1000} s, median of ${rounds} runs alternating [every run]:\n` +
       line('kms-doctor sandbox process:        ', runs.sandbox) +
       '\n' +
       line('trivial server, same JSON (ceiling):', runs.ceiling) +
