@@ -63,6 +63,8 @@ function safeDecode(value: string): string {
 }
 
 function canonicalUri(path: string): string {
+  // The path of every KMS, IAM and STS request: nothing to encode.
+  if (path === '/') return '/';
   // Non-S3 services: each segment is URI-encoded twice; the wire form is the first encoding.
   return path
     .split('/')
