@@ -205,8 +205,16 @@ function fromIsoBasic(value: string): RequestTimestamp | undefined {
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const time = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  // Date.UTC rolls 20240231 over into March: a date that does not exist is malformed.
-  return toIsoBasic(time) === value ? { iso: value, time } : undefined;
+  // Date.UTC rolls 20240231 over into March (and reads years 0-99 as 19xx): a date that does not exist
+  // is malformed.
+  const exists =
+    time.getUTCFullYear() === y &&
+    time.getUTCMonth() === mo! - 1 &&
+    time.getUTCDate() === d &&
+    time.getUTCHours() === h &&
+    time.getUTCMinutes() === mi &&
+    time.getUTCSeconds() === s;
+  return exists ? { iso: value, time } : undefined;
 }
 
 const toIsoBasic = (time: Date): string => time.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
