@@ -241,9 +241,10 @@ const plaintext = Buffer.alloc(64, 1);
 const ceilingKeyArn = 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000';
 
 /**
- * Prepares the workload on a sandbox process (blank scenario, admin's credentials from the profiles it
- * writes to a directory of ours, removed in `close`). Each measurement starts its own sandbox process,
- * so a profile (`sandboxNodeFlags`) covers one run, and a run never inherits another's warm state.
+ * Each measurement starts its own server process: for the sandbox, `kms-doctor sandbox` on the blank
+ * scenario, with admin's credentials read from the profiles it writes to a directory of ours (removed
+ * in `close`), a new key and a ciphertext under it. So a CPU profile (`sandboxNodeFlags`) covers one
+ * run, and no run inherits another's warm state.
  */
 export async function prepareDecryptBench(): Promise<DecryptBench> {
   if (process.env.BENCH_NO_BUILD !== '1' && process.env.BENCH_SANDBOX_FROM_SOURCE !== '1') ensureBuilt();
@@ -254,14 +255,20 @@ export async function prepareDecryptBench(): Promise<DecryptBench> {
     // start, the same code once loaded, and a CPU profile with the source's function names.
     const program = process.env.BENCH_SANDBOX_FROM_SOURCE === '1' ? ['--import', 'tsx', join(root, 'src', 'cli.tsx')] : [sandboxBundle];
     const server = await startChildServer([...nodeFlags, ...program, 'sandbox', '--port', '0', '--quiet', '--config-dir', configDir]);
-    const credentials = profileCredentials(join(configDir, 'credentials'), 'admin');
-    const setup = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-    const key = await setup.send(new CreateKeyCommand({ Description: 'bench' }));
-    const { CiphertextBlob } = await setup.send(new EncryptCommand({ KeyId: key.KeyMetadata!.Arn!, Plaintext: plaintext, EncryptionContext: { purpose: 'bench' } }));
-    setup.destroy();
-    const body = JSON.stringify({ CiphertextBlob: Buffer.from(CiphertextBlob!).toString('base64'), EncryptionContext: { purpose: 'bench' } });
-    const expected = JSON.stringify({ KeyId: key.KeyMetadata!.Arn!, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
-    return { server, credentials, body, expected };
+    try {
+      const credentials = profileCredentials(join(configDir, 'credentials'), 'admin');
+      const setup = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+      const key = await setup.send(new CreateKeyCommand({ Description: 'bench' }));
+      const { CiphertextBlob } = await setup.send(new EncryptCommand({ KeyId: key.KeyMetadata!.Arn!, Plaintext: plaintext, EncryptionContext: { purpose: 'bench' } }));
+      setup.destroy();
+      const body = JSON.stringify({ CiphertextBlob: Buffer.from(CiphertextBlob!).toString('base64'), EncryptionContext: { purpose: 'bench' } });
+      const expected = JSON.stringify({ KeyId: key.KeyMetadata!.Arn!, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+      return { server, credentials, body, expected };
+    } catch (error) {
+      // Not left running behind a failed set-up.
+      await server.stop();
+      throw error;
+    }
   };
   const sandbox = async (options: LoadOptions = {}) => {
     const { server, credentials, body, expected } = await startSandbox(options.sandboxNodeFlags, options.sandboxBundle);
