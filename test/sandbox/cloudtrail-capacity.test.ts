@@ -1,6 +1,6 @@
 // The sandbox's CloudTrail keeps the newest `trailCapacity` events: a long session (a benchmark, a
 // script in a loop) drops the oldest ones, and LookupEvents still answers newest first with the
-// events of the account asked about.
+// events of the account asked about. Records are made when first read, and stay the same afterwards.
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/sandbox/caller.js';
 import { CloudTrailLog, trailCapacity } from '../../src/sandbox/cloudtrail/trail.js';
@@ -29,5 +29,18 @@ describe('the CloudTrail log past its capacity', () => {
     expect(requestIds('111122223333')).toEqual(kept.filter((i) => i % 10 !== 0).map((i) => `request-${i}`));
     expect(requestIds('444455556666')).toEqual(kept.filter((i) => i % 10 === 0).map((i) => `request-${i}`));
     expect(log.eventsOf('111122223333', 'eu-west-1')).toEqual([]);
+  });
+
+  it('gives an event the same eventID on every read, and a cross-account call one event per account', () => {
+    const log = new CloudTrailLog();
+    const keyArn = 'arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    log.recordKmsCall({ caller: caller('111122223333'), operation: 'Decrypt', region: 'us-east-1', input: { KeyId: keyArn, CiphertextBlob: 'secret' }, requestId: 'r1', keyArn });
+    const [callerSide] = log.eventsOf('111122223333', 'us-east-1');
+    const [keySide] = log.eventsOf('444455556666', 'us-east-1');
+    expect(log.eventsOf('111122223333', 'us-east-1')[0]!.eventID).toBe(callerSide!.eventID);
+    expect(keySide!.eventID).not.toBe(callerSide!.eventID);
+    expect(keySide).toMatchObject({ requestID: 'r1', recipientAccountId: '444455556666', requestParameters: { keyId: keyArn }, resources: [{ accountId: '444455556666', ARN: keyArn }] });
+    // CloudTrail never logs ciphertexts.
+    expect(JSON.stringify([callerSide, keySide])).not.toContain('secret');
   });
 });
