@@ -106,18 +106,22 @@ function parseHeaderValues(rawHeaders: readonly string[]): ReadonlyMap<string, r
 }
 
 /**
- * A request's headers by lower-case name, parsed once per request: the signing checks, the timestamp
- * and the signature all read them. Keyed by the raw list itself, which Node makes once per request and
- * nothing changes afterwards.
+ * The headers of the request parsed last, by lower-case name: the signing checks, the timestamp and
+ * the signature each read them, one after another. Recognised by the raw list itself, which Node makes
+ * once per request and nothing changes afterwards; one entry only, no WeakMap (its entries, one per
+ * request, would linger until a full garbage collection).
  */
-const parsedHeaders = new WeakMap<readonly string[], ReadonlyMap<string, readonly string[]>>();
+let lastRawHeaders: readonly string[] | undefined;
+let lastHeaderValues: ReadonlyMap<string, readonly string[]> | undefined;
+let lastTimestamp: { readonly timestamp: RequestTimestamp | string | undefined } | undefined;
+
 function headerValues(rawHeaders: readonly string[]): ReadonlyMap<string, readonly string[]> {
-  let values = parsedHeaders.get(rawHeaders);
-  if (!values) {
-    values = parseHeaderValues(rawHeaders);
-    parsedHeaders.set(rawHeaders, values);
+  if (rawHeaders !== lastRawHeaders || !lastHeaderValues) {
+    lastRawHeaders = rawHeaders;
+    lastHeaderValues = parseHeaderValues(rawHeaders);
+    lastTimestamp = undefined;
   }
-  return values;
+  return lastHeaderValues;
 }
 
 /** Node's one-shot hash (20.12+ and 21.7+): no Hash object per call, which a request paid twice. */
@@ -125,17 +129,17 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffe
 const sha256Hex = (data: string | Buffer): string => (oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex'));
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
-/** Each body's hash, computed once though both the x-amz-content-sha256 check and the signature need it. */
-const payloadHashes = new WeakMap<Buffer, string>();
+/** The body hashed last and its hash: the x-amz-content-sha256 check and the signature both need it. */
+let lastBody: Buffer | undefined;
+let lastBodyHash = '';
 
 /** The request's payload hash: always computed from the body, never taken from the client. */
 export function payloadHash(body: Buffer): string {
-  let hash = payloadHashes.get(body);
-  if (hash === undefined) {
-    hash = sha256Hex(body);
-    payloadHashes.set(body, hash);
+  if (body !== lastBody) {
+    lastBodyHash = sha256Hex(body);
+    lastBody = body;
   }
-  return hash;
+  return lastBodyHash;
 }
 
 /**
@@ -225,14 +229,10 @@ const toIsoBasic = (time: Date): string => time.toISOString().replace(/[-:]/g, '
  */
 export function requestTimestamp(rawHeaders: readonly string[]): RequestTimestamp | string | undefined {
   // Read once per request (the checks before the body and the signature all need it), like the headers.
-  const known = timestamps.get(rawHeaders);
-  if (known) return known.timestamp;
-  const timestamp = readTimestamp(headerValues(rawHeaders));
-  timestamps.set(rawHeaders, { timestamp });
-  return timestamp;
+  const headers = headerValues(rawHeaders);
+  lastTimestamp ??= { timestamp: readTimestamp(headers) };
+  return lastTimestamp.timestamp;
 }
-
-const timestamps = new WeakMap<readonly string[], { readonly timestamp: RequestTimestamp | string | undefined }>();
 
 function readTimestamp(headers: ReadonlyMap<string, readonly string[]>): RequestTimestamp | string | undefined {
   const amzDate = headers.get('x-amz-date')?.[0];
