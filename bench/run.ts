@@ -2,7 +2,7 @@
 // a benchmark itself breaks (an error where none may happen).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { measureCheckVsManual } from './check-vs-manual.js';
-import { measureClientCeiling, measureDecryptThroughput, type DecryptThroughput } from './decrypt-throughput.js';
+import { prepareDecryptBench, type DecryptThroughput } from './decrypt-throughput.js';
 import { measureFirstFrame } from './first-frame.js';
 import { measureBlastRadiusCost } from './blast-radius-cost.js';
 import { measureScale } from './scale.js';
@@ -10,36 +10,51 @@ import { measureScale } from './scale.js';
 const only = process.argv[2];
 
 if (!only || only === 'decrypt') {
-  // Alternating with the reference (the authorization cache off) so both see the same machine load.
+  // The sandbox and the ceiling (a trivial server answering the same-size JSON) each run in a process of
+  // their own, alternating, so both see the same machine load; the clients run here.
   const clients = Number(process.env.BENCH_CLIENTS ?? 8);
-  const requests = Number(process.env.BENCH_REQUESTS ?? 500);
+  const durationMs = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+  const warmUpMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 1) * 1000;
+  const warmUpRequests = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const runs: { cached: DecryptThroughput[]; uncached: DecryptThroughput[]; ceiling: DecryptThroughput[] } = { cached: [], uncached: [], ceiling: [] };
-  for (let i = 0; i < rounds; i++) {
-    runs.uncached.push(await measureDecryptThroughput(clients, requests, { authorizationCache: false }));
-    runs.cached.push(await measureDecryptThroughput(clients, requests));
-    runs.ceiling.push(await measureClientCeiling(clients, requests));
+  // BENCH_CPU_PROF=DIR: the sandbox processes write their CPU profiles (node --cpu-prof) to DIR.
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const sandboxNodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const bench = await prepareDecryptBench();
+  // BENCH_BASELINE_BUNDLE=PATH/dist/kms-doctor.mjs: another build (e.g. an older commit's) measured in the same rounds.
+  const baselineBundle = process.env.BENCH_BASELINE_BUNDLE;
+  const runs: { sandbox: DecryptThroughput[]; baseline: DecryptThroughput[]; ceiling: DecryptThroughput[] } = { sandbox: [], baseline: [], ceiling: [] };
+  try {
+    for (let i = 0; i < rounds; i++) {
+      runs.ceiling.push(await bench.ceiling({ clients, durationMs, warmUpMs, warmUpRequests }));
+      if (baselineBundle) runs.baseline.push(await bench.sandbox({ clients, durationMs, warmUpMs, warmUpRequests, sandboxBundle: baselineBundle }));
+      runs.sandbox.push(await bench.sandbox({ clients, durationMs, warmUpMs, warmUpRequests, sandboxNodeFlags }));
+    }
+  } finally {
+    await bench.close();
   }
+  const median = (results: DecryptThroughput[]) => [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(results.length / 2)]!;
   const line = (label: string, results: DecryptThroughput[]) => {
-    const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-    const mid = sorted[Math.floor(sorted.length / 2)]!;
+    const mid = median(results);
     return (
       `  ${label} ${mid.requestsPerSecond.toFixed(0).padStart(5)} requests/s  [${results.map((r) => r.requestsPerSecond.toFixed(0)).join(' ')}]  ` +
-      `(median run: p50 ${mid.p50Ms.toFixed(1)} ms, p99 ${mid.p99Ms.toFixed(1)} ms; errors ${results.reduce((n, r) => n + r.errors, 0)})`
+      `(median run: p50 ${mid.p50Ms.toFixed(1)} ms, p99 ${mid.p99Ms.toFixed(1)} ms; errors ${results.reduce((n, r) => n + r.errors, 0)})\n` +
+      `  ${' '.repeat(label.length)} server CPU per request: ${results.map((r) => (r.serverCpuUsPerRequest === undefined ? '?' : r.serverCpuUsPerRequest.toFixed(0))).join(' ')} µs`
     );
   };
-  const median = (results: DecryptThroughput[]) => [...results].map((r) => r.requestsPerSecond).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
   console.log(
-    `sandbox Decrypt with ${clients} concurrent clients, ${clients * requests} requests per run, median of ${rounds} runs alternating [every run]:\n` +
-      line('authorization cache on: ', runs.cached) +
+    `sandbox Decrypt with ${clients} concurrent keep-alive clients, warm-up (${warmUpMs / 1000} s and ${warmUpRequests} answers) then ${durationMs / 1000} s, median of ${rounds} runs alternating [every run]:\n` +
+      line('kms-doctor sandbox process:        ', runs.sandbox) +
       '\n' +
-      line('cache off (reference):  ', runs.uncached) +
-      '\n' +
-      line('clients alone (ceiling):', runs.ceiling) +
-      `\n  ratio cache on / off: ${(median(runs.cached) / median(runs.uncached)).toFixed(2)}x; sandbox / ceiling: ${(median(runs.cached) / median(runs.ceiling)).toFixed(2)}` +
-      '\n  (the clients, the sandbox and the ceiling server share one process: the ceiling is what the clients alone can send)',
+      line('trivial server, same JSON (ceiling):', runs.ceiling) +
+      (baselineBundle
+        ? `\n${line('baseline sandbox (another build):   ', runs.baseline)}\n    (${baselineBundle}; ratio this build / baseline: ${(median(runs.sandbox).requestsPerSecond / median(runs.baseline).requestsPerSecond).toFixed(2)})`
+        : '') +
+      `\n  ratio sandbox / ceiling: ${(median(runs.sandbox).requestsPerSecond / median(runs.ceiling).requestsPerSecond).toFixed(2)} (requests/s, median runs)` +
+      '\n  (servers in processes of their own; the clients, signing each request with the SDK signer, in this one)' +
+      (profileDir ? `\n  CPU profiles of the sandbox processes: ${profileDir}` : ''),
   );
-  if ([...runs.cached, ...runs.uncached].some((r) => r.errors > 0)) process.exitCode = 1;
+  if ([...runs.sandbox, ...runs.baseline, ...runs.ceiling].some((r) => r.errors > 0)) process.exitCode = 1;
 }
 
 if (!only || only === 'check') {

@@ -29,16 +29,6 @@ function cacheOf(state: SandboxState): StateCache {
   return fresh;
 }
 
-let caching = true;
-
-/**
- * Turns caching off and on, for the reference the benchmark measures in the same run (`npm run bench
- * -- decrypt`: every decision evaluated afresh, as before the cache). Nothing else turns it off.
- */
-export function setAuthorizationCaching(enabled: boolean): void {
-  caching = enabled;
-}
-
 const timeKeys = /aws:(?:CurrentTime|EpochTime)/i;
 
 /** True when `text` (a policy document, or the state as JSON) names a context key whose value is the time of the request. */
@@ -61,7 +51,7 @@ export function stateMentionsTime(state: SandboxState): boolean {
 
 /** The decision for `key` (the whole request, serialised) on `state`: evaluated once per committed state. */
 export function cachedDecision(state: SandboxState, key: string, evaluate: () => Promise<EvaluationOutcome>): Promise<EvaluationOutcome> {
-  if (!caching || !isCommittedState(state)) return evaluate();
+  if (!isCommittedState(state)) return evaluate();
   const { decisions } = cacheOf(state);
   let decision = decisions.get(key);
   if (!decision) {

@@ -71,7 +71,9 @@ function requestKey(state: SandboxState, caller: Caller, request: AuthorizationR
 const timeContextKeys: ReadonlySet<string> = new Set(['aws:CurrentTime', 'aws:EpochTime']);
 
 export function authorize(state: SandboxState, caller: Caller, request: AuthorizationRequest): Promise<EvaluationOutcome> {
-  const context = { ...principalContext(caller, state), ...request.context };
+  // principalContext makes a new object: the request's keys are added to it (as a spread would, later
+  // keys winning) instead of copying both into a third.
+  const context = Object.assign(principalContext(caller, state), request.context);
   return cachedDecision(state, requestKey(state, caller, request, context), () => evaluate(state, caller, request, context));
 }
 

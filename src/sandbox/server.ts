@@ -175,9 +175,8 @@ interface AdmittedRequest {
  * session's token and expiry, and the clock skew. A request failing here is answered without its body
  * ever being read, so an unauthenticated client cannot make the sandbox hold its data.
  */
-function admit(req: IncomingMessage, world: SandboxWorld, requestId: string): AdmittedRequest | ServiceResponse {
+function admit(req: IncomingMessage, auth: ParsedAuthorization | undefined, world: SandboxWorld, requestId: string): AdmittedRequest | ServiceResponse {
   const authorizationHeader = req.headers.authorization;
-  const auth = parseAuthorization(authorizationHeader);
   const service = serviceOf(req, auth);
   const fail = (error: AwsError) => renderError(service, error, requestId);
   if (!auth) {
@@ -302,7 +301,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     let response: ServiceResponse;
     try {
       const declaredLength = Number(req.headers['content-length'] ?? 0);
-      const admitted = declaredLength > maxBodyBytes ? tooLargeResponse(service, requestId) : admit(req, world, requestId);
+      const admitted = declaredLength > maxBodyBytes ? tooLargeResponse(service, requestId) : admit(req, auth, world, requestId);
       if (!('auth' in admitted)) {
         // Answered from the headers alone; the unread body is never kept (drained if small, else the
         // connection is closed after the answer, below).

@@ -5,6 +5,7 @@
 // (the CLI signs some that smithy refuses to sign, and the other way round), so reproducing the
 // client's canonical request needs control over every step. The algorithm follows
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface SignatureScope {
@@ -62,6 +63,8 @@ function safeDecode(value: string): string {
 }
 
 function canonicalUri(path: string): string {
+  // The path of every KMS, IAM and STS request: nothing to encode.
+  if (path === '/') return '/';
   // Non-S3 services: each segment is URI-encoded twice; the wire form is the first encoding.
   return path
     .split('/')
@@ -86,23 +89,57 @@ function canonicalQuery(query: string): string {
     .join('&');
 }
 
-function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
+/** Whitespace SigV4's canonical form changes: a run of more than one space, or any other whitespace. */
+const unusualWhitespace = /\s\s|[^\S ]/;
+
+function parseHeaderValues(rawHeaders: readonly string[]): ReadonlyMap<string, readonly string[]> {
   const values = new Map<string, string[]>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
-    const list = values.get(name) ?? [];
-    list.push(rawHeaders[i + 1]!.trim().replace(/\s+/g, ' '));
-    values.set(name, list);
+    const trimmed = rawHeaders[i + 1]!.trim();
+    const value = unusualWhitespace.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+    const list = values.get(name);
+    if (list) list.push(value);
+    else values.set(name, [value]);
   }
   return values;
 }
 
-const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+/**
+ * The headers of the request parsed last, by lower-case name: the signing checks, the timestamp and
+ * the signature each read them, one after another. Recognised by the raw list itself, which Node makes
+ * once per request and nothing changes afterwards; one entry only, no WeakMap (its entries, one per
+ * request, would linger until a full garbage collection).
+ */
+let lastRawHeaders: readonly string[] | undefined;
+let lastHeaderValues: ReadonlyMap<string, readonly string[]> | undefined;
+let lastTimestamp: { readonly timestamp: RequestTimestamp | string | undefined } | undefined;
+
+function headerValues(rawHeaders: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  if (rawHeaders !== lastRawHeaders || !lastHeaderValues) {
+    lastRawHeaders = rawHeaders;
+    lastHeaderValues = parseHeaderValues(rawHeaders);
+    lastTimestamp = undefined;
+  }
+  return lastHeaderValues;
+}
+
+/** Node's one-shot hash (20.12+ and 21.7+): no Hash object per call, which a request paid twice. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+const sha256Hex = (data: string | Buffer): string => (oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex'));
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
+
+/** The body hashed last and its hash: the x-amz-content-sha256 check and the signature both need it. */
+let lastBody: Buffer | undefined;
+let lastBodyHash = '';
 
 /** The request's payload hash: always computed from the body, never taken from the client. */
 export function payloadHash(body: Buffer): string {
-  return sha256Hex(body);
+  if (body !== lastBody) {
+    lastBodyHash = sha256Hex(body);
+    lastBody = body;
+  }
+  return lastBodyHash;
 }
 
 /**
@@ -161,6 +198,7 @@ export function signatureMatches(request: SignedRequest, auth: ParsedAuthorizati
 export interface RequestTimestamp {
   /** yyyymmddThhmmssZ, as it goes into the string to sign. */
   readonly iso: string;
+  /** Shared by every reader of the request's timestamp: never changed. */
   readonly time: Date;
 }
 
@@ -171,8 +209,16 @@ function fromIsoBasic(value: string): RequestTimestamp | undefined {
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const time = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  // Date.UTC rolls 20240231 over into March: a date that does not exist is malformed.
-  return toIsoBasic(time) === value ? { iso: value, time } : undefined;
+  // Date.UTC rolls 20240231 over into March (and reads years 0-99 as 19xx): a date that does not exist
+  // is malformed.
+  const exists =
+    time.getUTCFullYear() === y &&
+    time.getUTCMonth() === mo! - 1 &&
+    time.getUTCDate() === d &&
+    time.getUTCHours() === h &&
+    time.getUTCMinutes() === mi &&
+    time.getUTCSeconds() === s;
+  return exists ? { iso: value, time } : undefined;
 }
 
 const toIsoBasic = (time: Date): string => time.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
@@ -182,7 +228,13 @@ const toIsoBasic = (time: Date): string => time.toISOString().replace(/[-:]/g, '
  * ISO 8601 basic form). Undefined when neither header is present; the raw value when it cannot be read.
  */
 export function requestTimestamp(rawHeaders: readonly string[]): RequestTimestamp | string | undefined {
+  // Read once per request (the checks before the body and the signature all need it), like the headers.
   const headers = headerValues(rawHeaders);
+  lastTimestamp ??= { timestamp: readTimestamp(headers) };
+  return lastTimestamp.timestamp;
+}
+
+function readTimestamp(headers: ReadonlyMap<string, readonly string[]>): RequestTimestamp | string | undefined {
   const amzDate = headers.get('x-amz-date')?.[0];
   if (amzDate !== undefined) return fromIsoBasic(amzDate) ?? amzDate;
   const date = headers.get('date')?.[0];

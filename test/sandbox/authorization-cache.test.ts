@@ -1,8 +1,9 @@
 // The sandbox remembers its authorization decisions per state (src/sandbox/authorization-cache.ts).
 // Whatever it remembers, a change to a key policy or an IAM policy must decide the very next request,
 // both ways: what a change allows is allowed at once, and what a change takes back is refused at once.
+// So must a change to what the request context says about the key (its aliases, indexed per state).
 import { IAMClient, DeleteUserPolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, DeleteAliasCommand, DescribeKeyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, userCredentials, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -64,6 +65,24 @@ describe('a policy change decides the very next request', () => {
     await adminIam.send(new PutUserPolicyCommand({ UserName: 'app-deployer', PolicyName: 'describe-orders-key', PolicyDocument: document }));
     expect(await repeatedly()).toEqual(['allowed', 'allowed', 'allowed']);
     await adminIam.send(new DeleteUserPolicyCommand({ UserName: 'app-deployer', PolicyName: 'describe-orders-key' }));
+    expect(await deployerDescribes()).toBe('AccessDeniedException');
+  });
+
+  it("an alias the key policy's condition names (kms:ResourceAliases), created and then deleted", async () => {
+    // What a request's context says about the key changes with the aliases, not with the policy.
+    const byAlias = {
+      Sid: 'DeployerByAlias',
+      Effect: 'Allow',
+      Principal: { AWS: deployerArn },
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/deployer-orders' } },
+    };
+    await adminKms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: keyPolicy(byAlias) }));
+    expect(await repeatedly()).toEqual(['AccessDeniedException', 'AccessDeniedException', 'AccessDeniedException']);
+    await adminKms.send(new CreateAliasCommand({ AliasName: 'alias/deployer-orders', TargetKeyId: keyArn }));
+    expect(await repeatedly()).toEqual(['allowed', 'allowed', 'allowed']);
+    await adminKms.send(new DeleteAliasCommand({ AliasName: 'alias/deployer-orders' }));
     expect(await deployerDescribes()).toBe('AccessDeniedException');
   });
 

@@ -7,8 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { measureDecryptThroughput } from '../../bench/decrypt-throughput.js';
 
 const originalTmpdir = process.env.TMPDIR;
+const originalNoBuild = process.env.BENCH_NO_BUILD;
 let scratch: string | undefined;
 afterEach(() => {
+  if (originalNoBuild === undefined) delete process.env.BENCH_NO_BUILD;
+  else process.env.BENCH_NO_BUILD = originalNoBuild;
   if (originalTmpdir === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = originalTmpdir;
   if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -19,8 +22,11 @@ describe('bench/decrypt-throughput', () => {
     scratch = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-test-'));
     // os.tmpdir() reads TMPDIR on every call: everything the benchmark puts in "the" temp dir lands here.
     process.env.TMPDIR = scratch;
-    const result = await measureDecryptThroughput(1, 3);
+    // The global setup built the bundle the benchmark's sandbox process runs.
+    process.env.BENCH_NO_BUILD = '1';
+    const result = await measureDecryptThroughput({ clients: 1, warmUpMs: 100, warmUpRequests: 10, durationMs: 300 });
     expect(result.errors).toBe(0);
+    expect(result.requests).toBeGreaterThan(0);
     expect(readdirSync(scratch)).toEqual([]);
   });
 });

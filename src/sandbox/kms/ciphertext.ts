@@ -4,7 +4,7 @@
 //
 // Layout: version (1) | ARN length (2, big-endian) | key ARN | IV (12) | tag (16) | ciphertext.
 // The header and the canonical encryption context form the additional authenticated data.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 const version = 1;
 const ivLength = 12;
@@ -27,9 +27,24 @@ export function canonicalContext(context: Readonly<Record<string, string>> | und
 }
 
 /** AES-256 needs 32 bytes; material of another length (a hand-written scenario) is hashed to fit. */
-function aesKey(material: string): Buffer {
+function deriveAesKey(material: string): Buffer {
   const bytes = Buffer.from(material, 'base64');
   return bytes.length === 32 ? bytes : createHash('sha256').update(bytes).digest();
+}
+
+/**
+ * As a KeyObject, made once per material: Node then does not copy and check the raw key on every
+ * cipher it creates. Bounded; past the bound it starts over.
+ */
+const aesKeys = new Map<string, KeyObject>();
+function aesKey(material: string): KeyObject {
+  let key = aesKeys.get(material);
+  if (!key) {
+    if (aesKeys.size >= 1_000) aesKeys.clear();
+    key = createSecretKey(deriveAesKey(material));
+    aesKeys.set(material, key);
+  }
+  return key;
 }
 
 function header(keyArn: string): Buffer {

@@ -12,6 +12,7 @@ import { AwsError } from '../errors.js';
 import { findGrantByToken } from './grant-tokens.js';
 import { endpointAuthorization } from '../vpc-endpoints.js';
 import type { GrantState, KeyState, KeyStateName, SandboxState } from '../state.js';
+import { isCommittedState } from '../world.js';
 import type { KmsCall } from './kms-call.js';
 
 /** Which identifiers an operation accepts for a key in another account. */
@@ -105,12 +106,39 @@ export function resolveKey(state: SandboxState, call: Pick<KmsCall, 'caller' | '
   return { key, ...(aliasName !== undefined ? { requestAlias: aliasName } : {}) };
 }
 
+const aliasTarget = (accountId: string, region: string, keyId: string): string => `${accountId}/${region}/${keyId}`;
+
+/** Alias names by the key they point at, in the state's order: built once per committed state. */
+const aliasIndexes = new WeakMap<SandboxState, ReadonlyMap<string, readonly string[]>>();
+
+function aliasIndex(state: SandboxState): ReadonlyMap<string, readonly string[]> {
+  const index = new Map<string, string[]>();
+  for (const alias of Object.values(state.aliases)) {
+    const target = aliasTarget(alias.accountId, alias.region, alias.targetKeyId);
+    const names = index.get(target);
+    if (names) names.push(alias.aliasName);
+    else index.set(target, [alias.aliasName]);
+  }
+  return index;
+}
+
+/**
+ * The aliases of a key (kms:ResourceAliases), without scanning every alias of the state on each
+ * request. Only a committed state is indexed: it never changes, and a write makes a new one.
+ */
+function aliasNamesOf(state: SandboxState, key: KeyState): readonly string[] {
+  let index = aliasIndexes.get(state);
+  if (!index) {
+    index = aliasIndex(state);
+    if (isCommittedState(state)) aliasIndexes.set(state, index);
+  }
+  return index.get(aliasTarget(key.accountId, key.region, key.keyId)) ?? [];
+}
+
 /** Context keys KMS sets on a request about a key (the principal's own keys are added by authorize). */
 function keyRequestContext(call: KmsCall, resolved: ResolvedKey, use: KeyUse): Record<string, string | readonly string[]> {
   const { key } = resolved;
-  const aliases = Object.values(call.world.state.aliases)
-    .filter((a) => a.accountId === key.accountId && a.region === key.region && a.targetKeyId === key.keyId)
-    .map((a) => a.aliasName);
+  const aliases = aliasNamesOf(call.world.state, key);
   const tags = Object.fromEntries(key.tags.map((tag) => [tag.TagKey, tag.TagValue]));
   const context = kmsKeyRequestContext({
     action: use.action,
