@@ -11,11 +11,10 @@ import { lstatSync } from 'node:fs';
 import { printableLine } from '../engine/display-text.js';
 import { createNewFile, LocalFileError, reasonOf } from '../files/new-files.js';
 import { findCredentials } from '../aws/credential-presence.js';
-import { connectionOptionsOf, keyFlag, parseFlags, parseGivenContext, principalFlag, unknownOperationMessage } from './check-args.js';
+import { connectionOptionsOf, keyFlag, parseFlags, parseGivenContext, principalFlag, unknownOperationMessage, type ConnectionOptions } from './check-args.js';
 import { createWizardRuntime, type WizardRuntime, type WizardRuntimeOptions } from '../live/wizard-actors.js';
 import { requestOptionsOfAnswers } from './wizard-answers.js';
 import { builtInScenarios } from '../sandbox/scenario/built-in-scenarios.js';
-import { isKeyIdentifier, isPrincipalArn } from '../engine/identifiers.js';
 import { findOperation } from '../engine/operations.js';
 import { UsageError } from '../usage-error.js';
 import { wizardUsage } from '../wizard-usage.js';
@@ -36,16 +35,19 @@ import { colourWanted } from '../colour-wanted.js';
 
 export { colourWanted };
 
-export async function runWizardCommand(args: readonly string[], streams: WizardStreams = processStreams(), runtimeOptions: Partial<WizardRuntimeOptions> = {}): Promise<number> {
-  const values = parseFlags(args, { transcript: { type: 'string' } });
-  if (values.help) {
-    streams.stdout.write(wizardUsage + '\n');
-    return 0;
-  }
-  if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
-    streams.stderr.write('kms-doctor: the wizard needs a terminal; use kms-doctor check or kms-doctor fix\n');
-    return 2;
-  }
+/** What the wizard's flags ask for, checked before any screen opens. */
+export interface WizardOptions {
+  readonly connection: ConnectionOptions;
+  readonly answers: StartAnswers;
+  readonly givenContext: readonly string[];
+  readonly transcriptPath?: string;
+}
+
+/**
+ * argv → options: every flag checked, a mistake a one-line usage error before the screen opens. Pure
+ * apart from one lstat: a --transcript FILE that is already there is refused now, never overwritten later.
+ */
+export function wizardOptionsOf(values: ReturnType<typeof parseWizardFlags>): WizardOptions {
   if (values.json) throw new UsageError('--json is for kms-doctor check and fix, not the wizard');
   if (values.debug) throw new UsageError('--debug is for kms-doctor check, fix and rollback: its lines would break the wizard\'s screen');
   if (values.error === '-') throw new UsageError('--error - reads the message from stdin, which the wizard needs for its keys: give --error TEXT');
@@ -60,14 +62,28 @@ export async function runWizardCommand(args: readonly string[], streams: WizardS
     ...(values.error !== undefined ? { errorText: values.error } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: values['encryption-context'] } : {}),
   };
-  // --context is checked here, so a malformed one is a one-line usage error before the screen opens.
   const givenContext = values.context ?? [];
   parseGivenContext(givenContext);
-  // A --transcript FILE that is already there is refused before the wizard starts: it is never overwritten.
   const transcriptPath = values.transcript;
   if (transcriptPath !== undefined && lstatSync(transcriptPath, { throwIfNoEntry: false }) !== undefined) {
     throw new UsageError(`--transcript ${printableLine(transcriptPath)}: something is there already; kms-doctor never writes over an existing file`);
   }
+  return { connection, answers, givenContext, ...(transcriptPath !== undefined ? { transcriptPath } : {}) };
+}
+
+export const parseWizardFlags = (args: readonly string[]) => parseFlags(args, { transcript: { type: 'string' } });
+
+export async function runWizardCommand(args: readonly string[], streams: WizardStreams = processStreams(), runtimeOptions: Partial<WizardRuntimeOptions> = {}): Promise<number> {
+  const values = parseWizardFlags(args);
+  if (values.help) {
+    streams.stdout.write(wizardUsage + '\n');
+    return 0;
+  }
+  if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
+    streams.stderr.write('kms-doctor: the wizard needs a terminal; use kms-doctor check or kms-doctor fix\n');
+    return 2;
+  }
+  const { connection, answers, givenContext, transcriptPath } = wizardOptionsOf(values);
   const runtime = createWizardRuntime({ connection, requestOptionsOf: requestOptionsOfAnswers, env: streams.env, ...(givenContext.length > 0 ? { givenContext } : {}), ...runtimeOptions });
   return runWizardSession(streams, runtime, { interactive: true, answers, credentialsFound: findCredentials(streams.env, connection).found }, transcriptPath);
 }

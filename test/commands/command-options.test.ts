@@ -8,6 +8,7 @@ import { parsePreventArgs } from '../../src/commands/prevent-command.js';
 import { parseRollbackArgs, rollbackReport } from '../../src/commands/rollback-command.js';
 import { stoppedReport } from '../../src/commands/stopped-report.js';
 import { requestOptionsOfAnswers } from '../../src/commands/wizard-answers.js';
+import { parseWizardFlags, wizardOptionsOf } from '../../src/commands/wizard-command.js';
 import { DiagnosisStopped } from '../../src/live/run-diagnosis.js';
 import { UsageError } from '../../src/usage-error.js';
 import { keyRef, principalRef } from '../helpers/parsed-input.js';
@@ -55,6 +56,16 @@ describe('argv → options', () => {
     // An empty principal is the caller, not a principal named ''.
     expect(options.principal).toBeUndefined();
     expect(() => requestOptionsOfAnswers({ operation: 'Decrypt', key: 'alias/orders-data', encryptionContext: 'not json' }, [])).toThrow(UsageError);
+  });
+
+  it('the wizard: its flags become start answers, and a flag only check takes is refused before any screen', () => {
+    const options = wizardOptionsOf(parseWizardFlags(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--principal', role, '--context', 'aws:SourceIp=10.0.0.1', '--profile', 'admin']));
+    expect(options).toMatchObject({ answers: { key: 'alias/orders-data', operation: 'Decrypt', principal: role }, givenContext: ['aws:SourceIp=10.0.0.1'], connection: { profile: 'admin' } });
+    expect(() => wizardOptionsOf(parseWizardFlags(['--json']))).toThrow(/--json is for kms-doctor check and fix/);
+    expect(() => wizardOptionsOf(parseWizardFlags(['--error', '-']))).toThrow(/stdin, which the wizard needs for its keys/);
+    expect(() => wizardOptionsOf(parseWizardFlags(['--key', 'not a key']))).toThrow(UsageError);
+    expect(() => wizardOptionsOf(parseWizardFlags(['--context', 'no-equals-sign']))).toThrow(UsageError);
+    expect(() => wizardOptionsOf(parseWizardFlags(['--transcript', process.cwd()]))).toThrow(/something is there already/);
   });
 });
 
