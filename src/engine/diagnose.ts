@@ -10,7 +10,7 @@ import type { DiagnosisFacts, GrantFacts, Observation } from './facts.js';
 import { grantAllows, grantOperationFor } from './grant-match.js';
 import { aliasNamedBy } from './identifiers.js';
 import { conditionNotMet, conditionNotMetCause, UnknownConditionCauses, type ConditionNotMet } from './condition-causes.js';
-import { grantConsistencyMs, grantConstraintCause, grantRecentlyCreatedCause, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
+import { grantConstraintCause, grantRecentlyCreatedCause, isRecentGrant, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
 import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManagedDirectUseCause, keyNotFoundCause, keyStateCause, keyUsageCause } from './key-checks.js';
 import { reportedErrorFindings, unreadOrganizationLayers } from './layer-visibility.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
@@ -418,6 +418,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   const unknownCauses = new UnknownConditionCauses();
   const conditionCauses = new Map<string, { found: ConditionNotMet; actions: string[]; context: RequestContext }>();
   const grantCauses: Cause[] = [];
+  const recentGrants = new RecentGrantCauses();
   const evaluations = new Map<string, ActionEvaluation>();
   const canEvaluate =
     subject !== undefined &&
@@ -461,20 +462,17 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     if (verdict.grantMayAllow) {
       const grant = grants ? allowingGrant(scope, subject, action, grants) : undefined;
       if (grant) {
-        const recent = grant.creationDate !== undefined && now.getTime() - Date.parse(grant.creationDate) < grantConsistencyMs;
-        if (recent && facts.request.reportedError?.kind === 'access-denied') {
-          decide({ action, decision: 'denied' });
-          grantCauses.push(grantRecentlyCreatedCause(scope, grant, [action], now));
+        // A grant younger than the consistency window is in effect at once only for a call passing its token.
+        const propagating = isRecentGrant(grant, now) && !(facts.request.grantTokensFor ?? []).includes(grant.grantId);
+        if (propagating) {
+          const refused = facts.request.reportedError?.kind === 'access-denied';
+          decide({ action, decision: refused ? 'denied' : 'unknown' });
+          recentGrants.add(grant, action, refused ? 'refused' : 'pending');
           continue;
         }
         decide({ action, decision: dependsOnUnknown ? 'unknown' : 'allowed', allowedBy: 'grant' });
         notes.push(`${action} is allowed by grant ${grant.grantId}${grant.name !== undefined ? ` (${grant.name})` : ''}, not by the policies.`);
-        // Without an error to say so, a minutes-old grant may still be propagating: say what that would look like.
-        if (recent) {
-          notes.push(
-            `That grant was created ${Math.max(0, Math.round((now.getTime() - Date.parse(grant.creationDate!)) / 1000))} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call without its grant token may get AccessDeniedException. If the call failed, give its error with --error; pass the grant token (--grant-tokens) to use the grant at once.`,
-          );
-        }
+        if (isRecentGrant(grant, now)) notes.push(`That grant is minutes old, but the call passes its grant token, so it is in effect at once.`);
         continue;
       }
       if (!grants) grantsMatter = true;
@@ -536,6 +534,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     ...(subject ? policyDrafts.map((d) => causeFromDraft(scope, subject, d)) : []),
     ...conditionCauseList,
     ...grantCauses,
+    ...recentGrants.causes(scope, now),
     ...unknownCauses.causes(scope),
   ];
   const organizationLayers = unreadOrganizationLayers(scope);
@@ -547,8 +546,8 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   unverified.push(...reported.unverified);
   notes.push(...reported.notes);
   const causes = [...definite, ...reported.inferred].sort((a, b) => causeRank(a) - causeRank(b));
-  // condition-unknown never makes a refusal certain: only the other causes do.
-  const certain = definite.some((c) => c.code !== 'condition-unknown');
+  // condition-unknown and a grant maybe still propagating never make a refusal certain: only the other causes do.
+  const certain = definite.some((c) => c.code !== 'condition-unknown' && !recentGrants.isPending(c));
   let verdict: Diagnosis['verdict'];
   if (denied || certain) verdict = 'denied';
   else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || organizationLayers.layers.length > 0) verdict = 'unknown';
@@ -576,6 +575,31 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   };
 }
 
+/** grant-recently-created, one cause per grant with every action only it allows. */
+class RecentGrantCauses {
+  private readonly byGrant = new Map<string, { grant: GrantFacts; actions: string[]; seen: 'refused' | 'pending' }>();
+  private readonly pending = new Set<Cause>();
+
+  add(grant: GrantFacts, action: string, seen: 'refused' | 'pending'): void {
+    const entry = this.byGrant.get(`${grant.grantId}|${seen}`) ?? { grant, actions: [], seen };
+    entry.actions.push(action);
+    this.byGrant.set(`${grant.grantId}|${seen}`, entry);
+  }
+
+  causes(scope: Scope, now: Date): Cause[] {
+    return [...this.byGrant.values()].map(({ grant, actions, seen }) => {
+      const cause = grantRecentlyCreatedCause(scope, grant, actions, now, seen);
+      if (seen === 'pending') this.pending.add(cause);
+      return cause;
+    });
+  }
+
+  /** A cause that explains an unknown verdict (no denial reported), not a refusal. */
+  isPending(cause: Cause): boolean {
+    return this.pending.has(cause);
+  }
+}
+
 const causeRank = (cause: Cause): number => {
   const index = causeOrder.indexOf(cause.code);
   return index === -1 ? causeOrder.length : index;
@@ -593,7 +617,7 @@ function ciphertextCause(scope: Scope, kind: 'invalid-ciphertext' | 'incorrect-k
   const evidence = [
     { what: 'AWS answered', value: reported.errorCode ?? kind, source: 'the error message (--error)' },
     { what: 'Encryption context of the request', value: scope.facts.request.encryptionContext ?? 'none', source: 'request' },
-    { what: 'Key named in the request', value: scope.facts.request.keyInput, source: 'request' },
+    { what: 'Key named in the request', value: scope.facts.request.key.text, source: 'request' },
   ];
   if (kind === 'incorrect-key') {
     return {
