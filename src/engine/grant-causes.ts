@@ -77,7 +77,7 @@ export function grantRecentlyCreatedCause(scope: Scope, grant: GrantFacts, actio
   const created = Date.parse(grant.creationDate!);
   const ageSeconds = Math.max(0, Math.round((now.getTime() - created) / 1000));
   const inEffectBy = new Date(created + grantConsistencyMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const named = `Grant ${grant.grantId}${grant.name !== undefined ? ` (${grant.name})` : ''}`;
+  const named = `Grant ${grant.grantId}`;
   const summary =
     seen === 'refused'
       ? `${named} allows ${list(actions)} to ${who(scope)}, but it was created ${ageSeconds} seconds ago and AWS reported a denial: a new grant takes up to five minutes to be usable everywhere. ` +
