@@ -10,6 +10,8 @@ import type { TargetStore } from './target-store.js';
 /** What the write returned that its undo needs. */
 export interface WriteResult {
   readonly grantId?: string;
+  /** The created grant's token: kept in memory for the verification's calls, never written or printed. */
+  readonly grantToken?: string;
   /** The version a create-policy-version step made default. */
   readonly versionId?: string;
 }
@@ -94,8 +96,10 @@ export async function performWrite(step: PlanStep, store: TargetStore): Promise<
     case 'cancel-key-deletion':
       await store.cancelKeyDeletion(write.keyArn);
       return {};
-    case 'create-grant':
-      return { grantId: await store.createGrant(write.keyArn, write.granteePrincipal, write.operations, write.name) };
+    case 'create-grant': {
+      const grant = await store.createGrant(write.keyArn, write.granteePrincipal, write.operations, write.name);
+      return { grantId: grant.grantId, ...(grant.grantToken !== undefined ? { grantToken: grant.grantToken } : {}) };
+    }
   }
 }
 
