@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
 import { cliEnv, scenarioArgs, scenarioOperations } from '../helpers/scenario-principals.js';
+import { cliIdentity, runTrainingCall } from '../helpers/training-call.js';
 
 let sandbox: TestSandbox | undefined;
 const workDirs: string[] = [];
@@ -39,15 +40,6 @@ async function kmsDoctor(target: TestSandbox, args: readonly string[]) {
   return { ...result, json: args.includes('--json') ? JSON.parse(result.stdout) : undefined };
 }
 
-/**
- * Scenarios whose value before the fix AWS itself refuses to take back, so the printed restore fails as
- * AWS would fail it: a key policy naming a deleted principal's unique ID is refused by PutKeyPolicy
- * (MalformedPolicyDocumentException, "invalid principals"; AWS Knowledge Center, kms-policy-error-invalid-principals).
- */
-const unrestorable: Readonly<Record<string, string>> = {
-  'recreated-role': 'MalformedPolicyDocumentException',
-};
-
 describe('printed aws commands run as printed', () => {
   for (const scenario of Object.keys(scenarioOperations)) {
     it(`${scenario}: fix's restore commands undo it, check's fix commands redo it`, async (ctx) => {
@@ -64,12 +56,6 @@ describe('printed aws commands run as printed', () => {
       const planCommands: string[] = fixed.json.plan.steps.map((step: { command: string }) => step.command);
       const restores: string[] = fixed.json.apply.steps.map((step: { restoreCommand: string }) => step.restoreCommand).reverse();
       expect(restores.length).toBeGreaterThan(0);
-      const refusal = unrestorable[scenario];
-      if (refusal !== undefined) {
-        for (const command of restores) expect((await runAsPrinted(sandbox, command, elsewhere, home)).stderr, command).toContain(`An error occurred (${refusal})`);
-        expect((await kmsDoctor(sandbox, ['check', '--json', ...args])).json.verdict).toBe('allowed');
-        ctx.skip(`${scenario}: AWS refuses the value before the fix (${refusal}), so there is nothing to redo`);
-      }
       for (const command of restores) {
         const ran = await runAsPrinted(sandbox, command, elsewhere, home);
         expect(ran.stderr, command).toBe('');
@@ -77,6 +63,16 @@ describe('printed aws commands run as printed', () => {
       }
       const undone = await kmsDoctor(sandbox, ['check', '--json', ...args]);
       expect(undone.json.verdict).toBe('denied');
+      // A key policy naming a deleted principal's unique ID is refused by PutKeyPolicy (MalformedPolicy-
+      // DocumentException), so its backup restores the same policy without the orphaned ID, and says so.
+      // That restore must refuse what the old policy refused: the call fails again, as before the fix.
+      const notes: string[] = fixed.json.apply.steps.flatMap((step: { restoreNote?: string }) => (step.restoreNote !== undefined ? [step.restoreNote] : []));
+      if (scenario === 'recreated-role') expect(notes.join(' ')).toMatch(/unique ID.*MalformedPolicyDocumentException.*allows and denies exactly what the previous policy did/);
+      if (notes.length > 0) {
+        const t = sandbox.world.state.training!;
+        const refused = await runTrainingCall(sandbox, t.call, await cliIdentity(sandbox, sandbox.world.state, t.principal));
+        expect(refused.stderr).toContain(`An error occurred (${t.expectedError})`);
+      }
 
       // 2. check's fix commands, run from the directory --fix-files wrote, fix it again.
       const fixFiles = tempDir('kms-doctor-fix-files-');
