@@ -82,7 +82,7 @@ export function grantRecentlyCreatedCause(scope: Scope, grant: GrantFacts, actio
     seen === 'refused'
       ? `${named} allows ${list(actions)} to ${who(scope)}, but it was created ${ageSeconds} seconds ago and AWS reported a denial: a new grant takes up to five minutes to be usable everywhere. ` +
         `Pass the grant token (GrantTokens) with the call, or retry after ${inEffectBy}; nothing needs to change.`
-      : `Only ${named} allows ${list(actions)} to ${who(scope)}, and it was created ${ageSeconds} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call that does not pass its grant token may be refused with AccessDeniedException. ` +
+      : `Only grant ${grant.grantId} allows ${list(actions)} to ${who(scope)}, and it was created ${ageSeconds} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call that does not pass its grant token may be refused with AccessDeniedException. ` +
         `Whether this call is allowed cannot be known before ${inEffectBy}: pass the grant token (GrantTokens) with the call, or wait until then.`;
   return {
     code: 'grant-recently-created',
@@ -96,7 +96,7 @@ export function grantRecentlyCreatedCause(scope: Scope, grant: GrantFacts, actio
       { what: 'Grant in effect everywhere by (five minutes after creation)', value: inEffectBy, source: 'KMS developer guide, "Eventual consistency"' },
       seen === 'refused'
         ? { what: 'AWS reported', value: scope.facts.request.reportedError?.errorCode ?? 'AccessDeniedException', source: 'the error message' }
-        : { what: 'Grant token passed with the call', value: 'no (give --grant-token-for GRANT_ID when the call passes it)', source: 'request' },
+        : { what: 'Grant token passed with the call', value: 'no', source: 'request (check: --grant-token-for GRANT_ID when it does)' },
     ],
     recentGrant: { grantId: grant.grantId, createdAt: grant.creationDate!, ageSeconds, inEffectBy },
   };

@@ -121,7 +121,7 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
         cause,
         { type: 'grant', arn: keyName(workspace) },
         `Pass the grant token of grant ${recent.grantId}, or wait until ${recent.inEffectBy}`,
-        `Grant ${recent.grantId} was created ${recent.ageSeconds} seconds ago; KMS grants are eventually consistent and are in effect everywhere within about five minutes, by ${recent.inEffectBy}. Nothing needs changing: pass the GrantToken that CreateGrant returned for it (aws CLI: --grant-tokens TOKEN; tell kms-doctor with --grant-token-for ${recent.grantId}) to use it at once, or wait until ${recent.inEffectBy} and retry.`,
+        `Grant ${recent.grantId} was created ${recent.ageSeconds} seconds ago; KMS grants are eventually consistent and are in effect everywhere within about five minutes, by ${recent.inEffectBy}. Nothing needs changing: pass the GrantToken that CreateGrant returned for it (aws CLI: --grant-tokens TOKEN; tell kms-doctor check with --grant-token-for ${recent.grantId}) to use it at once, or wait until ${recent.inEffectBy} and retry.`,
         { requestChange: { grantTokensFor: [recent.grantId] } },
       );
     }
