@@ -27,6 +27,11 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   readonly visibility?: VisibilityOptions;
   readonly onProgress?: (event: ApplyEvent) => void;
+  /**
+   * A grant a step created, with its token: the verification passes the token so that the new grant
+   * counts at once. Kept out of the report and the events, which are printed (--json).
+   */
+  readonly onGrantCreated?: (grant: { readonly grantId: string; readonly grantToken: string }) => void;
 }
 
 /** A target that no longer holds what the plan expected. */
@@ -65,13 +70,14 @@ export async function applyPlan(plan: Plan, store: TargetStore, options: ApplyOp
       const backupPath = await writeBackup(options.backupDir, backupInputFor(step, current, plan.applierArn));
       // The record as stored: the undo then uses exactly what a person would restore by hand.
       let record = await readBackup(backupPath);
-      update(step.id, { backupPath, restoreCommand: record.restoreCommand, restoreTarget: record.target.arn });
+      update(step.id, { backupPath, restoreCommand: record.restoreCommand, restoreTarget: record.target.arn, ...(record.restoreNote !== undefined ? { restoreNote: record.restoreNote } : {}) });
       emit({ type: 'backed-up', stepId: step.id, backupPath, restoreCommand: record.restoreCommand, restoreTarget: record.target.arn });
       const result = await performWrite(step, store);
       written = { step, record, result };
       applied.push(written);
       emit({ type: 'written', stepId: step.id });
       if (result.versionId !== undefined) createdVersions.set(step.id, result.versionId);
+      if (result.grantId !== undefined && result.grantToken !== undefined) options.onGrantCreated?.({ grantId: result.grantId, grantToken: result.grantToken });
       if (result.grantId !== undefined || result.versionId !== undefined) {
         const changes = result.grantId !== undefined ? { grantId: result.grantId } : { replacedBy: { ...record.replacedBy, versionId: result.versionId! } };
         // Kept in memory first: if the file cannot be updated, the undo and the manual command still know the ID.

@@ -37,6 +37,8 @@ export interface StepReport {
   readonly restoreCommand?: string;
   /** The ARN that command acts on (the backup's target), so its credentials are chosen without reading the command. */
   readonly restoreTarget?: string;
+  /** Why the restore writes an equivalent of the previous value rather than its exact text (orphaned unique IDs). */
+  readonly restoreNote?: string;
   /** Why the step failed, or why its undo failed. */
   readonly error?: string;
   /** The grant a create-grant step created. */

@@ -56,8 +56,16 @@ export interface BackupRecord {
   /** The change this backup was taken before: a plan step kind, or "restore" (a rollback from a backup). */
   readonly change: PlanStepKind | 'restore';
   readonly target: BackupTarget;
-  /** The exact previous text, as AWS returned it. */
+  /**
+   * The exact previous text, as AWS returned it; for a key policy naming orphaned unique IDs (which KMS
+   * refuses to take back) its equivalent without them, with the exact text in `previousDocument`. Always
+   * what the restore writes, so the digest and the document file cover what is restored.
+   */
   readonly document?: string;
+  /** The exact previous text when `document` is its restorable equivalent (see `restoreNote`). */
+  readonly previousDocument?: string;
+  /** Why the restore writes something other than the exact previous text, and why that is the same access. */
+  readonly restoreNote?: string;
   /** A file next to the record holding exactly `document`, which `restoreCommand` reads. */
   readonly documentFile?: string;
   readonly keyState?: KeyStateInfo;

@@ -165,6 +165,7 @@ function shapeProblem(value: unknown): string | undefined {
   if (typeof target.accountId !== 'string') return 'its target has no account';
   if (typeof value.createdAt !== 'string' || typeof value.restoreCommand !== 'string' || typeof value.change !== 'string') return 'it lacks createdAt, change or restoreCommand';
   if (!stringOrAbsent(value.document) || !stringOrAbsent(value.grantId)) return 'its document or grantId is not text';
+  if (!stringOrAbsent(value.previousDocument) || !stringOrAbsent(value.restoreNote)) return 'its previousDocument or restoreNote is not text';
   if (target.type === 'key-policy' && typeof value.document !== 'string') return 'it holds no key policy document';
   if (target.type === 'managed-policy' && (typeof value.document !== 'string' || typeof target.versionId !== 'string')) return 'it holds no policy version and document';
   if (target.type === 'key-state' && (!isObject(value.keyState) || typeof value.keyState.state !== 'string')) return 'it holds no key state';

@@ -12,6 +12,8 @@ export interface DryRunRequest {
   readonly region: string;
   readonly action: string;
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** Grant tokens the call passes (GrantTokens), such as the token of a grant the fix just created. */
+  readonly grantTokens?: readonly string[];
   /** For kms:CreateGrant: who the grant would be for (the principal itself by default). */
   readonly granteePrincipal?: string;
 }

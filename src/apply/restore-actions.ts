@@ -202,7 +202,7 @@ async function grantRestore(backup: BackupRecord, store: TargetStore, common: Co
     guard: async () => undefined,
     undo: { ...common, target, grant: { ...grant, existed: false } },
     write: async () => {
-      const grantId = await store.createGrant(target.arn, grant.granteePrincipal, grant.operations, grant.name);
+      const { grantId } = await store.createGrant(target.arn, grant.granteePrincipal, grant.operations, grant.name);
       return { grantId, note: `The grant was created again with a new ID: ${grantId}${backup.grantId ? ` (it was ${backup.grantId})` : ''}.`, undoChanges: { grantId } };
     },
     visible: async () => true,

@@ -4,12 +4,15 @@
 import type { BackupInput, BackupRecord } from './backup.js';
 import { awsCli } from './aws-cli-commands.js';
 import type { CurrentValue } from './current-value.js';
+import { restorableKeyPolicy } from './restorable-key-policy.js';
 import type { PlanStep } from './plan-types.js';
 import type { TargetStore } from './target-store.js';
 
 /** What the write returned that its undo needs. */
 export interface WriteResult {
   readonly grantId?: string;
+  /** The created grant's token: kept in memory for the verification's calls, never written or printed. */
+  readonly grantToken?: string;
   /** The version a create-policy-version step made default. */
   readonly versionId?: string;
 }
@@ -19,8 +22,23 @@ export function backupInputFor(step: PlanStep, current: CurrentValue, appliedBy:
   const { write, target } = step;
   const common = { change: step.kind, ...(appliedBy !== undefined ? { appliedBy } : {}) };
   switch (write.kind) {
-    case 'put-key-policy':
-      return { ...common, target: { type: 'key-policy', arn: target.arn, accountId: target.accountId, ...(target.region ? { region: target.region } : {}), policyName: 'default' }, document: textOf(current), replacedBy: { document: write.document } };
+    case 'put-key-policy': {
+      const previous = textOf(current);
+      // KMS refuses the previous text back when it names orphaned unique IDs: the backup restores its equivalent.
+      const restorable = restorableKeyPolicy(previous, write.document);
+      const keyPolicyTarget = { type: 'key-policy' as const, arn: target.arn, accountId: target.accountId, ...(target.region ? { region: target.region } : {}), policyName: 'default' };
+      if (!restorable) return { ...common, target: keyPolicyTarget, document: previous, replacedBy: { document: write.document } };
+      return {
+        ...common,
+        target: keyPolicyTarget,
+        document: restorable.document,
+        previousDocument: previous,
+        restoreNote:
+          `The key policy before the change named ${restorable.removed.join(', ')}, the unique ID${restorable.removed.length === 1 ? '' : 's'} of a deleted principal, which KMS refuses in a new policy (MalformedPolicyDocumentException). ` +
+          'This backup restores that policy without them (a statement left with no principal is left out): an orphaned ID matches nobody, so it allows and denies exactly what the previous policy did. The exact previous text is in previousDocument.',
+        replacedBy: { document: write.document },
+      };
+    }
     case 'put-role-policy':
     case 'put-user-policy': {
       const previous = textOf(current);
@@ -94,8 +112,10 @@ export async function performWrite(step: PlanStep, store: TargetStore): Promise<
     case 'cancel-key-deletion':
       await store.cancelKeyDeletion(write.keyArn);
       return {};
-    case 'create-grant':
-      return { grantId: await store.createGrant(write.keyArn, write.granteePrincipal, write.operations, write.name) };
+    case 'create-grant': {
+      const grant = await store.createGrant(write.keyArn, write.granteePrincipal, write.operations, write.name);
+      return { grantId: grant.grantId, ...(grant.grantToken !== undefined ? { grantToken: grant.grantToken } : {}) };
+    }
   }
 }
 

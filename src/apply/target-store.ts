@@ -26,6 +26,12 @@ export interface KeyStateInfo {
   readonly pendingWindowInDays?: number;
 }
 
+/** What CreateGrant returned. */
+export interface NewGrant {
+  readonly grantId: string;
+  readonly grantToken?: string;
+}
+
 export interface TargetStore {
   /** The ARN of whoever applies the changes (for the lockout guard and the backup record). */
   applierArn(): Promise<string>;
@@ -54,7 +60,7 @@ export interface TargetStore {
   cancelKeyDeletion(keyArn: string): Promise<void>;
   scheduleKeyDeletion(keyArn: string, pendingWindowInDays: number): Promise<void>;
 
-  /** Returns the new grant's ID. */
-  createGrant(keyArn: string, granteePrincipal: string, operations: readonly string[], name?: string): Promise<string>;
+  /** Returns the new grant's ID and token (the token lets a call use the grant before it is in effect everywhere). */
+  createGrant(keyArn: string, granteePrincipal: string, operations: readonly string[], name?: string): Promise<NewGrant>;
   revokeGrant(keyArn: string, grantId: string): Promise<void>;
 }

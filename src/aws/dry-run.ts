@@ -15,7 +15,10 @@ import { classifyAwsError } from './aws-errors.js';
 import type { AwsClientSet } from './aws-session.js';
 
 function commandFor(request: DryRunRequest, grantee: string) {
-  const context = request.encryptionContext ? { EncryptionContext: { ...request.encryptionContext } } : {};
+  const context = {
+    ...(request.encryptionContext ? { EncryptionContext: { ...request.encryptionContext } } : {}),
+    ...(request.grantTokens && request.grantTokens.length > 0 ? { GrantTokens: [...request.grantTokens] } : {}),
+  };
   switch (request.action) {
     case 'kms:Decrypt':
       // IGNORE_CIPHERTEXT: authorization only, so no ciphertext is needed (KeyId then is).
@@ -27,7 +30,7 @@ function commandFor(request: DryRunRequest, grantee: string) {
     case 'kms:GenerateDataKeyWithoutPlaintext':
       return new GenerateDataKeyWithoutPlaintextCommand({ KeyId: request.keyArn, KeySpec: 'AES_256', DryRun: true, ...context });
     case 'kms:CreateGrant':
-      return new CreateGrantCommand({ KeyId: request.keyArn, GranteePrincipal: grantee, Operations: ['Decrypt'], DryRun: true });
+      return new CreateGrantCommand({ KeyId: request.keyArn, GranteePrincipal: grantee, Operations: ['Decrypt'], DryRun: true, ...(context.GrantTokens ? { GrantTokens: context.GrantTokens } : {}) });
     default:
       return undefined;
   }

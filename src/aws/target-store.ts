@@ -140,7 +140,7 @@ export function createTargetStore(session: AwsSession): TargetStore {
         ),
       );
       if (!output.GrantId) throw new AwsCallError({ kind: 'other', code: 'EmptyResponse', call: 'kms:CreateGrant', message: 'CreateGrant returned no GrantId' });
-      return output.GrantId;
+      return { grantId: output.GrantId, ...(output.GrantToken ? { grantToken: output.GrantToken } : {}) };
     },
 
     async revokeGrant(keyArn, grantId) {

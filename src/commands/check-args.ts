@@ -28,6 +28,8 @@ export interface CheckOptions extends ConnectionOptions {
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /** --context KEY=VALUE: condition-key values kms-doctor cannot read (aws:SourceIp, aws:SourceVpce…). */
   readonly givenContext?: Readonly<Record<string, string>>;
+  /** --grant-token-for GRANT_ID: the grants whose grant token the call passes (GrantTokens). */
+  readonly grantTokensFor?: readonly string[];
   readonly json: boolean;
   /** What a pasted error message (--error) said; it pre-fills key, operation and principal. */
   readonly parsedError?: ParsedError;
@@ -53,7 +55,7 @@ export class IncompleteErrorMessage extends UsageError {
 }
 
 export const checkUsage = `Usage: kms-doctor check --key KEY --operation OP [--principal ARN] [--encryption-context JSON]
-                       [--context KEY=VALUE]... [--error TEXT|- | --from-cloudtrail [--since DURATION]] [--fix-files DIR] [--transcript FILE]
+                       [--context KEY=VALUE]... [--grant-token-for GRANT_ID]... [--error TEXT|- | --from-cloudtrail [--since DURATION]] [--fix-files DIR] [--transcript FILE]
                        [--profile P] [--key-profile P] [--org-profile P] [--region R] [--endpoint-url URL] [--debug] [--json]
 
 Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
@@ -64,6 +66,8 @@ Diagnoses whether PRINCIPAL (default: you) may perform OP with KEY, and why not.
   --encryption-context   the request's encryption context as JSON, e.g. '{"aws:s3:arn":"arn:aws:s3:::b/k"}'
   --context KEY=VALUE    a condition-key value kms-doctor cannot read (aws:SourceIp=203.0.113.5,
                          aws:SourceVpce=vpce-…); repeatable. Without it such keys are evaluated both ways
+  --grant-token-for ID   the call passes the grant token of grant ID (aws CLI --grant-tokens); repeatable.
+                         A grant younger than five minutes counts only then (else: could not determine)
   --error TEXT|-         the error AWS gave (- reads it from stdin): pre-fills key, operation and principal;
                          a CloudTrail event (one record, Records, or lookup-events output) works too
   --from-cloudtrail      diagnose the most recent refused KMS call in CloudTrail (with --principal: that
@@ -118,6 +122,7 @@ const diagnosisFlags = {
   principal: { type: 'string' },
   'encryption-context': { type: 'string' },
   context: { type: 'string', multiple: true },
+  'grant-token-for': { type: 'string', multiple: true },
   error: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -205,6 +210,7 @@ export function checkOptionsOf(
   principal?: string;
   'encryption-context'?: string;
   context?: string[];
+  'grant-token-for'?: string[];
   json?: boolean;
   profile?: string;
   'key-profile'?: string;
@@ -236,6 +242,7 @@ export function checkOptionsOf(
     ...(principal !== undefined ? { principal } : {}),
     ...(values['encryption-context'] !== undefined ? { encryptionContext: parseEncryptionContext(values['encryption-context']) } : {}),
     ...(values.context !== undefined && values.context.length > 0 ? { givenContext: parseGivenContext(values.context) } : {}),
+    ...(values['grant-token-for'] !== undefined && values['grant-token-for'].length > 0 ? { grantTokensFor: parseGrantTokensFor(values['grant-token-for']) } : {}),
     ...connectionOptionsOf(values),
   };
 }
@@ -313,4 +320,22 @@ export function parseGivenContext(entries: readonly string[]): Record<string, st
     Object.defineProperty(context, key, { value: entry.slice(at + 1), enumerable: true, writable: true, configurable: true });
   }
   return context;
+}
+
+/**
+ * --grant-token-for GRANT_ID, repeated: the grant IDs (ListGrants GrantId: 1 to 128 characters, 64 hex
+ * digits from KMS) whose tokens the call passes. The token itself never goes on the command line here:
+ * it is what kms-doctor must not print, and the ID is what ListGrants shows.
+ */
+export function parseGrantTokensFor(entries: readonly string[]): string[] {
+  for (const entry of entries) {
+    if (!/^[A-Za-z0-9]{1,128}$/.test(entry)) {
+      throw new UsageError(
+        entry.length > 128 || /[+/=]/.test(entry)
+          ? '--grant-token-for takes the grant ID (GrantId, as aws kms list-grants shows it), not the grant token itself'
+          : `--grant-token-for '${entry}' is not a grant ID (letters and digits, as aws kms list-grants shows GrantId)`,
+      );
+    }
+  }
+  return [...new Set(entries)];
 }

@@ -82,6 +82,17 @@ export interface Cause {
   readonly deniedBy?: StatementLocation & { readonly layer: CauseLayer };
   /** For condition-unknown: the key nobody knows here, the statement testing it, and the values tried. */
   readonly unknownCondition?: UnknownCondition;
+  /** For grant-recently-created: the grant still propagating, and when it is in effect everywhere. */
+  readonly recentGrant?: RecentGrant;
+}
+
+export interface RecentGrant {
+  readonly grantId: string;
+  /** ISO time CreateGrant reported (ListGrants CreationDate). */
+  readonly createdAt: string;
+  readonly ageSeconds: number;
+  /** ISO time the consistency window ends: from then on the grant works without its token. */
+  readonly inEffectBy: string;
 }
 
 export interface UnknownCondition {

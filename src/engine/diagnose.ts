@@ -10,7 +10,7 @@ import type { DiagnosisFacts, GrantFacts, Observation } from './facts.js';
 import { grantAllows, grantOperationFor } from './grant-match.js';
 import { aliasNamedBy } from './identifiers.js';
 import { conditionNotMet, conditionNotMetCause, UnknownConditionCauses, type ConditionNotMet } from './condition-causes.js';
-import { grantConsistencyMs, grantConstraintCause, grantRecentlyCreatedCause, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
+import { grantConstraintCause, grantRecentlyCreatedCause, isRecentGrant, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
 import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManagedDirectUseCause, keyNotFoundCause, keyStateCause, keyUsageCause } from './key-checks.js';
 import { reportedErrorFindings, unreadEndpointLayer, unreadOrganizationLayers } from './layer-visibility.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
@@ -422,6 +422,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   const unknownCauses = new UnknownConditionCauses();
   const conditionCauses = new Map<string, { found: ConditionNotMet; actions: string[]; context: RequestContext }>();
   const grantCauses: Cause[] = [];
+  const recentGrants = new RecentGrantCauses();
   const evaluations = new Map<string, ActionEvaluation>();
   const canEvaluate =
     subject !== undefined &&
@@ -465,20 +466,17 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     if (verdict.grantMayAllow) {
       const grant = grants ? allowingGrant(scope, subject, action, grants) : undefined;
       if (grant) {
-        const recent = grant.creationDate !== undefined && now.getTime() - Date.parse(grant.creationDate) < grantConsistencyMs;
-        if (recent && facts.request.reportedError?.kind === 'access-denied') {
-          decide({ action, decision: 'denied' });
-          grantCauses.push(grantRecentlyCreatedCause(scope, grant, [action], now));
+        // A grant younger than the consistency window is in effect at once only for a call passing its token.
+        const propagating = isRecentGrant(grant, now) && !(facts.request.grantTokensFor ?? []).includes(grant.grantId);
+        if (propagating) {
+          const refused = facts.request.reportedError?.kind === 'access-denied';
+          decide({ action, decision: refused ? 'denied' : 'unknown' });
+          recentGrants.add(grant, action, refused ? 'refused' : 'pending');
           continue;
         }
         decide({ action, decision: dependsOnUnknown ? 'unknown' : 'allowed', allowedBy: 'grant' });
         notes.push(`${action} is allowed by grant ${grant.grantId}${grant.name !== undefined ? ` (${grant.name})` : ''}, not by the policies.`);
-        // Without an error to say so, a minutes-old grant may still be propagating: say what that would look like.
-        if (recent) {
-          notes.push(
-            `That grant was created ${Math.max(0, Math.round((now.getTime() - Date.parse(grant.creationDate!)) / 1000))} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call without its grant token may get AccessDeniedException. If the call failed, give its error with --error; pass the grant token (--grant-tokens) to use the grant at once.`,
-          );
-        }
+        if (isRecentGrant(grant, now)) notes.push(`That grant is minutes old, but the call passes its grant token, so it is in effect at once.`);
         continue;
       }
       if (!grants) grantsMatter = true;
@@ -544,6 +542,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     ...(subject ? policyDrafts.map((d) => causeFromDraft(scope, subject, d)) : []),
     ...conditionCauseList,
     ...grantCauses,
+    ...recentGrants.causes(scope, now),
     ...unknownCauses.causes(scope),
   ];
   const organizationLayers = unreadOrganizationLayers(scope);
@@ -558,8 +557,8 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   // A VPC endpoint the user named: its policy applies and was not read (AWS's error, if given, already said what it did).
   const endpointLayer = reported.inferred.some((c) => c.layer === 'vpc-endpoint-policy') ? undefined : unreadEndpointLayer(scope);
   if (endpointLayer) unverified.push(endpointLayer);
-  // condition-unknown never makes a refusal certain: only the other causes do.
-  const certain = definite.some((c) => c.code !== 'condition-unknown');
+  // condition-unknown and a grant maybe still propagating never make a refusal certain: only the other causes do.
+  const certain = definite.some((c) => c.code !== 'condition-unknown' && !recentGrants.isPending(c));
   let verdict: Diagnosis['verdict'];
   if (denied || certain) verdict = 'denied';
   else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
@@ -588,6 +587,31 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     unverified,
     notes,
   };
+}
+
+/** grant-recently-created, one cause per grant with every action only it allows. */
+class RecentGrantCauses {
+  private readonly byGrant = new Map<string, { grant: GrantFacts; actions: string[]; seen: 'refused' | 'pending' }>();
+  private readonly pending = new Set<Cause>();
+
+  add(grant: GrantFacts, action: string, seen: 'refused' | 'pending'): void {
+    const entry = this.byGrant.get(`${grant.grantId}|${seen}`) ?? { grant, actions: [], seen };
+    entry.actions.push(action);
+    this.byGrant.set(`${grant.grantId}|${seen}`, entry);
+  }
+
+  causes(scope: Scope, now: Date): Cause[] {
+    return [...this.byGrant.values()].map(({ grant, actions, seen }) => {
+      const cause = grantRecentlyCreatedCause(scope, grant, actions, now, seen);
+      if (seen === 'pending') this.pending.add(cause);
+      return cause;
+    });
+  }
+
+  /** A cause that explains an unknown verdict (no denial reported), not a refusal. */
+  isPending(cause: Cause): boolean {
+    return this.pending.has(cause);
+  }
 }
 
 const causeRank = (cause: Cause): number => {

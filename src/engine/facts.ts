@@ -37,6 +37,12 @@ export interface DiagnosisRequest {
   readonly givenContext?: Readonly<Record<string, string>>;
   /** The error AWS returned for the call (`--error`, the wizard's paste): its blamed layer is evidence. */
   readonly reportedError?: ParsedError;
+  /**
+   * The grants (by grant ID) whose grant token the call passes (GrantTokens): such a grant is in effect at
+   * once, even minutes after it was created (`check --grant-token-for`, the verification after a fix that
+   * created the grant).
+   */
+  readonly grantTokensFor?: readonly string[];
 }
 
 export interface CallerFacts {

@@ -21,6 +21,7 @@ function withRequestChange(facts: DiagnosisFacts, change: NonNullable<Fix['reque
   let request = facts.request;
   if (change.encryptionContext !== undefined) request = { ...request, encryptionContext: { ...(request.encryptionContext ?? {}), ...change.encryptionContext } };
   if (change.viaService !== undefined) request = { ...request, operation: throughService(request.operation, change.viaService) };
+  if (change.grantTokensFor !== undefined) request = { ...request, grantTokensFor: [...new Set([...(request.grantTokensFor ?? []), ...change.grantTokensFor])] };
   return { ...facts, request };
 }
 

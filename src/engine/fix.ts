@@ -32,6 +32,8 @@ export interface RequestChange {
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /** The service to call through, as kms:ViaService names it (s3.us-east-1.amazonaws.com). */
   readonly viaService?: string;
+  /** Grants (by grant ID) whose grant token the call should pass (aws CLI: --grant-tokens). */
+  readonly grantTokensFor?: readonly string[];
 }
 
 /** One probe the fix would newly allow: who, what, and how it differs from the diagnosed request. */

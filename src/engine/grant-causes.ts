@@ -1,8 +1,9 @@
 // Causes found in the grants on the key and in the principals policies and grants name:
 // - grant-constraint-mismatch: a grant names the principal and the operation, but its encryption-context
 //   constraint does not hold for the request (the grant is the intended path; an IAM allow would bypass it).
-// - grant-recently-created: the grant that allows the call is minutes old and AWS reported a denial:
-//   grants are eventually consistent (use the grant token, or wait).
+// - grant-recently-created: the grant that allows the call is minutes old and the call does not pass its
+//   token: grants are eventually consistent (use the grant token, or wait). With AWS's denial reported it
+//   is the refusal's cause; without one the verdict is unknown (never "allowed" on a grant maybe not in effect).
 // - principal-recreated: the key policy or a grant names a unique ID (AROA…, AIDA…) where an ARN stood:
 //   AWS shows that when the principal was deleted, and a recreated role or user does not match it.
 import type { Cause, Evidence } from './cause.js';
@@ -58,20 +59,46 @@ export function grantConstraintCause(scope: Scope, grant: GrantFacts, actions: s
   };
 }
 
-export function grantRecentlyCreatedCause(scope: Scope, grant: GrantFacts, actions: string[], now: Date): Cause {
-  const age = grant.creationDate !== undefined ? Math.max(0, Math.round((now.getTime() - Date.parse(grant.creationDate)) / 1000)) : undefined;
+/** A grant created less than the consistency window ago (its CreationDate read and recent). */
+export function isRecentGrant(grant: GrantFacts, now: Date): boolean {
+  if (grant.creationDate === undefined) return false;
+  const created = Date.parse(grant.creationDate);
+  return !Number.isNaN(created) && now.getTime() - created < grantConsistencyMs;
+}
+
+/**
+ * The grant that alone allows the call is younger than the consistency window and the call does not pass
+ * its token. With AWS's AccessDeniedException reported ('refused') that is the cause of the refusal;
+ * without it ('pending') nobody can tell whether the grant is in effect where the call lands yet, so the
+ * cause explains an unknown verdict: "usually less than five minutes" (KMS developer guide, "Eventual
+ * consistency"); "To use the permissions in a new grant immediately, use the grant token" ("Using a grant token").
+ */
+export function grantRecentlyCreatedCause(scope: Scope, grant: GrantFacts, actions: string[], now: Date, seen: 'refused' | 'pending'): Cause {
+  const created = Date.parse(grant.creationDate!);
+  const ageSeconds = Math.max(0, Math.round((now.getTime() - created) / 1000));
+  const inEffectBy = new Date(created + grantConsistencyMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const named = `Grant ${grant.grantId}`;
+  const summary =
+    seen === 'refused'
+      ? `${named} allows ${list(actions)} to ${who(scope)}, but it was created ${ageSeconds} seconds ago and AWS reported a denial: a new grant takes up to five minutes to be usable everywhere. ` +
+        `Pass the grant token (GrantTokens) with the call, or retry after ${inEffectBy}; nothing needs to change.`
+      : `Only grant ${grant.grantId} allows ${list(actions)} to ${who(scope)}, and it was created ${ageSeconds} seconds ago: a new grant can take up to five minutes to be in effect everywhere, and until then a call that does not pass its grant token may be refused with AccessDeniedException. ` +
+        `Whether this call is allowed cannot be known before ${inEffectBy}: pass the grant token (GrantTokens) with the call, or wait until then.`;
   return {
     code: 'grant-recently-created',
     layer: 'grant',
-    summary:
-      `Grant ${grant.grantId} allows ${list(actions)} to ${who(scope)}, but it was created ${age !== undefined ? `${age} seconds ago` : 'moments ago'} and AWS reported a denial: a new grant takes up to five minutes to be usable everywhere. ` +
-      'Pass the grant token (GrantTokens) with the call, or retry in a few minutes; nothing needs to change.',
+    summary,
     actions,
     evidence: [
       { what: 'Grant', value: { grantId: grant.grantId, name: grant.name, operations: grant.operations }, source: 'kms:ListGrants' },
-      { what: 'Grant created', value: grant.creationDate ?? 'not reported', source: 'kms:ListGrants' },
-      { what: 'AWS reported', value: scope.facts.request.reportedError?.errorCode ?? 'AccessDeniedException', source: 'the error message' },
+      { what: 'Grant created', value: grant.creationDate, source: 'kms:ListGrants' },
+      { what: 'Grant age (seconds)', value: ageSeconds, source: 'kms:ListGrants CreationDate and this machine\'s clock' },
+      { what: 'Grant in effect everywhere by (five minutes after creation)', value: inEffectBy, source: 'KMS developer guide, "Eventual consistency"' },
+      seen === 'refused'
+        ? { what: 'AWS reported', value: scope.facts.request.reportedError?.errorCode ?? 'AccessDeniedException', source: 'the error message' }
+        : { what: 'Grant token passed with the call', value: 'no', source: 'request (check: --grant-token-for GRANT_ID when it does)' },
     ],
+    recentGrant: { grantId: grant.grantId, createdAt: grant.creationDate!, ageSeconds, inEffectBy },
   };
 }
 

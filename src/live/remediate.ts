@@ -32,8 +32,10 @@ export interface RemediationOutcome {
 }
 
 export async function applyRemediation(session: AwsSession, plan: Plan, request: DiagnosisRequest, options: RemediationOptions): Promise<RemediationOutcome> {
+  const createdGrants: { grantId: string; grantToken: string }[] = [];
   const report = await applyPlan(plan, createTargetStore(session), {
     backupDir: options.backupDir,
+    onGrantCreated: (grant) => createdGrants.push(grant),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.visibility ? { visibility: options.visibility } : {}),
@@ -42,6 +44,7 @@ export async function applyRemediation(session: AwsSession, plan: Plan, request:
   const verification = await verifyFix(session, request, {
     ...(options.asPrincipal ? { asPrincipal: options.asPrincipal } : {}),
     ...(options.verification ?? {}),
+    ...(createdGrants.length > 0 ? { heldGrants: createdGrants } : {}),
   });
   return { report, verification };
 }

@@ -20,6 +20,7 @@ export interface RequestOptions {
   readonly principal?: DiagnosablePrincipal;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly givenContext?: Readonly<Record<string, string>>;
+  readonly grantTokensFor?: readonly string[];
   readonly parsedError?: ParsedError;
 }
 
@@ -58,6 +59,7 @@ export function diagnosisRequest(
   return {
     ...(options.givenContext !== undefined ? { givenContext: options.givenContext } : {}),
     ...(options.parsedError !== undefined ? { reportedError: options.parsedError } : {}),
+    ...(options.grantTokensFor !== undefined ? { grantTokensFor: options.grantTokensFor } : {}),
     operation: options.operation,
     key: options.key,
     region,

@@ -31,6 +31,12 @@ export interface VerifyOptions {
   readonly asPrincipal?: AwsSession;
   readonly attempts?: number;
   readonly intervalMs?: number;
+  /**
+   * The grants the fix created, with the tokens CreateGrant returned: the real calls pass the tokens and
+   * the diagnosis counts those grants as in effect, as a caller holding the token sees them (a new grant
+   * is otherwise in doubt for up to five minutes: grant-recently-created).
+   */
+  readonly heldGrants?: readonly { readonly grantId: string; readonly grantToken: string }[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,7 +79,10 @@ async function proverFor(session: AwsSession, request: DiagnosisRequest, result:
 export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest, options: VerifyOptions = {}): Promise<Verification> {
   // The error AWS reported (--error, a pasted one, a training call's) described the world before the fix:
   // weighed again, it would contradict every fix that worked ("reported denied, evaluates allowed").
-  const { reportedError: _before, ...request } = diagnosed;
+  const { reportedError: _before, ...unreported } = diagnosed;
+  const held = options.heldGrants ?? [];
+  const request: DiagnosisRequest =
+    held.length > 0 ? { ...unreported, grantTokensFor: [...new Set([...(unreported.grantTokensFor ?? []), ...held.map((g) => g.grantId)])] } : unreported;
   const attempts = options.attempts ?? 5;
   const intervalMs = options.intervalMs ?? 2_000;
   let result = await runDiagnosis(session, request);
@@ -88,7 +97,8 @@ export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest
   const notes: string[] = [];
   const prover = diagnosis.key ? await proverFor(session, request, result, options.asPrincipal) : undefined;
   if (prover && 'skipped' in prover) notes.push(prover.skipped);
-  const dryRuns = prover && 'clients' in prover ? await dryRunAll(prover.clients, request, diagnosis, attempts, intervalMs) : [];
+  const grantTokens = held.map((g) => g.grantToken);
+  const dryRuns = prover && 'clients' in prover ? await dryRunAll(prover.clients, request, diagnosis, attempts, intervalMs, grantTokens) : [];
   for (const run of dryRuns) if (run.createdGrant) notes.push(run.createdGrant.note);
   const refused = dryRuns.filter((run) => run.outcome === 'denied');
   if (diagnosis.verdict !== 'allowed' || refused.length > 0) {
@@ -106,7 +116,7 @@ export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest
   };
 }
 
-async function dryRunAll(principal: AwsSession, request: DiagnosisRequest, diagnosis: Diagnosis, attempts: number, intervalMs: number): Promise<DryRunResult[]> {
+async function dryRunAll(principal: AwsSession, request: DiagnosisRequest, diagnosis: Diagnosis, attempts: number, intervalMs: number, grantTokens: readonly string[]): Promise<DryRunResult[]> {
   const callerArn = diagnosis.principal ?? '';
   if (request.operation.viaService) {
     // A direct dry run would miss kms:ViaService, which policies for service calls often require.
@@ -122,6 +132,7 @@ async function dryRunAll(principal: AwsSession, request: DiagnosisRequest, diagn
       region: request.region,
       action,
       ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}),
+      ...(grantTokens.length > 0 ? { grantTokens } : {}),
     };
     let result = await proveByDryRun(runner, cleanup, dryRun);
     for (let attempt = 1; attempt < attempts && result.outcome === 'denied'; attempt++) {

@@ -2,7 +2,7 @@
 // plans, stale plans, refused lockouts, interruption between steps, restores, and IAM's five-version
 // limit. Each test builds its own keys, roles and policies as the sandbox's administrator.
 import { readdirSync } from 'node:fs';
-import { CreatePolicyCommand, CreatePolicyVersionCommand, ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, CreatePolicyVersionCommand, CreateUserCommand, ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, DisableKeyCommand, ListGrantsCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
@@ -11,7 +11,12 @@ import { readBackup } from '../../src/apply/backup.js';
 import { buildPlan } from '../../src/apply/plan.js';
 import { documentsEquivalent } from '../../src/apply/policy-text.js';
 import { restoreBackup } from '../../src/apply/restore-backup.js';
+import type { DiagnosisRequest } from '../../src/engine/facts.js';
 import type { Fix } from '../../src/engine/fix.js';
+import { findOperation } from '../../src/engine/operations.js';
+import { applyRemediation } from '../../src/live/remediate.js';
+import { runDiagnosis } from '../../src/live/run-diagnosis.js';
+import { keyRef, principalRef } from '../helpers/parsed-input.js';
 import { account, adminArn as admin, fast, region, startApplySandbox, type ApplySandbox } from './apply-sandbox.js';
 import { cancelDeletionFix, enableKeyFix, grantFix, keyPolicyFix, managedPolicyFix, pretty, rolePolicyFix, withStatements } from './fix-builders.js';
 
@@ -231,5 +236,24 @@ describe('managed policies and key states on the sandbox', () => {
     expect((await keyState(disabled)).KeyState).toBe('Disabled');
     expect((await keyState(doomed)).KeyState).toBe('PendingDeletion');
     expect((await box.kms.send(new ListGrantsCommand({ KeyId: granted }))).Grants ?? []).toEqual([]);
+  });
+});
+
+describe('verification after a fix that created a grant', () => {
+  it("passes the new grant's token and counts the grant as held: allowed at once, where a grant seconds old is otherwise in doubt", async () => {
+    const keyArn = await newKey();
+    const userName = 'grant-verify-reader';
+    await box.iam.send(new CreateUserCommand({ UserName: userName }));
+    const userArn = `arn:aws:iam::${account}:user/${userName}`;
+    const request: DiagnosisRequest = { operation: findOperation('Decrypt')!, key: keyRef(keyArn), region, principal: principalRef(userArn) };
+    const plan = await buildPlan([grantFix(keyArn, userArn)], box.store, { region });
+    const outcome = await applyRemediation(box.session, plan, request, { backupDir: backupDir(), visibility: fast, verification: { attempts: 1, intervalMs: 5 } });
+    expect(outcome.report.outcome).toBe('applied');
+    expect(outcome.verification?.diagnosis.verdict).toBe('allowed');
+    expect(outcome.verification?.outcome).toBe('verified');
+    // A caller who does not pass the token: the same grant, seconds old, may not be in effect yet.
+    const without = await runDiagnosis(box.session, request);
+    expect(without.diagnosis.verdict).toBe('unknown');
+    expect(without.diagnosis.causes.map((c) => c.code)).toEqual(['grant-recently-created']);
   });
 });

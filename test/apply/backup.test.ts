@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupError, defaultBackupDir, readBackup, updateBackup, writeBackup, type BackupInput } from '../../src/apply/backup.js';
+import { backupTrustProblems } from '../../src/apply/backup-trust.js';
+import { restorableKeyPolicy } from '../../src/apply/restorable-key-policy.js';
 
 const account = '111122223333';
 const keyArn = `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -121,5 +123,39 @@ describe('backups', () => {
     expect(defaultBackupDir({ HOME: '/home/u' })).toBe('/home/u/.local/state/kms-doctor/backups');
     // A relative XDG path is invalid per the spec, and ignored.
     expect(defaultBackupDir({ XDG_STATE_HOME: 'state', HOME: '/home/u' })).toBe('/home/u/.local/state/kms-doctor/backups');
+  });
+});
+
+describe('a key policy naming a deleted principal: the backup restores what KMS accepts, with the same access', () => {
+  const stale = 'AROAEXAMPLEOLDROLEID1';
+  const role = `arn:aws:iam::${account}:role/App`;
+  const before = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      { Sid: 'App', Effect: 'Allow', Principal: { AWS: stale }, Action: 'kms:Decrypt', Resource: '*' },
+      { Sid: 'Shared', Effect: 'Allow', Principal: { AWS: [stale, `arn:aws:iam::${account}:role/Other`] }, Action: 'kms:Encrypt', Resource: '*' },
+    ],
+  });
+  const fixed = before.replace(`"AWS":"${stale}"`, `"AWS":"${role}"`).replace(`["${stale}",`, '[');
+
+  it('leaves out the orphaned IDs the change removed: a statement left with no principal goes, the others keep their other principals', () => {
+    const restorable = restorableKeyPolicy(before, fixed)!;
+    expect(restorable.removed).toEqual([stale]);
+    expect(JSON.parse(restorable.document).Statement).toEqual([
+      { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      { Sid: 'Shared', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:role/Other` }, Action: 'kms:Encrypt', Resource: '*' },
+    ]);
+    // Nothing to leave out: the previous text is restored as it was.
+    expect(restorableKeyPolicy(previous, '{}')).toBeUndefined();
+  });
+
+  it('the digest and the document file cover what is restored; the exact previous text is kept, and edits to it are caught', async () => {
+    const restorable = restorableKeyPolicy(before, fixed)!;
+    const path = await writeBackup(scratch(), { ...keyPolicyBackup(), document: restorable.document, previousDocument: before, restoreNote: 'orphaned IDs left out' });
+    const record = await readBackup(path);
+    expect(readFileSync(record.documentFile!, 'utf8')).toBe(restorable.document);
+    expect(await backupTrustProblems(record)).toEqual([]);
+    expect(await backupTrustProblems({ ...record, previousDocument: previous })).toContain('its content does not match its digest: it was edited after kms-doctor wrote it');
   });
 });

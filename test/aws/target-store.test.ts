@@ -155,7 +155,7 @@ describe('the SDK target store, same account', () => {
   it('creates and revokes a grant', async () => {
     const store = createTargetStore(await session('admin'));
     const keyArn = await newKey();
-    const grantId = await store.createGrant(keyArn, adminBArn, ['Decrypt', 'Encrypt'], 'target-store-grant');
+    const { grantId } = await store.createGrant(keyArn, adminBArn, ['Decrypt', 'Encrypt'], 'target-store-grant');
     const listed = (await kmsA.send(new ListGrantsCommand({ KeyId: keyArn }))).Grants ?? [];
     expect(listed).toMatchObject([{ GrantId: grantId, Name: 'target-store-grant', GranteePrincipal: adminBArn, Operations: ['Decrypt', 'Encrypt'] }]);
     await store.revokeGrant(keyArn, grantId);
@@ -260,7 +260,7 @@ describe('the SDK target store, across accounts', () => {
     await store.disableKey(keyArn);
     expect(await store.readKeyState(keyArn)).toEqual({ state: 'Disabled' });
     await store.enableKey(keyArn);
-    const grantId = await store.createGrant(keyArn, adminBArn, ['Decrypt']);
+    const { grantId } = await store.createGrant(keyArn, adminBArn, ['Decrypt']);
     const grants = (await kmsA.send(new ListGrantsCommand({ KeyId: keyArn }))).Grants ?? [];
     expect(grants).toMatchObject([{ GrantId: grantId, IssuingAccount: `arn:aws:iam::${accountA}:root` }]);
     await store.revokeGrant(keyArn, grantId);

@@ -125,9 +125,22 @@ describe('new-grant-deploy: a grant created moments ago, not in effect yet', () 
     expect(fix.commands).toEqual([]);
     expect(fix.explanation).toMatch(/--grant-tokens/);
 
-    // Without the error, kms-doctor cannot know the grant is not in effect yet, and says what to look for.
-    const unpasted = JSON.parse((await runKmsDoctor(['check', '--json', ...args], cliEnv(sandbox))).stdout);
-    expect(unpasted.notes.join(' ')).toMatch(/created \d+ seconds ago: a new grant can take up to five minutes/);
+    // Without the error, the grant may or may not be in effect where the call lands: never "allowed"
+    // (the sandbox refuses this very call), but unknown, until the window ends or with the token passed.
+    const unpastedRun = await runKmsDoctor(['check', '--json', ...args], cliEnv(sandbox));
+    expect(unpastedRun.stderr).toBe('');
+    const unpasted = JSON.parse(unpastedRun.stdout);
+    expect(unpasted.verdict).toBe('unknown');
+    expect(unpastedRun.exitCode).toBe(3);
+    expect(unpasted.causes.map((c: { code: string }) => c.code)).toEqual(['grant-recently-created']);
+    const inEffectBy = new Date(Date.parse(grant!.creationDate) + 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect(unpasted.causes[0].recentGrant).toMatchObject({ grantId: grant!.grantId, inEffectBy });
+    expect(unpasted.fixes[0].requestChange).toEqual({ grantTokensFor: [grant!.grantId] });
+    expect(unpasted.fixes[0].title).toBe(`Pass the grant token of grant ${grant!.grantId}, or wait until ${inEffectBy}`);
+    // The user's call passes the grant's token: then the grant counts at once.
+    const declared = await runKmsDoctor(['check', '--json', ...args, '--grant-token-for', grant!.grantId], cliEnv(sandbox));
+    expect(JSON.parse(declared.stdout).verdict).toBe('allowed');
+    expect(declared.exitCode).toBe(0);
 
     // The same call with the grant token CreateGrant returned (the deploy kept it) succeeds at once.
     const withToken = [...trainingCallArgs(t.call), '--grant-tokens', grant!.grantToken];

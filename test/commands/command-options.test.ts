@@ -32,6 +32,16 @@ describe('argv → options', () => {
     await expect(parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--principal', 'AppRole'], noStdin)).rejects.toThrow(/is not an IAM user, role or role session ARN/);
   });
 
+  it('check --grant-token-for: the grants whose token the call passes, by grant ID; a token or a bad ID is a one-line usage error', async () => {
+    const grantId = 'a'.repeat(64);
+    const options = await parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--grant-token-for', grantId, '--grant-token-for', 'b1', '--grant-token-for', grantId], noStdin);
+    expect(options !== 'help' && options.grantTokensFor).toEqual([grantId, 'b1']);
+    const token = 'AQpAM2RhZTk1MGMyNTk2ZmZmMzEyYWVhOWViN2I1MWM4Mzc0MWFiYjc0ZDE1ODkyNGFlNTIzODZhMzgyZjBlNGY3NiKIAgEBAgB4Pa6VDCWW/'.repeat(2);
+    await expect(parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--grant-token-for', token], noStdin)).rejects.toThrow(/^--grant-token-for takes the grant ID \(GrantId, as aws kms list-grants shows it\), not the grant token itself$/);
+    await expect(parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--grant-token-for', 'not an id'], noStdin)).rejects.toThrow(/^--grant-token-for 'not an id' is not a grant ID/);
+    await expect(parseCheckArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--grant-token-for'], noStdin)).rejects.toThrow(UsageError);
+  });
+
   it("fix: check's options, and how to apply", async () => {
     const options = await parseFixArgs(['--key', 'alias/orders-data', '--operation', 'Decrypt', '--yes', '--accept-blast-radius', '--alternative', '2'], noStdin);
     expect(options).toMatchObject({ key: keyRef('alias/orders-data'), yes: true, dryRun: false, acceptBlastRadius: true, alternative: 2 });

@@ -17,6 +17,7 @@ import type {
 import { parseKmsError } from '../../src/engine/error-message-parser.js';
 import { kmsRequestContext } from '../../src/engine/kms-request-context.js';
 import { findOperation } from '../../src/engine/operations.js';
+import { proposeFixes } from '../../src/engine/propose-fixes.js';
 
 const A = '111122223333';
 const B = '444455556666';
@@ -53,6 +54,7 @@ interface Setup {
   readonly givenContext?: Record<string, string>;
   readonly organization?: DiagnosisFacts['organization'];
   readonly reportedError?: DiagnosisFacts['request']['reportedError'];
+  readonly grantTokensFor?: readonly string[];
   readonly key?: Partial<KeyFacts> | Observation<KeyFacts>;
   readonly keyPolicy?: object | Observation<KeyPolicyFacts>;
   /** Inline policies by name, or an observation. */
@@ -119,6 +121,7 @@ function facts(setup: Setup = {}): DiagnosisFacts {
       ...(setup.encryptionContext ? { encryptionContext: setup.encryptionContext } : {}),
       ...(setup.givenContext ? { givenContext: setup.givenContext } : {}),
       ...(setup.reportedError ? { reportedError: setup.reportedError } : {}),
+      ...(setup.grantTokensFor ? { grantTokensFor: setup.grantTokensFor } : {}),
     },
     ...(setup.organization ? { organization: setup.organization } : {}),
     caller: { status: 'known', value: { arn: sessionArn(account), accountId: account, userId: 'AROAEXAMPLE:app-session' } },
@@ -764,5 +767,26 @@ describe('causes of issue 8 found in the key and its grants', () => {
     // An old grant that allows it: allowed, AWS's report notwithstanding is a disagreement, not this cause.
     const old = { ...fresh, creationDate: '2020-01-01T00:00:00.000Z' };
     expect(codes(await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [old], reportedError })))).not.toContain('grant-recently-created');
+  });
+
+  it('grant-recently-created without an error: a grant that alone allows the call and may still be propagating is unknown, never allowed', async () => {
+    const created = new Date(Date.now() - 30_000);
+    const fresh: GrantFacts = { grantId: 'g-new', granteePrincipal: roleArn(A), operations: ['Decrypt'], creationDate: created.toISOString() };
+    const pending = await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [fresh] }));
+    expect(pending.verdict).toBe('unknown');
+    expect(codes(pending)).toEqual(['grant-recently-created']);
+    const inEffectBy = new Date(created.getTime() + 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect(causeOf(pending, 'grant-recently-created').recentGrant).toMatchObject({ grantId: 'g-new', inEffectBy });
+    expect(evidenceText(causeOf(pending, 'grant-recently-created'))).toContain(inEffectBy);
+    // The fix changes the call, not a policy: pass the grant's token (proved by the same evaluation), or wait.
+    const [fix] = proposeFixes(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [fresh] }), pending);
+    expect(fix!.requestChange).toEqual({ grantTokensFor: ['g-new'] });
+    expect(fix!.explanation).toContain('--grant-tokens');
+    expect(fix!.title).toContain(`wait until ${inEffectBy}`);
+    // The call passes the grant's token: the grant is in effect at once.
+    const held = await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [fresh], grantTokensFor: ['g-new'] }));
+    expect(held.verdict).toBe('allowed');
+    // A token for another grant does not help.
+    expect((await diagnose(facts({ keyPolicy: document(adminStatement), identity: {}, grants: [fresh], grantTokensFor: ['g-other'] }))).verdict).toBe('unknown');
   });
 });

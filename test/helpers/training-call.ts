@@ -28,6 +28,8 @@ export async function cliIdentity(
 }
 
 /** Runs the training call as `identity`, through the service endpoint path when the call names one. */
-export function runTrainingCall(target: CliTarget, call: TrainingCall, identity: CliIdentity): Promise<CliResult> {
-  return aws(target, trainingCallArgs(call), { ...identity, endpoint: trainingCallEndpoint(call, target.endpoint) });
+/** The training call as the principal makes it; with grant tokens, the call passes them (--grant-tokens). */
+export function runTrainingCall(target: CliTarget, call: TrainingCall, identity: CliIdentity, grantTokens: readonly string[] = []): Promise<CliResult> {
+  const tokens = grantTokens.length > 0 ? ['--grant-tokens', ...grantTokens] : [];
+  return aws(target, [...trainingCallArgs(call), ...tokens], { ...identity, endpoint: trainingCallEndpoint(call, target.endpoint) });
 }

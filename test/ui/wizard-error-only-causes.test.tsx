@@ -26,7 +26,7 @@ const guidanceScenarios: Record<string, { readonly cause: string; readonly evide
   'new-grant-deploy': {
     cause: '✘ grant-recently-created (grant)',
     evidence: ['Grant created', 'AWS reported: AccessDeniedException'],
-    fix: 'Use the grant token, or wait for the grant to take effect',
+    fix: 'Pass the grant token of grant',
   },
 };
 

@@ -140,13 +140,21 @@ export function causeGuidance(workspace: Workspace, cause: Cause): Fix | undefin
         `A grant lets ${grantee} call ${actions.join(', ')} only with a certain encryption context, which the request did not carry. Send that context (\`aws kms list-grants --key-id ${keyName(workspace)}\` shows the grant's Constraints), or, if the data uses another one, create a grant constrained to it: ${command}. Never an IAM allow: it would bypass the constraint.`,
       );
     }
-    case 'grant-recently-created':
+    case 'grant-recently-created': {
+      const recent = cause.recentGrant;
+      if (recent === undefined) {
+        return guidance(cause, { type: 'grant', arn: keyName(workspace) }, 'Use the grant token, or wait for the grant to take effect',
+          `The grant that allows ${actions.join(', ')} was created moments ago; KMS grants are eventually consistent and take effect everywhere within about five minutes. Nothing needs changing: pass the GrantToken that CreateGrant returned (aws CLI: --grant-tokens TOKEN) to use it at once, or retry with backoff.`);
+      }
+      // The request change is proved like any fix: with the token passed, the grant is in effect at once.
       return guidance(
         cause,
         { type: 'grant', arn: keyName(workspace) },
-        'Use the grant token, or wait for the grant to take effect',
-        `The grant that allows ${actions.join(', ')} was created moments ago; KMS grants are eventually consistent and take effect everywhere within about five minutes. Nothing needs changing: pass the GrantToken that CreateGrant returned (aws CLI: --grant-tokens TOKEN) to use it at once, or retry with backoff.`,
+        `Pass the grant token of grant ${recent.grantId}, or wait until ${recent.inEffectBy}`,
+        `Grant ${recent.grantId} was created ${recent.ageSeconds} seconds ago; KMS grants are eventually consistent and are in effect everywhere within about five minutes, by ${recent.inEffectBy}. Nothing needs changing: pass the GrantToken that CreateGrant returned for it (aws CLI: --grant-tokens TOKEN; tell kms-doctor check with --grant-token-for ${recent.grantId}) to use it at once, or wait until ${recent.inEffectBy} and retry.`,
+        { requestChange: { grantTokensFor: [recent.grantId] } },
       );
+    }
     case 'aws-managed-key-direct-use': {
       const service = managingService(workspace);
       const viaService = service ? `${service}.${region}.amazonaws.com` : undefined;

@@ -69,5 +69,6 @@ export function requestChangeWords(change: RequestChange): string[] {
     words.push(`send the encryption context ${Object.entries(change.encryptionContext).map(([k, v]) => `${k}=${v}`).join(',')} (aws CLI: --encryption-context ${Object.entries(change.encryptionContext).map(([k, v]) => `${k}=${v}`).join(',')})`);
   }
   if (change.viaService) words.push(`call through ${change.viaService} (let the service call KMS for you) instead of calling KMS directly`);
+  for (const grantId of change.grantTokensFor ?? []) words.push(`pass the grant token CreateGrant returned for grant ${grantId} (aws CLI: --grant-tokens TOKEN)`);
   return words;
 }

@@ -180,10 +180,11 @@ function readGrant(draft: ScenarioDraft, item: unknown, path: string, key: KeySt
     issuingAccount: `arn:aws:iam::${key.accountId}:root`,
     operations: reader.stringArray(entry.operations, fieldPath(path, 'operations'), grantOperations, { nonEmpty: true }),
     ...(constraints ? { constraints } : {}),
-    creationDate: draft.created,
+    // A grant still propagating was made as the scenario starts; the others a day before, with the world.
+    creationDate: entry.notEffectiveForSeconds !== undefined ? draft.loaded : draft.created,
     grantToken: newGrantToken(),
     ...(entry.notEffectiveForSeconds !== undefined
-      ? { effectiveAt: isoSeconds(Date.parse(draft.created) + 1000 * reader.integer(entry.notEffectiveForSeconds, fieldPath(path, 'notEffectiveForSeconds'), 1, maxPropagationSeconds)) }
+      ? { effectiveAt: isoSeconds(Date.parse(draft.loaded) + 1000 * reader.integer(entry.notEffectiveForSeconds, fieldPath(path, 'notEffectiveForSeconds'), 1, maxPropagationSeconds)) }
       : {}),
   };
 }

@@ -14,8 +14,15 @@ export interface PrincipalEntry {
 
 export class ScenarioDraft {
   readonly policies: PolicyDocuments;
-  /** One creation time for everything the scenario declares: it all comes into being when the file is loaded. */
-  readonly created = nowIso();
+  /** When the file is loaded. */
+  readonly loaded = nowIso();
+  /**
+   * One creation time for everything the scenario declares: a day before it is loaded, so the world has
+   * been in place a while, as the story tells it. Otherwise every scenario grant would be seconds old and
+   * still propagating (KMS's eventual consistency), which only a grant that says so
+   * (notEffectiveForSeconds) should be.
+   */
+  readonly created = new Date(Date.parse(this.loaded) - 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   readonly accounts: Record<string, AccountState> = {};
   readonly credentials: Record<string, CredentialState> = {};
   readonly keys: Record<string, KeyState> = {};
