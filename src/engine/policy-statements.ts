@@ -59,12 +59,24 @@ export function statementsOf(document: unknown): PolicyStatement[] {
 
 /** True when an action pattern (kms:*, kms:Generate*, *) covers the action; IAM compares case-insensitively. */
 export function actionPatternMatches(pattern: string, action: string): boolean {
-  const expression = pattern
-    .toLowerCase()
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${expression}$`).test(action.toLowerCase());
+  return patternExpression(pattern).test(action.toLowerCase());
+}
+
+// A diagnosis tests every statement's patterns against several actions, many times: each pattern is compiled once.
+const patternExpressions = new Map<string, RegExp>();
+function patternExpression(pattern: string): RegExp {
+  let compiled = patternExpressions.get(pattern);
+  if (compiled === undefined) {
+    const expression = pattern
+      .toLowerCase()
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    compiled = new RegExp(`^${expression}$`);
+    if (patternExpressions.size >= 10_000) patternExpressions.clear(); // policies come and go in a long-running sandbox: the cache stays bounded
+    patternExpressions.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 /** True when the statement's Action (or NotAction) covers the action. */
