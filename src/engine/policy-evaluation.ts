@@ -333,17 +333,22 @@ function denialsOf(policies: SimulatorPolicies, analysis: RequestAnalysis): Deni
   return denials.sort((a, b) => Number(b.explicit) - Number(a.explicit));
 }
 
+export interface EvaluationOptions {
+  /** Leave out the statements that cannot apply (statement-prefilter.ts); default true. False only to prove it changes nothing. */
+  readonly prefilter?: boolean;
+}
+
 /**
  * Evaluates one request against every policy layer given, as AWS would.
  * Throws InvalidPolicyError when a document is not a valid policy.
  */
-export async function evaluatePolicies(request: EvaluationRequest): Promise<EvaluationOutcome> {
+export async function evaluatePolicies(request: EvaluationRequest, options: EvaluationOptions = {}): Promise<EvaluationOutcome> {
   const context: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) {
     context[isEncryptionContextKey(key) ? standInFor(key) : key] = typeof value === 'string' ? value : [...value];
   }
   const callerAccount = callerAccountOf(request.principalArn);
-  let policies = new SimulatorPolicies(request.action, callerAccount, true);
+  let policies = new SimulatorPolicies(request.action, callerAccount, options.prefilter ?? true);
   let result = await simulate(request, context, policies);
   if (policies.ambiguous) {
     policies = new SimulatorPolicies(request.action, callerAccount, false);
