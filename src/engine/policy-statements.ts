@@ -26,6 +26,19 @@ const asList = (value: unknown): string[] =>
 /** The statements of a policy document; a single statement object counts as a list of one. */
 export function statementsOf(document: unknown): PolicyStatement[] {
   if (typeof document !== 'object' || document === null) return [];
+  // A diagnosis reads the same documents many times (each action, each fix proved): read once per
+  // document object (documents are never changed once read); each caller gets its own list.
+  let statements = readStatements.get(document);
+  if (statements === undefined) {
+    statements = readStatementsOf(document);
+    readStatements.set(document, statements);
+  }
+  return [...statements];
+}
+
+const readStatements = new WeakMap<object, readonly PolicyStatement[]>();
+
+function readStatementsOf(document: object): PolicyStatement[] {
   const raw = (document as Record<string, unknown>).Statement;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.flatMap((statement, index): PolicyStatement[] => {
