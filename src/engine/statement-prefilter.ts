@@ -13,6 +13,8 @@
 //   NotPrincipal statements and any other principal element are always kept.
 // The statements kept keep their order; `kept` maps each one's position back to its index in the
 // document, so that what the evaluation reports names the statement of the document as written.
+// Two documents with the same view (same statements kept, from the same indexes) evaluate alike: the
+// evaluation memo keys on views, so a fix's change that no probe's action can see costs no evaluation.
 
 export interface FilteredDocument {
   readonly document: unknown;
@@ -90,4 +92,36 @@ export function statementsThatMayApply(document: unknown, action: string, caller
   });
   if (kept.length === list.length) return undefined;
   return { document: { ...(document as Record<string, unknown>), Statement: kept.map((index) => list[index]) }, kept };
+}
+
+/** What the simulator is given of a document for a request: the statements that may apply, and their indexes. */
+export interface DocumentView {
+  readonly document: unknown;
+  /** For each statement of `document`, its zero-based index in the original document. */
+  readonly kept: readonly number[];
+}
+
+const views = new WeakMap<object, Map<string, DocumentView>>();
+
+/**
+ * The view of a document for `action` (and a resource policy's `callerAccount`), once per document
+ * object and request (documents are never changed once read).
+ */
+export function documentView(document: unknown, action: string, callerAccount?: string): DocumentView {
+  if (typeof document !== 'object' || document === null) return { document, kept: [] };
+  let byRequest = views.get(document);
+  if (byRequest === undefined) {
+    byRequest = new Map();
+    views.set(document, byRequest);
+  }
+  const key = `${action.toLowerCase()}|${callerAccount ?? ''}`;
+  let view = byRequest.get(key);
+  if (view === undefined) {
+    const filtered = statementsThatMayApply(document, action, callerAccount);
+    const statements = (document as Record<string, unknown>).Statement;
+    const count = Array.isArray(statements) ? statements.length : statements === undefined ? 0 : 1;
+    view = filtered ?? { document, kept: Array.from({ length: count }, (_, index) => index) };
+    byRequest.set(key, view);
+  }
+  return view;
 }
