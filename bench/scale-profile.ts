@@ -2,8 +2,9 @@
 // Runs what `npm run bench -- scale` runs (in process, sandbox at no latency) RUNS times, then splits
 // the evaluation of the facts it read into its phases — the diagnosis, the proof that the fixes are
 // minimal, the blast radius — with the policy evaluations each asks for and does (the rest come from
-// the memo) and its time. Run it under `node --cpu-prof` (see bench/cpu-profile-top.ts) for the
-// functions (CHECK_ONLY=1: only the checks, not the phases). Not a test: it measures and reports.
+// the memo) and its time. For the functions: `node --import tsx --cpu-prof --cpu-prof-dir=DIR
+// bench/scale-profile.ts`, then bench/cpu-profile-top.ts on DIR's *.0.001.cpuprofile (the main thread);
+// CHECK_ONLY=1 profiles only the checks, not the phases. Not a test: it measures and reports.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
