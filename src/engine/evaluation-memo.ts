@@ -45,14 +45,18 @@ export class EvaluationMemo {
     // An identity policy none of whose statements can apply adds nothing to the simulator's identity
     // analysis (it reads only matching statements); for a resource "*" it also picks the resources
     // simulated, so there it stays.
-    const identity = request.identityPolicies.filter((p) => request.resourceArn.includes('*') || documentView(p.document, request.action).kept.length > 0);
+    const wildcard = request.resourceArn.includes('*');
+    const identity = request.identityPolicies.flatMap((p) => {
+      const { document, kept } = documentView(p.document, request.action);
+      return wildcard || kept.length > 0 ? [[p.name, this.#documentId(document), kept.join(',')]] : [];
+    });
     return JSON.stringify([
       request.principalArn,
       request.action,
       request.resourceArn,
       request.resourceAccount,
       request.context,
-      identity.map((p) => policy(p)),
+      identity,
       policy(request.resourcePolicy, callerAccount),
       policy(request.permissionsBoundary),
       policy(request.sessionPolicy),
