@@ -14,8 +14,10 @@ interface Profile {
 }
 
 const [file, count = '25'] = process.argv.slice(2);
-if (!file) {
-  console.error('usage: tsx bench/cpu-profile-top.ts FILE.cpuprofile [N]');
+// A count that is not a number is most often a second profile from a glob: node --cpu-prof under tsx
+// also profiles tsx's loader thread (the main thread's file is the one ending .0.001.cpuprofile).
+if (!file || !/^\d+$/.test(count)) {
+  console.error('usage: tsx bench/cpu-profile-top.ts FILE.cpuprofile [N]  (one profile file; N a number)');
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;

@@ -1,10 +1,15 @@
 // Identical policy evaluations within one diagnosis, each done once. Proving the fixes re-runs the
 // diagnosis on changed facts, and each run probes every conditional statement with its condition removed:
 // on a big account (a 61-statement key policy, 20 managed policies) `check` asked the simulator 326
-// questions, 62 of them asked before. Keyed by the whole evaluation request; a document's text is
+// questions, 62 of them asked before. Keyed by the whole evaluation request, each document as the
+// simulator sees it for the request (only the statements that may apply: a blast-radius probe of an
+// action the fix does not touch is answered by the evaluation before the fix); a document's text is
 // serialised once per document object (documents are never changed), and equal texts share an id, so
-// a key is short whatever the size of the policies.
+// a key is short whatever the size of the policies. A document's validity is not in the key: two
+// requests differing only in statements that cannot apply share an outcome, even if one of those
+// statements is malformed (documents read from AWS were validated by it; fixes write valid ones).
 import type { EvaluationOutcome, EvaluationRequest, NamedPolicy, OrganizationLevelPolicies } from './policy-evaluation.js';
+import { callerAccountOf, documentView } from './statement-prefilter.js';
 
 export class EvaluationMemo {
   readonly #outcomes = new Map<string, Promise<EvaluationOutcome>>();
@@ -28,16 +33,31 @@ export class EvaluationMemo {
   }
 
   #keyOf(request: EvaluationRequest): string {
-    const policy = (p: NamedPolicy | undefined) => (p === undefined ? null : [p.name, this.#documentId(p.document)]);
-    const levels = (l: readonly OrganizationLevelPolicies[] | undefined) => l?.map((level) => [level.level, level.policies.map(policy)]) ?? null;
+    // Each document as the simulator is given it for this request (statement-prefilter.ts): a change
+    // to statements the action or caller cannot match leaves the key, and so the outcome, as it was.
+    const callerAccount = callerAccountOf(request.principalArn);
+    const view = (document: unknown, account?: string) => {
+      const { document: seen, kept } = documentView(document, request.action, account);
+      return [this.#documentId(seen), kept.join(',')];
+    };
+    const policy = (p: NamedPolicy | undefined, account?: string) => (p === undefined ? null : [p.name, ...view(p.document, account)]);
+    const levels = (l: readonly OrganizationLevelPolicies[] | undefined) => l?.map((level) => [level.level, level.policies.map((p) => policy(p))]) ?? null;
+    // An identity policy none of whose statements can apply adds nothing to the simulator's identity
+    // analysis (it reads only matching statements); for a resource "*" it also picks the resources
+    // simulated, so there it stays.
+    const wildcard = request.resourceArn.includes('*');
+    const identity = request.identityPolicies.flatMap((p) => {
+      const { document, kept } = documentView(p.document, request.action);
+      return wildcard || kept.length > 0 ? [[p.name, this.#documentId(document), kept.join(',')]] : [];
+    });
     return JSON.stringify([
       request.principalArn,
       request.action,
       request.resourceArn,
       request.resourceAccount,
       request.context,
-      request.identityPolicies.map(policy),
-      policy(request.resourcePolicy),
+      identity,
+      policy(request.resourcePolicy, callerAccount),
       policy(request.permissionsBoundary),
       policy(request.sessionPolicy),
       policy(request.vpcEndpointPolicy),

