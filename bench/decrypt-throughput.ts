@@ -8,7 +8,6 @@
 // The clients are plain `http` requests, not SDK clients: an SDK client costs about 1 ms of CPU per
 // call, so 8 of them on this 2-core machine would measure the SDK, not the sandbox. What they send is
 // what the SDK sends (same signer, same headers and body), and every answer is checked.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -18,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { bundle, ensureBuilt } from './first-frame.js';
+import { startChildServer } from './child-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -79,38 +79,6 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-interface ChildServer {
-  readonly child: ChildProcess;
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
-
-/** Starts a process and waits for `endpoint: URL` as its first stdout line. */
-function startChildServer(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    // SIGTERM: the sandbox shuts down cleanly (and node writes a --cpu-prof profile on a clean exit).
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const first = /^endpoint: (http:\/\/\S+)\n/.exec(output);
-      if (first) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        resolve({ child, endpoint: first[1]!, stop });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    void exited.then(() => reject(new Error(`${args.join(' ')} exited before it served:\n${output}`)));
-  });
 }
 
 /** The credentials of profile `name` in an AWS shared credentials file. */

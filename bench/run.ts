@@ -86,7 +86,7 @@ if (!only || only === 'scale') {
   const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
   const cases = await measureScale(latencyMs, Number(process.env.BENCH_RUNS ?? 5));
   const reference = cases[0]!;
-  console.log(`check at sandbox --latency ${latencyMs}, in process, median of ${reference.runsMs.length} [every run, ms]:`);
+  console.log(`check at sandbox --latency ${latencyMs}, check in process, sandbox in its own, median of ${reference.runsMs.length} [every run, ms]:`);
   for (const c of cases) {
     console.log(
       `  ${c.label.padEnd(28)} ${c.medianMs.toFixed(0).padStart(5)} ms  ${(c.medianMs / reference.medianMs).toFixed(2)}x  ` +

@@ -10,7 +10,8 @@ import { createAwsSession } from '../src/aws/aws-session.js';
 import { diagnosisRequest, runDiagnosis } from '../src/live/run-diagnosis.js';
 import { keyFlag, principalFlag } from '../src/commands/check-args.js';
 import { findOperation } from '../src/engine/operations.js';
-import { startSandbox } from '../src/sandbox/command.js';
+import { startChildServer } from './child-server.js';
+import { bundle, ensureBuilt } from './first-frame.js';
 import { scaleKeyAlias, scaleRoleArn, scaleScenario } from './scale-scenario.js';
 
 export interface ScaleCase {
@@ -44,15 +45,17 @@ const median = (sorted: readonly number[]): number => sorted[Math.floor(sorted.l
 async function measureCase(spec: CaseSpec, latencyMs: number, runs: number): Promise<ScaleCase> {
   const configDir = mkdtempSync(join(tmpdir(), 'kms-doctor-bench-'));
   try {
-    const sandbox = await startSandbox({ scenario: spec.scenario, port: 0, host: '127.0.0.1', latencyMs, quiet: true, configDir });
+    // The sandbox runs as users run it, in a process of its own: its CPU (AWS's, for a real check) is not
+    // in the measured client's process.
+    const sandbox = await startChildServer([bundle, 'sandbox', '--scenario', spec.scenario, '--port', '0', '--latency', String(latencyMs), '--quiet', '--config-dir', configDir]);
     try {
-      const env = { AWS_CONFIG_FILE: sandbox.configFile, AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile, AWS_EC2_METADATA_DISABLED: 'true' };
+      const env = { AWS_CONFIG_FILE: join(configDir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(configDir, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true' };
       let records: AwsCallRecord[] = [];
       let last: Awaited<ReturnType<typeof runDiagnosis>> | undefined;
       // What `check --profile admin --key K --operation Decrypt --principal P` does once its arguments are read.
       const check = async () => {
         records = [];
-        const session = await createAwsSession({ profile: 'admin', endpointUrl: sandbox.running.endpoint, env, onCall: (record) => records.push(record) });
+        const session = await createAwsSession({ profile: 'admin', endpointUrl: sandbox.endpoint, env, onCall: (record) => records.push(record) });
         try {
           last = await runDiagnosis(session, diagnosisRequest({ key: keyFlag(spec.key), operation: findOperation('Decrypt')!, principal: principalFlag(spec.principal) }, session));
         } finally {
@@ -84,7 +87,7 @@ async function measureCase(spec: CaseSpec, latencyMs: number, runs: number): Pro
         cause: last!.diagnosis.causes[0]?.code,
       };
     } finally {
-      await sandbox.running.close();
+      await sandbox.stop();
     }
   } finally {
     rmSync(configDir, { recursive: true, force: true });
@@ -93,6 +96,7 @@ async function measureCase(spec: CaseSpec, latencyMs: number, runs: number): Pro
 
 /** The playbook scenario first, then the big account and the one with 10× its grants, one sandbox each. */
 export async function measureScale(latencyMs = 50, runs = 5, grantCounts: readonly number[] = [5_000, 50_000]): Promise<ScaleCase[]> {
+  ensureBuilt();
   const scenarioDir = mkdtempSync(join(tmpdir(), 'kms-doctor-scale-'));
   try {
     const cases: CaseSpec[] = [
