@@ -3,6 +3,7 @@
 // --error: an administrator diagnosing someone's session gets "unknown", naming the session policy and
 // how to settle it; the session itself gets KMS's answer to a dry run, so a refusal is "denied" with the
 // layer AWS blamed and a call AWS would allow is "allowed". One sandbox for the file: nothing here writes.
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { runKmsDoctor } from '../helpers/sandbox-process.js';
@@ -17,6 +18,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.stop();
 });
+
+/** Runs a printed command line as a user pastes it into a shell. */
+function shell(line: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile('/bin/sh', ['-c', line], { env: { PATH: process.env.PATH, ...env } }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+  );
+}
 
 const roleArn = 'arn:aws:iam::111122223333:role/ExportJobRole';
 const key = 'alias/export-manifests';
@@ -50,7 +58,12 @@ describe('a role session whose session policy cannot be read', () => {
     expect(entry).toBeDefined();
     expect(entry.why).toContain('AWS returns it to nobody');
     expect(entry.howToVerify).toContain("with the session's own credentials");
-    expect(entry.howToVerify).toContain('aws cloudtrail lookup-events --region us-east-1 --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRole');
+    const lookup = entry.howToVerify.slice(entry.howToVerify.indexOf('aws cloudtrail lookup-events'));
+    expect(lookup).toMatch(/^aws cloudtrail lookup-events --region us-east-1 --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRole /);
+    // It runs as printed (the sandbox's trail records KMS calls only, so it finds no AssumeRole here).
+    const found = await shell(`${lookup} --endpoint-url ${sandbox.endpoint}`, { ...cliEnv(sandbox), AWS_PROFILE: 'admin' });
+    expect(found.stderr).toBe('');
+    expect(found.code).toBe(0);
     // The role itself (not a session) has no session policy: its verdict is unchanged.
     const role = await check({ profile: 'admin' }, ['--principal', roleArn]);
     expect(role.json.verdict).toBe('allowed');
