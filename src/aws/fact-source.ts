@@ -270,9 +270,8 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
   const sessionDryRun = memo(async (): Promise<Observation<readonly SessionDryRunAnswer[]>> => {
     const read = await caller();
     if (read.status !== 'known') return skipped(`the caller's identity is unknown (${describeNotKnown(read)})`);
-    const callerRef = parsePrincipalRef(read.value.arn);
-    if (callerRef?.kind !== 'assumed-role') return skipped('the caller is not a role session');
-    if (request.principal !== undefined && request.principal.arn !== read.value.arn) return skipped(`the session diagnosed is not the caller (${read.value.arn})`);
+    if (request.principal !== undefined && request.principal.arn !== read.value.arn) return skipped(`the session diagnosed is not the caller (${read.value.arn}), and only a session itself can be dry-run`);
+    if (parsePrincipalRef(read.value.arn)?.kind !== 'assumed-role') return skipped('the caller is not a role session');
     if (request.operation.viaService !== undefined) return skipped(`${request.operation.name} is a call ${request.operation.viaService} makes on the session's behalf; a direct dry run would not carry kms:ViaService`);
     return readCall({ call: 'kms:DryRun', endpoint: session.endpoint('kms') }, () => dryRunAsSession(session, request));
   });

@@ -605,7 +605,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
         ? { action: r.action, decision: 'allowed' as const }
         : r.decision !== 'denied' && session.inferred.some((c) => c.actions.includes(r.action))
         ? { action: r.action, decision: 'denied' as const }
-        : r.decision === 'allowed' && reported.inferred.some((c) => c.actions.includes(r.action))
+        : r.decision === 'allowed' && (session.unread || reported.inferred.some((c) => c.actions.includes(r.action)))
           ? { action: r.action, decision: 'unknown' as const }
           : r,
     ),

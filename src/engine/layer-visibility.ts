@@ -150,6 +150,7 @@ export function reportedErrorFindings(
   allowed: boolean,
   reported: ParsedError | undefined = scope.facts.request.reportedError,
   source = 'the error message (--error)',
+  speaker = "AWS's error",
 ): ReportedErrorFindings {
   const none = { inferred: [], unverified: [], notes: [], disagrees: false };
   if (reported === undefined || reported.kind !== 'access-denied' || reported.policyType === undefined) return none;
@@ -158,7 +159,7 @@ export function reportedErrorFindings(
   if (causes.some((c) => c.layer === layer)) return none;
   const explicit = reported.denial === 'explicit';
   const words = layerWords[layer] ?? layer;
-  const sentence = `AWS's error says the call was refused by ${explicit ? 'an explicit Deny in ' : 'the absence of an Allow in '}${words}${reported.denyingPolicyArn !== undefined ? ` (${reported.denyingPolicyArn})` : ''}`;
+  const sentence = `${speaker} says the call was refused by ${explicit ? 'an explicit Deny in ' : 'the absence of an Allow in '}${words}${reported.denyingPolicyArn !== undefined ? ` (${reported.denyingPolicyArn})` : ''}`;
   const actions = reported.action !== undefined ? [reported.action] : [...scope.actions];
   if (neverRead.includes(layer) || unreadLayers.includes(layer) || ((layer === 'scp' || layer === 'rcp') && scope.facts.organization === undefined)) {
     const code: CauseCode = explicit ? 'explicit-deny' : implicitCode[layer] ?? 'explicit-deny';
@@ -239,7 +240,7 @@ export function sessionPolicyFindings(scope: Scope, causes: readonly Cause[], un
     const source = `KMS's dry run of ${refused.action} as ${subject.arn}`;
     const parsed = parseKmsError(refused.message);
     if (parsed?.kind === 'access-denied' && parsed.policyType !== undefined) {
-      const found = reportedErrorFindings(scope, causes, unreadLayers, allowed, parsed, source);
+      const found = reportedErrorFindings(scope, causes, unreadLayers, allowed, parsed, source, `KMS's answer to a dry run of ${refused.action} as this session`);
       const refusedNote = `KMS refused a dry run of ${refused.action} as this session: AWS's own authorization, every layer included, refuses the call now.`;
       return { ...none, inferred: found.inferred, unverified: found.unverified, notes: [refusedNote, ...found.notes], disagrees: found.disagrees };
     }

@@ -54,9 +54,11 @@ describe('a role session whose session policy cannot be read', () => {
     const { exitCode, json } = await check({ profile: 'admin' }, ['--principal', trainingSessionArn(sandbox)]);
     expect(json.verdict).toBe('unknown');
     expect(exitCode).toBe(3);
+    expect(json.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'unknown' }]);
     const entry = json.unverified.find((u: { what: string }) => u.what === `The session policy of ${trainingSessionArn(sandbox)}`);
     expect(entry).toBeDefined();
     expect(entry.why).toContain('AWS returns it to nobody');
+    expect(entry.why).toContain('the session diagnosed is not the caller');
     expect(entry.howToVerify).toContain("with the session's own credentials");
     const lookup = entry.howToVerify.slice(entry.howToVerify.indexOf('aws cloudtrail lookup-events'));
     expect(lookup).toMatch(/^aws cloudtrail lookup-events --region us-east-1 --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRole /);

@@ -21,6 +21,7 @@ describe('a role session whose every readable layer allows the call', () => {
   it('is unknown when the session could not be dry-run: the session policy is named, with who can read it and how to settle it', async () => {
     const diagnosis = await diagnose(readable({ status: 'skipped', why: `the session diagnosed is not the caller (arn:aws:iam::${account}:user/admin)` }));
     expect(diagnosis.verdict).toBe('unknown');
+    expect(diagnosis.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'unknown' }]);
     const entry = diagnosis.unverified.find((u) => u.what === `The session policy of ${session.arn}`)!;
     expect(entry.why).toContain('is not the caller');
     expect(entry.howToVerify).toContain('AssumeRole');
