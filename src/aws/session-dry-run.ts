@@ -16,16 +16,16 @@ function commandFor(action: string, request: DiagnosisRequest) {
   const withContext = context ? { EncryptionContext: context } : {};
   switch (action) {
     case 'kms:Decrypt':
-      // IGNORE_CIPHERTEXT: KMS checks the authorization for the named key and ignores the ciphertext, so
-      // no real ciphertext is needed (DryRunModifiers, KMS API reference for Decrypt).
-      return new DecryptCommand({ KeyId: keyId, CiphertextBlob: new Uint8Array(1), DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'], ...withContext });
+      // IGNORE_CIPHERTEXT: "KMS performs only authorization validation without ciphertext validation";
+      // CiphertextBlob is then not required and KeyId is (KMS API reference, Decrypt and ReEncrypt,
+      // DryRunModifiers). So a Decrypt is settled without any ciphertext of the user's.
+      return new DecryptCommand({ KeyId: keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'], ...withContext });
     case 'kms:ReEncryptFrom':
     case 'kms:ReEncryptTo':
       // One ReEncrypt from and to the key authorizes both of its actions.
       return new ReEncryptCommand({
         SourceKeyId: keyId,
         DestinationKeyId: keyId,
-        CiphertextBlob: new Uint8Array(1),
         DryRun: true,
         DryRunModifiers: ['IGNORE_CIPHERTEXT'],
         ...(context ? { SourceEncryptionContext: context, DestinationEncryptionContext: context } : {}),
