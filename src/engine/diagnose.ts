@@ -562,8 +562,10 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   const endpointLayer = reported.inferred.some((c) => c.layer === 'vpc-endpoint-policy') ? undefined : unreadEndpointLayer(scope);
   if (endpointLayer) unverified.push(endpointLayer);
   // condition-unknown never makes a refusal certain: only the other causes do.
-  // What KMS's dry run refuses is refused now, whatever kms-doctor could read.
-  const certain = definite.some((c) => c.code !== 'condition-unknown') || session.inferred.length > 0;
+  // What KMS's dry run refuses is refused now, whatever kms-doctor could read, when a cause of the layer
+  // it blames is known (from the dry run itself, from --error, or from the evaluation).
+  const refusedByKms = session.refusedBy !== undefined && causes.some((c) => c.layer === session.refusedBy!.layer);
+  const certain = definite.some((c) => c.code !== 'condition-unknown') || refusedByKms;
   // KMS's dry run as the session is AWS's own authorization, every layer included: it settles what
   // kms-doctor could not read (IAM, SCPs, the session policy), but not a refusal the evaluation found
   // (then the two disagree), an error given for an earlier call, or a value that differs elsewhere.
@@ -603,7 +605,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     actionResults: actionResults.map((r) =>
       confirmedByKms && r.decision === 'unknown'
         ? { action: r.action, decision: 'allowed' as const }
-        : r.decision !== 'denied' && session.inferred.some((c) => c.actions.includes(r.action))
+        : r.decision !== 'denied' && refusedByKms && session.refusedBy!.actions.includes(r.action)
         ? { action: r.action, decision: 'denied' as const }
         : r.decision === 'allowed' && (session.unread || reported.inferred.some((c) => c.actions.includes(r.action)))
           ? { action: r.action, decision: 'unknown' as const }

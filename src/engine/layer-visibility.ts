@@ -212,6 +212,8 @@ export interface SessionPolicyFindings {
   readonly unread: boolean;
   /** KMS's dry run of every action as the session would succeed: AWS's own authorization allows the call now. */
   readonly confirmed: boolean;
+  /** KMS refused the dry run now, blaming this layer, for these actions: a cause of that layer is then certain. */
+  readonly refusedBy?: { readonly layer: CauseLayer; readonly actions: readonly string[] };
 }
 
 /** Where to look for the AssumeRole call that created the session: its requestParameters carry `policy` and `policyArns` when one was passed. */
@@ -232,17 +234,20 @@ export function sessionPolicyFindings(scope: Scope, causes: readonly Cause[], un
   const subject = scope.subject;
   const dryRun = scope.facts.sessionDryRun;
   if (subject?.sessionName === undefined || scope.options.sessionPolicy !== undefined || dryRun === undefined) return none;
-  // AWS's error (--error) already spoke about the session policy.
-  if ([...causes, ...reported.inferred].some((c) => c.layer === 'session-policy')) return none;
   const answers = dryRun.status === 'known' ? dryRun.value : [];
-  const refused = answers.find((a): a is Extract<typeof a, { outcome: 'denied' }> => a.outcome === 'denied');
+  const refusals = answers.filter((a): a is Extract<typeof a, { outcome: 'denied' }> => a.outcome === 'denied');
+  const refused = refusals[0];
+  const parsed = refused === undefined ? undefined : parseKmsError(refused.message);
+  const blamed = parsed?.kind === 'access-denied' && parsed.policyType !== undefined ? layerOfBlamedType[parsed.policyType] : undefined;
+  const refusedBy = blamed === undefined ? {} : { refusedBy: { layer: blamed, actions: refusals.map((a) => a.action) } };
+  // AWS's error (--error) already spoke about the session policy; the dry run only says whether it still refuses.
+  if ([...causes, ...reported.inferred].some((c) => c.layer === 'session-policy')) return { ...none, ...refusedBy };
   if (refused !== undefined) {
     const source = `KMS's dry run of ${refused.action} as ${subject.arn}`;
-    const parsed = parseKmsError(refused.message);
     if (parsed?.kind === 'access-denied' && parsed.policyType !== undefined) {
       const found = reportedErrorFindings(scope, causes, unreadLayers, allowed, parsed, source, `KMS's answer to a dry run of ${refused.action} as this session`);
       const refusedNote = `KMS refused a dry run of ${refused.action} as this session: AWS's own authorization, every layer included, refuses the call now.`;
-      return { ...none, inferred: found.inferred, unverified: found.unverified, notes: [refusedNote, ...found.notes], disagrees: found.disagrees };
+      return { ...none, ...refusedBy, inferred: found.inferred, unverified: found.unverified, notes: [refusedNote, ...found.notes], disagrees: found.disagrees };
     }
     if (!allowed) return none;
     return {

@@ -4,6 +4,7 @@
 // the caller, a service's call) is "unknown", naming the layer and how to settle it.
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
+import { parseKmsError } from '../../src/engine/error-message-parser.js';
 import { known, type DiagnosisFacts, type SessionDryRunAnswer } from '../../src/engine/facts.js';
 import { account, factsFor, inline, keyArn, policy, roleIn, rootStatement } from '../helpers/engine-facts.js';
 
@@ -60,6 +61,20 @@ describe('a role session whose every readable layer allows the call', () => {
     const diagnosis = await diagnose(readable(answered({ action: 'kms:Decrypt', outcome: 'denied', message: refusedBy('identity-based policy') })));
     expect(diagnosis.verdict).toBe('unknown');
     expect(diagnosis.notes.join(' ')).toContain('Reported denied but evaluates allowed');
+  });
+
+  it('with AWS\'s error blaming the session policy (--error): unknown when the session could not be dry-run, denied when KMS still refuses it', async () => {
+    const withError = (sessionDryRun: DiagnosisFacts['sessionDryRun']): DiagnosisFacts => {
+      const facts = readable(sessionDryRun);
+      return { ...facts, request: { ...facts.request, reportedError: parseKmsError(refusedBy('session policy'))! } };
+    };
+    const past = await diagnose(withError({ status: 'skipped', why: 'not the caller' }));
+    expect(past.verdict).toBe('unknown');
+    expect(past.causes.map((c) => c.code)).toEqual(['session-policy']);
+    const now = await diagnose(withError(answered({ action: 'kms:Decrypt', outcome: 'denied', message: refusedBy('session policy') })));
+    expect(now.verdict).toBe('denied');
+    expect(now.causes.map((c) => c.code)).toEqual(['session-policy']);
+    expect(now.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'denied' }]);
   });
 
   it('keeps the layer out when the facts carry no dry run at all (facts built by hand)', async () => {
