@@ -564,7 +564,10 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   // condition-unknown never makes a refusal certain: only the other causes do.
   // What KMS's dry run refuses is refused now, whatever kms-doctor could read, when a cause of the layer
   // it blames is known (from the dry run itself, from --error, or from the evaluation).
-  const refusedByKms = session.refusedBy !== undefined && causes.some((c) => c.layer === session.refusedBy!.layer);
+  // Not when the outcome hangs on a value nobody knows here (an encryption context not given, a source
+  // IP): the dry run carried only what is known, and the real call may carry what passes.
+  const hangsOnUnknown = definite.some((c) => c.code === 'condition-unknown');
+  const refusedByKms = !hangsOnUnknown && session.refusedBy !== undefined && causes.some((c) => c.layer === session.refusedBy!.layer);
   const certain = definite.some((c) => c.code !== 'condition-unknown') || refusedByKms;
   // KMS's dry run as the session is AWS's own authorization, every layer included: it settles what
   // kms-doctor could not read (IAM, SCPs, the session policy), but not a refusal the evaluation found
@@ -581,7 +584,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   if (session.confirmed && (denied || certain)) verdict = 'unknown';
   else if (denied || certain) verdict = 'denied';
   else if (confirmedByKms) verdict = 'allowed';
-  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || session.disagrees || session.unread || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
+  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || session.inferred.length > 0 || reported.disagrees || session.disagrees || session.unread || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
   else verdict = 'allowed';
   if (verdict === 'unknown' && organizationLayers.layers.length > 0 && allResolvedAllowed) {
     notes.push(`Every layer kms-doctor read allows this call, but ${organizationLayers.layers.map((l) => (l === 'scp' ? 'the service control policies' : 'the resource control policies')).join(' and ')} that apply could not be read: see "Could not verify".`);
@@ -607,7 +610,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
         ? { action: r.action, decision: 'allowed' as const }
         : r.decision !== 'denied' && refusedByKms && session.refusedBy!.actions.includes(r.action)
         ? { action: r.action, decision: 'denied' as const }
-        : r.decision === 'allowed' && (session.unread || reported.inferred.some((c) => c.actions.includes(r.action)))
+        : r.decision === 'allowed' && (session.unread || [...reported.inferred, ...session.inferred].some((c) => c.actions.includes(r.action)))
           ? { action: r.action, decision: 'unknown' as const }
           : r,
     ),

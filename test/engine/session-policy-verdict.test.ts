@@ -99,6 +99,23 @@ describe('a role session the evaluation refuses', () => {
   });
 });
 
+describe('a role session whose call hangs on a value nobody knows here', () => {
+  it('stays unknown when the dry run, which carried only what is known, is refused by that guard', async () => {
+    const guard = { Sid: 'FinanceOnly', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringNotEquals: { 'kms:EncryptionContext:dept': 'finance' } } };
+    const facts: DiagnosisFacts = {
+      ...factsFor({ keyPolicy: policy(rootStatement, guard), policies: [allowDecrypt] }),
+      sessionDryRun: answered({
+        action: 'kms:Decrypt',
+        outcome: 'denied',
+        message: `User: ${session.arn} is not authorized to perform: kms:Decrypt on resource: ${keyArn} with an explicit deny in a resource-based policy`,
+      }),
+    };
+    const diagnosis = await diagnose(facts);
+    expect(diagnosis.causes.map((c) => c.code)).toContain('condition-unknown');
+    expect(diagnosis.verdict).toBe('unknown');
+  });
+});
+
 describe('a user or a role (no session)', () => {
   it('is unaffected by the rule', async () => {
     const user = { arn: `arn:aws:iam::${account}:user/alice`, entityArn: `arn:aws:iam::${account}:user/alice`, kind: 'user' as const, name: 'alice', accountId: account };
