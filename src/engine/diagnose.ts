@@ -586,6 +586,9 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   else if (confirmedByKms) verdict = 'allowed';
   else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || session.inferred.length > 0 || reported.disagrees || session.disagrees || session.unread || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
   else verdict = 'allowed';
+  // The session policy alone keeps the verdict from "allowed" when, without it, nothing else would.
+  const onlySessionPolicy =
+    verdict === 'unknown' && session.unread && allResolvedAllowed && definite.length === 0 && reported.inferred.length === 0 && !reported.disagrees && organizationLayers.layers.length === 0 && endpointLayer === undefined;
   if (verdict === 'unknown' && organizationLayers.layers.length > 0 && allResolvedAllowed) {
     notes.push(`Every layer kms-doctor read allows this call, but ${organizationLayers.layers.map((l) => (l === 'scp' ? 'the service control policies' : 'the resource control policies')).join(' and ')} that apply could not be read: see "Could not verify".`);
   }
@@ -617,6 +620,7 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     causes,
     unverified,
     notes,
+    ...(onlySessionPolicy && subject ? { unreadSessionPolicy: subject.arn } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ describe('a role session whose every readable layer allows the call', () => {
     const diagnosis = await diagnose(readable({ status: 'skipped', why: `the session diagnosed is not the caller (arn:aws:iam::${account}:user/admin)` }));
     expect(diagnosis.verdict).toBe('unknown');
     expect(diagnosis.actionResults).toEqual([{ action: 'kms:Decrypt', decision: 'unknown' }]);
+    // Only the session policy keeps it from "allowed": a fix's verification can say so.
+    expect(diagnosis.unreadSessionPolicy).toBe(session.arn);
     const entry = diagnosis.unverified.find((u) => u.what === `The session policy of ${session.arn}`)!;
     expect(entry.why).toContain('is not the caller');
     expect(entry.howToVerify).toContain('AssumeRole');
@@ -32,6 +34,10 @@ describe('a role session whose every readable layer allows the call', () => {
   it('is unknown when KMS has no dry run for the action', async () => {
     const diagnosis = await diagnose(readable(answered({ action: 'kms:Decrypt', outcome: 'not-possible', why: 'kms-doctor does not dry-run kms:Decrypt' })));
     expect(diagnosis.verdict).toBe('unknown');
+    const withoutIam = await diagnose({ ...readable({ status: 'skipped', why: 'not the caller' }), principalPolicies: { status: 'unreadable', reason: 'access-denied', call: 'iam:ListRolePolicies', message: 'no' } });
+    expect(withoutIam.verdict).toBe('unknown');
+    // IAM unread too: not the session policy alone.
+    expect(withoutIam.unreadSessionPolicy).toBeUndefined();
   });
 
   it('is allowed when KMS says the dry run would succeed', async () => {
