@@ -19,13 +19,15 @@ import type {
   OrganizationFacts,
   PrincipalIdentity,
   PrincipalPolicyFacts,
+  SessionDryRunAnswer,
   SimulatorResult,
 } from '../engine/facts.js';
 import type { AccountAtStake, PrincipalsAtStake } from '../engine/principals-at-stake.js';
 import { readAccountPrincipals, readNamedPrincipals } from './account-principals.js';
 import { memo, memoBy, readCall, skipped, type NotKnown, type Unreadable } from './aws-call.js';
 import type { AwsClientSet, AwsSession } from './aws-session.js';
-import { accountNamedBy, isCrossAccount, keyArnFrom } from '../engine/identifiers.js';
+import { accountNamedBy, isCrossAccount, keyArnFrom, parsePrincipalRef } from '../engine/identifiers.js';
+import { dryRunAsSession } from './session-dry-run.js';
 import { describeKey, getKeyPolicy, listGrants, listKeyAliases, listKeyTags } from './key-reads.js';
 import { collectPrincipalPolicies } from './principal-policies.js';
 import { getManagedPolicy, listAttachedPolicyArns, listInlinePolicyNames, parsePrincipalArn, readablePrincipal, readEntity, type PrincipalReference } from './principal-reads.js';
@@ -46,6 +48,8 @@ export interface FactSource {
   tags(): Promise<Observation<Readonly<Record<string, string>>>>;
   /** The principal's organization, its SCPs and the key account's RCPs (--org-profile reads them). */
   organization(): Promise<Observation<OrganizationFacts>>;
+  /** KMS's dry run of the request as the caller, when the caller is the role session diagnosed. */
+  sessionDryRun(): Promise<Observation<readonly SessionDryRunAnswer[]>>;
   /**
    * The roles and users at stake (engine/principals-at-stake.ts) with their policies, by account, for
    * the blast radius. Not part of prefetchAll: read only when a fix is to be proved.
@@ -257,6 +261,21 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return readOrganization(membership, session.orgAccount ?? session, reference.accountId, keyAccount);
   });
 
+  /**
+   * A role session's session policy cannot be read back, so when the session diagnosed is the caller
+   * itself, KMS is asked: a dry run of the request, in the same round trip as the reads after
+   * GetCallerIdentity. Another principal's session cannot be dry-run from here (the engine says so), nor
+   * a call a service makes on the session's behalf (a direct call would miss kms:ViaService).
+   */
+  const sessionDryRun = memo(async (): Promise<Observation<readonly SessionDryRunAnswer[]>> => {
+    const read = await caller();
+    if (read.status !== 'known') return skipped(`the caller's identity is unknown (${describeNotKnown(read)})`);
+    if (request.principal !== undefined && request.principal.arn !== read.value.arn) return skipped(`the session diagnosed is not the caller (${read.value.arn}), and only a session itself can be dry-run`);
+    if (parsePrincipalRef(read.value.arn)?.kind !== 'assumed-role') return skipped('the caller is not a role session');
+    if (request.operation.viaService !== undefined) return skipped(`${request.operation.name} is a call ${request.operation.viaService} makes on the session's behalf; a direct dry run would not carry kms:ViaService`);
+    return readCall({ call: 'kms:DryRun', endpoint: session.endpoint('kms') }, () => dryRunAsSession(session, request));
+  });
+
   // Each account at stake is read with the credentials of that account: the caller's, or --key-profile's
   // for the key's account. Without them, a note says which profile would let them be read.
   const keyAccountManagedPolicy = memoBy((arn) => getManagedPolicy(session.keyAccount ?? session, arn));
@@ -287,7 +306,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     return Object.fromEntries(reads);
   };
 
-  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags(), organization()] as const;
+  const everything = () => [caller(), key(), keyPolicy(), grants(), principal(), principalPolicies(), simulation(), aliases(), tags(), organization(), sessionDryRun()] as const;
 
   return {
     caller,
@@ -300,12 +319,13 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
     aliases,
     tags,
     organization,
+    sessionDryRun,
     accountPrincipals,
     prefetchAll() {
       everything();
     },
     async readAll() {
-      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts, aliasFacts, tagFacts, organizationFacts] = await Promise.all(everything());
+      const [callerFacts, keyFacts, keyPolicyFacts, grantFacts, principalFacts, policyFacts, simulationFacts, aliasFacts, tagFacts, organizationFacts, dryRunFacts] = await Promise.all(everything());
       return {
         request,
         caller: callerFacts,
@@ -318,6 +338,7 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
         aliases: aliasFacts,
         tags: tagFacts,
         organization: organizationFacts,
+        sessionDryRun: dryRunFacts,
       };
     },
   };
@@ -327,7 +348,12 @@ export function createFactSource(session: AwsSession, request: DiagnosisRequest)
  * The facts the decision machine assembles step by step lack the key's aliases and tags (its steps are
  * the wizard's screens); they are read with the key policy and added here, right before evaluating.
  */
-export async function withKeyAttributes(facts: DiagnosisFacts, source: Pick<FactSource, 'aliases' | 'tags' | 'organization'>): Promise<DiagnosisFacts> {
-  const [aliases, tags, organization] = await Promise.all([facts.aliases ?? source.aliases(), facts.tags ?? source.tags(), facts.organization ?? source.organization()]);
-  return { ...facts, aliases, tags, organization };
+export async function withKeyAttributes(facts: DiagnosisFacts, source: Pick<FactSource, 'aliases' | 'tags' | 'organization' | 'sessionDryRun'>): Promise<DiagnosisFacts> {
+  const [aliases, tags, organization, sessionDryRun] = await Promise.all([
+    facts.aliases ?? source.aliases(),
+    facts.tags ?? source.tags(),
+    facts.organization ?? source.organization(),
+    facts.sessionDryRun ?? source.sessionDryRun(),
+  ]);
+  return { ...facts, aliases, tags, organization, sessionDryRun };
 }

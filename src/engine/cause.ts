@@ -130,4 +130,10 @@ export interface Diagnosis {
   readonly unverified: readonly Unverified[];
   /** Plain-language notes for the report (e.g. IAM's simulator disagreed with the local evaluation). */
   readonly notes: readonly string[];
+  /**
+   * Set when the verdict is unknown only because a role session's session policy could not be read or
+   * confirmed (another's session): every layer read allows. A fix's verification says so instead of
+   * waiting for a propagation that cannot change it.
+   */
+  readonly unreadSessionPolicy?: string;
 }

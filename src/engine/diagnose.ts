@@ -12,7 +12,7 @@ import { aliasNamedBy } from './identifiers.js';
 import { conditionNotMet, conditionNotMetCause, UnknownConditionCauses, type ConditionNotMet } from './condition-causes.js';
 import { grantConstraintCause, grantRecentlyCreatedCause, isRecentGrant, mismatchedGrants, principalRecreatedCause } from './grant-causes.js';
 import { awsManagedCrossAccountCause, awsManagedCrossAccountFromAlias, awsManagedDirectUseCause, keyNotFoundCause, keyStateCause, keyUsageCause } from './key-checks.js';
-import { reportedErrorFindings, unreadEndpointLayer, unreadOrganizationLayers } from './layer-visibility.js';
+import { reportedErrorFindings, sessionPolicyFindings, unreadEndpointLayer, unreadOrganizationLayers } from './layer-visibility.js';
 import { kmsRequestContext, type RequestContext } from './kms-request-context.js';
 import { CauseDrafts, causeFromDraft, causeLayerOf, implicitCause } from './policy-causes.js';
 import { evaluatePolicies, InvalidPolicyError, type Denial, type EvaluationOutcome, type EvaluationRequest, type StatementReference } from './policy-evaluation.js';
@@ -553,22 +553,49 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
   const reported = reportedErrorFindings(scope, definite, organizationLayers.layers, allResolvedAllowed && definite.length === 0);
   unverified.push(...reported.unverified);
   notes.push(...reported.notes);
-  const causes = [...definite, ...reported.inferred].sort((a, b) => causeRank(a) - causeRank(b));
+  const session = sessionPolicyFindings(scope, definite, organizationLayers.layers, allResolvedAllowed && definite.length === 0, reported);
+  unverified.push(...session.unverified);
+  notes.push(...session.notes);
+  const causes = [...definite, ...reported.inferred, ...session.inferred].sort((a, b) => causeRank(a) - causeRank(b));
   // A VPC endpoint the user named: its policy applies and was not read (AWS's error, if given, already said what it did).
   const endpointLayer = reported.inferred.some((c) => c.layer === 'vpc-endpoint-policy') ? undefined : unreadEndpointLayer(scope);
   if (endpointLayer) unverified.push(endpointLayer);
   // condition-unknown and a grant maybe still propagating never make a refusal certain: only the other causes do.
-  const certain = definite.some((c) => c.code !== 'condition-unknown' && !recentGrants.isPending(c));
+  // What KMS's dry run refuses is refused now, whatever kms-doctor could read, when a cause of the layer
+  // it blames is known (from the dry run itself, from --error, or from the evaluation).
+  // Not when the outcome hangs on a value nobody knows here (an encryption context not given, a source
+  // IP): the dry run carried only what is known, and the real call may carry what passes.
+  const hangsOnUnknown = definite.some((c) => c.code === 'condition-unknown');
+  const refusedByKms = !hangsOnUnknown && session.refusedBy !== undefined && causes.some((c) => c.layer === session.refusedBy!.layer);
+  const certain = definite.some((c) => c.code !== 'condition-unknown' && !recentGrants.isPending(c)) || refusedByKms;
+  // KMS's dry run as the session is AWS's own authorization, every layer included: it settles what
+  // kms-doctor could not read (IAM, SCPs, the session policy), but not a refusal the evaluation found
+  // (then the two disagree), an error given for an earlier call, or a value that differs elsewhere.
+  const confirmedByKms = session.confirmed && !denied && !certain && reported.inferred.length === 0 && !reported.disagrees && endpointLayer === undefined && definite.length === 0;
+  if (session.confirmed && (denied || certain)) {
+    unverified.push({
+      what: 'Which answer is right: the evaluation or KMS',
+      why: `KMS's dry run as ${subject?.arn ?? 'the session'} would succeed, but kms-doctor's evaluation of what it read refuses the call: a policy may have changed in the last minutes, or a fact it read differs from what AWS used`,
+      howToVerify: 'make the call itself; if it is refused, give its error with --error',
+    });
+  }
   let verdict: Diagnosis['verdict'];
-  if (denied || certain) verdict = 'denied';
-  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || reported.disagrees || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
+  if (session.confirmed && (denied || certain)) verdict = 'unknown';
+  else if (denied || certain) verdict = 'denied';
+  else if (confirmedByKms) verdict = 'allowed';
+  else if (actionResults.some((r) => r.decision === 'unknown') || reported.inferred.length > 0 || session.inferred.length > 0 || reported.disagrees || session.disagrees || session.unread || organizationLayers.layers.length > 0 || endpointLayer !== undefined) verdict = 'unknown';
   else verdict = 'allowed';
+  // The session policy alone keeps the verdict from "allowed" when, without it, nothing else would.
+  const onlySessionPolicy =
+    verdict === 'unknown' && session.unread && allResolvedAllowed && definite.length === 0 && reported.inferred.length === 0 && !reported.disagrees && organizationLayers.layers.length === 0 && endpointLayer === undefined;
   if (verdict === 'unknown' && organizationLayers.layers.length > 0 && allResolvedAllowed) {
     notes.push(`Every layer kms-doctor read allows this call, but ${organizationLayers.layers.map((l) => (l === 'scp' ? 'the service control policies' : 'the resource control policies')).join(' and ')} that apply could not be read: see "Could not verify".`);
   }
   if (verdict === 'allowed') {
     notes.push(
-      subject?.sessionName !== undefined
+      subject?.sessionName !== undefined && scope.facts.sessionDryRun?.status === 'known'
+        ? 'KMS, asked with a dry run as this session, would let this call succeed: AWS\'s own authorization covers every layer, the session policy included. The dry run went from this machine; if the call still fails elsewhere (another network, a VPC endpoint), give its error with --error, which names the layer AWS blamed.'
+        : subject?.sessionName !== undefined
         ? 'Everything kms-doctor could read allows this call. Two layers cannot be read from here: the session policy of the role session (AWS returns it to nobody) and a VPC endpoint policy, if the call goes through one; if the call still fails, give its error with --error, which names the layer AWS blamed.'
         : 'Everything kms-doctor could read allows this call. A VPC endpoint policy cannot be read from here; if the call still fails, give its error with --error (it names the layer AWS blamed), or wait a few minutes after a change (grants and policy changes take a moment to apply).',
     );
@@ -581,11 +608,18 @@ export async function diagnose(facts: DiagnosisFacts, options: DiagnoseOptions =
     requiredActions: actions,
     // An action AWS's error says a layer kms-doctor cannot read refused is not "allowed", whatever the rest allows.
     actionResults: actionResults.map((r) =>
-      r.decision === 'allowed' && reported.inferred.some((c) => c.actions.includes(r.action)) ? { action: r.action, decision: 'unknown' as const } : r,
+      confirmedByKms && r.decision === 'unknown'
+        ? { action: r.action, decision: 'allowed' as const }
+        : r.decision !== 'denied' && refusedByKms && session.refusedBy!.actions.includes(r.action)
+        ? { action: r.action, decision: 'denied' as const }
+        : r.decision === 'allowed' && (session.unread || [...reported.inferred, ...session.inferred].some((c) => c.actions.includes(r.action)))
+          ? { action: r.action, decision: 'unknown' as const }
+          : r,
     ),
     causes,
     unverified,
     notes,
+    ...(onlySessionPolicy && subject ? { unreadSessionPolicy: subject.arn } : {}),
   };
 }
 

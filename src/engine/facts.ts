@@ -181,12 +181,26 @@ export interface DiagnosisFacts {
    */
   readonly organization?: Observation<OrganizationFacts>;
   /**
+   * KMS's own answer to a dry run (DryRun) of each required action, sent as the caller, when the caller is
+   * the role session diagnosed: AWS evaluates every layer, the session policy nobody can read included.
+   * Absent when not read (facts built by hand); skipped when the session is not the caller.
+   */
+  readonly sessionDryRun?: Observation<readonly SessionDryRunAnswer[]>;
+  /**
    * The roles and users whose access the fixes can change (engine/principals-at-stake.ts), by account
    * ID, each with its own policies, for the blast radius. Absent when not read (facts built by hand):
    * the blast radius then probes a stand-in that IAM lets do anything.
    */
   readonly accountPrincipals?: Readonly<Record<string, Observation<AccountPrincipalsFacts>>>;
 }
+
+/** KMS's answer to the dry run of one action as the role session itself. */
+export type SessionDryRunAnswer =
+  | { readonly action: string; readonly outcome: 'would-succeed' }
+  /** AccessDeniedException: AWS's message, which names the layer that refused. */
+  | { readonly action: string; readonly outcome: 'denied'; readonly message: string }
+  /** No dry run could answer (an action without DryRun, an error other than a refusal). */
+  | { readonly action: string; readonly outcome: 'not-possible'; readonly why: string };
 
 /** One role or user of the account and its identity policies, as a blast-radius probe. */
 export interface AccountPrincipalFacts {

@@ -5,7 +5,8 @@
 // be read at all (a session policy, a VPC endpoint policy) is inferred from the error AWS returned.
 import type { Cause, CauseCode, CauseLayer, Unverified } from './cause.js';
 import { known, who, type Scope } from './diagnosis-scope.js';
-import type { BlamedPolicyType } from './error-messages/parsed-error.js';
+import type { BlamedPolicyType, ParsedError } from './error-messages/parsed-error.js';
+import { parseKmsError } from './error-message-parser.js';
 
 /** The cause layer each policy type of AWS's messages stands for. */
 export const layerOfBlamedType: Readonly<Record<BlamedPolicyType, CauseLayer | undefined>> = {
@@ -142,8 +143,15 @@ export interface ReportedErrorFindings {
  * found allowing is itself evidence that some fact differs (a change in the last minutes, a condition
  * value), and the verdict is then unknown.
  */
-export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], unreadLayers: readonly CauseLayer[], allowed: boolean): ReportedErrorFindings {
-  const reported = scope.facts.request.reportedError;
+export function reportedErrorFindings(
+  scope: Scope,
+  causes: readonly Cause[],
+  unreadLayers: readonly CauseLayer[],
+  allowed: boolean,
+  reported: ParsedError | undefined = scope.facts.request.reportedError,
+  source = 'the error message (--error)',
+  speaker = "AWS's error",
+): ReportedErrorFindings {
   const none = { inferred: [], unverified: [], notes: [], disagrees: false };
   if (reported === undefined || reported.kind !== 'access-denied' || reported.policyType === undefined) return none;
   const layer = layerOfBlamedType[reported.policyType];
@@ -151,7 +159,7 @@ export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], un
   if (causes.some((c) => c.layer === layer)) return none;
   const explicit = reported.denial === 'explicit';
   const words = layerWords[layer] ?? layer;
-  const sentence = `AWS's error says the call was refused by ${explicit ? 'an explicit Deny in ' : 'the absence of an Allow in '}${words}${reported.denyingPolicyArn !== undefined ? ` (${reported.denyingPolicyArn})` : ''}`;
+  const sentence = `${speaker} says the call was refused by ${explicit ? 'an explicit Deny in ' : 'the absence of an Allow in '}${words}${reported.denyingPolicyArn !== undefined ? ` (${reported.denyingPolicyArn})` : ''}`;
   const actions = reported.action !== undefined ? [reported.action] : [...scope.actions];
   if (neverRead.includes(layer) || unreadLayers.includes(layer) || ((layer === 'scp' || layer === 'rcp') && scope.facts.organization === undefined)) {
     const code: CauseCode = explicit ? 'explicit-deny' : implicitCode[layer] ?? 'explicit-deny';
@@ -161,11 +169,11 @@ export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], un
       summary: `${sentence}. kms-doctor cannot read that layer from here, so this comes from AWS's own words. Who can read and change it: ${whoCanRead[layer] ?? 'its owner'}.`,
       actions,
       evidence: [
-        { what: "AWS's error message", value: blamedWords(reported.policyType, explicit, actions[0]), source: 'the error message (--error)' },
+        { what: "AWS's error message", value: blamedWords(reported.policyType, explicit, actions[0]), source },
         ...(reported.cloudTrail?.vpcEndpointId !== undefined ? [{ what: 'VPC endpoint the call went through', value: reported.cloudTrail.vpcEndpointId, source: 'CloudTrail (vpcEndpointId)' }] : []),
-        { what: 'Denial', value: reported.denial ?? 'not said', source: 'the error message (--error)' },
-        ...(reported.denyingPolicyArn !== undefined ? [{ what: 'Policy named by AWS', value: reported.denyingPolicyArn, source: 'the error message (--error)' }] : []),
-        ...(reported.principal !== undefined ? [{ what: 'Principal refused', value: reported.principal, source: 'the error message (--error)' }] : []),
+        { what: 'Denial', value: reported.denial ?? 'not said', source },
+        ...(reported.denyingPolicyArn !== undefined ? [{ what: 'Policy named by AWS', value: reported.denyingPolicyArn, source }] : []),
+        ...(reported.principal !== undefined ? [{ what: 'Principal refused', value: reported.principal, source }] : []),
       ],
       ...(explicit ? { deniedBy: { layer, ...(reported.denyingPolicyArn !== undefined ? { policyName: reported.denyingPolicyArn } : {}) } } : {}),
     };
@@ -190,5 +198,91 @@ export function reportedErrorFindings(scope: Scope, causes: readonly Cause[], un
     ],
     notes: [`Reported denied but evaluates allowed: this disagreement is itself evidence that the facts read differ from those of the refused call.`],
     disagrees: true,
+  };
+}
+
+export interface SessionPolicyFindings {
+  /** Causes KMS's dry run as the session gave: AWS refuses the call now, so they are certain. */
+  readonly inferred: readonly Cause[];
+  readonly unverified: readonly Unverified[];
+  readonly notes: readonly string[];
+  /** The dry run refused, blaming a layer the evaluation found allowing. */
+  readonly disagrees: boolean;
+  /** The session policy applies and nothing settled it: an evaluation that allows is no verdict. */
+  readonly unread: boolean;
+  /** KMS's dry run of every action as the session would succeed: AWS's own authorization allows the call now. */
+  readonly confirmed: boolean;
+  /** KMS refused the dry run now, blaming this layer, for these actions: a cause of that layer is then certain. */
+  readonly refusedBy?: { readonly layer: CauseLayer; readonly actions: readonly string[] };
+}
+
+/**
+ * Where to look for the AssumeRole call that created the session: the event names who created it (its
+ * userIdentity), the one who knows which session policy was passed. Whether the event also records the
+ * policy itself is not documented by AWS, so kms-doctor does not promise it.
+ */
+function assumeRoleLookup(sessionName: string, region: string): string {
+  return `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRole --query "Events[?contains(CloudTrailEvent, '${sessionName.replace(/[^\w+=,.@-]/g, '')}')].CloudTrailEvent" --output text`;
+}
+
+/**
+ * The session policy of a role session: AWS returns it to nobody, so an evaluation that allows is a
+ * verdict only when KMS itself, asked by a dry run as the session (src/aws/session-dry-run.ts), says the
+ * call would succeed. A dry run that is refused is AWS's own answer, read like an error given with
+ * --error (the layer its message blames); a session that is not the caller cannot be dry-run, and its
+ * verdict is then unknown, naming the layer, who can read it and how to settle it. Facts built by hand
+ * without the dry run (sessionDryRun absent) leave the layer out, as the caller's responsibility.
+ */
+export function sessionPolicyFindings(scope: Scope, causes: readonly Cause[], unreadLayers: readonly CauseLayer[], allowed: boolean, reported: ReportedErrorFindings): SessionPolicyFindings {
+  const none: SessionPolicyFindings = { inferred: [], unverified: [], notes: [], disagrees: false, unread: false, confirmed: false };
+  const subject = scope.subject;
+  const dryRun = scope.facts.sessionDryRun;
+  if (subject?.sessionName === undefined || scope.options.sessionPolicy !== undefined || dryRun === undefined) return none;
+  const answers = dryRun.status === 'known' ? dryRun.value : [];
+  const refusals = answers.filter((a): a is Extract<typeof a, { outcome: 'denied' }> => a.outcome === 'denied');
+  const refused = refusals[0];
+  const parsed = refused === undefined ? undefined : parseKmsError(refused.message);
+  const blamed = parsed?.kind === 'access-denied' && parsed.policyType !== undefined ? layerOfBlamedType[parsed.policyType] : undefined;
+  const refusedBy = blamed === undefined ? {} : { refusedBy: { layer: blamed, actions: refusals.map((a) => a.action) } };
+  // AWS's error (--error) already spoke about the session policy; the dry run only says whether it still refuses.
+  if ([...causes, ...reported.inferred].some((c) => c.layer === 'session-policy')) return { ...none, ...refusedBy };
+  if (refused !== undefined) {
+    const source = `KMS's dry run of ${refused.action} as ${subject.arn}`;
+    if (parsed?.kind === 'access-denied' && parsed.policyType !== undefined) {
+      const found = reportedErrorFindings(scope, causes, unreadLayers, allowed, parsed, source, `KMS's answer to a dry run of ${refused.action} as this session`);
+      const refusedNote = `KMS refused a dry run of ${refused.action} as this session: AWS's own authorization, every layer included, refuses the call now.`;
+      return { ...none, ...refusedBy, inferred: found.inferred, unverified: found.unverified, notes: [refusedNote, ...found.notes], disagrees: found.disagrees };
+    }
+    if (!allowed) return none;
+    return {
+      ...none,
+      disagrees: true,
+      unverified: [{ what: `Which layer refuses ${refused.action}`, why: `${source} was refused (${refused.message}), but the message names no layer and every layer kms-doctor read allows the call`, howToVerify: 'look up the refused call in CloudTrail (its errorMessage), or give the error of the real call with --error' }],
+      notes: ['Reported denied but evaluates allowed: KMS refused the dry run as this session, so the facts read differ from those AWS used.'],
+    };
+  }
+  if (answers.length > 0 && answers.every((a) => a.outcome === 'would-succeed')) {
+    return { ...none, confirmed: true, notes: [`KMS's dry run as ${subject.arn} would succeed: AWS's own authorization, every layer and the session policy included, allows this call from here.`] };
+  }
+  if (!allowed) return none;
+  const unsettled = answers.find((a): a is Extract<typeof a, { outcome: 'not-possible' }> => a.outcome === 'not-possible');
+  const why =
+    dryRun.status === 'skipped'
+      ? dryRun.why
+      : dryRun.status === 'unreadable'
+        ? `the dry run failed (${dryRun.call}: ${dryRun.message})`
+        : `the dry run could not answer (${unsettled?.why ?? 'no action was dry-run'})`;
+  const region = scope.facts.request.region;
+  return {
+    ...none,
+    unread: true,
+    unverified: [
+      {
+        what: `The session policy of ${subject.arn}`,
+        why: `a role session can carry a session policy (the Policy or PolicyArns of AssumeRole, an IAM Identity Center permission set) that refuses what the role's own policies allow, and AWS returns it to nobody; kms-doctor could not ask KMS instead: ${why}`,
+        howToVerify: `run kms-doctor check with the session's own credentials (no --principal): it then asks KMS with a dry run of the call; or give the refused call's error with --error, which names the layer AWS blamed. Who can read it: ${whoCanRead['session-policy']}. CloudTrail's AssumeRole event names who created the session (its userIdentity), who knows which policy was passed: ${assumeRoleLookup(subject.sessionName, region)}`,
+      },
+    ],
+    notes: [`Every layer kms-doctor read allows this call, but the session policy of ${subject.arn} could not be read or confirmed: see "Could not verify".`],
   };
 }

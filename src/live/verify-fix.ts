@@ -86,7 +86,9 @@ export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest
   const attempts = options.attempts ?? 5;
   const intervalMs = options.intervalMs ?? 2_000;
   let result = await runDiagnosis(session, request);
-  for (let attempt = 1; attempt < attempts && result.diagnosis.verdict !== 'allowed'; attempt++) {
+  // Someone else's role session: its session policy cannot be read, and no propagation changes that.
+  const settled = (diagnosis: Diagnosis) => diagnosis.verdict === 'allowed' || diagnosis.unreadSessionPolicy !== undefined;
+  for (let attempt = 1; attempt < attempts && !settled(result.diagnosis); attempt++) {
     await sleep(intervalMs);
     result = await runDiagnosis(session, request);
   }
@@ -101,7 +103,7 @@ export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest
   const dryRuns = prover && 'clients' in prover ? await dryRunAll(prover.clients, request, diagnosis, attempts, intervalMs, grantTokens) : [];
   for (const run of dryRuns) if (run.createdGrant) notes.push(run.createdGrant.note);
   const refused = dryRuns.filter((run) => run.outcome === 'denied');
-  if (diagnosis.verdict !== 'allowed' || refused.length > 0) {
+  if (!settled(diagnosis) || refused.length > 0) {
     const why = refused.length > 0 ? `a dry run as the principal is still refused (${refused.map((r) => r.action).join(', ')})` : 'the diagnosis cannot confirm it yet';
     return { outcome: 'pending-propagation', diagnosis, result, dryRuns, message: `applied, propagation pending: ${why}`, notes };
   }
@@ -112,7 +114,10 @@ export async function verifyFix(session: AwsSession, diagnosed: DiagnosisRequest
     result,
     dryRuns,
     message: proven.length > 0 ? `verified: a dry run as the principal would succeed for ${proven.join(', ')}` : 'verified: the diagnosis now allows every required action',
-    notes,
+    notes:
+      diagnosis.unreadSessionPolicy !== undefined && proven.length === 0
+        ? [...notes, `every layer kms-doctor can read now allows the call; the session policy of ${diagnosis.unreadSessionPolicy} cannot be read from here: if the call is still refused, its error names the layer`]
+        : notes,
   };
 }
 

@@ -42,7 +42,8 @@ describe('an inline-policy role diagnosing itself', () => {
       ['kms:DescribeKey', 'organizations:DescribeOrganization', 'sts:GetCallerIdentity'],
       // The key's aliases and tags (ABAC condition keys) ride in the key policy's round trip.
       // The grants naming the session and its role taken without a path, each read filtered by grantee.
-      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListGrants', 'kms:ListResourceTags'],
+      // The caller is a role session: KMS's dry run of the Decrypt as itself (its session policy) rides along.
+      ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'kms:Decrypt', 'kms:GetKeyPolicy', 'kms:ListAliases', 'kms:ListGrants', 'kms:ListGrants', 'kms:ListResourceTags'],
       ['iam:GetRolePolicy', 'iam:SimulatePrincipalPolicy'],
     ]);
     // 4 × 50 ms of latency; the rest is generous room for a loaded machine.

@@ -83,10 +83,12 @@ describe('check: a session policy, inferred from the error AWS gave', () => {
     expect(cause.evidence[0]).toMatchObject({ what: "AWS's error message", source: 'the error message (--error)' });
     expect(withError.json.unverified.map((u: { howToVerify: string }) => u.howToVerify).join(' ')).toContain('AssumeRole');
 
-    // Without the error, everything readable allows it: the note names the session policy as unread.
+    // Without the error, everything readable allows it, but the session policy applies and was not read:
+    // unknown, never "allowed" (the sandbox refuses the call), naming the layer.
     const without = await check(sandbox, ['--key', key, '--operation', 'Encrypt', '--principal', 'arn:aws:sts::111122223333:assumed-role/ReportRole/vended', '--profile', 'admin', '--endpoint-url', sandbox.endpoint]);
-    expect(without.json.verdict).toBe('allowed');
-    expect(without.json.notes.join(' ')).toContain('the session policy of the role session');
+    expect(without.json.verdict).toBe('unknown');
+    expect(without.exitCode).toBe(3);
+    expect(without.json.unverified.map((u: { what: string }) => u.what)).toContain('The session policy of arn:aws:sts::111122223333:assumed-role/ReportRole/vended');
   });
 });
 
