@@ -16,6 +16,8 @@
 // Two documents with the same view (same statements kept, from the same indexes) evaluate alike: the
 // evaluation memo keys on views, so a fix's change that no probe's action can see costs no evaluation.
 
+import { accountOfArn, parseArn } from './identifiers.js';
+
 export interface FilteredDocument {
   readonly document: unknown;
   /** For each statement of `document`, its zero-based index in the original document. */
@@ -49,11 +51,18 @@ function wildcardExpression(pattern: string): RegExp {
   return expression;
 }
 
-const accountOfValue = /^(?:arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):[^*?\s]+|(\d{12}))$/;
+/** The one account a Principal value names exactly (an account ID, or an IAM/STS ARN without wildcards); undefined when it is anything else (kept). */
+function accountOfValue(value: string): string | undefined {
+  if (/^\d{12}$/.test(value)) return value;
+  const arn = parseArn(value);
+  if (arn === undefined || (arn.service !== 'iam' && arn.service !== 'sts') || /[*?\s]/.test(arn.resource)) return undefined;
+  return accountOfArn(value);
+}
 
 /** The account of a caller ARN (user, role, assumed-role or federated-user session); undefined when it has none. */
 export function callerAccountOf(principalArn: string): string | undefined {
-  return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principalArn)?.[1];
+  const service = parseArn(principalArn)?.service;
+  return service === 'iam' || service === 'sts' ? accountOfArn(principalArn) : undefined;
 }
 
 function mayApply(statement: unknown, action: string, callerAccount: string | undefined): boolean {
@@ -72,9 +81,8 @@ function mayApply(statement: unknown, action: string, callerAccount: string | un
   if (values.length === 0) return true;
   return values.some((value) => {
     if (typeof value !== 'string') return true;
-    const match = accountOfValue.exec(value);
-    if (match === null) return true;
-    return (match[1] ?? match[2]) === callerAccount;
+    const account = accountOfValue(value);
+    return account === undefined || account === callerAccount;
   });
 }
 
