@@ -77,7 +77,7 @@ export type ApplyEvent =
   | { readonly type: 'step-finished'; readonly stepId: number; readonly status: StepStatus; readonly message?: string }
   | { readonly type: 'rolling-back'; readonly stepId: number }
   | { readonly type: 'rolled-back'; readonly stepId: number; readonly description: string; readonly note?: string }
-  | { readonly type: 'rollback-failed'; readonly stepId: number; readonly error: string; readonly command: string };
+  | { readonly type: 'rollback-failed'; readonly stepId: number; readonly error: string; readonly command: string; readonly restoreTarget: string };
 
 /**
  * The commands that undo what was applied, in the order they must run: the last step applied is

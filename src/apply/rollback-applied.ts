@@ -68,7 +68,7 @@ export async function rollBackApplied(
       manual.push({ key, stepId: step.id, command: record.restoreCommand });
       const earlier = report.get(step.id)?.error;
       report.update(step.id, { error: `${earlier ? `${earlier}; ` : ''}could not be undone: ${messageOf(error)}` });
-      emit({ type: 'rollback-failed', stepId: step.id, error: messageOf(error), command: record.restoreCommand });
+      emit({ type: 'rollback-failed', stepId: step.id, error: messageOf(error), command: record.restoreCommand, restoreTarget: record.target.arn });
     }
   }
   return { rolledBack, manualRollback: manual.map((m) => m.command) };

@@ -7,7 +7,7 @@ import type { Plan } from '../apply/plan-types.js';
 import type { AwsSession } from '../aws/aws-session.js';
 import { runnableCommand, type CommandConnection } from '../engine/aws-cli.js';
 import type { DiagnosisFacts } from '../engine/facts.js';
-import { accountNamedBy, accountRelation } from '../engine/identifiers.js';
+import { accountNamedBy, accountOfArn, accountRelation } from '../engine/identifiers.js';
 import type { Fix } from '../engine/fix.js';
 
 /** IAM and STS are global, but the CLI still needs a Region when no default profile gives one. */
@@ -33,7 +33,7 @@ export function fixesWithConnection(fixes: readonly Fix[], connection: CommandCo
   // A fix's alternatives are printed (and applied with --alternative) too: their commands get the same connection.
   return fixes.map((fix) => ({
     ...fix,
-    commands: fix.commands.map((command) => runnableCommand(command, connection)),
+    commands: fix.commands.map((command) => runnableCommand(command, connection, accountOfArn(fix.target.arn))),
     ...(fix.alternatives ? { alternatives: fixesWithConnection(fix.alternatives, connection) } : {}),
   }));
 }
@@ -49,21 +49,25 @@ export function planWithConnection(plan: Plan, connection: CommandConnection): P
   };
 }
 
+/** The account of the target a step acted on (its backup's target). */
+const accountOfStep = (report: ApplyReport, stepId: number): string | undefined => accountOfArn(report.steps.find((step) => step.id === stepId)?.restoreTarget);
+
 export function reportWithConnection(report: ApplyReport, connection: CommandConnection): ApplyReport {
   return {
     ...report,
-    steps: report.steps.map((step) => (step.restoreCommand !== undefined ? { ...step, restoreCommand: runnableCommand(step.restoreCommand, connection) } : step)),
-    rolledBack: report.rolledBack.map((undone) => ({ ...undone, command: runnableCommand(undone.command, connection) })),
-    manualRollback: report.manualRollback.map((command) => runnableCommand(command, connection)),
+    steps: report.steps.map((step) => (step.restoreCommand !== undefined ? { ...step, restoreCommand: runnableCommand(step.restoreCommand, connection, accountOfArn(step.restoreTarget)) } : step)),
+    rolledBack: report.rolledBack.map((undone) => ({ ...undone, command: runnableCommand(undone.command, connection, accountOfStep(report, undone.stepId)) })),
+    // A manual rollback command is a step's own restore command: that step's target says the account.
+    manualRollback: report.manualRollback.map((command) => runnableCommand(command, connection, accountOfArn(report.steps.find((step) => step.restoreCommand === command)?.restoreTarget))),
   };
 }
 
 export function eventWithConnection(event: ApplyEvent, connection: CommandConnection): ApplyEvent {
   switch (event.type) {
     case 'backed-up':
-      return { ...event, restoreCommand: runnableCommand(event.restoreCommand, connection) };
+      return { ...event, restoreCommand: runnableCommand(event.restoreCommand, connection, accountOfArn(event.restoreTarget)) };
     case 'rollback-failed':
-      return { ...event, command: runnableCommand(event.command, connection) };
+      return { ...event, command: runnableCommand(event.command, connection, accountOfArn(event.restoreTarget)) };
     default:
       return event;
   }

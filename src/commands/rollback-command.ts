@@ -89,7 +89,7 @@ export async function runRollbackCommand(args: readonly string[]): Promise<numbe
     // A key in another account is restored with --key-profile (as the target store does), so its commands name that profile.
     const keyTarget = backup.target.type === 'key-policy' || backup.target.type === 'key-state' || backup.target.type === 'grant';
     const connection = { ...commandConnectionOf(session), ...(keyTarget && session.keyAccount ? { keyAccount: backup.target.accountId } : {}) };
-    const printed = report.restoreCommand !== undefined ? { ...report, restoreCommand: runnableCommand(report.restoreCommand, connection) } : report;
+    const printed = report.restoreCommand !== undefined ? { ...report, restoreCommand: runnableCommand(report.restoreCommand, connection, backup.target.accountId) } : report;
     const { stdout, refusal, exitCode } = rollbackReport(backup, printed, trustProblems, options.json);
     process.stdout.write(stdout);
     // A refusal or failure is said once: one line on stderr (the CLI prefixes it), or the JSON document.

@@ -4,7 +4,6 @@
 // when one is in use. aws-cli before 2.13 ignores `endpoint_url` in profiles and AWS_ENDPOINT_URL, so
 // an endpoint is always printed as --endpoint-url; a command without a Region fails where the config
 // files have no default profile, so every command carries --region.
-import { accountOfArn } from './identifiers.js';
 
 /** A word the shell passes through unchanged: IAM names and ARNs are; anything else is single-quoted. */
 export function shellWord(value: string): string {
@@ -42,19 +41,8 @@ export function profileForAccount(connection: CommandConnection, account: string
 
 const hasOption = (command: string, option: string) => command.includes(` ${option} `) || command.endsWith(` ${option}`);
 
-/**
- * The account a command acts in, by the first ARN it names (a key, a policy); undefined for the caller's
- * own. Only for commands given without their target's account (a fix's CLI text): callers that know the
- * target pass its account to runnableCommand instead.
- */
-export function accountOfCommand(command: string): string | undefined {
-  const words = command.split(/\s+/).map((word) => word.replace(/^'|'$/g, ''));
-  return words.map((word) => accountOfArn(word)).find((account) => account !== undefined);
-}
-
 /** One `aws SERVICE …` command with the connection's options added (what it has already stays). */
-function runnableOne(command: string, connection: CommandConnection, given: string | undefined): string {
-  const account = given ?? accountOfCommand(command);
+function runnableOne(command: string, connection: CommandConnection, account: string | undefined): string {
   const service = /^aws ([a-z0-9-]+) /.exec(command)?.[1] as CommandService | undefined;
   if (service === undefined) return command;
   const profile = profileForAccount(connection, account);
@@ -67,10 +55,12 @@ function runnableOne(command: string, connection: CommandConnection, given: stri
 }
 
 /**
- * A command as the user must run it: with the profile of the account the target is in (`account`, by
- * default the account of the first ARN the command names), a Region and the endpoint. Commands joined by ` && ` get the options each; comments (`# …`) stay as they are.
+ * A command as the user must run it: with the profile of the account its target is in (`account`, which
+ * every caller knows from the target it built the command for — never read back out of the command's
+ * text; undefined: the credentials' own), a Region and the endpoint. Commands joined by ` && ` get the
+ * options each; comments (`# …`) stay as they are.
  */
-export function runnableCommand(command: string, connection: CommandConnection | undefined, account?: string): string {
+export function runnableCommand(command: string, connection: CommandConnection | undefined, account: string | undefined): string {
   if (connection === undefined) return command;
   return command
     .split(' && ')

@@ -31,7 +31,8 @@ function connectionOf(environment: WizardEnvironment, keyAccount?: string): Comm
 export function withConnection(command: string, environment: WizardEnvironment | undefined, side: Side = 'caller'): string {
   if (!environment) return command;
   const connection = connectionOf(environment);
-  return runnableCommand(command, side === 'key' && environment.keyProfile ? { ...connection, profile: environment.keyProfile } : connection);
+  // The side names the credentials: the key account's profile stands in as the profile itself.
+  return runnableCommand(command, side === 'key' && environment.keyProfile ? { ...connection, profile: environment.keyProfile } : connection, undefined);
 }
 
 /** The key as commands should name it: its ARN once known (works across accounts), else as typed. */
