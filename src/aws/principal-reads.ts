@@ -164,16 +164,24 @@ export function listGroupsForUser(clients: AwsClientSet, userName: string): Prom
 }
 
 /**
- * A managed policy's effective document: GetPolicy for its default version, then GetPolicyVersion.
- * Used for attached policies and permissions boundaries alike.
+ * A managed policy's effective document: GetPolicy for its default version, and GetPolicyVersion.
+ * Used for attached policies and permissions boundaries alike. Most policies' default version is their
+ * first, so v1 is asked for at once, beside GetPolicy: one round trip instead of two. Only the version
+ * GetPolicy names is ever used; when that is another one, it is read then (the v1 read was one call
+ * spent, never a wrong answer), and a v1 read that failed is simply not used.
  */
 export async function getManagedPolicy(clients: AwsClientSet, arn: string): Promise<Observation<PolicyDocumentFacts>> {
-  const policy = await readCall(iamCall(clients, 'GetPolicy'), async () => (await clients.iam().send(new GetPolicyCommand({ PolicyArn: arn }))).Policy);
+  const readVersion = (versionId: string) =>
+    readCall(iamCall(clients, 'GetPolicyVersion'), async () => {
+      const output = await clients.iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
+      const text = decodePolicyText(output.PolicyVersion?.Document ?? '');
+      return { name: arn, kind: 'managed' as const, arn, versionId, text, document: parsePolicy(text) };
+    });
+  const [policy, first] = await Promise.all([
+    readCall(iamCall(clients, 'GetPolicy'), async () => (await clients.iam().send(new GetPolicyCommand({ PolicyArn: arn }))).Policy),
+    readVersion('v1'),
+  ]);
   if (policy.status !== 'known') return policy;
   const versionId = policy.value?.DefaultVersionId ?? 'v1';
-  return readCall(iamCall(clients, 'GetPolicyVersion'), async () => {
-    const output = await clients.iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
-    const text = decodePolicyText(output.PolicyVersion?.Document ?? '');
-    return { name: arn, kind: 'managed' as const, arn, versionId, text, document: parsePolicy(text) };
-  });
+  return versionId === 'v1' && first.status === 'known' ? first : readVersion(versionId);
 }
