@@ -71,7 +71,7 @@ export async function applyPlan(plan: Plan, store: TargetStore, options: ApplyOp
       // The record as stored: the undo then uses exactly what a person would restore by hand.
       let record = await readBackup(backupPath);
       update(step.id, { backupPath, restoreCommand: record.restoreCommand, restoreTarget: record.target.arn, ...(record.restoreNote !== undefined ? { restoreNote: record.restoreNote } : {}) });
-      emit({ type: 'backed-up', stepId: step.id, backupPath, restoreCommand: record.restoreCommand, restoreTarget: record.target.arn });
+      emit({ type: 'backed-up', stepId: step.id, backupPath, restoreCommand: record.restoreCommand, restoreTarget: record.target.arn, ...(record.restoreNote !== undefined ? { restoreNote: record.restoreNote } : {}) });
       const result = await performWrite(step, store);
       written = { step, record, result };
       applied.push(written);

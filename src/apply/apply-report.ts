@@ -72,7 +72,7 @@ export interface ApplyReport {
 export type ApplyEvent =
   | { readonly type: 'step-started'; readonly stepId: number; readonly title: string }
   /** Sent before the write: the backup exists and can be restored with `restoreCommand`. */
-  | { readonly type: 'backed-up'; readonly stepId: number; readonly backupPath: string; readonly restoreCommand: string; readonly restoreTarget: string }
+  | { readonly type: 'backed-up'; readonly stepId: number; readonly backupPath: string; readonly restoreCommand: string; readonly restoreTarget: string; readonly restoreNote?: string }
   | { readonly type: 'written'; readonly stepId: number }
   | { readonly type: 'step-finished'; readonly stepId: number; readonly status: StepStatus; readonly message?: string }
   | { readonly type: 'rolling-back'; readonly stepId: number }
@@ -90,9 +90,9 @@ export function undoCommandsOf(report: ApplyReport): string[] {
 }
 
 /** The undo commands with the ARN each acts on, in the order they must run. */
-export function undoStepsOf(report: ApplyReport): { readonly command: string; readonly targetArn: string }[] {
+export function undoStepsOf(report: ApplyReport): { readonly command: string; readonly targetArn: string; readonly note?: string }[] {
   return report.steps
     .filter((step) => step.restoreCommand !== undefined && (step.status === 'applied' || step.status === 'applied-pending'))
-    .map((step) => ({ command: step.restoreCommand!, targetArn: step.restoreTarget ?? '' }))
+    .map((step) => ({ command: step.restoreCommand!, targetArn: step.restoreTarget ?? '', ...(step.restoreNote !== undefined ? { note: step.restoreNote } : {}) }))
     .reverse();
 }

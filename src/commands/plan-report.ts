@@ -35,7 +35,8 @@ export function progressLine(event: ApplyEvent): string | undefined {
     case 'step-started':
       return `step ${event.stepId}: ${event.title}`;
     case 'backed-up':
-      return `step ${event.stepId}: backed up to ${event.backupPath} (restore: ${event.restoreCommand})`;
+      // The restore writes an equivalent of the value before (a deleted principal's ID left out): say so where the command is.
+      return `step ${event.stepId}: backed up to ${event.backupPath} (restore: ${event.restoreCommand})${event.restoreNote !== undefined ? `\n  restore note: ${event.restoreNote}` : ''}`;
     case 'written':
       return `step ${event.stepId}: written, waiting until it is visible`;
     case 'step-finished':
@@ -58,6 +59,7 @@ export function outcomeText(report: ApplyReport, verification: Verification | un
   }
   for (const step of report.steps) {
     if (step.backupPath) out.push(p.dim(`  backup of step ${step.id}: ${step.backupPath} (kms-doctor rollback ${step.backupPath})`));
+    if (step.backupPath && step.restoreNote !== undefined) out.push(p.yellow(`  restore note: ${step.restoreNote}`));
   }
   if (verification) {
     const paintOutcome = verification.outcome === 'verified' ? p.green : verification.outcome === 'still-denied' ? p.red : p.yellow;

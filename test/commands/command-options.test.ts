@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCheckArgs } from '../../src/commands/check-args.js';
 import { parseFixArgs } from '../../src/commands/fix-args.js';
+import { outcomeText, progressLine } from '../../src/commands/plan-report.js';
 import { exitCodeFor, fixExitCodes } from '../../src/commands/fix-report.js';
 import { parsePreventArgs } from '../../src/commands/prevent-command.js';
 import { parseRollbackArgs, rollbackReport } from '../../src/commands/rollback-command.js';
@@ -80,6 +81,15 @@ describe('argv → options', () => {
 });
 
 describe('run → report', () => {
+  it('fix: a restore that writes an equivalent of the old value says so beside its command, in progress and outcome', () => {
+    const note = 'the previous policy named a deleted principal by its unique ID, which KMS refuses';
+    const backedUp = progressLine({ type: 'backed-up', stepId: 1, backupPath: '/b/1.json', restoreCommand: 'aws kms put-key-policy …', restoreTarget: 'arn:aws:kms:us-east-1:111122223333:key/k', restoreNote: note });
+    expect(backedUp).toBe(`step 1: backed up to /b/1.json (restore: aws kms put-key-policy …)\n  restore note: ${note}`);
+    const report = { outcome: 'applied', message: 'Applied.', rolledBack: [], manualRollback: [], steps: [{ id: 1, status: 'applied', backupPath: '/b/1.json', restoreCommand: 'aws kms put-key-policy …', restoreNote: note }] } as never;
+    const plain = { bold: (t: string) => t, dim: (t: string) => t, red: (t: string) => t, green: (t: string) => t, yellow: (t: string) => t } as never;
+    expect(outcomeText(report, undefined, plain)).toContain(`  restore note: ${note}`);
+  });
+
   it('a stopped diagnosis: input problems exit 2, everything else 3, in one line', () => {
     expect(stoppedReport(new DiagnosisStopped('identify', 'no credentials found', 'credentials'))).toEqual({ message: 'no credentials found', exitCode: 2 });
     expect(stoppedReport(new DiagnosisStopped('keyPolicy', 'endpoint unreachable', 'network'))).toEqual({ message: 'could not finish the diagnosis (keyPolicy): endpoint unreachable', exitCode: 3 });

@@ -68,6 +68,8 @@ describe('the wizard on recreated-role', () => {
     const finished = flat(await waitForFrame(harness, /Fixed and verified|still denied|Not applied|propagating|stopped/, { timeoutMs: 30_000 }));
     expect(finished).toContain('✔ Fixed and verified');
     expect(finished).toContain('AuditRole still cannot');
+    // The undo puts back an equivalent of the old policy (KMS refuses the deleted role's ID): the screen says so.
+    expect(finished).toMatch(/To undo the change:[\s\S]*put-key-policy[\s\S]*unique ID/);
 
     // Run again: the error the call got before the fix no longer describes the sandbox, so it is not weighed.
     await press(harness, 'r');

@@ -38,7 +38,8 @@ export function FinishedScreen(props: ScreenProps) {
   const remedy = context.remedy;
   const backups = context.progress.flatMap((e) => (e.type === 'backed-up' ? [e] : []));
   // Undone in reverse order of applying: the last write is undone first.
-  const undoSteps = remedy ? undoStepsOf(remedy.report) : backups.map((b) => ({ command: b.restoreCommand, targetArn: b.restoreTarget })).reverse();
+  const undoSteps = remedy ? undoStepsOf(remedy.report) : backups.map((b) => ({ command: b.restoreCommand, targetArn: b.restoreTarget, ...(b.restoreNote !== undefined ? { note: b.restoreNote } : {}) })).reverse();
+  const restoreNotes = undoSteps.flatMap((step) => (step.note !== undefined ? [step.note] : []));
   const restore = undoSteps.map(({ command, targetArn }) => fixCommand(command, context.environment, { arn: targetArn, callerAccount: callerAccountOf(context) }));
   const next =
     screen.part === 'stillDenied' || screen.part === 'applyFailed'
@@ -82,6 +83,9 @@ export function FinishedScreen(props: ScreenProps) {
           </Box>
         ) : null}
         {restore.length > 0 ? <CommandList title="To undo the change:" commands={restore} /> : null}
+        {restoreNotes.map((note) => (
+          <Text key={note} color={theme.colourOf('warn')}>{`  ${note}`}</Text>
+        ))}
         {context.environment?.sandbox && backups.length > 0 ? <Text dimColor>(The sandbox, its changes and these backups are removed when you quit.)</Text> : null}
         {remedy && remedy.report.manualRollback.length > 0 ? <CommandList title="Finish the rollback by hand:" commands={remedy.report.manualRollback} /> : null}
       </ScrollRegion>
