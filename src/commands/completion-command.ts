@@ -14,12 +14,12 @@ Prints a shell completion script. Install it with, for example:
   kms-doctor completion fish > ~/.config/fish/completions/kms-doctor.fish`;
 
 const connection = ['--profile', '--key-profile', '--org-profile', '--region', '--endpoint-url', '--debug'];
-const diagnosis = ['--key', '--operation', '--principal', '--encryption-context', '--context', '--error', '--fix-files', '--json', '--help', ...connection];
+const diagnosis = ['--key', '--operation', '--principal', '--encryption-context', '--context', '--grant-token-for', '--error', '--fix-files', '--json', '--help', ...connection];
 
 /** Each command's flags, as its parser accepts them. */
 export const commandFlags: Readonly<Record<string, readonly string[]>> = {
-  check: diagnosis,
-  fix: [...diagnosis, '--dry-run', '--yes', '--backup-dir', '--as-profile'],
+  check: [...diagnosis, '--from-cloudtrail', '--since', '--transcript'],
+  fix: [...diagnosis, '--dry-run', '--yes', '--accept-blast-radius', '--alternative', '--backup-dir', '--as-profile'],
   rollback: ['--force', '--backup-dir', '--json', '--help', ...connection],
   sandbox: ['--scenario', '--port', '--host', '--state', '--latency', '--config-dir', '--quiet', '--help'],
   operations: ['--help'],

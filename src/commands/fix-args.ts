@@ -17,6 +17,22 @@ export interface FixOptions extends CheckOptions {
   readonly alternative?: number;
 }
 
+/** check's flags that fix does not take: it diagnoses the call it is given, and reports on stdout. */
+const checkOnlyFlags = ['--from-cloudtrail', '--transcript'];
+
+/** check's option lines, less those fix does not take (an option's continuation lines go with it). */
+function sharedCheckOptions(): string {
+  const lines = checkUsage.split('\n');
+  const options = lines.slice(lines.findIndex((line) => line.startsWith('  --')), lines.findIndex((line) => line.startsWith('Exit codes')));
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of options) {
+    if (line.startsWith('  --')) dropping = checkOnlyFlags.some((flag) => line.startsWith(`  ${flag} `));
+    if (!dropping && line.trim() !== '') kept.push(line);
+  }
+  return kept.join('\n');
+}
+
 export const fixUsage = `Usage: kms-doctor fix [check's flags] [--dry-run] [--yes [--accept-blast-radius]] [--alternative N]
                       [--backup-dir DIR] [--as-profile P]
 
@@ -39,7 +55,8 @@ Exit codes: 0 verified or nothing to do, 1 the plan has changes (--dry-run, or n
 apply, 4 an AWS call failed and everything was rolled back, 5 applied but verification pending or
 failed, 130 cancelled.
 
-${checkUsage.split('\n').slice(3).join('\n')}`;
+The flags it shares with check:
+${sharedCheckOptions()}`;
 
 export const fixExamples = `Examples:
   kms-doctor fix --key alias/orders-data --operation Decrypt --principal arn:aws:iam::111122223333:role/AppRole --dry-run

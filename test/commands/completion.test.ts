@@ -6,6 +6,12 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkUsage } from '../../src/commands/check-args.js';
+import { commandFlags } from '../../src/commands/completion-command.js';
+import { fixUsage } from '../../src/commands/fix-args.js';
+import { preventUsage } from '../../src/commands/prevent-command.js';
+import { rollbackUsage } from '../../src/commands/rollback-command.js';
+import { sandboxUsage } from '../../src/sandbox/command.js';
 import { projectRoot, runKmsDoctor } from '../helpers/sandbox-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kms-doctor-completion-'));
@@ -25,6 +31,21 @@ function complete(words: readonly string[]): Promise<string[]> {
 }
 
 describe('kms-doctor completion', () => {
+  it("offers every flag each command's --help names (so the two cannot drift apart)", () => {
+    const usages: Record<string, string> = { check: checkUsage, fix: fixUsage, rollback: rollbackUsage, prevent: preventUsage, sandbox: sandboxUsage };
+    for (const [command, usage] of Object.entries(usages)) {
+      // --grant-tokens is the aws CLI's option the --grant-token-for line explains, not one of ours.
+      const named = [...new Set(usage.match(/--[a-z][a-z-]+/g))].filter((flag) => flag !== '--grant-tokens');
+      expect(named.filter((flag) => !commandFlags[command]!.includes(flag)), command).toEqual([]);
+    }
+  });
+
+  it("fix --help names only flags fix takes: not check's --from-cloudtrail or --transcript, nor check's exit codes", async () => {
+    expect(fixUsage).not.toMatch(/--from-cloudtrail|--since|--transcript|0 allowed/);
+    const refused = await runKmsDoctor(['fix', '--transcript', '/tmp/t.md', '--key', 'alias/a', '--operation', 'Decrypt']);
+    expect(refused.stderr).toMatch(/^kms-doctor: unknown flag --transcript/);
+  });
+
   it('completes commands, flags, operations and profile names in bash', async () => {
     expect(await complete(['kms-doctor', 'ch'])).toEqual(['check']);
     expect(await complete(['kms-doctor', 'tra'])).toEqual(['train']);
