@@ -2,35 +2,17 @@
 // the built program: Ink's frame replaces it where it stands, leaving exactly Ink's frame (no line
 // twice, nothing left over, nothing pushed into the scrollback, the lines above untouched), at 80x24
 // and at 40 columns, with credentials and without; keys pressed while Ink loads are honoured; NO_COLOR gets no escapes at all.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtInScenarios } from '../../src/sandbox/scenario/built-in-scenarios.js';
 import { plainStartFrame } from '../../src/ui/plain-start-frame.js';
-import { bundlePath as bundle, ensureBundle } from '../helpers/bundle.js';
-import { tmuxDriver } from '../helpers/tmux.js';
+import { programInTmux } from '../helpers/tmux.js';
 
-const socket = `kms-doctor-first-frame-${process.pid}`;
-const { tmux, screen, waitForScreen, keys } = tmuxDriver(socket);
-let home: string;
-
-beforeAll(() => {
-  ensureBundle();
-  home = mkdtempSync(join(tmpdir(), 'kms-doctor-empty-home-'));
-}, 120_000);
-
-afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  rmSync(home, { recursive: true, force: true });
-});
+const terminal = programInTmux('first-frame');
+const { tmux, screen, waitForScreen, keys } = terminal;
 
 /** Two lines of earlier output, then the program, with nothing of the developer's AWS setup. */
 function start(session: string, [columns, rows]: readonly [number, number], extraEnv: Record<string, string> = {}): void {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true', ...extraEnv };
-  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-  tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), `printf 'earlier output 1\\nearlier output 2\\n'; env -i ${assignments.join(' ')} ${process.execPath} ${bundle}; echo "exit code $?"; sleep 60`);
+  terminal.start(session, { size: [columns, rows], env: extraEnv, before: `printf 'earlier output 1\\nearlier output 2\\n'; ` });
 }
 
 /** The screen a terminal shows with the wizard's start (Ink's frame: the unit test holds the plain frame to it) under the two earlier lines. */

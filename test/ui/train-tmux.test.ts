@@ -4,38 +4,28 @@
 // key's state and before the verdict, the fix verified, the score — back to the list with the done
 // mark, and the progress file is left behind. And the wizard with --transcript FILE leaves its
 // Markdown behind after a walk to the verified fix.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrainingProgress } from '../../src/files/training-progress.js';
-import { bundlePath as bundle, ensureBundle } from '../helpers/bundle.js';
-import { tmuxDriver } from '../helpers/tmux.js';
+import { programInTmux } from '../helpers/tmux.js';
 
-const socket = `kms-doctor-train-test-${process.pid}`;
-let home: string;
+const terminal = programInTmux('train');
+const { screen, waitForScreen, keys } = terminal;
 let stateHome: string;
 
-const { tmux, screen, waitForScreen, keys } = tmuxDriver(socket);
-
 beforeAll(() => {
-  ensureBundle();
-  home = mkdtempSync(join(tmpdir(), 'kms-doctor-empty-home-'));
   stateHome = mkdtempSync(join(tmpdir(), 'kms-doctor-state-'));
-}, 120_000);
+});
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  rmSync(home, { recursive: true, force: true });
   rmSync(stateHome, { recursive: true, force: true });
 });
 
 describe('kms-doctor train in a real terminal', () => {
   it('walks key-disabled with predictions, shows the score, marks it done and keeps the progress', async () => {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true', XDG_STATE_HOME: stateHome };
-    const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-    tmux('new-session', '-d', '-s', 'train', '-x', '100', '-y', '40', `env -i ${assignments.join(' ')} ${process.execPath} ${bundle} train; echo "exit code $?"; sleep 60`);
+    terminal.start('train', { args: ['train'], env: { XDG_STATE_HOME: stateHome } });
 
     const list = await waitForScreen('train', 'Training scenarios');
     expect(list).toContain('before each step');
@@ -88,9 +78,7 @@ describe('kms-doctor train in a real terminal', () => {
 
   it('the wizard with --transcript FILE: walks key-disabled to the verified fix, quits, and leaves the Markdown', async () => {
     const transcript = join(stateHome, 'ticket.md');
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true' };
-    const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-    tmux('new-session', '-d', '-s', 'ticket', '-x', '100', '-y', '40', `env -i ${assignments.join(' ')} ${process.execPath} ${bundle} --transcript ${transcript}; echo "exit code $?"; sleep 60`);
+    terminal.start('ticket', { args: ['--transcript', transcript] });
     await waitForScreen('ticket', 'Training scenarios');
     await keys('ticket', 'Down', 'Down', 'Down');
     await waitForScreen('ticket', '❯ key-disabled');

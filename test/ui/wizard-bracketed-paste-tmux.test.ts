@@ -2,20 +2,15 @@
 // while the program in the pane has asked for it (mode 2004). So a multi-line error pasted that way
 // staying in the wizard's field (its line breaks would submit it otherwise) shows the mode is on, and the
 // same paste after the wizard has quit arriving without the markers shows it was turned off.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundlePath as bundle, ensureBundle } from '../helpers/bundle.js';
+import { describe, expect, it } from 'vitest';
+import { programInTmux } from '../helpers/tmux.js';
 
-const socket = `kms-doctor-paste-test-${process.pid}`;
 const session = 'paste';
-let home: string;
+const terminal = programInTmux('paste');
+const { tmux } = terminal;
 
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 /** The visible screen, line breaks as spaces: Ink wraps a long field itself. */
-const screen = (): string => tmux('capture-pane', '-p', '-t', session).replace(/\s+/g, ' ');
+const screen = (): string => terminal.screen(session).replace(/\s+/g, ' ');
 
 async function waitForScreen(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -33,21 +28,9 @@ function paste(text: string): void {
   tmux('paste-buffer', '-p', '-b', 'pasted', '-t', session);
 }
 
-beforeAll(() => {
-  ensureBundle();
-  home = mkdtempSync(join(tmpdir(), 'kms-doctor-paste-home-'));
-}, 120_000);
-
-afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  rmSync(home, { recursive: true, force: true });
-});
-
 describe('bracketed paste in a real terminal', () => {
   it('turns mode 2004 on, so a multi-line error ending in a line break stays in the field, and off again on quitting', async () => {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true' };
-    const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `env -i ${assignments.join(' ')} ${process.execPath} ${bundle}; echo "exit code $?"; sleep 60`);
+    terminal.start(session, { size: [120, 40] });
     await waitForScreen('Training scenarios');
     tmux('send-keys', '-t', session, 'Escape');
     await waitForScreen('How do you want to start?');

@@ -2,34 +2,17 @@
 // a "fresh machine" (empty HOME, no AWS_* variables, the metadata service off). Real key presses walk a
 // training scenario from the start screen to the verified fix, then quit; the embedded sandbox goes
 // with it. And the same program refuses politely without a terminal, and honours NO_COLOR.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundlePath as bundle, ensureBundle } from '../helpers/bundle.js';
-import { tmuxDriver } from '../helpers/tmux.js';
-const socket = `kms-doctor-test-${process.pid}`;
-let home: string;
-
-const { tmux, screen, waitForScreen, keys } = tmuxDriver(socket);
-
-beforeAll(() => {
-  // The global setup built it; a run of this file alone (or after an edit) builds it here.
-  ensureBundle();
-  home = mkdtempSync(join(tmpdir(), 'kms-doctor-empty-home-'));
-}, 120_000);
-
-afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  rmSync(home, { recursive: true, force: true });
-});
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { bundlePath as bundle } from '../helpers/bundle.js';
+import { programInTmux } from '../helpers/tmux.js';
+const terminal = programInTmux('wizard');
+const { tmux, screen, waitForScreen, keys } = terminal;
 
 /** Starts the program in a new tmux session with nothing of the developer's AWS setup. */
 function start(session: string, extraEnv: Record<string, string> = {}, size: readonly [number, number] = [100, 40]): void {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', AWS_EC2_METADATA_DISABLED: 'true', ...extraEnv };
-  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-  tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), `env -i ${assignments.join(' ')} ${process.execPath} ${bundle}; echo "exit code $?"; sleep 60`);
+  terminal.start(session, { env: extraEnv, size });
 }
 
 describe('the built program in a real terminal', () => {
@@ -125,7 +108,7 @@ describe('the built program in a real terminal', () => {
 
   it('without a terminal: one line pointing to check and fix, exit code 2', async () => {
     const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, [bundle], { env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' } }, (error, stdout, stderr) =>
+      const child = execFile(process.execPath, [bundle], { env: { PATH: process.env.PATH, HOME: terminal.home(), AWS_EC2_METADATA_DISABLED: 'true' } }, (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
       child.stdin?.end();
