@@ -71,7 +71,17 @@ export function builtInNames(directory: string): string[] {
 }
 
 /** The built-in scenarios, in teaching order, with the title and summary each file declares. */
-export function builtInScenarios(): ScenarioSummary[] {
+let summaries: readonly ScenarioSummary[] | undefined;
+
+/**
+ * The built-in scenarios' summaries, read once per process: the plain first frame and Ink's frame both
+ * list them (the files ship with the program and do not change while it runs).
+ */
+export function builtInScenarios(): readonly ScenarioSummary[] {
+  return (summaries ??= readSummaries());
+}
+
+function readSummaries(): ScenarioSummary[] {
   const directory = builtInScenariosDirectory();
   return builtInNames(directory).map((name) => {
     let title = name;
